@@ -1,0 +1,170 @@
+"""Tam Đường poverty-movement portal: the application factory."""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, request, url_for
+
+from portal.config import Defaults
+from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
+from portal.plugin import Plugin
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(app: Flask) -> str:
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _database_uri(app: Flask) -> str:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL")
+    if not uri:
+        return "sqlite:///" + str(Path(app.instance_path) / "portal.db")
+    for old in ("postgres://", "postgresql://"):
+        if uri.startswith(old):
+            return "postgresql+psycopg://" + uri[len(old):]
+    return uri
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugin] | None = None) -> Flask:
+    """Build the portal. ``plugins`` bypasses entry-point discovery (tests)."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)
+    if len(app.config["SECRET_KEY"]) < 16 and not app.testing:
+        raise RuntimeError("SECRET_KEY must be at least 16 characters")
+    app.config["SQLALCHEMY_DATABASE_URI"] = _database_uri(app)
+
+    from portal import loader
+
+    app.extensions["portal"] = loader.PortalState()
+    if plugins is None:
+        plugins = loader.discover(app.config["PORTAL_PLUGINS"])
+    else:
+        enabled: list[str] = []
+        for p in plugins:
+            loader.validate(p, p.name, p.models.__name__ if p.models else p.blueprint.import_name, enabled)
+            enabled.append(p.name)
+
+    dirs = [str(ROOT / "translations")] + [str(p.translations) for p in plugins if p.translations]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
+
+    _init_extensions(app)
+    _register_core(app)
+    loader.register(app, plugins)
+    _install_templates(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    from portal import audit, errors, i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    audit.init_app()
+    i18n.init_app(app)
+    errors.init_app(app)
+    # Site overrides in instance/templates win over everything else.
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(str(Path(app.instance_path) / "templates")), app.jinja_loader]  # type: ignore[list-item]
+    )
+
+
+def _register_core(app: Flask) -> None:
+    from portal import cli
+    from portal.admin.views import bp as admin_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.dashboard.views import bp as dashboard_bp
+    from portal.directory.views import bp as directory_bp
+    from portal.security import CORE_PERMISSIONS
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(directory_bp, url_prefix="/units")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    for perm in CORE_PERMISSIONS:
+        app.extensions["portal"].permissions[perm.code] = perm
+    cli.init_app(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):  # type: ignore[no-untyped-def]
+        from portal.models import User
+
+        try:
+            return db.session.get(User, int(user_id))
+        except ValueError:
+            return None
+
+    @login_manager.unauthorized_handler
+    def unauthorized() -> Response:
+        from flask import redirect
+
+        from portal.rendering import hx_redirect
+
+        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        if getattr(request, "htmx", None):
+            resp = hx_redirect(target)
+            resp.status_code = 401
+            return resp
+        return redirect(target)
+
+    @app.after_request
+    def vary_on_htmx(resp: Response) -> Response:
+        resp.vary.add("HX-Request")
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        return resp
+
+
+def _install_templates(app: Flask) -> None:
+    from flask_login import current_user
+
+    from portal.notifications import unread_count
+
+    @app.context_processor
+    def portal_context() -> dict[str, Any]:
+        def portal_nav() -> list[Any]:
+            st = current_app.extensions["portal"]
+            if not current_user.is_authenticated:
+                return []
+            return [n for n in st.nav if n.permission is None or current_user.can(n.permission)]
+
+        def notifications_unread() -> int:
+            return unread_count(current_user.id) if current_user.is_authenticated else 0
+
+        return {
+            "portal_nav": portal_nav,
+            "notifications_unread": notifications_unread,
+            "portal_languages": current_app.config["PORTAL_LANGUAGES"],
+        }

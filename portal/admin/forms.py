@@ -1,0 +1,52 @@
+"""Administration forms: users and role grants."""
+from __future__ import annotations
+
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from portal.forms import FlaskForm, NoMarkup, strip
+from portal.i18n import lazy_gettext as _l
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        filters=[strip, lambda v: v.lower() if isinstance(v, str) else v],
+        validators=[
+            DataRequired(),
+            Length(min=3, max=60),
+            Regexp(r"^[a-z0-9._-]+$", message=_l("Use only letters a-z, digits, dot, dash and underscore.")),
+        ],
+    )
+    full_name = StringField(_l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=120), NoMarkup()])
+    email = StringField(
+        _l("E-mail"),
+        filters=[strip],
+        validators=[Optional(), Length(max=120), Email(message=_l("Enter a valid e-mail address."), check_deliverability=False)],
+    )
+    phone = StringField(
+        _l("Phone"),
+        filters=[strip],
+        validators=[Optional(), Length(max=30), Regexp(r"^[0-9 +().-]+$", message=_l("Enter a valid phone number."))],
+    )
+    unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=True)
+    roles = SelectMultipleField(_l("Roles"), coerce=int)
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(min=8, max=200, message=_l("Use between 8 and 200 characters."))],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=8, max=200, message=_l("Use between 8 and 200 characters."))],
+    )
+
+
+class GrantForm(FlaskForm):
+    permission = SelectField(_l("Permission"), validate_choice=True)
+    scope = SelectField(
+        _l("Scope"), choices=[("all", _l("All units")), ("unit", _l("Own unit only"))], validate_choice=True
+    )

@@ -1,0 +1,193 @@
+"""Administration: users, roles and grants, the audit log."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, or_, select
+
+from portal.admin.forms import GrantForm, ResetPasswordForm, UserForm
+from portal.extensions import db
+from portal.i18n import fold, gettext as _, vi_sort_key
+from portal.models import AuditEntry, Role, RoleGrant, Unit, User
+from portal.rendering import render
+from portal.security import require_permission
+
+bp = Blueprint("admin", __name__)
+
+
+def _unit_choices() -> list[tuple[int, str]]:
+    units = sorted(db.session.scalars(select(Unit)), key=lambda u: vi_sort_key(u.name))
+    return [(0, "—")] + [(u.id, u.name) for u in units]
+
+
+def _fill_choices(form: UserForm) -> list[Role]:
+    roles = list(db.session.scalars(select(Role).order_by(Role.id)))
+    form.unit_id.choices = _unit_choices()
+    form.roles.choices = [(r.id, r.name) for r in roles]
+    return roles
+
+
+@bp.route("/users/")
+@require_permission("portal.admin")
+def users() -> ResponseReturnValue:
+    q = (request.args.get("q") or "").strip()
+    stmt = select(User).order_by(User.username)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(User.username).like(like), func.lower(User.full_name).like(like)))
+    found = list(db.session.scalars(stmt))
+    if q:
+        # diacritic-insensitive match on the full name, done here: SQLite has no unaccent
+        folded = fold(q)
+        extra = [u for u in db.session.scalars(select(User)) if folded in fold(u.full_name) and u not in found]
+        found += extra
+    found.sort(key=lambda u: vi_sort_key(u.full_name))
+    return render("admin/users.html", fragment="user_list", users=found, q=q)
+
+
+def _save_user(form: UserForm, user: User, roles: list[Role]) -> bool:
+    clash = db.session.scalar(select(User).where(User.username == form.username.data, User.id != (user.id or 0)))
+    if clash:
+        form.username.errors.append(_("This username is taken."))
+        return False
+    user.username = form.username.data
+    user.full_name = form.full_name.data
+    user.email = form.email.data or None
+    user.phone = form.phone.data or None
+    user.unit_id = form.unit_id.data or None
+    user.active = form.active.data
+    chosen = set(form.roles.data or [])
+    user.roles = [r for r in roles if r.id in chosen]
+    if form.password.data:
+        user.set_password(form.password.data)
+    return True
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require_permission("portal.admin")
+def user_new() -> ResponseReturnValue:
+    form = UserForm()
+    roles = _fill_choices(form)
+    status = 200
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("Set an initial password."))
+        else:
+            user = User()
+            if _save_user(form, user, roles):
+                db.session.add(user)
+                db.session.commit()
+                flash(_("User %(name)s created.", name=user.username), "success")
+                return redirect(url_for("admin.users"))
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return render("admin/user_edit.html", form=form, user=None, status=status)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require_permission("portal.admin")
+def user_edit(user_id: int) -> ResponseReturnValue:
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    roles = _fill_choices(form)
+    if request.method == "GET":
+        form.unit_id.data = user.unit_id or 0
+        form.roles.data = [r.id for r in user.roles]
+    status = 200
+    if form.validate_on_submit():
+        if _save_user(form, user, roles):
+            db.session.commit()
+            flash(_("User %(name)s saved.", name=user.username), "success")
+            return redirect(url_for("admin.users"))
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return render("admin/user_edit.html", form=form, user=user, reset_form=ResetPasswordForm(), status=status)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@require_permission("portal.admin")
+def user_password(user_id: int) -> ResponseReturnValue:
+    user = db.get_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        for err in form.password.errors:
+            flash(str(err), "error")
+        return redirect(url_for("admin.user_edit", user_id=user.id)), 303
+    user.set_password(form.password.data)
+    db.session.commit()
+    flash(_("The password of %(name)s has been reset.", name=user.username), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.route("/roles/")
+@require_permission("portal.admin")
+def roles() -> ResponseReturnValue:
+    all_roles = list(db.session.scalars(select(Role).order_by(Role.id)))
+    perms = current_app.extensions["portal"].permissions
+    return render("admin/roles.html", roles=all_roles, permissions=perms)
+
+
+@bp.route("/roles/<int:role_id>", methods=["GET", "POST"])
+@require_permission("portal.admin")
+def role_edit(role_id: int) -> ResponseReturnValue:
+    role = db.get_or_404(Role, role_id)
+    perms = current_app.extensions["portal"].permissions
+    form = GrantForm()
+    form.permission.choices = [(code, f"{code} – {p.label}") for code, p in sorted(perms.items())]
+    status = 200
+    if form.validate_on_submit():
+        grant = next((g for g in role.grants if g.permission == form.permission.data), None)
+        if grant:
+            grant.scope = form.scope.data
+        else:
+            role.grants.append(RoleGrant(permission=form.permission.data, scope=form.scope.data))
+        db.session.commit()
+        flash(_("Permission granted."), "success")
+        return redirect(url_for("admin.role_edit", role_id=role.id))
+    elif request.method == "POST":
+        status = 400
+    return render("admin/role_edit.html", fragment="grants", role=role, form=form, permissions=perms, status=status)
+
+
+@bp.route("/roles/<int:role_id>/grants/<int:grant_id>/delete", methods=["POST"])
+@require_permission("portal.admin")
+def grant_delete(role_id: int, grant_id: int) -> ResponseReturnValue:
+    grant = db.get_or_404(RoleGrant, grant_id)
+    if grant.role_id != role_id:
+        abort(404)
+    if grant.role.code == "admin" and grant.permission == "portal.admin":
+        flash(_("The administrator role cannot lose the administration permission."), "error")
+        return redirect(url_for("admin.role_edit", role_id=role_id)), 303
+    db.session.delete(grant)
+    db.session.commit()
+    flash(_("Permission removed."), "success")
+    return redirect(url_for("admin.role_edit", role_id=role_id))
+
+
+@bp.route("/audit/")
+@require_permission("portal.audit")
+def audit() -> ResponseReturnValue:
+    size = current_app.config["PORTAL_PAGE_SIZE"]
+    page = max(request.args.get("page", 1, type=int), 1)
+    object_type = (request.args.get("type") or "").strip()
+    actor = (request.args.get("actor") or "").strip()
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+    if actor:
+        stmt = stmt.where(AuditEntry.actor == actor)
+    entries = list(db.session.scalars(stmt.offset((page - 1) * size).limit(size + 1)))
+    has_next = len(entries) > size
+    types = list(db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)))
+    return render(
+        "admin/audit.html",
+        fragment="audit_list",
+        entries=entries[:size],
+        page=page,
+        has_next=has_next,
+        types=types,
+        object_type=object_type,
+        actor=actor,
+    )

@@ -1,0 +1,41 @@
+"""Documented configuration defaults; instance/config.py and FLASK_* environment variables override them."""
+from __future__ import annotations
+
+
+class Defaults:
+    # Generated once into instance/secret_key when not configured (never hard-coded).
+    SECRET_KEY: str | None = None
+    # None means: a SQLite file instance/portal.db, unless DATABASE_URL is set in the environment.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Plugins to enable, in template-priority order; each must be a "portal.plugins" entry point.
+    PORTAL_PLUGINS: list[str] = ["reports", "inspections", "awards", "fund"]
+    # Languages offered in the switcher; the first is the default.
+    PORTAL_LANGUAGES: list[str] = ["vi", "en"]
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    # Place name used in document date lines ("Tam Đường, ngày 05 tháng 11 năm 2024").
+    PORTAL_PLACE = "Tam Đường"
+    # Default issuing bodies for the official (Nghị định 30/2020) document header.
+    PORTAL_SUPERIOR_BODY = "UBND tỉnh Lai Châu"
+    PORTAL_ISSUING_BODY = "UBND huyện Tam Đường"
+    # Login throttling: this many failures per account and address within the window lock further tries.
+    PORTAL_LOGIN_MAX_FAILURES = 5
+    PORTAL_LOGIN_WINDOW_MINUTES = 15
+    # Uploaded files live here (relative paths are taken inside the instance folder).
+    PORTAL_UPLOAD_FOLDER = "uploads"
+    # Largest single upload in bytes (plugins may set lower limits of their own).
+    PORTAL_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    # Whole request size cap; Flask answers 413 above it.
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # Optional SMTP for e-mail notifications; in-app notifications always work.
+    PORTAL_SMTP_HOST: str | None = None
+    PORTAL_SMTP_PORT = 25
+    PORTAL_MAIL_FROM = "portal@localhost"
+    # Rows per page in long lists.
+    PORTAL_PAGE_SIZE = 50
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: forms left open in a commune do not expire
+    SQLALCHEMY_TRACK_MODIFICATIONS = False

@@ -1,0 +1,291 @@
+"""Unit directory logic, free of request state: search, tree, validation, rename, merge, Excel rows."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import joinedload
+
+from portal.extensions import db
+from portal.i18n import fold, gettext as _, lazy_gettext as _l, vi_sort_key
+from portal.models import UNIT_KINDS, Unit, UnitName
+from portal.signals import unit_merged, unit_renamed
+
+KIND_LABELS = {
+    "district": _l("District"),
+    "agency": _l("Agency / office"),
+    "mass_org": _l("Fatherland Front / mass organisation"),
+    "commune": _l("Commune / town"),
+    "village": _l("Village"),
+    "enterprise": _l("Enterprise / cooperative"),
+    "other": _l("Other"),
+}
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
+EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+PHONE_RE = re.compile(r"^[0-9 +().-]{3,30}$")
+EXPORT_COLUMNS = (
+    "code", "name", "kind", "parent_code", "head", "phone", "email", "address",
+    "valid_from", "valid_to", "successor_code", "note",
+)
+
+
+def search_units(
+    q: str = "", kind: str = "", status: str = "all", scope: ColumnElement[bool] | None = None,
+    today: dt.date | None = None,
+) -> list[Unit]:
+    """Return units matching a diacritic- and case-insensitive query, in Vietnamese order (one SQL query)."""
+    today = today or dt.date.today()
+    stmt = select(Unit).options(joinedload(Unit.parent)).where(scope if scope is not None else true())
+    folded = fold(q)
+    if folded:
+        like = f"%{folded}%"
+        stmt = stmt.where(or_(Unit.search_name.like(like), Unit.code.like(like)))
+    if kind in UNIT_KINDS:
+        stmt = stmt.where(Unit.kind == kind)
+    if status == "current":
+        stmt = stmt.where(or_(Unit.valid_to.is_(None), Unit.valid_to >= today))
+    elif status == "ended":
+        stmt = stmt.where(Unit.valid_to < today)
+    units = list(db.session.scalars(stmt))
+    units.sort(key=lambda u: vi_sort_key(u.name))
+    return units
+
+
+@dataclass
+class TreeNode:
+    unit: Unit
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def unit_tree(units: Sequence[Unit]) -> list[TreeNode]:
+    """Arrange units under their parents (any depth; units whose parent is not listed become roots)."""
+    nodes = {u.id: TreeNode(u) for u in units}
+    roots: list[TreeNode] = []
+    for u in units:
+        parent = nodes.get(u.parent_id) if u.parent_id else None
+        (parent.children if parent else roots).append(nodes[u.id])
+    for node in nodes.values():
+        node.children.sort(key=lambda n: vi_sort_key(n.unit.name))
+    roots.sort(key=lambda n: vi_sort_key(n.unit.name))
+    return roots
+
+
+def would_cycle(unit_id: int | None, parent_id: int | None, parents: dict[int, int | None]) -> bool:
+    """Whether making ``parent_id`` the parent of ``unit_id`` closes a loop."""
+    seen: set[int] = set()
+    current = parent_id
+    while current is not None:
+        if current == unit_id or current in seen:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
+
+
+def parent_map() -> dict[int, int | None]:
+    return dict(db.session.execute(select(Unit.id, Unit.parent_id)).tuples())
+
+
+def check_unit_values(values: dict[str, Any], unit_id: int | None, parents: dict[int, int | None]) -> dict[str, str]:
+    """Check the rules a form cannot express alone; return {field: message}."""
+    errors: dict[str, str] = {}
+    vf, vt = values.get("valid_from"), values.get("valid_to")
+    if vf and vt and vt < vf:
+        errors["valid_to"] = _("The end date is before the start date.")
+    parent_id = values.get("parent_id")
+    if parent_id and unit_id and parent_id == unit_id:
+        errors["parent_id"] = _("A unit cannot be its own parent.")
+    elif parent_id and would_cycle(unit_id, parent_id, parents):
+        errors["parent_id"] = _("This parent would create a loop in the hierarchy.")
+    successor_id = values.get("successor_id")
+    if successor_id and unit_id and successor_id == unit_id:
+        errors["successor_id"] = _("A unit cannot succeed itself.")
+    return errors
+
+
+def apply_unit(unit: Unit, values: dict[str, Any], rename_on: dt.date | None = None) -> str | None:
+    """Write values into ``unit``; keep the former name when the name changes. Return the old name if renamed."""
+    old_name = unit.name if unit.id is not None else None
+    for key, value in values.items():
+        setattr(unit, key, value)
+    unit.search_name = fold(unit.name)
+    if old_name and old_name != unit.name:
+        effective = rename_on or dt.date.today()
+        last_end = max((n.valid_to for n in unit.names), default=None)
+        unit.names.append(
+            UnitName(
+                name=old_name,
+                valid_from=(last_end + dt.timedelta(days=1)) if last_end else unit.valid_from,
+                valid_to=effective - dt.timedelta(days=1),
+            )
+        )
+        return old_name
+    return None
+
+
+def announce_rename(unit: Unit, old_name: str, effective: dt.date) -> None:
+    unit_renamed.send(unit, unit=unit, old_name=old_name, effective=effective)
+
+
+def merge_unit(unit: Unit, successor: Unit, effective: dt.date) -> None:
+    """Close ``unit`` the day before ``effective`` and point it at its successor; history keeps the old unit."""
+    unit.valid_to = effective - dt.timedelta(days=1)
+    unit.successor_id = successor.id
+    unit_merged.send(unit, unit=unit, successor=successor)
+
+
+# --- Excel import/export ---
+
+def export_rows(units: Iterable[Unit]) -> list[list[Any]]:
+    by_id = {u.id: u for u in db.session.scalars(select(Unit))}
+    rows = []
+    for u in units:
+        rows.append([
+            u.code, u.name, u.kind,
+            by_id[u.parent_id].code if u.parent_id in by_id else "",
+            u.head or "", u.phone or "", u.email or "", u.address or "",
+            u.valid_from, u.valid_to,
+            by_id[u.successor_id].code if u.successor_id in by_id else "",
+            u.note or "",
+        ])
+    return rows
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (Excel row number, message)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _cell_date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise ValueError(text)
+
+
+def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
+    """Create or update units by code from spreadsheet rows. Nothing is written when any row is invalid."""
+    result = ImportResult()
+    index = {h.strip().lower(): i for i, h in enumerate(headers)}
+    for required in ("code", "name", "kind"):
+        if required not in index:
+            result.errors.append((1, _("Missing column: %(col)s.", col=required)))
+    if result.errors:
+        return result
+    if not rows:
+        result.errors.append((1, _("The file has no data rows.")))
+        return result
+
+    def get(row: list[Any], col: str) -> Any:
+        i = index.get(col)
+        return row[i] if i is not None and i < len(row) else None
+
+    existing = {u.code: u for u in db.session.scalars(select(Unit))}
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    codes_in_file: dict[str, int] = {}
+    for n, row in enumerate(rows, start=2):
+        errs: list[str] = []
+        code = _cell_text(get(row, "code")).lower()
+        name = _cell_text(get(row, "name"))
+        kind = _cell_text(get(row, "kind"))
+        if not CODE_RE.match(code):
+            errs.append(_("invalid code %(code)r", code=code))
+        elif code in codes_in_file:
+            errs.append(_("code %(code)s repeats row %(row)s", code=code, row=codes_in_file[code]))
+        else:
+            codes_in_file[code] = n
+        if not name or len(name) > 200 or "<" in name or ">" in name:
+            errs.append(_("name is empty, too long or contains < >"))
+        if kind not in UNIT_KINDS:
+            errs.append(_("unknown kind %(kind)r (use: %(kinds)s)", kind=kind, kinds=", ".join(UNIT_KINDS)))
+        email = _cell_text(get(row, "email"))
+        if email and not EMAIL_RE.match(email):
+            errs.append(_("invalid e-mail %(email)r", email=email))
+        phone = _cell_text(get(row, "phone"))
+        if phone and not PHONE_RE.match(phone):
+            errs.append(_("invalid phone %(phone)r", phone=phone))
+        try:
+            vf = _cell_date(get(row, "valid_from"))
+            vt = _cell_date(get(row, "valid_to"))
+        except ValueError as exc:
+            errs.append(_("invalid date %(value)r (use dd/mm/yyyy)", value=str(exc)))
+            vf = vt = None
+        if vf and vt and vt < vf:
+            errs.append(_("end date before start date"))
+        values = {
+            "code": code, "name": name, "kind": kind,
+            "head": _cell_text(get(row, "head"))[:120] or None, "phone": phone or None, "email": email or None,
+            "address": _cell_text(get(row, "address"))[:255] or None, "note": _cell_text(get(row, "note")) or None,
+            "valid_from": vf, "valid_to": vt,
+            "_parent": _cell_text(get(row, "parent_code")).lower(),
+            "_successor": _cell_text(get(row, "successor_code")).lower(),
+        }
+        for msg in errs:
+            result.errors.append((n, msg))
+        parsed.append((n, values))
+
+    known_codes = set(existing) | set(codes_in_file)
+    for n, values in parsed:
+        for ref in ("_parent", "_successor"):
+            if values[ref] and values[ref] not in known_codes:
+                result.errors.append((n, _("unknown unit code %(code)r", code=values[ref])))
+    if result.errors:
+        return result
+
+    # Check the resulting hierarchy for loops before writing anything.
+    code_parent = {code: (u.parent.code if u.parent else None) for code, u in existing.items()}
+    for _n, values in parsed:
+        code_parent[values["code"]] = values["_parent"] or None
+    for n, values in parsed:
+        seen, cur = set(), code_parent.get(values["code"])
+        while cur:
+            if cur == values["code"] or cur in seen:
+                result.errors.append((n, _("parent_code creates a loop in the hierarchy")))
+                break
+            seen.add(cur)
+            cur = code_parent.get(cur)
+    if result.errors:
+        return result
+
+    units = dict(existing)
+    for _n, values in parsed:
+        plain = {k: v for k, v in values.items() if not k.startswith("_")}
+        unit = units.get(values["code"])
+        if unit is None:
+            unit = Unit()
+            apply_unit(unit, plain)
+            db.session.add(unit)
+            units[unit.code] = unit
+            result.created += 1
+        else:
+            apply_unit(unit, plain)
+            result.updated += 1
+    db.session.flush()
+    for _n, values in parsed:
+        unit = units[values["code"]]
+        unit.parent_id = units[values["_parent"]].id if values["_parent"] else None
+        unit.successor_id = units[values["_successor"]].id if values["_successor"] else None
+    return result

@@ -1,0 +1,59 @@
+"""Excel (xlsx) export and import helpers shared by the core and plugins."""
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask import Response
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """Build an xlsx from (title, headers, rows) triples; numbers stay numbers so Excel can sum them."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, headers, rows in sheets:
+        ws = wb.create_sheet(title=str(title)[:31])
+        ws.append([str(h) for h in headers])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        widths = [len(str(h)) for h in headers]
+        for row in rows:
+            ws.append(list(row))
+            for i, value in enumerate(row):
+                if i < len(widths):
+                    widths[i] = max(widths[i], min(60, len(str(value)) if value is not None else 0))
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width + 2
+        ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def xlsx_response(filename: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> Response:
+    """Return an xlsx download."""
+    resp = Response(workbook_bytes(sheets), mimetype=XLSX_MIME)
+    resp.headers["Content-Disposition"] = f"attachment; filename=\"{filename}\""
+    return resp
+
+
+def read_rows(data: bytes) -> tuple[list[str], list[list[Any]]]:
+    """Read the first sheet of an xlsx: (headers, rows). Raise ValueError if it is not a workbook."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise ValueError(str(exc)) from exc
+    ws = wb.worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    wb.close()
+    if not rows:
+        return [], []
+    headers = [str(h).strip() if h is not None else "" for h in rows[0]]
+    body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
+    return headers, body

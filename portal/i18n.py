@@ -1,0 +1,185 @@
+"""Vietnamese-first i18n: locale selection, gettext aliases, Babel-backed filters, diacritic folding, vi sorting."""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask, current_app, has_request_context, session
+from flask_babel import format_date as _babel_date
+from flask_babel import format_datetime as _babel_datetime
+from flask_babel import format_decimal as _babel_decimal
+from flask_babel import get_locale, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
+
+__all__ = [
+    "gettext",
+    "lazy_gettext",
+    "ngettext",
+    "pgettext",
+    "lazy_pgettext",
+    "fold",
+    "vi_sort_key",
+    "format_money",
+    "format_number",
+    "format_date",
+    "format_datetime",
+    "format_doc_date",
+    "select_locale",
+    "init_app",
+]
+
+
+def select_locale() -> str:
+    """Return the user's saved language, else the language chosen this session, else the default (vi).
+
+    The browser's Accept-Language is deliberately ignored: many phones in the communes run in English
+    while their users work in Vietnamese.
+    """
+    langs = current_app.config["PORTAL_LANGUAGES"]
+    if has_request_context():
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated and current_user.locale in langs:
+            return current_user.locale
+        chosen = session.get("lang")
+        if chosen in langs:
+            return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# --- text: search folding and Vietnamese collation ---
+
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ``text`` and strip Vietnamese diacritics: "Bản Bo" -> "ban bo", "Nguyễn" -> "nguyen"."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.lower().split())
+
+
+def vi_sort_key(text: str | None) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Sort key in Vietnamese alphabetical order: a < ă < â < b ... d < đ; tones break ties."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for ch in unicodedata.normalize("NFC", (text or "").lower()):
+        parts = unicodedata.normalize("NFD", ch)
+        tone = 0
+        kept = ""
+        for p in parts:
+            if p in _TONES:
+                tone = _TONES[p]
+            else:
+                kept += p
+        letter = unicodedata.normalize("NFC", kept)
+        if letter in _RANK:
+            letters.append(1000 + _RANK[letter])
+        elif letter.isdigit():
+            letters.append(500 + ord(letter))
+        elif letter.isspace():
+            letters.append(0)
+        else:
+            letters.append(2000 + ord(letter[0]) if letter else 0)
+        tones.append(tone)
+    return tuple(letters), tuple(tones)
+
+
+# --- formatting (all through Babel, in the current locale) ---
+
+def format_number(value: int | float | Decimal | None, digits: int | None = None) -> str:
+    """Format a number with the locale's separators: 1.234.567 and 8,7 in Vietnamese."""
+    if value is None:
+        return ""
+    if digits is not None:
+        value = round(Decimal(value), digits)
+        fmt = "#,##0." + "0" * digits if digits else "#,##0"
+        return _babel_decimal(value, format=fmt)
+    return _babel_decimal(value)
+
+
+def format_money(amount: int | None) -> str:
+    """Format integer đồng: "15.000.000 đồng"."""
+    if amount is None:
+        return ""
+    return gettext("%(amount)s VND", amount=_babel_decimal(int(amount), format="#,##0"))
+
+
+def format_percent(numerator: int, denominator: int, digits: int = 1) -> str:
+    """Format a ratio as a percentage with the locale's decimal mark: 88,9 %."""
+    if not denominator:
+        return "—"
+    value = Decimal(numerator) * 100 / Decimal(denominator)
+    return format_number(value, digits) + " %"
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    """Format a date as dd/MM/yyyy."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return _babel_datetime(value, "dd/MM/yyyy")
+    return _babel_date(value, "dd/MM/yyyy")
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """Format a stored UTC datetime in local time: dd/MM/yyyy HH:mm."""
+    if value is None:
+        return ""
+    return _babel_datetime(value, "dd/MM/yyyy HH:mm")
+
+
+def format_doc_date(value: dt.date | None, place: str | None = None) -> str:
+    """The document date line of Nghị định 30/2020: "Tam Đường, ngày 05 tháng 11 năm 2024".
+
+    Days below 10 and the months January and February take a leading zero.
+    """
+    if value is None:
+        return ""
+    place = place if place is not None else current_app.config["PORTAL_PLACE"]
+    day = f"{value.day:02d}"
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return gettext(
+        "%(place)s, day %(day)s month %(month)s year %(year)s", place=place, day=day, month=month, year=value.year
+    )
+
+
+def current_locale() -> str:
+    return str(get_locale() or "vi")
+
+
+def init_app(app: Flask) -> None:
+    """Register Jinja filters and the language helpers."""
+    app.jinja_env.filters.update(
+        money=format_money,
+        number=format_number,
+        percent=format_percent,
+        date=format_date,
+        datetime=format_datetime,
+        docdate=format_doc_date,
+    )
+    app.jinja_env.globals.update(current_locale=current_locale)
+
+
+def coerce_money(raw: Any) -> int:
+    """Parse integer đồng typed as "15.000.000", "15 000 000" or "15000000"; raise ValueError otherwise."""
+    if isinstance(raw, int):
+        return raw
+    text = str(raw or "").strip().replace("\u00a0", " ")
+    for suffix in ("đồng", "đ", "₫", "vnd", "VND"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)].strip()
+    if not text:
+        raise ValueError("empty")
+    groups = text.replace(" ", ".").split(".")
+    if len(groups) > 1 and not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+        raise ValueError("bad grouping")
+    digits = "".join(groups)
+    if not digits.isdigit():
+        raise ValueError("not a whole number")
+    return int(digits)

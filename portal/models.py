@@ -1,0 +1,237 @@
+"""Core tables: users, roles and grants, units, audit log, notifications, uploads, login attempts."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.extensions import db
+from portal.plugin import SCOPE_ALL, SCOPE_UNIT
+
+
+def utcnow() -> dt.datetime:
+    """Return the current UTC time as a naive datetime (stored the same on SQLite and PostgreSQL)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Audited:
+    """Mixin: every insert, update and delete of this model is written to the audit log."""
+
+    __audit_exclude__: tuple[str, ...] = ()
+
+
+user_roles = db.Table(
+    "portal_user_role",
+    db.Column("user_id", ForeignKey("portal_user.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("role_id", ForeignKey("portal_role.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Role(Audited, db.Model):
+    __tablename__ = "portal_role"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="role", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Role {self.code}>"
+
+
+class RoleGrant(Audited, db.Model):
+    """Role ``role`` holds ``permission``, for every unit or only for the user's own unit."""
+
+    __tablename__ = "portal_role_grant"
+    __table_args__ = (UniqueConstraint("role_id", "permission"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("portal_role.id", ondelete="CASCADE"))
+    permission: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[str] = mapped_column(String(8), default=SCOPE_ALL)
+    role: Mapped[Role] = relationship(back_populates="grants")
+
+
+class KnownPermission(db.Model):
+    """Permission codes already seeded, so default grants are written only once."""
+
+    __tablename__ = "portal_known_permission"
+    code: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class User(UserMixin, Audited, db.Model):
+    __tablename__ = "portal_user"
+    __audit_exclude__ = ("password_hash",)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("directory_unit.id"))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id], lazy="joined")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return bool(self.active)
+
+    def _grants(self) -> dict[str, str]:
+        cached = self.__dict__.get("_grant_cache")
+        if cached is None:
+            cached = {}
+            for role in self.roles:
+                for g in role.grants:
+                    # "all" beats "unit" when two roles grant the same permission
+                    if cached.get(g.permission) != SCOPE_ALL:
+                        cached[g.permission] = g.scope
+            self.__dict__["_grant_cache"] = cached
+        return cached
+
+    def scope(self, permission: str) -> str | None:
+        """Return "all", "unit" or None: how far this user holds ``permission``."""
+        if not self.is_active:
+            return None
+        scope = self._grants().get(permission)
+        if scope == SCOPE_UNIT and self.unit_id is None:
+            return None
+        return scope
+
+    def can(self, permission: str, unit_id: int | None = None) -> bool:
+        """Whether the user holds ``permission`` (for ``unit_id`` when given)."""
+        scope = self.scope(permission)
+        if scope is None:
+            return False
+        if unit_id is None or scope == SCOPE_ALL:
+            return True
+        return unit_id == self.unit_id
+
+    def has_role(self, code: str) -> bool:
+        return any(r.code == code for r in self.roles)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class LoginAttempt(db.Model):
+    __tablename__ = "portal_login_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), index=True)
+    address: Mapped[str] = mapped_column(String(64))
+    success: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+UNIT_KINDS = ("district", "agency", "mass_org", "commune", "village", "enterprise", "other")
+
+
+class Unit(Audited, db.Model):
+    """An agency, mass organisation, commune/town, village, enterprise... with validity dates."""
+
+    __tablename__ = "directory_unit"
+    __audit_exclude__ = ("search_name",)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    search_name: Mapped[str] = mapped_column(String(200), index=True, default="")
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("directory_unit.id"))
+    head: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(255))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("directory_unit.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    successor: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
+    names: Mapped[list[UnitName]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan", order_by="UnitName.valid_to"
+    )
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def name_on(self, day: dt.date | None) -> str:
+        """Return the name the unit bore on ``day`` (earlier names are kept when it is renamed)."""
+        if day is not None:
+            for old in self.names:
+                if (old.valid_from is None or old.valid_from <= day) and day <= old.valid_to:
+                    return old.name
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"
+
+
+class UnitName(db.Model):
+    """A former name of a unit and the dates it was used."""
+
+    __tablename__ = "directory_unit_name"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
+    unit: Mapped[Unit] = relationship(back_populates="names")
+
+
+class AuditEntry(db.Model):
+    """Who changed what, when: written in the same transaction as the change."""
+
+    __tablename__ = "portal_audit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)  # no FK: entries outlive users
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(10))  # create / update / delete
+    object_type: Mapped[str] = mapped_column(String(80))
+    object_id: Mapped[str] = mapped_column(String(80))
+    summary: Mapped[str] = mapped_column(String(255), default="")
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (db.Index("ix_portal_audit_object", "object_type", "object_id"),)
+
+
+class Notification(db.Model):
+    """An in-app message to one user."""
+
+    __tablename__ = "portal_notification"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("portal_user.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Upload(db.Model):
+    """A stored file: generated name on disk, original name kept for download."""
+
+    __tablename__ = "portal_upload"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    owner: Mapped[str] = mapped_column(String(40))  # plugin or core area that references it
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("portal_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+

@@ -1,0 +1,89 @@
+"""The plugin contract: what a plugin declares and the core registers for it."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from flask import Blueprint, Flask
+
+#: Role codes the core seeds (see DOMAIN.md). Permissions name them in ``default_roles``.
+ROLE_CODES = (
+    "admin",
+    "standing_office",
+    "council_secretariat",
+    "council_member",
+    "fund_board",
+    "unit_reporter",
+    "inspector",
+    "leadership",
+)
+
+#: Scope of a grant: every unit, or only the user's own unit.
+SCOPE_ALL = "all"
+SCOPE_UNIT = "unit"
+
+
+class PluginError(RuntimeError):
+    """A plugin could not be loaded; start-up stops with this message."""
+
+    def __init__(self, plugin: str, rule: str) -> None:
+        super().__init__(f"plugin {plugin!r}: {rule}")
+        self.plugin = plugin
+        self.rule = rule
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A permission code (``<plugin>.<verb>``) with its label and initial grants.
+
+    ``default_roles`` maps a role code to a scope (``"all"`` or ``"unit"``); these grants are
+    written once, when the permission is first seen by ``flask portal init``. Administrators
+    change them afterwards on the roles page.
+    """
+
+    code: str
+    label: Any  # lazy string
+    default_roles: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry in the main navigation, shown to users holding ``permission``."""
+
+    endpoint: str
+    label: Any
+    permission: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A dashboard panel: an ordinary endpoint that renders a fragment, loaded on its own."""
+
+    endpoint: str
+    title: Any
+    permission: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plugin:
+    """Everything a plugin gives the core. One instance per plugin, named ``plugin``."""
+
+    name: str  # == entry-point name == blueprint name == table/config/permission prefix
+    title: Any  # lazy string shown to administrators
+    blueprint: Blueprint  # routes, templates (templates/<name>/...), static, CLI (bp.cli)
+    models: ModuleType | None = None  # module defining the plugin's tables (<name>_*)
+    permissions: tuple[Permission, ...] = ()
+    nav: tuple[NavItem, ...] = ()
+    widgets: tuple[Widget, ...] = ()
+    default_config: Mapping[str, object] = field(default_factory=dict)  # keys <NAME>_*
+    translations: Path | None = None  # folder holding <locale>/LC_MESSAGES/messages.po
+    requires: tuple[str, ...] = ()  # plugins that must be enabled earlier in PORTAL_PLUGINS
+    setup: Callable[[Flask], None] | None = None  # connect signals, filters, context processors
+    # Called by `flask portal seed-demo` in app context with the demo password (for any demo users it makes,
+    # see toolkit.ensure_demo_user). Must be idempotent: running seed-demo twice adds nothing the second time.
+    seed_demo: Callable[[str], None] | None = None

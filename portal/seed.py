@@ -1,0 +1,102 @@
+"""Demo data: the Tam Đường unit directory and one demo user per role."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import secrets
+from pathlib import Path
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.i18n import fold
+from portal.models import Role, Unit, User
+
+UNITS_CSV = Path(__file__).with_name("data") / "tam-duong-units.csv"
+
+# username, full name, role codes, unit code
+DEMO_USERS = [
+    ("admin", "Quản trị hệ thống", ["admin"], None),
+    ("thuongtruc", "Lò Thị Thường Trực", ["standing_office"], "phong-ldtbxh"),
+    ("noivu", "Hoàng Văn Nội", ["council_secretariat"], "phong-noi-vu"),
+    ("hoidong", "Tẩn Văn Hội", ["council_member"], "vp-hdnd-ubnd"),
+    ("mttq", "Lê Thị Mặt Trận", ["fund_board"], "mttq-huyen"),
+    ("banbo", "Lù Văn Bản", ["unit_reporter"], "xa-ban-bo"),
+    ("binhlu", "Nguyễn Thị Bình", ["unit_reporter"], "xa-binh-lu"),
+    ("kiemtra", "Vàng A Kiểm", ["inspector"], "phong-ldtbxh"),
+    ("lanhdao", "Sùng Lử Lãnh", ["leadership"], "ubnd-huyen"),
+]
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def seed_units(path: Path = UNITS_CSV) -> int:
+    """Load units from the CSV (code,name,kind,parent_code,valid_from,valid_to,note); skip codes already present."""
+    existing = {u.code: u for u in db.session.scalars(select(Unit))}
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    added = 0
+    for row in rows:
+        if row["code"] in existing:
+            continue
+        unit = Unit(
+            code=row["code"],
+            name=row["name"],
+            search_name=fold(row["name"]),
+            kind=row["kind"],
+            valid_from=_date(row["valid_from"]),
+            valid_to=_date(row["valid_to"]),
+            note=row.get("note") or None,
+            is_sample="sample" in (row.get("note") or ""),
+        )
+        db.session.add(unit)
+        existing[unit.code] = unit
+        added += 1
+    db.session.flush()
+    for row in rows:
+        if row["parent_code"]:
+            existing[row["code"]].parent_id = existing[row["parent_code"]].id
+    db.session.flush()
+    return added
+
+
+def seed_users(password: str) -> list[tuple[str, str]]:
+    """Create the demo users that do not exist yet; return (username, role names) of those created."""
+    roles = {r.code: r for r in db.session.scalars(select(Role))}
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    made = []
+    for username, full_name, role_codes, unit_code in DEMO_USERS:
+        if db.session.scalar(select(User).where(User.username == username)):
+            continue
+        user = User(username=username, full_name=full_name, unit_id=units[unit_code].id if unit_code else None)
+        user.set_password(password)
+        user.roles = [roles[c] for c in role_codes]
+        db.session.add(user)
+        made.append((username, ", ".join(roles[c].name for c in role_codes)))
+    db.session.flush()
+    return made
+
+
+def ensure_demo_user(
+    username: str, full_name: str, role_codes: list[str], unit_code: str | None, password: str
+) -> User:
+    """Return the demo user ``username``, creating it with these roles and unit if it does not exist."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is not None:
+        return user
+    roles = list(db.session.scalars(select(Role).where(Role.code.in_(role_codes))))
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code)) if unit_code else None
+    user = User(username=username, full_name=full_name, unit_id=unit.id if unit else None)
+    user.set_password(password)
+    user.roles = roles
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def demo_password(configured: str | None) -> tuple[str, bool]:
+    """Return (password, generated?)."""
+    if configured:
+        return configured, False
+    return secrets.token_urlsafe(9), True

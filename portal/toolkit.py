@@ -1,0 +1,105 @@
+"""The only core surface plugins import (besides portal.plugin). Keep it stable."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_login import current_user
+
+from portal import signals
+from portal.audit import history_for
+from portal.charts import Series, bar_chart
+from portal.exports import read_rows, workbook_bytes, xlsx_response
+from portal.extensions import db
+from portal.forms import MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, strip
+from portal.i18n import (
+    coerce_money,
+    fold,
+    format_date,
+    format_datetime,
+    format_doc_date,
+    format_money,
+    format_number,
+    format_percent,
+    gettext,
+    lazy_gettext,
+    lazy_pgettext,
+    ngettext,
+    pgettext,
+    vi_sort_key,
+)
+from portal.models import Audited, Role, Unit, Upload, User, utcnow
+from portal.seed import ensure_demo_user
+from portal.notifications import notify_unit, notify_users
+from portal.rendering import hx_redirect, hx_retarget, hx_trigger, is_fragment_request, redirect_or_hx, render
+from portal.security import check_unit, public, require_login, require_permission, unit_clause
+from portal.uploads import UploadError, check_file, downscale_image, send_upload, store
+
+_ = gettext
+_l = lazy_gettext
+
+
+def get_plugin_config(key: str, default: Any = None) -> Any:
+    """Read a plugin's config key (``<NAME>_...``) from the current app."""
+    return current_app.config.get(key, default)
+
+
+__all__ = [
+    "Audited",
+    "DateField",
+    "FlaskForm",
+    "MAX_MONEY",
+    "MoneyField",
+    "NoMarkup",
+    "Series",
+    "Role",
+    "Unit",
+    "Upload",
+    "UploadError",
+    "User",
+    "_",
+    "_l",
+    "bar_chart",
+    "check_file",
+    "check_unit",
+    "coerce_money",
+    "current_user",
+    "db",
+    "downscale_image",
+    "ensure_demo_user",
+    "fold",
+    "format_date",
+    "format_datetime",
+    "format_doc_date",
+    "format_money",
+    "format_number",
+    "format_percent",
+    "get_plugin_config",
+    "gettext",
+    "history_for",
+    "hx_redirect",
+    "hx_retarget",
+    "hx_trigger",
+    "is_fragment_request",
+    "lazy_gettext",
+    "lazy_pgettext",
+    "ngettext",
+    "notify_unit",
+    "notify_users",
+    "pgettext",
+    "public",
+    "read_rows",
+    "redirect_or_hx",
+    "render",
+    "require_login",
+    "require_permission",
+    "send_upload",
+    "signals",
+    "store",
+    "strip",
+    "unit_clause",
+    "utcnow",
+    "vi_sort_key",
+    "workbook_bytes",
+    "xlsx_response",
+]

@@ -1,0 +1,55 @@
+"""Test helpers importable from any test module."""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from portal.extensions import db
+
+PASSWORD = "secret-pass-1"
+HX = {"HX-Request": "true"}
+
+
+@dataclass(frozen=True)
+class Made:
+    id: int
+    username: str
+    unit_id: int | None
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
+    """Log the test client in through the login form."""
+    resp = client.post("/login", data={"username": username, "password": password})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+
+
+@contextlib.contextmanager
+def count_queries(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements the app runs inside the block."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def browser_login(page: Any, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form in Playwright."""
+    page.goto(base_url + "/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
