@@ -10,6 +10,7 @@ from portal import signals
 from portal.audit import history_for
 from portal.charts import Series, bar_chart
 from portal.exports import read_rows, workbook_bytes, xlsx_response
+from portal.errors import user_error
 from portal.extensions import db
 from portal.forms import MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, strip
 from portal.i18n import (
@@ -98,6 +99,7 @@ __all__ = [
     "store",
     "strip",
     "unit_clause",
+    "user_error",
     "utcnow",
     "vi_sort_key",
     "workbook_bytes",
