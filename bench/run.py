@@ -1,0 +1,222 @@
+"""Benchmark: serve the portal with gunicorn on 127.0.0.1, seed data, measure pages against a static file.
+
+Not a test: it prints a table. Figures are only comparable within one run (ratios to the static baseline),
+never across machines.
+
+    .venv/bin/python bench/run.py                      # SQLite, every plugin that has bench/<name>.py
+    .venv/bin/python bench/run.py --plugins reports    # one plugin
+    DATABASE_URL=postgresql+psycopg://... .venv/bin/python bench/run.py
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import importlib.util
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+PASSWORD = "bench-password-1"
+CORE_UNITS = 500
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_hook(name: str):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def seed(env: dict[str, str], plugins: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Create schema, demo data, CORE_UNITS extra units and each plugin's bench data; return pages per user."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    from sqlalchemy import insert
+
+    from portal import create_app
+    from portal.audit import set_cli_actor
+    from portal.cli import init_database
+    from portal.extensions import db
+    from portal.i18n import fold
+    from portal.models import Unit
+    from portal.seed import ensure_demo_user, seed_units
+
+    app = create_app()
+    pages: dict[str, list[tuple[str, str]]] = {}
+    with app.app_context():
+        set_cli_actor("bench")
+        init_database()
+        seed_units()
+        rows = [
+            {"code": f"bench-{i}", "name": f"Thôn Bản Thử {i}", "search_name": fold(f"Thôn Bản Thử {i}"),
+             "kind": "village", "is_sample": True}
+            for i in range(CORE_UNITS)
+        ]
+        db.session.execute(insert(Unit), rows)
+        ensure_demo_user("bench_core", "Bench Admin", ["admin"], None, PASSWORD)
+        db.session.commit()
+        pages["bench_core"] = [("dashboard", "/"), ("units list", "/units/"), ("units search", "/units/?q=ban+bo")]
+        for name in plugins:
+            hook = load_hook(name)
+            started = time.perf_counter()
+            hook.seed(PASSWORD)
+            db.session.commit()
+            print(f"  seeded {name} in {time.perf_counter() - started:.1f} s", flush=True)
+            pages[hook.USERNAME] = list(hook.pages())
+    return pages
+
+
+class Client:
+    """A keep-alive HTTP client with a session cookie."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookie = ""
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            resp = self.conn.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.conn.request(method, path, body=body, headers=headers)
+            resp = self.conn.getresponse()
+        data = resp.read()
+        for key, value in resp.getheaders():
+            if key.lower() == "set-cookie" and value.startswith("session="):
+                self.cookie = value.split(";", 1)[0]
+        return resp.status, data
+
+    def login(self, username: str) -> None:
+        _, page = self.request("GET", "/login")
+        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+            rb'name="csrf_token" value="([^"]+)"', page
+        )
+        assert token, "no CSRF token on the login page"
+        body = urllib.parse.urlencode({"csrf_token": token.group(1).decode(), "username": username, "password": PASSWORD})
+        status, _ = self.request("POST", "/login", body)
+        assert status == 302, f"login of {username} failed ({status})"
+
+
+def measure(port: int, cookie: str, path: str, requests: int, concurrency: int) -> dict[str, float]:
+    latencies: list[float] = []
+    statuses: set[int] = set()
+    size = 0
+    lock = threading.Lock()
+    per_thread = max(1, requests // concurrency)
+
+    def worker() -> None:
+        nonlocal size
+        client = Client(port)
+        client.cookie = cookie
+        local = []
+        for _ in range(per_thread):
+            t0 = time.perf_counter()
+            status, body = client.request("GET", path)
+            local.append(time.perf_counter() - t0)
+            with lock:
+                statuses.add(status)
+                size = len(body)
+        with lock:
+            latencies.extend(local)
+
+    client = Client(port)
+    client.cookie = cookie
+    client.request("GET", path)  # warm up
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "bytes": size,
+        "status": ",".join(str(s) for s in sorted(statuses)),
+    }
+
+
+def main() -> int:
+    available = sorted(p.stem for p in BENCH.glob("*.py") if p.stem not in {"run", "__init__"})
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--plugins", nargs="*", default=available, help=f"bench hooks to run (default: {available})")
+    parser.add_argument("--requests", type=int, default=400, help="requests per page")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
+    args = parser.parse_args()
+
+    instance = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    env = {
+        "PORTAL_INSTANCE_PATH": str(instance),
+        "FLASK_PORTAL_PLUGINS": "[" + ",".join(f'"{p}"' for p in args.plugins) + "]",
+    }
+    db_label = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    print(f"Seeding ({db_label}, instance {instance}) ...", flush=True)
+    started = time.perf_counter()
+    pages = seed(env, args.plugins)
+    print(f"Seeded in {time.perf_counter() - started:.1f} s", flush=True)
+
+    port = free_port()
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    server = subprocess.Popen(
+        [gunicorn, "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "portal:create_app()"],
+        cwd=ROOT, env={**os.environ, **env},
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        baseline = measure(port, "", "/static/portal.css", args.requests, args.concurrency)
+        rows = [("static baseline", "/static/portal.css", baseline)]
+        for username, user_pages in pages.items():
+            client = Client(port)
+            client.login(username)
+            for label, path in user_pages:
+                rows.append((label, path, measure(port, client.cookie, path, args.requests, args.concurrency)))
+    finally:
+        server.terminate()
+        server.wait(10)
+        if not args.keep:
+            shutil.rmtree(instance, ignore_errors=True)
+
+    print(f"\n{db_label}, gunicorn {args.workers} workers, {args.concurrency} client threads, {args.requests} requests/page")
+    print(f"{'page':<28} {'status':>6} {'bytes':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs static':>9}")
+    for label, path, r in rows:
+        ratio = r["rps"] / baseline["rps"] if baseline["rps"] else 0
+        print(f"{label[:28]:<28} {r['status']:>6} {int(r['bytes']):>9} {r['rps']:>8.0f} {r['p50']:>8.1f} {r['p95']:>8.1f} {ratio:>9.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
