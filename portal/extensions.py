@@ -7,7 +7,11 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
-from sqlalchemy import MetaData
+import sqlite3
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so Alembic migrations work the same on SQLite and PostgreSQL.
@@ -30,3 +34,15 @@ csrf = CSRFProtect()
 babel = Babel()
 migrate = Migrate()
 htmx = Htmx()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Make SQLite behave like the PostgreSQL deployment: enforce foreign keys, wait on locks, allow readers
+    during writes (several gunicorn workers share one file)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
