@@ -56,6 +56,11 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
     if len(app.config["SECRET_KEY"]) < 16 and not app.testing:
         raise RuntimeError("SECRET_KEY must be at least 16 characters")
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_uri(app)
+    if app.config["PORTAL_PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PORTAL_PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     from portal import loader
 
@@ -90,7 +95,8 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.session_protection = "strong"
+    # "basic", not "strong": phones on mobile networks change address often and must stay logged in.
+    login_manager.session_protection = "basic"
     audit.init_app()
     i18n.init_app(app)
     errors.init_app(app)

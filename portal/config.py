@@ -19,6 +19,8 @@ class Defaults:
     # Default issuing bodies for the official (Nghị định 30/2020) document header.
     PORTAL_SUPERIOR_BODY = "UBND tỉnh Lai Châu"
     PORTAL_ISSUING_BODY = "UBND huyện Tam Đường"
+    # Number of reverse proxies in front (nginx: 1) so client addresses, used by login throttling, are real.
+    PORTAL_PROXY_COUNT = 0
     # Login throttling: this many failures per account and address within the window lock further tries.
     PORTAL_LOGIN_MAX_FAILURES = 5
     PORTAL_LOGIN_WINDOW_MINUTES = 15
