@@ -1,0 +1,79 @@
+"""Plugin "fund": the "Vì người nghèo" fund – receipts, disbursements, an append-only ledger, public disclosure."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, url_for
+
+from portal.plugin import NavItem, Permission, Plugin, Widget
+from portal.toolkit import _, _l, db, format_money, signals
+
+from . import models
+from .views import bp
+
+PERMISSIONS = (
+    Permission("fund.view", _l("See the fund's receipts, spending, ledger and reports"),
+               {"fund_board": "all", "leadership": "all", "inspector": "all", "admin": "all"}),
+    Permission("fund.record", _l("Record contributions, propose and pay disbursements"), {"fund_board": "all"}),
+    Permission("fund.approve", _l("Approve or reject disbursements"), {"fund_board": "all"}),
+    Permission("fund.pledge", _l("See the own unit's pledges and contributions"),
+               {"unit_reporter": "unit", "fund_board": "all"}),
+)
+
+
+def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **kwargs: Any) -> list[signals.Evidence] | None:
+    """Evidence for award nominations: what a unit gave to and raised for the fund (in a fund year or overall)."""
+    if not signals.plugin_enabled("fund"):
+        return None
+    from sqlalchemy import select
+
+    from .services import unit_totals
+
+    fund_year = db.session.scalar(select(models.FundYear).where(models.FundYear.label == year)) if year else None
+    if year and fund_year is None:
+        return []
+    given, raised = unit_totals(unit_id, fund_year)
+    if not given and not raised:
+        return []
+    when = _("fund year %(year)s", year=year) if year else _("all years")
+    link = url_for("fund.units", year=year) if year else None
+    return [
+        signals.Evidence("fund", _("Contributed to the fund for the poor (%(when)s)", when=when), format_money(given), link),
+        signals.Evidence("fund", _("Mobilised for the fund for the poor (%(when)s)", when=when), format_money(raised), link),
+    ]
+
+
+def setup(app: Flask) -> None:
+    signals.unit_evidence.connect(unit_evidence)
+
+
+def seed_demo(password: str) -> None:
+    from .demo import seed
+
+    seed(password)
+
+
+plugin = Plugin(
+    name="fund",
+    title=_l("Fund for the poor"),
+    blueprint=bp,
+    models=models,
+    permissions=PERMISSIONS,
+    nav=(NavItem("fund.index", _l("Fund for the poor"), permission="fund.view", order=40),
+         NavItem("fund.pledges", _l("Pledges"), permission="fund.pledge", order=41)),
+    widgets=(Widget("fund.widget_summary", _l("Fund for the poor"), permission="fund.view", order=40),),
+    default_config={
+        "FUND_YEAR_START_MONTH": 1,  # month a fund year starts (1 = calendar year)
+        "FUND_PUBLIC_BENEFICIARY": "initials_village",  # "full" | "initials_village" | "hidden"
+        "FUND_SEPARATE_APPROVER": True,  # the proposer of a disbursement may not approve it
+        "FUND_PAGE_SIZE": 50,
+        "FUND_PRINT_ROWS": 500,
+        # header of receipts, vouchers and the public table (official layout)
+        "FUND_SUPERIOR_BODY": "Ủy ban MTTQ Việt Nam huyện Tam Đường",
+        "FUND_ISSUING_BODY": "Ban vận động Quỹ “Vì người nghèo”",  # beneficiaries listed on the printable public table
+    },
+    translations=Path(__file__).with_name("translations"),
+    setup=setup,
+    seed_demo=seed_demo,
+)

@@ -1,0 +1,126 @@
+"""Demo data: fund years 2021–2025 with realistic gifts (anonymous ones, gifts in kind), support paid to poor
+households, pledges, and one reversed receipt. Idempotent: does nothing once fund years exist."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlalchemy import func, select
+
+from portal.toolkit import Unit, db, ensure_demo_user
+
+from . import services as sv
+from .models import Campaign, Category, FundYear
+
+PEOPLE = [
+    "Nguyễn Văn Hùng", "Trần Thị Lan", "Lò Văn Thắng", "Hoàng Thị Mai", "Phạm Minh Tuấn", "Đặng Thị Hoa",
+    "Vàng A Chứ", "Tẩn Thị Mẩy", "Lê Quang Huy", "Sùng A Páo", "Bùi Thị Thu", "Giàng Seo Phử",
+]
+HOUSEHOLDS = ["Hộ ông Lù Văn Pằn", "Hộ bà Lò Thị Xuân", "Hộ ông Nguyễn Văn Lợi", "Hộ ông Tao Văn Ón"]
+ORGS = ["Ngân hàng Chính sách xã hội huyện", "Bộ Chỉ huy Quân sự huyện", "Công an huyện Tam Đường", "Chi nhánh Điện lực Tam Đường"]
+BENEFICIARIES = [
+    "Lò Văn Xương", "Tẩn A Sinh", "Vàng Thị Dính", "Sùng A Lử", "Giàng Thị Sao", "Lù Văn Ến", "Chảo Láo Tả",
+    "Phàn A Chạn", "Lý Thị Mẩy", "Tao Văn Khiêm", "Hạng A Chá", "Đèo Văn Lả", "Mào Thị Inh", "Lường Văn Piếng",
+]
+VILLAGES = ["Bản Nà Khum", "Bản Sin Chải", "Bản Cốc Phát", "Bản Hồ Thầu", "Bản Nậm Đích", "Bản Phiêng Phát",
+            "Bản Coóc Lầu", "Bản Lản Nhì Thàng"]
+IN_KIND = [("50 bao gạo loại 25 kg", 18_750_000), ("120 chiếc chăn ấm", 30_000_000), ("300 bộ sách vở cho học sinh", 15_000_000),
+           ("2 tấn xi măng làm nhà Đại đoàn kết", 3_200_000)]
+PURPOSES = {
+    "house": "Hỗ trợ làm nhà Đại đoàn kết",
+    "gift": "Tặng quà cho hộ nghèo",
+    "other": "Hỗ trợ hộ nghèo",
+}
+
+
+def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def _round(amount: int) -> int:
+    return amount // 100_000 * 100_000
+
+
+def seed(password: str) -> None:
+    board = ensure_demo_user("mttq", "Lê Thị Mặt Trận", ["fund_board"], "mttq-huyen", password)
+    head = ensure_demo_user("truongban", "Giàng A Trưởng", ["fund_board"], "mttq-huyen", password)
+    sv.ensure_categories()
+    if db.session.scalar(select(func.count(FundYear.id))):
+        return
+    rng = random.Random(2021)
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    agencies = [u for u in units.values() if u.kind in ("agency", "mass_org", "district")]
+    communes = [u for u in units.values() if u.kind == "commune"]
+    enterprises = [u for u in units.values() if u.kind == "enterprise"]
+    mttq = units.get("mttq-huyen")
+    cats = {c.name: c for c in db.session.scalars(select(Category))}
+    last_day = dt.date(2025, 6, 30)
+    for label in range(2021, 2026):
+        year = sv.create_year(label, carried_in=350_000_000 if label == 2021 else 0)
+        end = min(year.end, last_day)
+        for campaign in db.session.scalars(select(Campaign).where(Campaign.fund_year_id == year.id)):
+            campaign.goal = 500_000_000 + (label - 2021) * 50_000_000
+        gifts = []
+        for unit in agencies:  # one day's pay of every official, mostly in the peak month
+            gifts.append(dict(donor_unit_id=unit.id, donor_type="agency", amount=_round(rng.randint(3_000_000, 25_000_000)),
+                              method=rng.choice(["cash", "transfer"]), mobilised_by_id=mttq.id if mttq else None))
+        for unit in enterprises:
+            gifts.append(dict(donor_unit_id=unit.id, donor_type="enterprise", amount=_round(rng.randint(30_000_000, 120_000_000)),
+                              method="transfer", mobilised_by_id=mttq.id if mttq else None))
+        for name in rng.sample(ORGS, 3):
+            gifts.append(dict(donor_name=name, donor_type="organisation", amount=_round(rng.randint(10_000_000, 60_000_000)),
+                              method="transfer"))
+        for name in rng.sample(PEOPLE, 6):
+            gifts.append(dict(donor_name=name, donor_type="person", amount=_round(rng.randint(500_000, 10_000_000)),
+                              method="cash", anonymous=rng.random() < 0.3,
+                              mobilised_by_id=rng.choice(communes).id if communes else None))
+        for name in rng.sample(HOUSEHOLDS, 2):
+            gifts.append(dict(donor_name=name, donor_type="household", amount=_round(rng.randint(200_000, 2_000_000)),
+                              method="cash"))
+        for i in range(2):
+            gifts.append(dict(donor_name="Nhà hảo tâm giấu tên", donor_type="person", anonymous=True, method="cash",
+                              amount=_round(rng.randint(5_000_000, 50_000_000))))
+        what, value = IN_KIND[label % len(IN_KIND)]
+        gifts.append(dict(donor_unit_id=enterprises[0].id if enterprises else None,
+                          donor_name=None if enterprises else "Doanh nghiệp tư nhân Hoa Ban", donor_type="enterprise",
+                          amount=value, method="in_kind", in_kind_description=what))
+        peak = db.session.scalar(select(Campaign).where(Campaign.fund_year_id == year.id))
+        for values in gifts:
+            if peak and peak.end <= end and rng.random() < 0.7:
+                day = _day(rng, peak.start, peak.end)
+            else:
+                day = _day(rng, year.start, end)
+            sv.record_contribution({"date": day, **values}, board.id)
+        if label == 2023:  # a receipt typed with the wrong amount: reversed, then entered again
+            wrong = sv.record_contribution(dict(date=dt.date(2023, 10, 20), donor_name="Trần Thị Lan", donor_type="person",
+                                                amount=50_000_000, method="cash"), board.id)
+            sv.reverse_contribution(wrong, "Nhập nhầm số tiền: đúng là 5.000.000 đồng", board.id, dt.date(2023, 10, 21))
+            sv.record_contribution(dict(date=dt.date(2023, 10, 21), donor_name="Trần Thị Lan", donor_type="person",
+                                        amount=5_000_000, method="cash"), board.id)
+        plan = [("Nhà Đại đoàn kết", 3, 40_000_000, 60_000_000), ("Sinh kế, hỗ trợ sản xuất", 3, 10_000_000, 20_000_000),
+                ("Y tế", 2, 3_000_000, 8_000_000), ("Giáo dục", 3, 1_000_000, 3_000_000), ("Quà Tết", 8, 500_000, 1_000_000),
+                ("Cứu trợ đột xuất", 1, 5_000_000, 10_000_000), ("Công trình an sinh", 1, 80_000_000, 150_000_000)]
+        pending = label == 2025
+        for cat_name, count, low, high in plan:
+            cat = cats[cat_name]
+            for n in range(count):
+                commune = rng.choice(communes)
+                item = sv.propose(dict(
+                    category_id=cat.id, beneficiary=rng.choice(BENEFICIARIES) if cat_name != "Công trình an sinh"
+                    else f"Nhà văn hóa {rng.choice(VILLAGES).lower()}", commune_id=commune.id,
+                    village=rng.choice(VILLAGES), household_status=rng.choice(["poor", "poor", "near_poor"]),
+                    amount=_round(rng.randint(low, high)), purpose=f"{PURPOSES[cat.kind]} ({cat_name.lower()})",
+                    decision_no=f"{rng.randint(10, 250)}/QĐ-MTTQ", note=None), board.id)
+                if pending and n == count - 1 and cat_name in ("Nhà Đại đoàn kết", "Y tế"):
+                    continue  # waits for approval in the current year
+                sv.approve(item, head.id)
+                if cat_name == "Quà Tết":
+                    day = dt.date(label, 1, 20)  # before Tết
+                else:  # most support is paid after the peak month has filled the fund
+                    day = _day(rng, dt.date(label, 11, 20) if label < 2025 else year.start, end)
+                sv.pay(item, board.id, day)
+        pledged = [u for u in agencies if u.code in ("phong-ldtbxh", "hoi-nong-dan", "hoi-phu-nu", "huyen-doan")]
+        for unit in pledged + communes[:4]:
+            if peak:
+                sv.save_pledge(peak.id, unit.id, _round(rng.randint(5_000_000, 40_000_000)))
+    db.session.flush()

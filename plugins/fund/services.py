@@ -1,0 +1,652 @@
+"""Fund logic without requests: numbering, recording, the approval flow, reversals and every total (in SQL)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all, update
+
+from portal.toolkit import Unit, _l, db, get_plugin_config, utcnow, vi_sort_key
+
+from .models import (
+    Attachment,
+    Campaign,
+    Category,
+    Contribution,
+    Counter,
+    Disbursement,
+    FundYear,
+    LedgerLocked,
+    Pledge,
+)
+
+DONOR_TYPE_LABELS = {
+    "agency": _l("Agency or unit"),
+    "enterprise": _l("Enterprise"),
+    "organisation": _l("Organisation or armed forces"),
+    "household": _l("Household"),
+    "person": _l("Individual"),
+}
+METHOD_LABELS = {"cash": _l("Cash"), "transfer": _l("Bank transfer"), "in_kind": _l("In kind")}
+STATUS_LABELS = {"poor": _l("Poor household"), "near_poor": _l("Near-poor household"), "other": _l("Other hardship")}
+STATE_LABELS = {"proposed": _l("Proposed"), "approved": _l("Approved"), "paid": _l("Paid"), "rejected": _l("Rejected")}
+CATEGORY_KIND_LABELS = {"house": _l("Houses"), "gift": _l("Gifts"), "other": _l("Other support")}
+
+DEFAULT_CATEGORIES = (
+    ("Nhà Đại đoàn kết", "house"),
+    ("Sinh kế, hỗ trợ sản xuất", "other"),
+    ("Y tế", "other"),
+    ("Giáo dục", "other"),
+    ("Quà Tết", "gift"),
+    ("Cứu trợ đột xuất", "gift"),
+    ("Công trình an sinh", "other"),
+)
+PEAK_START = (10, 17)  # 17/10: Ngày Vì người nghèo
+PEAK_END = (11, 18)
+
+
+class FundError(ValueError):
+    """A rule of the fund refused the action; the message is translated and safe to show."""
+
+
+# --- fund years, campaigns, categories ---
+
+def year_bounds(label: int, start_month: int | None = None) -> tuple[dt.date, dt.date]:
+    """First and last day of the fund year starting in ``label`` (start month from FUND_YEAR_START_MONTH)."""
+    month = start_month or int(get_plugin_config("FUND_YEAR_START_MONTH", 1))
+    start = dt.date(label, month, 1)
+    end = dt.date(label + 1, month, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def year_for(day: dt.date) -> FundYear | None:
+    return db.session.scalar(select(FundYear).where(FundYear.start <= day, FundYear.end >= day))
+
+
+def current_year(today: dt.date | None = None) -> FundYear | None:
+    """The fund year covering today, else the latest one."""
+    return year_for(today or dt.date.today()) or db.session.scalar(select(FundYear).order_by(FundYear.start.desc()))
+
+
+def create_year(label: int, carried_in: int = 0, start_month: int | None = None) -> FundYear:
+    """Add a fund year, its number counters and its peak-month campaign."""
+    start, end = year_bounds(label, start_month)
+    clash = db.session.scalar(
+        select(FundYear).where(or_(FundYear.label == label, and_(FundYear.start <= end, FundYear.end >= start)))
+    )
+    if clash:
+        raise FundError(_l("Fund year %(year)s overlaps an existing fund year.", year=label))
+    year = FundYear(label=label, start=start, end=end, carried_in=carried_in)
+    db.session.add(year)
+    db.session.flush()
+    db.session.add_all([Counter(fund_year_id=year.id, kind="receipt"), Counter(fund_year_id=year.id, kind="voucher")])
+    for peak_year in (label, label + 1):
+        p_start, p_end = dt.date(peak_year, *PEAK_START), dt.date(peak_year, *PEAK_END)
+        if start <= p_start and p_end <= end:
+            db.session.add(Campaign(fund_year_id=year.id, name=f"Tháng cao điểm “Vì người nghèo” năm {peak_year}",
+                                    start=p_start, end=p_end, goal=0))
+    db.session.flush()
+    return year
+
+
+def save_campaign(campaign: Campaign | None, name: str, start: dt.date, end: dt.date, goal: int) -> Campaign:
+    if end < start:
+        raise FundError(_l("The campaign must end after it starts."))
+    year = year_for(start)
+    if year is None or end > year.end:
+        raise FundError(_l("The campaign must lie inside one fund year."))
+    campaign = campaign or Campaign()
+    campaign.fund_year_id, campaign.name, campaign.start, campaign.end, campaign.goal = year.id, name, start, end, goal
+    db.session.add(campaign)
+    db.session.flush()
+    return campaign
+
+
+def ensure_categories() -> None:
+    """Seed the default spending categories once (names are data, in Vietnamese)."""
+    if db.session.scalar(select(func.count(Category.id))):
+        return
+    for i, (name, kind) in enumerate(DEFAULT_CATEGORIES):
+        db.session.add(Category(name=name, kind=kind, position=i))
+    db.session.flush()
+
+
+def campaign_for(day: dt.date) -> Campaign | None:
+    return db.session.scalar(select(Campaign).where(Campaign.start <= day, Campaign.end >= day).order_by(Campaign.id))
+
+
+# --- numbering ---
+
+def next_number(fund_year_id: int, kind: str) -> int:
+    """Take the next receipt/voucher number of a fund year inside the caller's transaction.
+
+    The UPDATE locks the counter row (PostgreSQL) or the database (SQLite) until commit, so concurrent writers
+    queue; a rolled-back transaction gives its number back. Numbers are therefore unique and gapless.
+    """
+    stmt = (
+        update(Counter)
+        .where(Counter.fund_year_id == fund_year_id, Counter.kind == kind)
+        .values(last=Counter.last + 1)
+        .returning(Counter.last)
+    )
+    number = db.session.execute(stmt).scalar_one_or_none()
+    if number is None:
+        raise FundError(_l("This fund year has no number counter."))
+    return int(number)
+
+
+def _year_or_error(day: dt.date) -> FundYear:
+    year = year_for(day)
+    if year is None:
+        raise FundError(_l("No fund year covers %(day)s. Create the fund year first.", day=day.strftime("%d/%m/%Y")))
+    return year
+
+
+# --- contributions ---
+
+def record_contribution(values: dict[str, Any], user_id: int | None) -> Contribution:
+    """Receipt a gift: checks the values, takes the next receipt number and adds the entry (caller commits)."""
+    if not values.get("donor_unit_id") and not (values.get("donor_name") or "").strip():
+        raise FundError(_l("Choose a unit or enter the donor's name."))
+    if values["method"] == "in_kind" and not (values.get("in_kind_description") or "").strip():
+        raise FundError(_l("Describe the goods given in kind."))
+    if not values.get("amount") or values["amount"] <= 0:
+        raise FundError(_l("The amount must be greater than zero."))
+    year = _year_or_error(values["date"])
+    if not values.get("campaign_id"):
+        campaign = campaign_for(values["date"])
+        values["campaign_id"] = campaign.id if campaign else None
+    number = next_number(year.id, "receipt")
+    entry = Contribution(fund_year_id=year.id, number=number, recorded_by_id=user_id, **values)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def reverse_contribution(entry: Contribution, reason: str, user_id: int | None, day: dt.date | None = None) -> Contribution:
+    """Cancel a receipt by a linked negative entry with its own number; the original stays as it was."""
+    if entry.reverses_id is not None:
+        raise FundError(_l("A reversing entry cannot itself be reversed."))
+    if db.session.scalar(select(Contribution.id).where(Contribution.reverses_id == entry.id)):
+        raise FundError(_l("This receipt has already been reversed."))
+    if not reason.strip():
+        raise FundError(_l("Give the reason for the correction."))
+    day = day or dt.date.today()
+    year = _year_or_error(day)
+    number = next_number(year.id, "receipt")
+    reversal = Contribution(
+        fund_year_id=year.id, number=number, date=day, donor_unit_id=entry.donor_unit_id, donor_name=entry.donor_name,
+        donor_type=entry.donor_type, amount=-entry.amount, method=entry.method,
+        in_kind_description=entry.in_kind_description, campaign_id=entry.campaign_id,
+        mobilised_by_id=entry.mobilised_by_id, anonymous=entry.anonymous, recorded_by_id=user_id,
+        reverses_id=entry.id, reason=reason.strip(),
+    )
+    db.session.add(reversal)
+    db.session.flush()
+    return reversal
+
+
+# --- disbursements ---
+
+def propose(values: dict[str, Any], user_id: int | None) -> Disbursement:
+    if not values.get("amount") or values["amount"] <= 0:
+        raise FundError(_l("The amount must be greater than zero."))
+    item = Disbursement(state="proposed", proposed_by_id=user_id, proposed_at=utcnow(), **values)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def _expect(item: Disbursement, state: str) -> None:
+    if item.state != state:
+        raise FundError(_l("This disbursement is %(state)s; the action is not possible.",
+                           state=str(STATE_LABELS.get(item.state, item.state)).lower()))
+
+
+def approve(item: Disbursement, user_id: int | None) -> None:
+    _expect(item, "proposed")
+    if get_plugin_config("FUND_SEPARATE_APPROVER", True) and user_id is not None and user_id == item.proposed_by_id:
+        raise FundError(_l("The person who proposed a disbursement cannot approve it."))
+    item.state, item.approved_by_id, item.approved_at = "approved", user_id, utcnow()
+    db.session.flush()
+
+
+def reject(item: Disbursement, user_id: int | None, reason: str) -> None:
+    if item.state not in ("proposed", "approved"):
+        _expect(item, "proposed")  # raises: paid and rejected disbursements stay as they are
+    if not reason.strip():
+        raise FundError(_l("Give the reason for the rejection."))
+    item.state, item.approved_by_id, item.approved_at = "rejected", user_id, utcnow()
+    item.note = ((item.note or "") + "\n" if item.note else "") + reason.strip()
+    db.session.flush()
+
+
+def pay(item: Disbursement, user_id: int | None, day: dt.date) -> None:
+    """Pay an approved disbursement: it gets the next voucher number of the fund year and becomes a ledger entry."""
+    _expect(item, "approved")
+    year = _year_or_error(day)
+    balance = balance_on(day)
+    if item.amount > balance:
+        raise FundError(_l("The fund balance (%(balance)s đồng) is too low for this payment.",
+                           balance=f"{balance:,}".replace(",", ".")))
+    item.voucher_number = next_number(year.id, "voucher")
+    item.state, item.paid_by_id, item.paid_at, item.paid_on, item.fund_year_id = "paid", user_id, utcnow(), day, year.id
+    db.session.flush()
+
+
+def reverse_disbursement(item: Disbursement, reason: str, user_id: int | None, day: dt.date | None = None) -> Disbursement:
+    """Cancel a payment (money returned) by a linked negative, paid entry with its own voucher number."""
+    if item.state != "paid" or item.reverses_id is not None:
+        raise FundError(_l("Only a paid disbursement can be reversed."))
+    if db.session.scalar(select(Disbursement.id).where(Disbursement.reverses_id == item.id)):
+        raise FundError(_l("This payment has already been reversed."))
+    if not reason.strip():
+        raise FundError(_l("Give the reason for the correction."))
+    day = day or dt.date.today()
+    year = _year_or_error(day)
+    now = utcnow()
+    reversal = Disbursement(
+        category_id=item.category_id, beneficiary=item.beneficiary, commune_id=item.commune_id, village=item.village,
+        household_status=item.household_status, amount=-item.amount, purpose=item.purpose,
+        decision_no=item.decision_no, state="paid", proposed_by_id=user_id, proposed_at=now, approved_by_id=user_id,
+        approved_at=now, paid_by_id=user_id, paid_at=now, paid_on=day, fund_year_id=year.id,
+        voucher_number=next_number(year.id, "voucher"), reverses_id=item.id, reason=reason.strip(),
+    )
+    db.session.add(reversal)
+    db.session.flush()
+    return reversal
+
+
+def attach(item: Disbursement, upload_id: int) -> None:
+    db.session.add(Attachment(disbursement_id=item.id, upload_id=upload_id))
+
+
+def reversal_of(model: type, entry_id: int) -> Any:
+    return db.session.scalar(select(model).where(model.reverses_id == entry_id))
+
+
+# --- totals (always in SQL) ---
+
+def _sum(column: Any) -> Any:
+    return func.coalesce(func.sum(column), 0)
+
+
+def _paid() -> Any:
+    return Disbursement.state == "paid"
+
+
+def balance_on(day: dt.date) -> int:
+    """Balance at the end of ``day``: money carried in + receipts − payments up to and including it."""
+    row = db.session.execute(
+        select(
+            select(_sum(FundYear.carried_in)).where(FundYear.start <= day).scalar_subquery(),
+            select(_sum(Contribution.amount)).where(Contribution.date <= day).scalar_subquery(),
+            select(_sum(Disbursement.amount)).where(_paid(), Disbursement.paid_on <= day).scalar_subquery(),
+        )
+    ).one()
+    return int(row[0]) + int(row[1]) - int(row[2])
+
+
+@dataclass
+class Line:
+    key: str
+    label: Any
+    count: int = 0
+    amount: int = 0
+
+
+@dataclass
+class PeriodReport:
+    start: dt.date
+    end: dt.date
+    opening: int
+    carried_in: int
+    closing: int
+    receipts: list[Line] = field(default_factory=list)  # by donor type
+    methods: list[Line] = field(default_factory=list)  # cash / transfer / in kind
+    spending: list[Line] = field(default_factory=list)  # by category
+    houses: int = 0
+    gifts: int = 0
+
+    @property
+    def receipts_total(self) -> int:
+        return sum(line.amount for line in self.receipts)
+
+    @property
+    def spending_total(self) -> int:
+        return sum(line.amount for line in self.spending)
+
+    @property
+    def gifts_received(self) -> int:
+        return sum(line.count for line in self.receipts)
+
+
+def period_report(start: dt.date, end: dt.date) -> PeriodReport:
+    """Opening, carried in, receipts by donor type and method, spending by category, closing: four SQL queries."""
+    c, d = Contribution, Disbursement
+    row = db.session.execute(
+        select(
+            select(_sum(FundYear.carried_in)).where(FundYear.start <= start).scalar_subquery(),
+            select(_sum(FundYear.carried_in)).where(FundYear.start > start, FundYear.start <= end).scalar_subquery(),
+            select(_sum(c.amount)).where(c.date < start).scalar_subquery(),
+            select(_sum(d.amount)).where(_paid(), d.paid_on < start).scalar_subquery(),
+            select(_sum(FundYear.carried_in)).where(FundYear.start <= end).scalar_subquery(),
+            select(_sum(c.amount)).where(c.date <= end).scalar_subquery(),
+            select(_sum(d.amount)).where(_paid(), d.paid_on <= end).scalar_subquery(),
+        )
+    ).one()
+    report = PeriodReport(
+        start=start, end=end, opening=int(row[0]) + int(row[2]) - int(row[3]), carried_in=int(row[1]),
+        closing=int(row[4]) + int(row[5]) - int(row[6]),
+    )
+    gifts = func.sum(case((c.amount > 0, 1), else_=0))
+    by_type: dict[str, Line] = {k: Line(k, v) for k, v in DONOR_TYPE_LABELS.items()}
+    by_method: dict[str, Line] = {k: Line(k, v) for k, v in METHOD_LABELS.items()}
+    for dtype, method, count, amount in db.session.execute(
+        select(c.donor_type, c.method, gifts, _sum(c.amount))
+        .where(c.date >= start, c.date <= end)
+        .group_by(c.donor_type, c.method)
+    ):
+        for line in (by_type.setdefault(dtype, Line(dtype, dtype)), by_method.setdefault(method, Line(method, method))):
+            line.count += int(count or 0)
+            line.amount += int(amount or 0)
+    report.receipts, report.methods = list(by_type.values()), list(by_method.values())
+    paid_count = func.sum(case((d.amount > 0, 1), else_=0)) - func.sum(case((d.amount < 0, 1), else_=0))
+    spent = (
+        select(d.category_id, paid_count.label("n"), _sum(d.amount).label("amount"))
+        .where(_paid(), d.paid_on >= start, d.paid_on <= end)
+        .group_by(d.category_id)
+        .subquery()
+    )
+    for cat_id, name, kind, count, amount in db.session.execute(
+        select(Category.id, Category.name, Category.kind, spent.c.n, spent.c.amount)
+        .outerjoin(spent, spent.c.category_id == Category.id)
+        .order_by(Category.position, Category.id)
+    ):
+        line = Line(str(cat_id), name, int(count or 0), int(amount or 0))
+        report.spending.append(line)
+        if kind == "house":
+            report.houses += line.count
+        elif kind == "gift":
+            report.gifts += line.count
+    return report
+
+
+def monthly(start: dt.date, end: dt.date) -> list[tuple[str, int, int]]:
+    """(mm/yyyy, receipts, spending) for every month of the period, two GROUP BY queries."""
+    c, d = Contribution, Disbursement
+    rec = {
+        (int(y), int(m)): int(s)
+        for y, m, s in db.session.execute(
+            select(func.extract("year", c.date), func.extract("month", c.date), _sum(c.amount))
+            .where(c.date >= start, c.date <= end)
+            .group_by(func.extract("year", c.date), func.extract("month", c.date))
+        )
+    }
+    spe = {
+        (int(y), int(m)): int(s)
+        for y, m, s in db.session.execute(
+            select(func.extract("year", d.paid_on), func.extract("month", d.paid_on), _sum(d.amount))
+            .where(_paid(), d.paid_on >= start, d.paid_on <= end)
+            .group_by(func.extract("year", d.paid_on), func.extract("month", d.paid_on))
+        )
+    }
+    out = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append((f"{m:02d}/{y}", rec.get((y, m), 0), spe.get((y, m), 0)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+@dataclass
+class YearRow:
+    year: FundYear
+    opening: int
+    receipts: int
+    spending: int
+    closing: int
+
+
+def years_summary() -> list[YearRow]:
+    """Every fund year with opening, receipts, spending and closing (three queries, any number of entries)."""
+    years = list(db.session.scalars(select(FundYear).order_by(FundYear.start)))
+    rec = dict(
+        db.session.execute(select(Contribution.fund_year_id, _sum(Contribution.amount)).group_by(Contribution.fund_year_id)).all()
+    )
+    spe = dict(
+        db.session.execute(
+            select(Disbursement.fund_year_id, _sum(Disbursement.amount)).where(_paid()).group_by(Disbursement.fund_year_id)
+        ).all()
+    )
+    out, balance = [], 0
+    for year in years:
+        opening = balance + year.carried_in
+        r, s = int(rec.get(year.id, 0)), int(spe.get(year.id, 0))
+        balance = opening + r - s
+        out.append(YearRow(year, opening, r, s, balance))
+    return out
+
+
+def campaign_totals(campaign_ids: list[int]) -> dict[int, int]:
+    if not campaign_ids:
+        return {}
+    return {
+        cid: int(total)
+        for cid, total in db.session.execute(
+            select(Contribution.campaign_id, _sum(Contribution.amount))
+            .where(Contribution.campaign_id.in_(campaign_ids))
+            .group_by(Contribution.campaign_id)
+        )
+    }
+
+
+# --- ledger ---
+
+def _ledger_union(start: dt.date, end: dt.date) -> Any:
+    c, d = Contribution, Disbursement
+    receipts = (
+        select(
+            literal("R").label("kind"), c.id.label("id"), c.date.label("day"), c.number.label("number"),
+            c.amount.label("signed"), func.coalesce(Unit.name, c.donor_name).label("who"),
+            c.reverses_id.label("reverses"),
+        )
+        .outerjoin(Unit, Unit.id == c.donor_unit_id)
+        .where(c.date >= start, c.date <= end)
+    )
+    payments = (
+        select(
+            literal("C").label("kind"), d.id.label("id"), d.paid_on.label("day"), d.voucher_number.label("number"),
+            (-d.amount).label("signed"), d.beneficiary.label("who"), d.reverses_id.label("reverses"),
+        )
+        .where(_paid(), d.paid_on >= start, d.paid_on <= end)
+    )
+    return union_all(receipts, payments).subquery("ledger")
+
+
+@dataclass
+class LedgerPage:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+    closing: int
+
+
+def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
+    """One page of a fund year's ledger, newest first, with the balance after each entry (constant queries)."""
+    led = _ledger_union(year.start, year.end)
+    order = (led.c.day.desc(), led.c.kind.desc(), led.c.id.desc())
+    total = int(db.session.scalar(select(func.count()).select_from(led)) or 0)
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    offset = (page - 1) * size
+    closing = balance_on(year.end)
+    newer = 0
+    if offset:
+        head = select(led.c.signed).order_by(*order).limit(offset).subquery()
+        newer = int(db.session.scalar(select(_sum(head.c.signed))) or 0)
+    rows = []
+    balance = closing - newer
+    for r in db.session.execute(select(led).order_by(*order).limit(size).offset(offset)).mappings():
+        row = dict(r)
+        row["balance"] = balance
+        row["code"] = f"{year.label}/{row['number']:06d}" if row["number"] is not None else ""
+        balance -= int(row["signed"])
+        rows.append(row)
+    return LedgerPage(rows, total, page, pages, closing)
+
+
+def ledger_rows(start: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
+    """Every entry of a period in date order for the Excel export: (date, kind, number, who, receipt, payment)."""
+    led = _ledger_union(start, end)
+    out = []
+    for r in db.session.execute(select(led, FundYear.label).join(FundYear, and_(FundYear.start <= led.c.day,
+                                                                                    FundYear.end >= led.c.day))
+                                .order_by(led.c.day, led.c.kind.desc(), led.c.id)).mappings():
+        signed = int(r["signed"])
+        out.append((r["day"], r["kind"], f"{r['label']}/{r['number']:06d}", r["who"],
+                    signed if r["kind"] == "R" else None, -signed if r["kind"] == "C" else None))
+    return out
+
+
+# --- units: pledges, leaderboard, evidence ---
+
+def leaderboard(campaign: Campaign | None, year: FundYear | None, limit: int = 100) -> list[dict[str, Any]]:
+    """Per unit: contributed (as donor) and mobilised (as credited unit), in one grouped query."""
+    c = Contribution
+    where = [c.campaign_id == campaign.id] if campaign else ([c.fund_year_id == year.id] if year else [])
+    gave = select(c.donor_unit_id.label("unit_id"), c.amount.label("given"), literal(0).label("raised")).where(
+        c.donor_unit_id.is_not(None), *where
+    )
+    raised = select(c.mobilised_by_id.label("unit_id"), literal(0).label("given"), c.amount.label("raised")).where(
+        c.mobilised_by_id.is_not(None), *where
+    )
+    both = union_all(gave, raised).subquery()
+    stmt = (
+        select(Unit.id, Unit.name, _sum(both.c.given).label("given"), _sum(both.c.raised).label("raised"))
+        .join(both, both.c.unit_id == Unit.id)
+        .group_by(Unit.id, Unit.name)
+        .order_by((_sum(both.c.given) + _sum(both.c.raised)).desc(), Unit.name)
+        .limit(limit)
+    )
+    return [dict(r) for r in db.session.execute(stmt).mappings()]
+
+
+def pledge_rows(campaign: Campaign, scope: Any) -> list[dict[str, Any]]:
+    """Pledges of a campaign with paid (given or mobilised by the unit) and remaining, one query."""
+    c = Contribution
+    paid = (
+        select(func.coalesce(func.sum(c.amount), 0))
+        .where(c.campaign_id == Pledge.campaign_id, or_(c.donor_unit_id == Pledge.unit_id, c.mobilised_by_id == Pledge.unit_id))
+        .correlate(Pledge)
+        .scalar_subquery()
+    )
+    out = []
+    for pledge, paid_amount in db.session.execute(
+        select(Pledge, paid).where(Pledge.campaign_id == campaign.id, scope).order_by(Pledge.id)
+    ):
+        out.append({"pledge": pledge, "paid": int(paid_amount), "remaining": max(0, pledge.amount - int(paid_amount))})
+    return out
+
+
+def save_pledge(campaign_id: int, unit_id: int, amount: int) -> Pledge:
+    pledge = db.session.scalar(select(Pledge).where(Pledge.campaign_id == campaign_id, Pledge.unit_id == unit_id))
+    if pledge is None:
+        pledge = Pledge(campaign_id=campaign_id, unit_id=unit_id, amount=amount)
+        db.session.add(pledge)
+    else:
+        pledge.amount = amount
+    db.session.flush()
+    return pledge
+
+
+def unit_totals(unit_id: int, year: FundYear | None) -> tuple[int, int]:
+    """(contributed, mobilised) by a unit, in a fund year or overall."""
+    c = Contribution
+    where = [c.fund_year_id == year.id] if year else []
+    row = db.session.execute(
+        select(
+            select(_sum(c.amount)).where(c.donor_unit_id == unit_id, *where).scalar_subquery(),
+            select(_sum(c.amount)).where(c.mobilised_by_id == unit_id, *where).scalar_subquery(),
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+# --- public disclosure ---
+
+def initials(name: str) -> str:
+    """"Nguyễn Văn An" → "N.V.A." (keeps the Vietnamese letters)."""
+    return "".join(part[0].upper() + "." for part in name.split() if part)
+
+
+def public_beneficiary(name: str, village: str, mode: str) -> str:
+    """Show a beneficiary as the FUND_PUBLIC_BENEFICIARY setting says: full, initials_village or hidden."""
+    if mode == "full":
+        return f"{name} – {village}" if village else name
+    if mode == "initials_village":
+        return f"{initials(name)} – {village}" if village else initials(name)
+    return ""
+
+
+def paged(stmt: Select[Any], page: int, size: int) -> tuple[list[Any], int, int]:
+    """Rows of one page, the page number and the page count (two queries)."""
+    total = int(db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    rows = list(db.session.execute(stmt.limit(size).offset((page - 1) * size)).mappings())
+    return rows, page, pages
+
+
+def public_donors(year: FundYear) -> Select[Any]:
+    """Receipts of a fund year for the public list: no notes, no users; anonymity decided by the caller."""
+    c = Contribution
+    return (
+        select(c.date, c.number, c.amount, c.anonymous, c.method, c.donor_type, c.reverses_id,
+               func.coalesce(Unit.name, c.donor_name).label("donor"))
+        .outerjoin(Unit, Unit.id == c.donor_unit_id)
+        .where(c.fund_year_id == year.id)
+        .order_by(c.date.desc(), c.number.desc())
+    )
+
+
+def public_payments(year: FundYear) -> Select[Any]:
+    d = Disbursement
+    commune = db.aliased(Unit)
+    return (
+        select(d.paid_on, d.voucher_number, d.amount, d.beneficiary, d.village, d.household_status, d.purpose,
+               d.decision_no, d.reverses_id, commune.name.label("commune"), Category.name.label("category"))
+        .join(commune, commune.id == d.commune_id)
+        .join(Category, Category.id == d.category_id)
+        .where(_paid(), d.fund_year_id == year.id)
+        .order_by(d.paid_on.desc(), d.voucher_number.desc())
+    )
+
+
+def by_commune_category(year: FundYear) -> tuple[list[Any], list[tuple[str, dict[int, int], int, int]]]:
+    """Paid support of a fund year as a commune × category table: (categories, [(commune, {cat: amount}, count, total)])."""
+    d = Disbursement
+    cats = list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+    table: dict[str, tuple[dict[int, int], list[int]]] = {}
+    for commune, cat_id, count, amount in db.session.execute(
+        select(Unit.name, d.category_id, func.sum(case((d.amount > 0, 1), else_=-1)), _sum(d.amount))
+        .join(Unit, Unit.id == d.commune_id)
+        .where(_paid(), d.fund_year_id == year.id)
+        .group_by(Unit.name, d.category_id)
+    ):
+        cells, sums = table.setdefault(commune, ({}, [0, 0]))
+        cells[cat_id] = int(amount)
+        sums[0] += int(count)
+        sums[1] += int(amount)
+    rows = [(name, cells, sums[0], sums[1]) for name, (cells, sums) in table.items()]
+    rows.sort(key=lambda r: vi_sort_key(r[0]))
+    return cats, rows
+
+
+def pending_approval() -> int:
+    return int(db.session.scalar(select(func.count(Disbursement.id)).where(Disbursement.state == "proposed")) or 0)
+
+
+__all__ = ["FundError", "LedgerLocked"]
