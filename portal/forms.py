@@ -5,8 +5,11 @@ import datetime as dt
 import re
 from typing import Any
 
-from flask_wtf import FlaskForm
+from flask import has_request_context
+from flask_babel import get_translations
+from flask_wtf import FlaskForm as _FlaskWTFForm
 from wtforms import Field, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
@@ -19,6 +22,74 @@ __all__ = ["FlaskForm", "MoneyField", "DateField", "NoMarkup", "strip", "MAX_MON
 MAX_MONEY = 10**15
 
 _MARKUP = re.compile(r"<[^>]*>|[<>]")
+
+
+class _PortalTranslations:
+    """WTForms' own messages ("This field is required.") answered from the portal catalog.
+
+    WTForms ships no Vietnamese catalog; its messages are listed in ``wtforms_messages`` so pybabel
+    extracts them into ours. Outside a request, or for an untranslated message, the English text stays.
+    """
+
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string) if has_request_context() else string
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if not has_request_context():
+            return singular if n == 1 else plural
+        return get_translations().ungettext(singular, plural, n)
+
+
+_TRANSLATIONS = _PortalTranslations()
+
+
+class FlaskForm(_FlaskWTFForm):
+    """Flask-WTF's form (CSRF included) whose built-in validator messages follow the user's language."""
+
+    class Meta(_FlaskWTFForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            return _TRANSLATIONS
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            # WTForms 3.3 deprecates (value, label) tuples as declared choices (removed in 3.4): turn them into
+            # SelectChoice once, so forms may keep the short tuple spelling.
+            choices = unbound_field.kwargs.get("choices")
+            if isinstance(choices, (list, tuple)) and any(isinstance(c, tuple) for c in choices):
+                unbound_field.kwargs["choices"] = [SelectChoice(*c) if isinstance(c, tuple) else c for c in choices]
+            return super().bind_field(form, unbound_field, options)
+
+
+def wtforms_messages() -> list[str]:
+    """Return WTForms' built-in messages as WTForms shows them now (lists them for pybabel; test_i18n checks them)."""
+    gettext, ngettext = _TRANSLATIONS.gettext, _TRANSLATIONS.ngettext
+    return [
+        gettext("This field is required."),
+        gettext("Invalid input."),
+        gettext("Invalid email address."),
+        gettext("Invalid URL."),
+        gettext("Not a valid choice."),
+        gettext("Invalid Choice: could not coerce."),
+        gettext("Invalid choice(s): one or more data inputs could not be coerced."),
+        gettext("Field must be equal to %(other_name)s."),
+        gettext("Field must be between %(min)d and %(max)d characters long."),
+        gettext("Number must be at least %(min)s."),
+        gettext("Number must be at most %(max)s."),
+        gettext("Number must be between %(min)s and %(max)s."),
+        gettext("Invalid value, must be one of: %(values)s."),
+        gettext("Not a valid integer value."),
+        gettext("Not a valid decimal value."),
+        gettext("Not a valid float value."),
+        gettext("Not a valid date value."),
+        gettext("Not a valid datetime value."),
+        ngettext(
+            "Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 2
+        ),
+        ngettext("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 2),
+        ngettext("Field must be exactly %(max)d character long.", "Field must be exactly %(max)d characters long.", 2),
+        ngettext(
+            "'%(value)s' is not a valid choice for this field.", "'%(value)s' are not valid choices for this field.", 2
+        ),
+    ]
 
 
 def strip(value: Any) -> Any:
