@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.i18n import fold, gettext as _, lazy_gettext as _l, vi_sort_key
+from portal.i18n import fold, format_date, gettext as _, lazy_gettext as _l, vi_sort_key
 from portal.models import UNIT_KINDS, Unit, UnitName
 from portal.signals import unit_merged, unit_renamed
 
@@ -42,8 +42,9 @@ def search_units(
     stmt = select(Unit).options(joinedload(Unit.parent)).where(scope if scope is not None else true())
     folded = fold(q)
     if folded:
-        like = f"%{folded}%"
-        stmt = stmt.where(or_(Unit.search_name.like(like), Unit.code.like(like)))
+        stmt = stmt.where(
+            or_(Unit.search_name.contains(folded, autoescape=True), Unit.code.contains(folded, autoescape=True))
+        )
     if kind in UNIT_KINDS:
         stmt = stmt.where(Unit.kind == kind)
     if status == "current":
@@ -87,7 +88,7 @@ def would_cycle(unit_id: int | None, parent_id: int | None, parents: dict[int, i
 
 
 def parent_map() -> dict[int, int | None]:
-    return dict(db.session.execute(select(Unit.id, Unit.parent_id)).tuples())
+    return {unit_id: parent_id for unit_id, parent_id in db.session.execute(select(Unit.id, Unit.parent_id))}
 
 
 def check_unit_values(values: dict[str, Any], unit_id: int | None, parents: dict[int, int | None]) -> dict[str, str]:
@@ -107,12 +108,23 @@ def check_unit_values(values: dict[str, Any], unit_id: int | None, parents: dict
     return errors
 
 
+def check_rename(unit: Unit, new_name: str, effective: dt.date) -> str | None:
+    """Return an error when a rename taking effect on ``effective`` would leave the former name no days."""
+    if unit.id is None or new_name == unit.name:
+        return None
+    last_end = max((n.valid_to for n in unit.names), default=None)
+    start = last_end + dt.timedelta(days=1) if last_end else unit.valid_from
+    if start is not None and effective <= start:
+        return _("The new name must take effect after %(date)s.", date=format_date(start))
+    return None
+
+
 def apply_unit(unit: Unit, values: dict[str, Any], rename_on: dt.date | None = None) -> str | None:
     """Write values into ``unit``; keep the former name when the name changes. Return the old name if renamed."""
     old_name = unit.name if unit.id is not None else None
     for key, value in values.items():
         setattr(unit, key, value)
-    unit.search_name = fold(unit.name)
+    unit.search_name = fold(unit.name)[:200]  # the column's length: folding can lengthen rare characters
     if old_name and old_name != unit.name:
         effective = rename_on or dt.date.today()
         last_end = max((n.valid_to for n in unit.names), default=None)
@@ -221,8 +233,12 @@ def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
             errs.append(_("name is empty, too long or contains < >"))
         if kind not in UNIT_KINDS:
             errs.append(_("unknown kind %(kind)r (use: %(kinds)s)", kind=kind, kinds=", ".join(UNIT_KINDS)))
+        for col, limit in (("head", 120), ("address", 255), ("note", 2000)):
+            text = _cell_text(get(row, col))
+            if len(text) > limit or "<" in text or ">" in text:
+                errs.append(_("%(col)s is too long or contains < >", col=col))
         email = _cell_text(get(row, "email"))
-        if email and not EMAIL_RE.match(email):
+        if email and (len(email) > 120 or not EMAIL_RE.match(email)):
             errs.append(_("invalid e-mail %(email)r", email=email))
         phone = _cell_text(get(row, "phone"))
         if phone and not PHONE_RE.match(phone):
@@ -237,8 +253,8 @@ def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
             errs.append(_("end date before start date"))
         values = {
             "code": code, "name": name, "kind": kind,
-            "head": _cell_text(get(row, "head"))[:120] or None, "phone": phone or None, "email": email or None,
-            "address": _cell_text(get(row, "address"))[:255] or None, "note": _cell_text(get(row, "note")) or None,
+            "head": _cell_text(get(row, "head")) or None, "phone": phone or None, "email": email or None,
+            "address": _cell_text(get(row, "address")) or None, "note": _cell_text(get(row, "note")) or None,
             "valid_from": vf, "valid_to": vt,
             "_parent": _cell_text(get(row, "parent_code")).lower(),
             "_successor": _cell_text(get(row, "successor_code")).lower(),

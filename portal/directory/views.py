@@ -87,14 +87,17 @@ def _edit(unit: Unit | None) -> ResponseReturnValue:
         clash = db.session.scalar(select(Unit.id).where(Unit.code == values["code"], Unit.id != (unit.id if unit else 0)))
         if clash:
             errors["code"] = _("This code is already used by another unit.")
+        effective = form.rename_on.data or dt.date.today()
+        if unit is not None and (problem := services.check_rename(unit, values["name"], effective)):
+            errors["rename_on"] = problem
         if not errors:
             target = unit or Unit()
-            old_name = services.apply_unit(target, values, form.rename_on.data)
+            old_name = services.apply_unit(target, values, effective)
             if unit is None:
                 db.session.add(target)
             db.session.commit()
             if old_name:
-                services.announce_rename(target, old_name, form.rename_on.data or dt.date.today())
+                services.announce_rename(target, old_name, effective)
             flash(_("Unit %(name)s saved.", name=target.name), "success")
             return redirect(url_for("directory.detail", unit_id=target.id))
         for name, message in errors.items():
