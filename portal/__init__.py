@@ -127,9 +127,11 @@ def _register_core(app: Flask) -> None:
         from portal.models import User
 
         try:
-            return db.session.get(User, int(user_id))
+            user = db.session.get(User, int(user_id))
         except ValueError:
             return None
+        # a deactivated user's open sessions end with their next request
+        return user if user is not None and user.active else None
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Response:
@@ -143,6 +145,17 @@ def _register_core(app: Flask) -> None:
             resp.status_code = 401
             return resp
         return redirect(target)
+
+    @app.before_request
+    def refuse_control_characters() -> None:
+        # NUL cannot be stored in PostgreSQL text columns; refusing it here keeps every form a clean 400.
+        from portal.errors import user_error
+        from portal.i18n import gettext
+
+        for values in (request.args, request.form):
+            for value in values.values():
+                if "\x00" in value:
+                    raise user_error(400, gettext("The input contains a character that is not allowed (NUL)."))
 
     @app.after_request
     def vary_on_htmx(resp: Response) -> Response:

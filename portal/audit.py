@@ -74,6 +74,17 @@ def _changes(obj: Audited, action: str) -> dict[str, Any]:
                 after = hist.added[0] if hist.added else None
                 if _plain(before) != _plain(after):
                     out[key] = [_plain(before), _plain(after)]
+    # Many-to-many links (a user's roles) belong to the record: show them as lists of names.
+    for rel in state.mapper.relationships:
+        if rel.secondary is None or not rel.uselist or rel.key in getattr(obj, "__audit_exclude__", ()):
+            continue
+        hist = state.attrs[rel.key].load_history()
+        if action == "create" and hist.added:
+            out[rel.key] = [None, sorted(_summary(o) for o in hist.added)]
+        elif action == "update" and (hist.added or hist.deleted):
+            kept = list(hist.unchanged)
+            out[rel.key] = [sorted(_summary(o) for o in kept + list(hist.deleted)),
+                            sorted(_summary(o) for o in kept + list(hist.added))]
     return out
 
 
@@ -93,7 +104,7 @@ def _after_flush(session: Session, flush_context: Any) -> None:
         for obj in objs:
             if not isinstance(obj, Audited):
                 continue
-            if action == "update" and not session.is_modified(obj, include_collections=False):
+            if action == "update" and not session.is_modified(obj):
                 continue
             changes = _changes(obj, action)
             if action == "update" and not changes:

@@ -84,6 +84,10 @@ def create_user_cmd(username: str, password: str, roles: tuple[str, ...], unit_c
 
     set_cli_actor("cli")
     sync_roles(current_app)
+    import re
+
+    if not re.fullmatch(r"[a-z0-9._-]{3,60}", username.lower()):
+        raise click.ClickException("username: 3 to 60 letters a-z, digits, dot, dash or underscore")
     if len(password) < 8:
         raise click.ClickException("password must have at least 8 characters")
     if db.session.scalar(select(User).where(User.username == username.lower())):

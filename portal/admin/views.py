@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from portal.admin.forms import GrantForm, ResetPasswordForm, UserForm
@@ -54,9 +55,17 @@ def _save_user(form: UserForm, user: User, roles: list[Role]) -> bool:
     user.full_name = form.full_name.data
     user.email = form.email.data or None
     user.phone = form.phone.data or None
+    chosen = set(form.roles.data or [])
+    if user.id is not None and user.id == current_user.id:
+        # an administrator must not lock themselves out
+        if not form.active.data:
+            form.active.errors.append(_("You cannot deactivate your own account."))
+            return False
+        if current_user.has_role("admin") and not any(r.code == "admin" and r.id in chosen for r in roles):
+            form.roles.errors.append(_("You cannot remove your own administrator role."))
+            return False
     user.unit_id = form.unit_id.data or None
     user.active = form.active.data
-    chosen = set(form.roles.data or [])
     user.roles = [r for r in roles if r.id in chosen]
     if form.password.data:
         user.set_password(form.password.data)

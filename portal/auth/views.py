@@ -21,7 +21,13 @@ bp = Blueprint("auth", __name__)
 def _safe_next(target: str | None) -> str:
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
             return target
     return url_for("dashboard.index")
 
@@ -53,7 +59,11 @@ def login() -> ResponseReturnValue:
             elif ok:
                 record_login_attempt(username, address, True)
                 db.session.commit()
-                session.clear()
+                lang = session.get("lang")
+                session.clear()  # a fresh session at login (no fixation); the language chosen before stays
+                if lang and not user.locale:
+                    user.locale = lang
+                    db.session.commit()
                 login_user(user)
                 return redirect(_safe_next(request.args.get("next")))
             else:
