@@ -1,0 +1,72 @@
+"""Plugin `reports`: report forms, periods with deadlines, unit submissions with review, completeness and
+timeliness, district roll-up and Excel exports (DOMAIN.md, "Plugin A")."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, url_for
+
+from portal.plugin import NavItem, Permission, Plugin, Widget
+from portal.toolkit import _, _l, signals
+
+from . import models
+from .seed import seed_demo
+from .views import bp
+
+
+def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs: Any) -> list[signals.Evidence] | None:
+    """Tell other plugins (e.g. awards) how a unit reported: "Annual report 2024: accepted (late)"."""
+    if not signals.plugin_enabled("reports"):
+        return None
+    from . import services
+
+    out = []
+    day = services.today()
+    for period, sub in services.evidence_rows(unit_id, year):
+        if sub is not None and sub.first_submitted_at is not None:
+            value = str(services.STATE_LABELS[sub.state]) + (" – " + _("late") if sub.late else "")
+        elif day > period.deadline:
+            value = str(services.STATUS_LABELS["missing"])
+        else:
+            value = str(services.STATUS_LABELS["not_started"])
+        out.append(signals.Evidence(
+            source="reports", label=_("Report: %(name)s", name=period.name), value=value,
+            url=url_for("reports.report", period_id=period.id, unit_id=unit_id),
+        ))
+    return out
+
+
+def setup(app: Flask) -> None:
+    signals.unit_evidence.connect(unit_evidence)
+
+
+plugin = Plugin(
+    name="reports",
+    title=_l("Reports"),
+    blueprint=bp,
+    models=models,
+    permissions=(
+        Permission("reports.submit", _l("Fill in and submit the unit's reports"), {"unit_reporter": "unit"}),
+        Permission("reports.view", _l("See reports, completeness and roll-up"),
+                   {"admin": "all", "standing_office": "all", "leadership": "all", "unit_reporter": "unit"}),
+        Permission("reports.review", _l("Accept or return reports, send reminders"),
+                   {"admin": "all", "standing_office": "all"}),
+        Permission("reports.manage", _l("Define report forms and periods"), {"admin": "all", "standing_office": "all"}),
+    ),
+    nav=(
+        NavItem("reports.index", _l("Reports"), permission="reports.view", order=10),
+    ),
+    widgets=(
+        Widget("reports.widget_owed", _l("Reports my unit owes"), permission="reports.submit", order=10),
+        Widget("reports.widget_completeness", _l("Report completeness"), permission="reports.review", order=11),
+    ),
+    default_config={
+        "REPORTS_ANNUAL_DEADLINE": "11-10",  # month-day of the annual deadline
+        "REPORTS_DUE_SOON_DAYS": 7,  # "due soon" this many days before the deadline
+        "REPORTS_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,  # per attachment
+    },
+    translations=Path(__file__).with_name("translations"),
+    setup=setup,
+    seed_demo=seed_demo,
+)

@@ -1,0 +1,54 @@
+"""Forms of the report intake (the report itself is built from its form version, see services.parse_value)."""
+from __future__ import annotations
+
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portal.toolkit import DateField, FlaskForm, NoMarkup, _l, strip
+
+from .models import RULE_OPERATORS
+from .services import KIND_LABELS, PERIOD_KIND_LABELS, POLICY_LABELS, UNIT_KIND_LABELS
+
+
+class ReportFormForm(FlaskForm):
+    name = StringField(_l("Form name"), [DataRequired(), Length(max=200), NoMarkup()], filters=[strip])
+    description = TextAreaField(_l("Description"), [Optional(), Length(max=2000), NoMarkup()], filters=[strip])
+
+
+class FieldForm(FlaskForm):
+    label = StringField(_l("Label"), [DataRequired(), Length(max=255), NoMarkup()], filters=[strip])
+    kind = SelectField(_l("Type"), choices=list(KIND_LABELS.items()))
+    help = StringField(_l("Help text"), [Optional(), Length(max=500), NoMarkup()], filters=[strip])
+    required = BooleanField(_l("Required"))
+    min_value = StringField(_l("Minimum"), [Optional(), Length(max=20)], filters=[strip])
+    max_value = StringField(_l("Maximum"), [Optional(), Length(max=20)], filters=[strip])
+    choices = TextAreaField(_l("Options (one per line)"), [Optional(), Length(max=4000), NoMarkup()], filters=[strip])
+
+
+class RuleForm(FlaskForm):
+    left = SelectField(_l("Field"), choices=[])
+    operator = SelectField(_l("Comparison"), choices=[(op, op) for op in RULE_OPERATORS])
+    right = StringField(_l("Compared with"), [DataRequired(), Length(max=255)], filters=[strip])
+    message = StringField(_l("Message when broken"), [DataRequired(), Length(max=255), NoMarkup()], filters=[strip])
+
+
+class PeriodForm(FlaskForm):
+    name = StringField(_l("Name"), [DataRequired(), Length(max=200), NoMarkup()], filters=[strip])
+    kind = SelectField(_l("Kind"), choices=list(PERIOD_KIND_LABELS.items()))
+    year = IntegerField(_l("Year"), [InputRequired(), NumberRange(2000, 2100)])
+    version_id = SelectField(_l("Form version"), coerce=int, choices=[])
+    opens_on = DateField(_l("Opens on"), [InputRequired()])
+    deadline = DateField(_l("Deadline"), [Optional()])
+    late_policy = SelectField(_l("After the deadline"), choices=list(POLICY_LABELS.items()))
+    unit_kinds = SelectMultipleField(_l("Assign units of these kinds"), choices=list(UNIT_KIND_LABELS.items()))
+    unit_ids = SelectMultipleField(_l("…and/or these units"), coerce=int, choices=[])
+
+
+class ExtensionForm(FlaskForm):
+    unit_id = SelectField(_l("Unit"), coerce=int, choices=[])
+    until = DateField(_l("Extended until"), [InputRequired()])
+
+
+class ReturnForm(FlaskForm):
+    comment = TextAreaField(_l("What must be corrected"), [DataRequired(), Length(max=4000), NoMarkup()],
+                            filters=[strip])

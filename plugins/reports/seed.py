@@ -1,0 +1,143 @@
+"""Demo data for `flask portal seed-demo`: the annual report form, the 2022–2025 periods with the 2023 mid-term
+and 2025 final reviews, and submissions that are on time, late, returned and missing. Idempotent."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlalchemy import select
+
+from portal.toolkit import Unit, User, db
+
+from .models import Event, FormField, FormRule, FormVersion, Period, PeriodUnit, ReportForm, Revision, Submission
+
+FORM_NAME = "Báo cáo kết quả phong trào \"Tam Đường chung tay vì người nghèo\""
+
+FIELDS = [
+    # key, label, kind, required, min, max, help, choices
+    ("ho_ngheo_dau_nam", "Số hộ nghèo đầu năm", "integer", True, "0", "5000", "Theo kết quả rà soát cuối năm trước", []),
+    ("ho_thoat_ngheo", "Số hộ thoát nghèo trong năm", "integer", True, "0", "5000", None, []),
+    ("ho_can_ngheo", "Số hộ cận nghèo", "integer", True, "0", "5000", None, []),
+    ("ty_le_ho_ngheo", "Tỷ lệ hộ nghèo cuối năm (%)", "decimal", False, "0", "100", "Ví dụ 18,5", []),
+    ("tien_van_dong", "Số tiền vận động được (đồng)", "integer", True, "0", "100000000000", "Tiền mặt và hiện vật quy đổi", []),
+    ("nha_dai_doan_ket", "Số nhà Đại đoàn kết xây mới, sửa chữa", "integer", True, "0", "500", None, []),
+    ("mo_hinh", "Số mô hình giảm nghèo", "integer", False, "0", "200", "Chăn nuôi, trồng chè, dược liệu, du lịch cộng đồng…", []),
+    ("tuyen_truyen", "Số buổi tuyên truyền", "integer", False, "0", "1000", None, []),
+    ("hinh_thuc", "Hình thức tuyên truyền", "multichoice", False, None, None, None,
+     ["Hội nghị", "Loa truyền thanh", "Sinh hoạt thôn, bản", "Mạng xã hội", "Pa nô, áp phích"]),
+    ("tu_danh_gia", "Tự đánh giá", "choice", True, None, None, None,
+     ["Hoàn thành xuất sắc", "Hoàn thành tốt", "Hoàn thành", "Chưa hoàn thành"]),
+    ("kho_khan", "Khó khăn, vướng mắc", "longtext", False, None, None, None, []),
+    ("de_xuat", "Đề xuất, kiến nghị", "longtext", False, None, None, None, []),
+    ("ban_ky", "Báo cáo có chữ ký, đóng dấu (bản scan)", "file", False, None, None, "PDF, DOCX, XLSX, JPG hoặc PNG", []),
+]
+
+PERIODS = [
+    # name, kind, year, opens, deadline, policy
+    ("Báo cáo năm 2022", "annual", 2022, dt.date(2022, 9, 15), dt.date(2022, 11, 10), "accept"),
+    ("Sơ kết giữa kỳ 2023", "midterm", 2023, dt.date(2023, 4, 1), dt.date(2023, 5, 31), "accept"),
+    ("Báo cáo năm 2023", "annual", 2023, dt.date(2023, 9, 15), dt.date(2023, 11, 10), "accept"),
+    ("Báo cáo năm 2024", "annual", 2024, dt.date(2024, 9, 15), dt.date(2024, 11, 10), "accept"),
+    ("Tổng kết phong trào 2021–2025", "final", 2025, dt.date(2025, 3, 1), dt.date(2025, 5, 15), "lock"),
+    # the district level ends on 30/06/2025, so the 2025 report is due before the reorganisation
+    ("Báo cáo năm 2025 (đến 30/6/2025)", "annual", 2025, dt.date(2025, 5, 20), dt.date(2025, 6, 20), "accept"),
+]
+
+DIFFICULTIES = [
+    "Địa bàn rộng, giao thông đi lại khó khăn vào mùa mưa.",
+    "Một bộ phận hộ nghèo còn tư tưởng trông chờ, ỷ lại vào sự hỗ trợ của Nhà nước.",
+    "Nguồn vận động xã hội hóa còn hạn chế, chủ yếu dựa vào cán bộ, công chức.",
+    "Giá vật liệu xây dựng tăng nên chi phí làm nhà Đại đoàn kết vượt mức hỗ trợ.",
+]
+PROPOSALS = [
+    "Đề nghị huyện tiếp tục bố trí vốn vay ưu đãi cho hộ nghèo phát triển chăn nuôi.",
+    "Đề nghị hỗ trợ giống chè, giống dược liệu cho các bản vùng cao.",
+    "Đề nghị tăng mức hỗ trợ xây nhà Đại đoàn kết lên 60 triệu đồng/nhà.",
+]
+RETURN_COMMENT = "Số hộ thoát nghèo chưa khớp với danh sách đã được UBND xã phê duyệt; đề nghị rà soát và bổ sung bản scan có chữ ký."
+
+
+def _values(rng: random.Random, poor: int, kind: str) -> tuple[dict, int]:
+    escaped = max(1, int(poor * rng.uniform(0.12, 0.22)))
+    near = int(poor * rng.uniform(0.35, 0.6))
+    scale = 1 if kind == "commune" else 0.3
+    values = {
+        "ho_ngheo_dau_nam": poor,
+        "ho_thoat_ngheo": escaped,
+        "ho_can_ngheo": near,
+        "ty_le_ho_ngheo": format(round(rng.uniform(8, 38), 1), "f"),
+        "tien_van_dong": int(rng.randrange(40, 420) * 1_000_000 * scale) // 100_000 * 100_000,
+        "nha_dai_doan_ket": int(rng.randrange(1, 14) * scale) or 1,
+        "mo_hinh": rng.randrange(1, 7),
+        "tuyen_truyen": rng.randrange(6, 36),
+        "hinh_thuc": sorted(rng.sample(FIELDS[8][7], 3), key=FIELDS[8][7].index),
+        "tu_danh_gia": rng.choice(FIELDS[9][7][:3]),
+        "kho_khan": rng.choice(DIFFICULTIES),
+        "de_xuat": rng.choice(PROPOSALS),
+    }
+    return values, poor - escaped + rng.randrange(2, 12)
+
+
+def _at(day: dt.date, hour: int = 3) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 15))
+
+
+def seed_demo(password: str) -> None:
+    if db.session.scalar(select(ReportForm.id).where(ReportForm.name == FORM_NAME)):
+        return
+    form = ReportForm(name=FORM_NAME, description="Mẫu báo cáo hằng năm, sơ kết và tổng kết gửi Thường trực phong trào.")
+    version = FormVersion(number=1)
+    form.versions.append(version)
+    for i, (key, label, kind, required, low, high, help_text, choices) in enumerate(FIELDS, start=1):
+        version.fields.append(FormField(position=i, key=key, label=label, kind=kind, required=required, min_value=low,
+                                        max_value=high, help=help_text, choices=choices))
+    version.rules.append(FormRule(left="ho_thoat_ngheo", operator="<=", right="ho_ngheo_dau_nam",
+                                  message="Số hộ thoát nghèo không được lớn hơn số hộ nghèo đầu năm."))
+    db.session.add(form)
+    db.session.flush()
+
+    units = list(db.session.scalars(select(Unit).where(Unit.kind.in_(["commune", "mass_org"])).order_by(Unit.code)))
+    reviewer = db.session.scalar(select(User).where(User.username == "thuongtruc"))
+    rng = random.Random(2021)
+    poor = {u.id: (rng.randrange(160, 460) if u.kind == "commune" else rng.randrange(20, 80)) for u in units}
+    for p_index, (name, kind, year, opens, deadline, policy) in enumerate(PERIODS):
+        period = Period(name=name, kind=kind, year=year, version_id=version.id, opens_on=opens, deadline=deadline,
+                        late_policy=policy)
+        db.session.add(period)
+        last = p_index == len(PERIODS) - 1
+        for u in units:
+            if u.valid_to and u.valid_to < opens:
+                continue
+            period.assignments.append(PeriodUnit(unit_id=u.id))
+        db.session.flush()
+        for n, u in enumerate(units):
+            values, next_poor = _values(rng, poor[u.id], u.kind)
+            if kind == "annual":
+                poor[u.id] = next_poor
+            roll = rng.random()
+            if roll < 0.08 and u.code not in ("xa-ban-bo", "xa-binh-lu"):
+                continue  # missing after the deadline
+            late = roll > 0.85
+            submitted = _at(deadline + dt.timedelta(days=rng.randrange(1, 12)) if late
+                            else deadline - dt.timedelta(days=rng.randrange(0, 20)))
+            state = "accepted"
+            if last and (u.code == "xa-ban-bo" or n % 7 == 3):
+                state = "returned"
+            elif last and n % 5 == 1:
+                state = "submitted"
+            sub = Submission(period_id=period.id, unit_id=u.id, state=state, values=values, late=late,
+                             first_submitted_at=submitted, submitted_at=submitted)
+            sub.revisions.append(Revision(number=1, values=dict(values), at=submitted))
+            db.session.add(sub)
+            db.session.flush()
+            db.session.add(Event(submission_id=sub.id, period_id=period.id, unit_id=u.id, action="submitted",
+                                 at=submitted, actor=u.name))
+            if state in ("accepted", "returned"):
+                reviewed = submitted + dt.timedelta(days=3)
+                sub.reviewed_at = reviewed
+                sub.reviewed_by = reviewer.id if reviewer else None
+                sub.review_comment = RETURN_COMMENT if state == "returned" else None
+                db.session.add(Event(submission_id=sub.id, period_id=period.id, unit_id=u.id,
+                                     action=state, comment=sub.review_comment, at=reviewed,
+                                     user_id=sub.reviewed_by, actor=reviewer.full_name if reviewer else ""))
+    db.session.flush()

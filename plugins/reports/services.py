@@ -1,0 +1,773 @@
+"""Report intake logic, free of request state: values, rules, versions, deadlines, workflow, matrix, roll-up.
+
+Time comes in as parameters (``now`` in UTC, ``day`` in local time); views pass ``utcnow()`` and ``today()``,
+tests freeze them by passing their own or by monkeypatching ``today``/``now`` here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select, true
+
+from portal.toolkit import (
+    Unit,
+    _,
+    _l,
+    db,
+    fold,
+    format_date,
+    format_number,
+    get_plugin_config,
+    user_error,
+    utcnow,
+    vi_sort_key,
+)
+
+from .models import (
+    FIELD_KINDS,
+    NUMERIC_KINDS,
+    RULE_OPERATORS,
+    Event,
+    FormField,
+    FormRule,
+    FormVersion,
+    Period,
+    PeriodUnit,
+    ReportForm,
+    Revision,
+    Submission,
+)
+
+LOCAL_OFFSET = dt.timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving
+
+KIND_LABELS = {
+    "integer": _l("Whole number"),
+    "decimal": _l("Decimal number"),
+    "text": _l("Short text"),
+    "longtext": _l("Long text"),
+    "choice": _l("Single choice"),
+    "multichoice": _l("Multiple choice"),
+    "date": _l("Date"),
+    "file": _l("File attachment"),
+}
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "returned": _l("Returned"),
+    "accepted": _l("Accepted"),
+}
+PERIOD_KIND_LABELS = {
+    "annual": _l("Annual report"),
+    "midterm": _l("Mid-term review"),
+    "final": _l("Final summary"),
+    "other": _l("Other"),
+}
+POLICY_LABELS = {"accept": _l("Accept and mark late"), "lock": _l("Lock after the deadline")}
+#: Matrix statuses, in display order.
+STATUS_LABELS = {
+    "not_started": _l("Not started"),
+    "draft": _l("Draft"),
+    "on_time": _l("Submitted on time"),
+    "late": _l("Submitted late"),
+    "returned": _l("Returned"),
+    "accepted": _l("Accepted"),
+    "missing": _l("Missing after deadline"),
+}
+STATUS_SHORT = {
+    "not_started": "–",
+    "draft": _l("Draft"),
+    "on_time": _l("On time"),
+    "late": _l("Late"),
+    "returned": _l("Returned"),
+    "accepted": _l("Accepted"),
+    "missing": _l("Missing"),
+}
+UNIT_KIND_LABELS = {
+    "district": _l("District"),
+    "agency": _l("Agency / office"),
+    "mass_org": _l("Fatherland Front / mass organisation"),
+    "commune": _l("Commune / town"),
+    "village": _l("Village"),
+    "enterprise": _l("Enterprise / cooperative"),
+    "other": _l("Other"),
+}
+ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
+
+
+def now() -> dt.datetime:
+    """The current UTC time (naive), as stored."""
+    return utcnow()
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar day in Tam Đường of a stored UTC time."""
+    return (moment + LOCAL_OFFSET).date()
+
+
+def today() -> dt.date:
+    """Today in Tam Đường; tests monkeypatch this to freeze the clock."""
+    return local_date(now())
+
+
+# --- field values -------------------------------------------------------------------------------------------
+
+class FieldError(ValueError):
+    """A value was refused; the message is translated and shown at the field."""
+
+
+_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+def _number_text(raw: str) -> str:
+    """Normalise "1.234", "1 234", "12,5" (Vietnamese decimal comma) to "1234" / "12.5"."""
+    text = raw.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text:
+        return text.replace(".", "").replace(",", ".")
+    if _GROUPED.match(text):
+        return text.replace(".", "")
+    return text
+
+
+def parse_number(raw: str, kind: str) -> Decimal:
+    text = _number_text(raw)
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d{1,15}", text):
+            raise FieldError(_("Enter a whole number, e.g. 1.234."))
+        return Decimal(text)
+    if not re.fullmatch(r"-?\d{1,15}(\.\d{1,6})?", text):
+        raise FieldError(_("Enter a number, e.g. 12,5."))
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise FieldError(_("Enter a number, e.g. 12,5.")) from None
+
+
+def parse_date(raw: str) -> dt.date:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            day = dt.datetime.strptime(raw.strip(), fmt).date()
+        except ValueError:
+            continue
+        if 1900 <= day.year <= 2200:
+            return day
+    raise FieldError(_("Enter a date as dd/mm/yyyy."))
+
+
+def _limit(text: str | None) -> Decimal | None:
+    return Decimal(text) if text not in (None, "") else None
+
+
+def parse_value(f: FormField, raw: Any) -> Any:
+    """Turn what the user typed into the stored value (None when empty); raise FieldError with a message."""
+    if f.kind == "multichoice":
+        picked = [str(v) for v in (raw or []) if str(v).strip()]
+        bad = [v for v in picked if v not in f.choices]
+        if bad:
+            raise FieldError(_("Choose from the listed options."))
+        return [c for c in f.choices if c in picked] or None
+    text = (raw if isinstance(raw, str) else ("" if raw is None else str(raw))).strip()
+    if not text:
+        return None
+    if f.kind in NUMERIC_KINDS:
+        number = parse_number(text, f.kind)
+        low, high = _limit(f.min_value), _limit(f.max_value)
+        if low is not None and number < low:
+            raise FieldError(_("The value must be at least %(min)s.", min=format_number(low)))
+        if high is not None and number > high:
+            raise FieldError(_("The value must be at most %(max)s.", max=format_number(high)))
+        return int(number) if f.kind == "integer" else format(number.normalize(), "f")
+    if f.kind == "date":
+        return parse_date(text).isoformat()
+    if f.kind == "choice":
+        if text not in f.choices:
+            raise FieldError(_("Choose from the listed options."))
+        return text
+    limit = 500 if f.kind == "text" else 10000
+    if len(text) > limit:
+        raise FieldError(_("At most %(num)s characters.", num=format_number(limit)))
+    return text
+
+
+def display_value(f: FormField, value: Any, files: dict[int, str] | None = None) -> str:
+    """A stored value as people read it (1.234 / 12,5 / 05/11/2024 / names of files)."""
+    if value in (None, "", []):
+        return ""
+    if f.kind in NUMERIC_KINDS:
+        return format_number(Decimal(str(value)))
+    if f.kind == "date":
+        return format_date(dt.date.fromisoformat(value))
+    if f.kind == "multichoice":
+        return "; ".join(value)
+    if f.kind == "file":
+        return (files or {}).get(int(value), _("attached file"))
+    return str(value)
+
+
+def numeric(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+# --- cross-field rules (data, evaluated without eval) ------------------------------------------------------
+
+_TERM = re.compile(r"\s*([+-])?\s*([a-z][a-z0-9_]*|\d+(?:[.,]\d+)?)\s*")
+
+
+def parse_expression(text: str, numeric_keys: Iterable[str]) -> list[tuple[int, str]]:
+    """Split "a + b - 3" into signed terms; every name must be a numeric field. Raise FieldError otherwise."""
+    keys = set(numeric_keys)
+    terms: list[tuple[int, str]] = []
+    pos = 0
+    text = (text or "").strip()
+    if not text:
+        raise FieldError(_("Write the right side, e.g. a + b."))
+    while pos < len(text):
+        m = _TERM.match(text, pos)
+        if not m or m.end() == pos or (terms and not m.group(1)):
+            raise FieldError(_("Use field keys and numbers joined by + or -, e.g. a + b."))
+        sign = -1 if m.group(1) == "-" else 1
+        term = m.group(2).replace(",", ".")
+        if term[0].isalpha() and term not in keys:
+            raise FieldError(_("Unknown number field: %(key)s.", key=term))
+        terms.append((sign, term))
+        pos = m.end()
+    return terms
+
+
+def evaluate_rule(rule: FormRule, values: dict[str, Any], numeric_keys: Iterable[str]) -> bool | None:
+    """True/False when every operand has a value; None when something is still empty (required checks that)."""
+    left = numeric(values.get(rule.left))
+    if left is None:
+        return None
+    total = Decimal(0)
+    for sign, term in parse_expression(rule.right, numeric_keys):
+        number = numeric(values.get(term)) if term[0].isalpha() else Decimal(term)
+        if number is None:
+            return None
+        total += sign * number
+    return {
+        "<=": left <= total, "<": left < total, "=": left == total,
+        ">=": left >= total, ">": left > total, "!=": left != total,
+    }[rule.operator]
+
+
+def numeric_keys(version: FormVersion) -> list[str]:
+    return [f.key for f in version.fields if f.kind in NUMERIC_KINDS]
+
+
+def validate_all(version: FormVersion, values: dict[str, Any]) -> dict[str, str]:
+    """Errors by field key for a submission: required fields, stored values re-checked, then the rules."""
+    errors: dict[str, str] = {}
+    for f in version.fields:
+        value = values.get(f.key)
+        if value in (None, "", []):
+            if f.required:
+                errors[f.key] = _("This field is required.")
+            continue
+        if f.kind not in ("file", "multichoice"):
+            try:
+                parse_value(f, format_plain(f, value))
+            except FieldError as exc:
+                errors[f.key] = str(exc)
+    keys = numeric_keys(version)
+    for rule in version.rules:
+        if rule.left in errors:
+            continue
+        if evaluate_rule(rule, values, keys) is False:
+            errors[rule.left] = rule.message
+    return errors
+
+
+def format_plain(f: FormField, value: Any) -> str:
+    """A stored value as the form input shows it (numbers without grouping so they parse back)."""
+    if value in (None, ""):
+        return ""
+    if f.kind == "date":
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+    if f.kind == "decimal":
+        return str(value).replace(".", ",")
+    return str(value)
+
+
+def diff(version: FormVersion, old: dict[str, Any], new: dict[str, Any], files: dict[int, str] | None = None
+         ) -> list[tuple[str, str, str]]:
+    """(label, before, after) for each field whose value changed."""
+    return [
+        (f.label, display_value(f, old.get(f.key), files), display_value(f, new.get(f.key), files))
+        for f in version.fields
+        if old.get(f.key) != new.get(f.key)
+    ]
+
+
+# --- form builder and versions ------------------------------------------------------------------------------
+
+def version_in_use(version: FormVersion) -> bool:
+    return db.session.scalar(select(func.count(Period.id)).where(Period.version_id == version.id)) > 0
+
+
+def clone_version(version: FormVersion) -> FormVersion:
+    new = FormVersion(form=version.form, number=version.number + 1)
+    for f in version.fields:
+        new.fields.append(FormField(
+            position=f.position, key=f.key, label=f.label, kind=f.kind, help=f.help, required=f.required,
+            min_value=f.min_value, max_value=f.max_value, choices=list(f.choices or []),
+        ))
+    for r in version.rules:
+        new.rules.append(FormRule(left=r.left, operator=r.operator, right=r.right, message=r.message))
+    db.session.add(new)
+    db.session.flush()
+    return new
+
+
+def editable_version(form: ReportForm) -> FormVersion:
+    """The version edits go to: the latest one, or a new copy of it when a period already uses it."""
+    latest = form.latest
+    return clone_version(latest) if version_in_use(latest) else latest
+
+
+def make_key(label: str, taken: Iterable[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "_", fold(label)).strip("_")[:36] or "field"
+    if base[0].isdigit():
+        base = "f_" + base
+    key, n, used = base, 2, set(taken)
+    while key in used:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
+def check_field_values(data: dict[str, Any]) -> dict[str, str]:
+    """Errors in a field definition (min/max, choices) by form-field name."""
+    errors: dict[str, str] = {}
+    if data["kind"] not in FIELD_KINDS:
+        errors["kind"] = _("Choose a field type.")
+    limits = {}
+    for name in ("min_value", "max_value"):
+        raw = data.get(name)
+        if raw:
+            try:
+                limits[name] = parse_number(raw, "decimal")
+            except FieldError as exc:
+                errors[name] = str(exc)
+    if len(limits) == 2 and limits["min_value"] > limits["max_value"]:
+        errors["max_value"] = _("The maximum must not be below the minimum.")
+    if data["kind"] in ("choice", "multichoice") and len(data.get("choices") or []) < 2:
+        errors["choices"] = _("Give at least two options, one per line.")
+    return errors
+
+
+def add_field(version: FormVersion, data: dict[str, Any]) -> FormField:
+    taken = [f.key for f in version.fields]
+    f = FormField(
+        key=make_key(data["label"], taken), label=data["label"], kind=data["kind"], help=data.get("help") or None,
+        required=bool(data.get("required")), position=(max([x.position for x in version.fields] or [0]) + 1),
+        choices=list(data.get("choices") or []) if data["kind"] in ("choice", "multichoice") else [],
+    )
+    if data["kind"] in NUMERIC_KINDS:
+        for name in ("min_value", "max_value"):
+            raw = data.get(name)
+            setattr(f, name, str(parse_number(raw, "decimal")) if raw else None)
+    version.fields.append(f)
+    return f
+
+
+def field_by_key(version: FormVersion, key: str) -> FormField | None:
+    return next((f for f in version.fields if f.key == key), None)
+
+
+def remove_field(version: FormVersion, key: str) -> None:
+    f = field_by_key(version, key)
+    if f is None:
+        raise user_error(404, _("The field was not found."))
+    used = [r for r in version.rules if r.left == key or key in {t for _s, t in _terms_loose(r.right)}]
+    if used:
+        raise user_error(409, _("A cross-field rule uses this field; remove the rule first."))
+    version.fields.remove(f)
+
+
+def _terms_loose(text: str) -> list[tuple[int, str]]:
+    return [(1, t) for t in re.findall(r"[a-z][a-z0-9_]*", text or "")]
+
+
+def move_field(version: FormVersion, key: str, step: int) -> None:
+    fields = list(version.fields)
+    idx = next((i for i, f in enumerate(fields) if f.key == key), None)
+    if idx is None:
+        raise user_error(404, _("The field was not found."))
+    other = idx + step
+    if 0 <= other < len(fields):
+        fields[idx], fields[other] = fields[other], fields[idx]
+    for i, f in enumerate(fields, start=1):
+        f.position = i
+
+
+def add_rule(version: FormVersion, left: str, operator: str, right: str, message: str) -> FormRule:
+    keys = numeric_keys(version)
+    if left not in keys:
+        raise FieldError(_("Choose a number field."))
+    if operator not in RULE_OPERATORS:
+        raise FieldError(_("Choose a comparison."))
+    parse_expression(right, keys)
+    rule = FormRule(left=left, operator=operator, right=right.strip(), message=message)
+    version.rules.append(rule)
+    return rule
+
+
+# --- periods and deadlines ----------------------------------------------------------------------------------
+
+def default_deadline(year: int) -> dt.date:
+    """The annual deadline for ``year`` from REPORTS_ANNUAL_DEADLINE ("MM-DD", default 10 November)."""
+    text = str(get_plugin_config("REPORTS_ANNUAL_DEADLINE", "11-10"))
+    month, day = (int(p) for p in text.split("-"))
+    return dt.date(year, month, day)
+
+
+def units_for(kinds: Sequence[str], unit_ids: Sequence[int], on: dt.date | None = None) -> list[int]:
+    """Units of ``kinds`` plus the picked ones; those of a kind only when in force on ``on``."""
+    by_kind = Unit.kind.in_(list(kinds))
+    if on is not None:
+        by_kind = by_kind & ((Unit.valid_from.is_(None)) | (Unit.valid_from <= on)) & (
+            (Unit.valid_to.is_(None)) | (Unit.valid_to >= on))
+    return list(db.session.scalars(select(Unit.id).where(by_kind | Unit.id.in_(list(unit_ids)))))
+
+
+def assign_units(period: Period, unit_ids: Iterable[int]) -> int:
+    have = {a.unit_id for a in period.assignments}
+    added = 0
+    for uid in unit_ids:
+        if uid not in have:
+            period.assignments.append(PeriodUnit(unit_id=uid))
+            have.add(uid)
+            added += 1
+    return added
+
+
+def assignment(period_id: int, unit_id: int) -> PeriodUnit | None:
+    return db.session.scalar(select(PeriodUnit).where(PeriodUnit.period_id == period_id, PeriodUnit.unit_id == unit_id))
+
+
+def effective_deadline(period: Period, extended_until: dt.date | None) -> dt.date:
+    return max(period.deadline, extended_until) if extended_until else period.deadline
+
+
+def is_locked(period: Period, extended_until: dt.date | None, sub: Submission | None, day: dt.date) -> bool:
+    """A 'lock' period refuses reports never submitted once its (extended) deadline has passed.
+
+    A report returned for correction may always be resubmitted: the office asked for it.
+    """
+    if period.late_policy != "lock" or day <= effective_deadline(period, extended_until):
+        return False
+    return sub is None or sub.first_submitted_at is None
+
+
+# --- the unit's workflow ------------------------------------------------------------------------------------
+
+def _lock_message(period: Period, extended_until: dt.date | None) -> str:
+    return _(
+        "The period \"%(name)s\" closed on %(day)s and no longer accepts reports. Ask the standing office for an extension.",
+        name=period.name, day=format_date(effective_deadline(period, extended_until)),
+    )
+
+
+def ensure_editable(period: Period, link: PeriodUnit | None, sub: Submission | None, day: dt.date) -> None:
+    """Refuse (4xx) any change to a report that is not assigned, already submitted, accepted or locked."""
+    if link is None:
+        raise user_error(404, _("This unit has no report to make for this period."))
+    if day < period.opens_on:
+        raise user_error(409, _("The period opens on %(day)s.", day=format_date(period.opens_on)))
+    if sub is not None and sub.state == "accepted":
+        raise user_error(409, _("This report has been accepted and is locked."))
+    if sub is not None and sub.state == "submitted":
+        raise user_error(409, _("This report has been submitted and is waiting for review."))
+    if is_locked(period, link.extended_until, sub, day):
+        raise user_error(409, _lock_message(period, link.extended_until))
+
+
+def get_or_create(period: Period, unit_id: int) -> Submission:
+    sub = db.session.scalar(select(Submission).where(Submission.period_id == period.id, Submission.unit_id == unit_id))
+    if sub is None:
+        sub = Submission(period_id=period.id, unit_id=unit_id, state="draft", values={})
+        db.session.add(sub)
+        db.session.flush()
+    return sub
+
+
+def save_value(sub: Submission, f: FormField, value: Any) -> None:
+    values = dict(sub.values or {})
+    if value in (None, "", []):
+        values.pop(f.key, None)
+    else:
+        values[f.key] = value
+    sub.values = values
+
+
+def _event(sub: Submission, action: str, user: Any, at: dt.datetime, comment: str | None = None) -> None:
+    db.session.add(Event(
+        submission_id=sub.id, period_id=sub.period_id, unit_id=sub.unit_id, action=action, comment=comment, at=at,
+        user_id=getattr(user, "id", None), actor=getattr(user, "full_name", "") or "",
+    ))
+
+
+def submit(sub: Submission, link: PeriodUnit, user: Any, at: dt.datetime) -> dict[str, str]:
+    """Check and submit; return errors by field (nothing changes then). Timeliness is judged on the first submission."""
+    period = sub.period
+    errors = validate_all(period.version, sub.values or {})
+    if errors:
+        return errors
+    resubmission = sub.first_submitted_at is not None
+    if not resubmission:
+        sub.first_submitted_at = at
+        sub.late = local_date(at) > effective_deadline(period, link.extended_until)
+    sub.submitted_at = at
+    sub.state = "submitted"
+    sub.revisions.append(Revision(number=len(sub.revisions) + 1, values=dict(sub.values or {}), at=at,
+                                  by=getattr(user, "id", None)))
+    _event(sub, "resubmitted" if resubmission else "submitted", user, at)
+    return {}
+
+
+def review(sub: Submission, action: str, user: Any, at: dt.datetime, comment: str | None = None) -> None:
+    """Accept (locks the report) or return it with a comment; only a submitted report can be reviewed."""
+    if sub.state == "accepted":
+        raise user_error(409, _("This report has been accepted and is locked."))
+    if sub.state != "submitted":
+        raise user_error(409, _("Only a submitted report can be reviewed."))
+    if action == "return" and not (comment or "").strip():
+        raise FieldError(_("Write what the unit must correct."))
+    sub.state = "accepted" if action == "accept" else "returned"
+    sub.review_comment = (comment or "").strip() or None
+    sub.reviewed_at = at
+    sub.reviewed_by = getattr(user, "id", None)
+    _event(sub, "accepted" if action == "accept" else "returned", user, at, sub.review_comment)
+
+
+# --- status of one unit for one period ----------------------------------------------------------------------
+
+def status_of(state: str | None, late: bool, first_submitted: bool, deadline: dt.date, day: dt.date) -> str:
+    if state == "accepted":
+        return "accepted"
+    if state == "returned":
+        return "returned"
+    if state == "submitted":
+        return "late" if late else "on_time"
+    if day > deadline and not first_submitted:
+        return "missing"
+    return "draft" if state == "draft" else "not_started"
+
+
+@dataclass
+class OwedItem:
+    period: Period
+    deadline: dt.date
+    sub: Submission | None
+    bucket: str  # owed, due_soon, overdue, returned, locked, submitted, accepted
+
+
+def owed_for_unit(unit_id: int, day: dt.date) -> list[OwedItem]:
+    """The unit's open periods, most urgent first, with what is owed (3 queries whatever the count)."""
+    rows = db.session.execute(
+        select(Period, PeriodUnit.extended_until)
+        .join(PeriodUnit, PeriodUnit.period_id == Period.id)
+        .where(PeriodUnit.unit_id == unit_id, Period.opens_on <= day)
+    ).all()
+    subs = {s.period_id: s for s in db.session.scalars(select(Submission).where(Submission.unit_id == unit_id))}
+    soon = int(get_plugin_config("REPORTS_DUE_SOON_DAYS", 7))
+    items = []
+    for period, extended in rows:
+        sub = subs.get(period.id)
+        deadline = effective_deadline(period, extended)
+        state = sub.state if sub else None
+        if state in ("submitted", "accepted", "returned"):
+            bucket = state
+        elif is_locked(period, extended, sub, day):
+            bucket = "locked"
+        elif day > deadline:
+            bucket = "overdue"
+        elif (deadline - day).days <= soon:
+            bucket = "due_soon"
+        else:
+            bucket = "owed"
+        items.append(OwedItem(period, deadline, sub, bucket))
+    order = {"returned": 0, "overdue": 1, "due_soon": 2, "owed": 3, "locked": 4, "submitted": 5, "accepted": 6}
+    items.sort(key=lambda i: (order[i.bucket], i.deadline))
+    return items
+
+
+BUCKET_LABELS = {
+    "returned": _l("Returned for correction"),
+    "overdue": _l("Overdue"),
+    "due_soon": _l("Due soon"),
+    "owed": _l("To submit"),
+    "locked": _l("Closed"),
+    "submitted": _l("Waiting for review"),
+    "accepted": _l("Accepted"),
+}
+
+
+# --- completeness and timeliness matrix ---------------------------------------------------------------------
+
+@dataclass
+class Matrix:
+    periods: list[Any]
+    units: list[Any]
+    cells: dict[tuple[int, int], str]  # (unit_id, period_id) -> status
+    by_kind: list[dict[str, Any]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+def _counts() -> dict[str, int]:
+    return {"expected": 0, "submitted": 0, "on_time": 0, "late": 0, "missing": 0, "accepted": 0}
+
+
+def build_matrix(
+    day: dt.date, scope: ColumnElement[bool] | None = None, year: int | None = None, unit_kind: str = "",
+    period_ids: Sequence[int] = (), state: str = "",
+) -> Matrix:
+    """Units × periods with each cell's status and counts per unit kind, in four queries whatever the size."""
+    pq = select(Period.id, Period.name, Period.year, Period.deadline, Period.kind).order_by(Period.opens_on, Period.id)
+    if year:
+        pq = pq.where(Period.year == year)
+    if period_ids:
+        pq = pq.where(Period.id.in_(list(period_ids)))
+    periods = db.session.execute(pq).all()
+    pid_list = [p.id for p in periods]
+    scope = scope if scope is not None else true()
+    links = db.session.execute(
+        select(PeriodUnit.period_id, PeriodUnit.unit_id, PeriodUnit.extended_until)
+        .join(Unit, Unit.id == PeriodUnit.unit_id)
+        .where(PeriodUnit.period_id.in_(pid_list), scope, (Unit.kind == unit_kind) if unit_kind else true())
+    ).all()
+    subs = {
+        (s.unit_id, s.period_id): s
+        for s in db.session.execute(
+            select(Submission.unit_id, Submission.period_id, Submission.state, Submission.late,
+                   Submission.first_submitted_at)
+            .join(Unit, Unit.id == Submission.unit_id)
+            .where(Submission.period_id.in_(pid_list), scope, (Unit.kind == unit_kind) if unit_kind else true())
+        )
+    }
+    unit_ids = {link.unit_id for link in links}
+    units = db.session.execute(
+        select(Unit.id, Unit.name, Unit.kind, Unit.code).where(Unit.id.in_(unit_ids or [0]))
+    ).all()
+    deadlines = {p.id: p.deadline for p in periods}
+    cells: dict[tuple[int, int], str] = {}
+    kind_of = {u.id: u.kind for u in units}
+    per_kind: dict[str, dict[str, int]] = defaultdict(_counts)
+    for link in links:
+        s = subs.get((link.unit_id, link.period_id))
+        deadline = max(deadlines[link.period_id], link.extended_until) if link.extended_until else deadlines[link.period_id]
+        st = status_of(s.state if s else None, bool(s and s.late), bool(s and s.first_submitted_at), deadline, day)
+        cells[(link.unit_id, link.period_id)] = st
+        c = per_kind[kind_of[link.unit_id]]
+        c["expected"] += 1
+        if s is not None and s.first_submitted_at is not None:
+            c["submitted"] += 1
+            c["late" if s.late else "on_time"] += 1
+        if st == "missing":
+            c["missing"] += 1
+        if st == "accepted":
+            c["accepted"] += 1
+    if state:
+        keep = {uid for (uid, _pid), st in cells.items() if st == state}
+        units = [u for u in units if u.id in keep]
+    units = sorted(units, key=lambda u: (list(UNIT_KIND_LABELS).index(u.kind) if u.kind in UNIT_KIND_LABELS else 99,
+                                         vi_sort_key(u.name)))
+    by_kind = [dict(kind=k, **per_kind[k]) for k in UNIT_KIND_LABELS if k in per_kind]
+    totals = _counts()
+    for row in by_kind:
+        for key in totals:
+            totals[key] += row[key]
+    return Matrix(list(periods), units, cells, by_kind, totals)
+
+
+# --- roll-up ------------------------------------------------------------------------------------------------
+
+def previous_period(period: Period) -> Period | None:
+    return db.session.scalar(
+        select(Period).where(Period.kind == period.kind, Period.opens_on < period.opens_on, Period.id != period.id)
+        .order_by(Period.opens_on.desc()).limit(1)
+    )
+
+
+def rollup_rows(period: Period, include_submitted: bool, scope: ColumnElement[bool] | None = None) -> list[Any]:
+    states = ["accepted", "submitted"] if include_submitted else ["accepted"]
+    return db.session.execute(
+        select(Submission.unit_id, Submission.values, Submission.state, Submission.late, Unit.name, Unit.kind)
+        .join(Unit, Unit.id == Submission.unit_id)
+        .where(Submission.period_id == period.id, Submission.state.in_(states),
+               scope if scope is not None else true())
+    ).all()
+
+
+@dataclass
+class Aggregate:
+    field: FormField
+    count: int
+    total: Decimal | None
+    average: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    previous_total: Decimal | None = None
+
+
+def aggregate(version: FormVersion, rows: Sequence[Any]) -> dict[str, Aggregate]:
+    out: dict[str, Aggregate] = {}
+    for f in version.fields:
+        if f.kind not in NUMERIC_KINDS:
+            continue
+        nums = [n for n in (numeric((r.values or {}).get(f.key)) for r in rows) if n is not None]
+        total = sum(nums, Decimal(0)) if nums else None
+        out[f.key] = Aggregate(
+            f, len(nums), total, (total / len(nums)).quantize(Decimal("0.01")) if nums else None,
+            min(nums) if nums else None, max(nums) if nums else None,
+        )
+    return out
+
+
+def rollup(period: Period, include_submitted: bool, scope: ColumnElement[bool] | None = None
+           ) -> tuple[list[Any], list[Aggregate], Period | None]:
+    rows = sorted(rollup_rows(period, include_submitted, scope), key=lambda r: vi_sort_key(r.name))
+    aggs = aggregate(period.version, rows)
+    prev = previous_period(period)
+    if prev is not None:
+        before = aggregate(prev.version, rollup_rows(prev, include_submitted, scope))
+        for key, agg in aggs.items():
+            if key in before:
+                agg.previous_total = before[key].total
+    return rows, list(aggs.values()), prev
+
+
+# --- reminders and evidence ---------------------------------------------------------------------------------
+
+def not_submitted(period: Period, scope: ColumnElement[bool] | None = None) -> list[Any]:
+    """Assigned units that have never submitted for ``period`` (drafts included), in Vietnamese order."""
+    done = select(Submission.unit_id).where(Submission.period_id == period.id,
+                                            Submission.first_submitted_at.is_not(None))
+    rows = db.session.execute(
+        select(Unit.id, Unit.name, Unit.kind, PeriodUnit.extended_until)
+        .join(PeriodUnit, PeriodUnit.unit_id == Unit.id)
+        .where(PeriodUnit.period_id == period.id, Unit.id.not_in(done), scope if scope is not None else true())
+    ).all()
+    return sorted(rows, key=lambda r: vi_sort_key(r.name))
+
+
+def evidence_rows(unit_id: int, year: int | None) -> list[tuple[Period, Submission | None]]:
+    query = (
+        select(Period, Submission)
+        .join(PeriodUnit, (PeriodUnit.period_id == Period.id) & (PeriodUnit.unit_id == unit_id))
+        .outerjoin(Submission, (Submission.period_id == Period.id) & (Submission.unit_id == unit_id))
+        .order_by(Period.opens_on)
+    )
+    if year is not None:
+        query = query.where(Period.year == year)
+    return [(p, s) for p, s in db.session.execute(query).all()]
