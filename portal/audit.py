@@ -54,8 +54,10 @@ def _columns(obj: Audited) -> list[str]:
 
 
 def _object_id(obj: Any) -> str:
-    ident = inspect(obj).identity
-    return ",".join(str(i) for i in ident) if ident else "?"
+    # read the primary key from the instance: a new object has no identity key yet during after_flush
+    state = inspect(obj)
+    ident = state.identity or state.mapper.primary_key_from_instance(obj)
+    return ",".join(str(i) for i in ident) if ident and None not in ident else "?"
 
 
 def _changes(obj: Audited, action: str) -> dict[str, Any]:
