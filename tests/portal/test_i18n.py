@@ -1,0 +1,170 @@
+"""Vietnamese first: complete, current catalogs; Babel-backed formats; folding and Vietnamese sorting."""
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from portal.i18n import fold, format_date, format_datetime, format_doc_date, format_money, format_number, format_percent, vi_sort_key
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2"]
+AREAS = [pytest.param("core", id="core")] + [
+    pytest.param(p.parent.name, id=p.parent.name) for p in sorted((ROOT / "plugins").glob("*/translations"))
+]
+
+
+def _source(area: str) -> tuple[list[str], Path]:
+    if area == "core":
+        return ["portal", "templates"], ROOT / "translations"
+    return [f"plugins/{area}"], ROOT / "plugins" / area / "translations"
+
+
+def _read(path: Path):
+    with path.open("rb") as f:
+        return read_po(f)
+
+
+def _key(message) -> tuple[str, str | None]:
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    return msgid, message.context
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_vi_catalog_is_complete_without_fuzzy_entries(area):
+    catalog = _read(_source(area)[1] / "vi" / "LC_MESSAGES" / "messages.po")
+    untranslated, fuzzy = [], []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        if not all(s.strip() for s in strings):
+            untranslated.append(message.id)
+        if message.fuzzy:
+            fuzzy.append(message.id)
+    assert not untranslated, f"untranslated in {area}: {untranslated[:10]}"
+    assert not fuzzy, f"fuzzy in {area}: {fuzzy[:10]}"
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_vi_catalog_is_up_to_date_with_the_code(area, tmp_path):
+    inputs, translations = _source(area)
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", str(ROOT / "babel.cfg"), *KEYWORDS,
+         "--no-location", "-o", str(pot), *inputs],
+        check=True, cwd=ROOT,
+    )
+    extracted = {_key(m) for m in _read(pot) if m.id}
+    assert extracted, "extraction found nothing: the test would pass vacuously"
+    translated = {_key(m) for m in _read(translations / "vi" / "LC_MESSAGES" / "messages.po") if m.id}
+    missing = sorted(k[0] for k in extracted - translated)
+    assert not missing, f"run `flask i18n extract/update {area}` and translate: {missing[:10]}"
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_catalogs_compile(area, tmp_path):
+    for po in _source(area)[1].glob("*/LC_MESSAGES/messages.po"):
+        with (tmp_path / "out.mo").open("wb") as f:
+            write_mo(f, _read(po))
+
+
+def test_wtforms_messages_are_vietnamese(app):
+    from portal.forms import wtforms_messages
+
+    with app.test_request_context("/"):
+        vi = wtforms_messages()
+    assert all(vi) and "Trường này là bắt buộc." in vi
+    assert not any(m.startswith(("Field ", "This field", "Not a valid", "Invalid")) for m in vi), vi
+
+
+def test_english_falls_back_to_the_msgids(app, client):
+    client.post("/language", data={"lang": "en", "next": "/login"})
+    body = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in body and "Log in" in body and "Đăng nhập" not in body
+
+
+# --- formats ---
+
+@pytest.fixture
+def vi(app):
+    with app.test_request_context("/"):
+        yield
+
+
+def test_money_in_vietnamese(vi):
+    assert format_money(15_000_000) == "15.000.000 đồng"
+    assert format_money(0) == "0 đồng"
+    assert format_money(-250_000) == "-250.000 đồng"
+    assert format_money(None) == ""
+
+
+def test_numbers_and_percentages(vi):
+    assert format_number(1_234_567) == "1.234.567"
+    assert format_number(8.7) == "8,7"
+    assert format_number(Decimal("8.75"), 1) in ("8,8", "8,7")  # Babel rounds half-even
+    assert format_number(3, 2) == "3,00"
+    assert format_percent(8, 9) == "88,9 %"
+    assert format_percent(1, 0) == "—"
+
+
+def test_dates(vi):
+    assert format_date(dt.date(2024, 11, 5)) == "05/11/2024"
+    # stored datetimes are UTC; Vietnam is UTC+7
+    assert format_datetime(dt.datetime(2024, 11, 5, 20, 30)) == "06/11/2024 03:30"
+
+
+@pytest.mark.parametrize(
+    "day,expected",
+    [
+        (dt.date(2024, 11, 5), "Tam Đường, ngày 05 tháng 11 năm 2024"),
+        (dt.date(2025, 3, 5), "Tam Đường, ngày 05 tháng 3 năm 2025"),
+        (dt.date(2025, 1, 20), "Tam Đường, ngày 20 tháng 01 năm 2025"),
+        (dt.date(2025, 2, 9), "Tam Đường, ngày 09 tháng 02 năm 2025"),
+        (dt.date(2023, 12, 31), "Tam Đường, ngày 31 tháng 12 năm 2023"),
+    ],
+)
+def test_document_date_follows_decree_30(vi, day, expected):
+    assert format_doc_date(day) == expected
+
+
+def test_document_date_place_and_filter(app, vi):
+    assert format_doc_date(dt.date(2025, 3, 5), place="") == ", ngày 05 tháng 3 năm 2025"
+    tpl = app.jinja_env.from_string("{{ d|docdate('Bản Bo') }} · {{ 15000000|money }} · {{ d|date }}")
+    assert tpl.render(d=dt.date(2025, 3, 5)) == "Bản Bo, ngày 05 tháng 3 năm 2025 · 15.000.000 đồng · 05/03/2025"
+
+
+def test_formats_in_english(app, client):
+    client.post("/language", data={"lang": "en", "next": "/"})
+    with client.session_transaction() as sess:
+        assert sess["lang"] == "en"
+    with app.test_request_context("/"):
+        from flask import session
+
+        session["lang"] = "en"
+        assert format_money(15_000_000) == "15,000,000 VND"
+        assert format_doc_date(dt.date(2024, 11, 5)) == "Tam Đường, day 05 month 11 year 2024"
+
+
+def test_fold_strips_diacritics_and_case():
+    assert fold("Xã Bản Bo") == "xa ban bo"
+    assert fold("NGUYỄN Thị Đào") == "nguyen thi dao"
+    assert fold("  Thèn   Sin ") == "then sin"
+    assert fold(None) == ""
+    assert fold("Ư Ơ Ă Â Ê Ô") == "u o a a e o"
+    assert len(fold("한" * 200)) == 200  # recomposed: never longer than the name
+
+
+def test_vietnamese_sort_order():
+    names = ["Đông", "Dân", "Ân", "An", "Ăn", "Bình", "Ba", "Ốc", "Ơn", "Ô", "Uyên", "Ửng", "Ý", "Yên", "Xã 10", "Xã 2"]
+    assert sorted(names, key=vi_sort_key) == [
+        "An", "Ăn", "Ân", "Ba", "Bình", "Dân", "Đông", "Ô", "Ốc", "Ơn", "Uyên", "Ửng", "Xã 10", "Xã 2", "Ý", "Yên",
+    ]
+    # tones only break ties between otherwise equal words: ma, mà, mả, mã, má, mạ
+    assert sorted(["mạ", "má", "mã", "mả", "mà", "ma"], key=vi_sort_key) == ["ma", "mà", "mả", "mã", "má", "mạ"]
