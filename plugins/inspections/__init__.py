@@ -1,0 +1,78 @@
+"""Inspection checklists: versioned templates, inspection teams in the communes, scoring, findings, minutes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import format_datetime
+
+from portal.plugin import NavItem, Permission, Plugin, Widget
+from portal.toolkit import _l
+
+from . import models
+from .demo import seed_demo
+from .views import bp
+
+
+def _roman(n: int) -> str:
+    """Section numbers of the checklist and the minutes: I, II, III, ..."""
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _setup(app: Flask) -> None:
+    from . import services
+
+    app.jinja_env.filters["inspections_time"] = lambda value: format_datetime(value, "HH:mm") if value else ""
+    app.jinja_env.filters["inspections_pct"] = services.percent_text
+    app.jinja_env.filters["inspections_roman"] = _roman
+    app.jinja_env.filters["inspections_points"] = services.points_decimal
+    app.jinja_env.globals["inspections_state"] = services.state_label
+    app.jinja_env.globals["inspections_finding_state"] = services.finding_state_label
+
+
+plugin = Plugin(
+    name="inspections",
+    title=_l("Inspections"),
+    blueprint=bp,
+    models=models,
+    permissions=(
+        Permission("inspections.view", _l("See inspections, minutes and the summary"), {
+            "admin": "all", "standing_office": "all", "council_secretariat": "all", "inspector": "all",
+            "leadership": "all", "unit_reporter": "unit",
+        }),
+        Permission("inspections.manage", _l("Plan inspections and edit checklists"), {
+            "admin": "all", "standing_office": "all", "council_secretariat": "all",
+        }),
+        Permission("inspections.conduct", _l("Conduct inspections (as a member of the team)"), {
+            "inspector": "all", "standing_office": "all", "council_secretariat": "all",
+        }),
+        Permission("inspections.followup", _l("Report progress on the findings of one's unit"), {
+            "unit_reporter": "unit",
+        }),
+    ),
+    nav=(NavItem("inspections.index", _l("Inspections"), permission="inspections.view", order=20),),
+    widgets=(
+        Widget("inspections.widget_mine", _l("My inspections"), permission="inspections.conduct", order=20),
+        Widget("inspections.widget_overdue", _l("Overdue findings"), permission="inspections.followup", order=21),
+    ),
+    default_config={
+        # Percent of the applicable points an inspection needs to pass (compared exactly).
+        "INSPECTIONS_PASS_THRESHOLD": 80,
+        # Days the responsible unit gets to fix a finding (the team may change each due date).
+        "INSPECTIONS_FINDING_DAYS": 30,
+        # Largest photo accepted before downscaling, and the longest side kept after it.
+        "INSPECTIONS_MAX_PHOTO_BYTES": 8 * 1024 * 1024,
+        "INSPECTIONS_PHOTO_MAX_SIDE": 1600,
+        # Header of the minutes (Nghị định 30/2020): superior body and issuing body.
+        "INSPECTIONS_DOC_SUPERIOR": "UBND huyện Tam Đường",
+        "INSPECTIONS_DOC_ISSUER": "Đoàn kiểm tra",
+    },
+    translations=Path(__file__).with_name("translations"),
+    setup=_setup,
+    seed_demo=seed_demo,
+)
