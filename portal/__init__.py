@@ -95,6 +95,9 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    from portal.models import AnonymousUser
+
+    login_manager.anonymous_user = AnonymousUser
     # "basic", not "strong": phones on mobile networks change address often and must stay logged in.
     login_manager.session_protection = "basic"
     audit.init_app()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask_login import UserMixin
+from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -124,6 +124,24 @@ class User(UserMixin, Audited, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class AnonymousUser(AnonymousUserMixin):
+    """The visitor who is not logged in: holds no permission, so templates may call ``current_user.can`` freely."""
+
+    unit_id = None
+    unit = None
+    roles: list[Role] = []
+    locale = None
+
+    def scope(self, permission: str) -> str | None:
+        return None
+
+    def can(self, permission: str, unit_id: int | None = None) -> bool:
+        return False
+
+    def has_role(self, code: str) -> bool:
+        return False
 
 
 class LoginAttempt(db.Model):
