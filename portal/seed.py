@@ -35,7 +35,8 @@ def _date(text: str) -> dt.date | None:
 def seed_units(path: Path = UNITS_CSV) -> int:
     """Load units from the CSV (code,name,kind,parent_code,valid_from,valid_to,note); skip codes already present."""
     existing = {u.code: u for u in db.session.scalars(select(Unit))}
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
     added = 0
     for row in rows:
         if row["code"] in existing:
