@@ -1,0 +1,197 @@
+"""Completeness matrix, roll-up, Excel exports, form versions, rules, evidence and demo data."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, insert, select
+
+from portal.extensions import db
+from tests.helpers import count_queries, login
+
+from .conftest import build_form
+
+
+def _add_units(app, world, n, start):
+    """Add ``n`` communes assigned to the world's period; every third one submitted, every fifth accepted."""
+    from plugins.reports.models import PeriodUnit, Submission
+    from portal.models import Unit
+
+    with app.app_context():
+        rows = [dict(code=f"xa-{start + i}", name=f"Xã Thử {start + i}", search_name="", kind="commune")
+                for i in range(n)]
+        db.session.execute(insert(Unit), rows)
+        ids = list(db.session.scalars(select(Unit.id).where(Unit.code.in_([r["code"] for r in rows]))))
+        db.session.execute(insert(PeriodUnit), [dict(period_id=world.period_id, unit_id=i) for i in ids])
+        at = dt.datetime(2024, 11, 1)
+        subs = [dict(period_id=world.period_id, unit_id=i, state="accepted" if k % 5 == 0 else "submitted",
+                     values={"poor": 100 + k, "escaped": 10}, first_submitted_at=at, submitted_at=at, late=k % 2 == 0,
+                     updated_at=at)
+                for k, i in enumerate(ids) if k % 3 == 0]
+        if subs:
+            db.session.execute(insert(Submission), subs)
+        db.session.commit()
+
+
+def test_matrix_runs_the_same_queries_for_14_and_200_units(client, login_as, world, app):
+    login_as("thuongtruc", ["standing_office"])
+    _add_units(app, world, 12, 1000)  # 14 units with the world's two
+    client.get("/reports/matrix")  # warm caches
+    with count_queries(app) as small:
+        page = client.get("/reports/matrix")
+    assert page.status_code == 200 and page.get_data(as_text=True).count('<td class="unit">') == 14
+    _add_units(app, world, 186, 2000)
+    with count_queries(app) as large:
+        page = client.get("/reports/matrix")
+    assert page.get_data(as_text=True).count('<td class="unit">') == 200
+    assert len(small) == len(large), (small, large)
+    with count_queries(app) as fragment:
+        frag = client.get("/reports/matrix?kind=commune&status=late", headers={"HX-Request": "true"})
+    body = frag.get_data(as_text=True)
+    assert body.lstrip().startswith('<section id="matrix-table"') and "<html" not in body
+    assert len(fragment) <= len(large)
+
+
+def test_matrix_counts_by_kind_and_excel_export(client, login_as, world, app, clock):
+    _add_units(app, world, 6, 3000)  # k = 0, 3 submitted (0 accepted, late; 3 on time)
+    login_as("thuongtruc", ["standing_office"])
+    clock.set(dt.datetime(2024, 11, 20, 3))  # after the deadline: the 6 others are missing
+    resp = client.get("/reports/matrix.xlsx")
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(resp.data))
+    grid = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert grid[0][2] == "Báo cáo năm 2024" and len(grid) == 1 + 8
+    statuses = [row[2] for row in grid[1:]]
+    assert statuses.count("Đã tiếp nhận") == 1 and statuses.count("Nộp đúng hạn") == 1
+    assert statuses.count("Chưa nộp, quá hạn") == 6
+    kinds = list(wb.worksheets[1].iter_rows(values_only=True))
+    commune = next(r for r in kinds if r[0] == "Xã, thị trấn")
+    assert commune[1:8] == (8, 2, 1, 1, 6, 1, 25.0)
+
+
+def test_rollup_sums_accepted_reports_beside_the_previous_period_and_exports(client, login_as, world, app):
+    from plugins.reports.models import Period, PeriodUnit, Submission
+
+    with app.app_context():
+        period = db.session.get(Period, world.period_id)
+        prev = Period(name="Báo cáo năm 2023", kind="annual", year=2023, version_id=period.version_id,
+                      opens_on=dt.date(2023, 9, 1), deadline=dt.date(2023, 11, 10))
+        db.session.add(prev)
+        db.session.flush()
+        db.session.add_all([PeriodUnit(period_id=prev.id, unit_id=world.unit_a),
+                            Submission(period_id=prev.id, unit_id=world.unit_a, state="accepted",
+                                       values={"poor": 500, "escaped": 50})])
+        at = dt.datetime(2024, 11, 1)
+        db.session.add_all([
+            Submission(period_id=world.period_id, unit_id=world.unit_a, state="accepted",
+                       values={"poor": 300, "escaped": 40, "rate": "12.5"}, first_submitted_at=at),
+            Submission(period_id=world.period_id, unit_id=world.unit_b, state="submitted",
+                       values={"poor": 200, "escaped": 30, "rate": "20"}, first_submitted_at=at),
+        ])
+        db.session.commit()
+    login_as("lanhdao", ["leadership"])
+    page = client.get(f"/reports/rollup?period={world.period_id}").get_data(as_text=True)
+    assert "Báo cáo năm 2023" in page and ">300<" in page and ">500<" in page
+    page = client.get(f"/reports/rollup?period={world.period_id}&include=submitted").get_data(as_text=True)
+    assert ">500<" in page and ">250<" in page  # sum 500, average 250
+    resp = client.get(f"/reports/rollup.xlsx?period={world.period_id}&include=submitted")
+    wb = load_workbook(io.BytesIO(resp.data))
+    units = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert [r[0] for r in units[1:]] == ["Xã Bản Bo", "Xã Bình Lư"]
+    assert units[1][4:7] == (300, 40, 12.5) and units[2][4:7] == (200, 30, 20)
+    totals = {r[0]: r for r in wb.worksheets[1].iter_rows(values_only=True)}
+    assert totals["Số hộ nghèo đầu năm"][1:] == (2, 500, 250, 200, 300, 500)
+    assert totals["Tỷ lệ hộ nghèo (%)"][2] == 32.5
+
+
+def test_editing_a_form_in_use_makes_a_new_version(client, login_as, world, app):
+    from plugins.reports.models import Period, ReportForm
+
+    login_as("thuongtruc", ["standing_office"])
+    resp = client.post(f"/reports/forms/{world.form_id}/fields",
+                       data={"label": "Số nhà Đại đoàn kết", "kind": "integer", "min_value": "0", "max_value": "x"})
+    assert resp.status_code == 422 and "Nhập một số" in resp.get_data(as_text=True)
+    resp = client.post(f"/reports/forms/{world.form_id}/fields",
+                       data={"label": "Số nhà Đại đoàn kết", "kind": "integer", "min_value": "0"})
+    assert resp.status_code == 302
+    resp = client.post(f"/reports/forms/{world.form_id}/rules",
+                       data={"left": "escaped", "operator": "<=", "right": "poor + __import__", "message": "x"})
+    assert resp.status_code == 422 and "Dùng mã chỉ tiêu và số" in resp.get_data(as_text=True)
+    resp = client.post(f"/reports/forms/{world.form_id}/rules",
+                       data={"left": "escaped", "operator": "<=", "right": "poor + note", "message": "x"})
+    assert resp.status_code == 422 and "Không có chỉ tiêu số nào mang mã: note" in resp.get_data(as_text=True)
+    with app.app_context():
+        rf = db.session.get(ReportForm, world.form_id)
+        assert [v.number for v in rf.versions] == [1, 2]
+        assert [f.key for f in rf.versions[1].fields][-1] == "so_nha_dai_doan_ket"
+        assert len(rf.versions[0].fields) == 6
+        assert db.session.get(Period, world.period_id).version.number == 1
+    # v2 is not used yet: further edits stay in v2
+    assert client.post(f"/reports/forms/{world.form_id}/fields/so_nha_dai_doan_ket/up").status_code == 302
+    with app.app_context():
+        assert len(db.session.get(ReportForm, world.form_id).versions) == 2
+
+
+def test_rules_are_data_evaluated_without_eval(app):
+    from plugins.reports import services as svc
+
+    with app.app_context(), app.test_request_context():
+        form = build_form([("total", "integer", {}), ("a", "integer", {}), ("b", "decimal", {})],
+                          [("total", "=", "a + b", "Tổng phải bằng tổng các phần."),
+                           ("a", ">=", "2", "a ít nhất 2")])
+        version = form.latest
+        assert svc.validate_all(version, {"total": 10, "a": 4, "b": "6"}) == {}
+        assert svc.validate_all(version, {"total": 11, "a": 4, "b": "6"}) == {"total": "Tổng phải bằng tổng các phần."}
+        assert svc.validate_all(version, {"total": 5, "a": 1, "b": "4"}) == {"a": "a ít nhất 2"}
+        for bad in ["a +", "a * b", "__import__('os')", "a b", "c", ""]:
+            with pytest.raises(svc.FieldError):
+                svc.parse_expression(bad, ["a", "b", "total"])
+        assert svc.parse_expression("a - 3,5 + b", ["a", "b"]) == [(1, "a"), (-1, "3.5"), (1, "b")]
+        f = version.fields[2]
+        assert svc.parse_value(f, "1.234,5") == "1234.5" and svc.parse_value(f, "12,5") == "12.5"
+        db.session.rollback()
+
+
+def test_unit_evidence_signal_reports_the_year(app, world):
+    from portal.signals import collect_unit_evidence
+    from plugins.reports.models import Submission
+
+    with app.app_context():
+        db.session.add(Submission(period_id=world.period_id, unit_id=world.unit_a, state="accepted", late=True,
+                                  values={}, first_submitted_at=dt.datetime(2024, 11, 12)))
+        db.session.commit()
+        with app.test_request_context():
+            evidence = collect_unit_evidence(world.unit_a, 2024)
+            assert [(e.source, e.label, e.value) for e in evidence] == [
+                ("reports", "Báo cáo: Báo cáo năm 2024", "Đã tiếp nhận – muộn")]
+            assert collect_unit_evidence(world.unit_a, 2023) == []
+
+
+# the core's seed_units leaves its CSV file to the garbage collector (reported to the lead, not ours to change)
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+def test_demo_data_is_idempotent_and_realistic(app, client, make_user):
+    from plugins.reports import plugin
+    from plugins.reports.models import Period, Submission
+    from portal.seed import seed_units, seed_users
+
+    with app.app_context():
+        seed_units()
+        seed_users("secret-pass-1")
+        db.session.commit()
+        plugin.seed_demo("secret-pass-1")
+        db.session.commit()
+        count = db.session.scalar(select(func.count(Submission.id)))
+        plugin.seed_demo("secret-pass-1")
+        db.session.commit()
+        assert db.session.scalar(select(func.count(Submission.id))) == count
+        names = list(db.session.scalars(select(Period.name).order_by(Period.opens_on)))
+        assert names[0] == "Báo cáo năm 2022" and "Sơ kết giữa kỳ 2023" in names and len(names) == 6
+        states = set(db.session.scalars(select(Submission.state)))
+        assert {"accepted", "returned", "submitted"} <= states
+        assert db.session.scalar(select(func.count(Submission.id)).where(Submission.late.is_(True))) > 0
+    login(client, "thuongtruc")
+    page = client.get("/reports/matrix").get_data(as_text=True)
+    assert "s-missing" in page and "s-late" in page and "Xã Bản Bo" in page
+    assert client.get("/reports/rollup").status_code == 200
