@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all, update
 
-from portal.toolkit import Unit, _l, db, get_plugin_config, utcnow, vi_sort_key
+from portal.toolkit import Unit, _l, db, format_money, get_plugin_config, utcnow, vi_sort_key
 
 from .models import (
     Attachment,
@@ -228,8 +228,7 @@ def pay(item: Disbursement, user_id: int | None, day: dt.date) -> None:
     year = _year_or_error(day)
     balance = balance_on(day)
     if item.amount > balance:
-        raise FundError(_l("The fund balance (%(balance)s đồng) is too low for this payment.",
-                           balance=f"{balance:,}".replace(",", ".")))
+        raise FundError(_l("The fund balance (%(balance)s) is too low for this payment.", balance=format_money(balance)))
     item.voucher_number = next_number(year.id, "voucher")
     item.state, item.paid_by_id, item.paid_at, item.paid_on, item.fund_year_id = "paid", user_id, utcnow(), day, year.id
     db.session.flush()

@@ -1,0 +1,108 @@
+"""Recording contributions over HTTP: receipts, numbering, bad input, scoping of unit reporters."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from tests.helpers import HX
+
+FORM = {"date": "05/03/2024", "donor_unit_id": "0", "donor_name": "Trần Thị Lan", "donor_type": "person",
+        "amount": "15.000.000", "method": "cash", "in_kind_description": "", "campaign_id": "0",
+        "mobilised_by_id": "0", "note": "ghi chú nội bộ"}
+
+
+def _count(app, model_name: str = "Contribution") -> int:
+    from plugins.fund import models
+
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(getattr(models, model_name)))
+
+
+def test_board_records_a_contribution_and_prints_its_receipt(app, client, login_as, fund):
+    login_as("thuquy", ["fund_board"])
+    resp = client.post("/fund/contributions/new", data=FORM)
+    assert resp.status_code == 302
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "2024/000001" in page and "15.000.000 đồng" in page and "Trần Thị Lan" in page
+    resp = client.post("/fund/contributions/new", data=dict(FORM, amount="15000000", donor_name="Lò Văn Thắng"))
+    assert resp.status_code == 302
+    receipt = client.get(resp.headers["Location"] + "/receipt").get_data(as_text=True)
+    assert "2024/000002" in receipt and 'class="document receipt"' in receipt
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in receipt and "ngày 05 tháng 3 năm 2024" in receipt
+    assert "15.000.000 đồng" in receipt
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("-5", "Số tiền không được âm."),
+    ("abc", "Nhập số tiền là số nguyên đồng"),
+    ("1,5", "Nhập số tiền là số nguyên đồng"),
+    ("10000000000000000", "Số tiền quá lớn."),
+    ("", "Nhập số tiền."),
+])
+def test_bad_money_is_refused_in_vietnamese_and_nothing_is_stored(app, client, login_as, fund, raw, message):
+    login_as("thuquy", ["fund_board"])
+    for headers in ({}, HX):
+        resp = client.post("/fund/contributions/new", data=dict(FORM, amount=raw), headers=headers)
+        assert resp.status_code == 400
+        assert message in resp.get_data(as_text=True)
+    assert _count(app) == 0
+    from plugins.fund.models import Counter
+
+    with app.app_context():
+        assert db.session.scalar(select(Counter.last).where(Counter.kind == "receipt")) == 0
+
+
+def test_contribution_rules(app, client, login_as, fund):
+    login_as("thuquy", ["fund_board"])
+    no_donor = client.post("/fund/contributions/new", data=dict(FORM, donor_name=""))
+    assert no_donor.status_code == 400 and "Chọn đơn vị hoặc nhập tên người ủng hộ." in no_donor.get_data(as_text=True)
+    in_kind = client.post("/fund/contributions/new", data=dict(FORM, method="in_kind"))
+    assert in_kind.status_code == 400 and "Mô tả hàng hóa" in in_kind.get_data(as_text=True)
+    no_year = client.post("/fund/contributions/new", data=dict(FORM, date="05/03/2019"))
+    assert no_year.status_code == 400 and "Chưa có năm quỹ" in no_year.get_data(as_text=True)
+    assert _count(app) == 0
+    ok = client.post("/fund/contributions/new", data=dict(FORM, method="in_kind", in_kind_description="50 bao gạo",
+                                                          date="20/10/2024", anonymous="y"))
+    assert ok.status_code == 302
+    from plugins.fund.models import Contribution
+
+    with app.app_context():
+        entry = db.session.scalar(select(Contribution))
+        assert entry.campaign_id == fund["campaign"]  # a gift in the peak month counts for the campaign
+        assert entry.in_kind_description == "50 bao gạo" and entry.anonymous and entry.amount == 15_000_000
+
+
+def test_only_the_board_records_and_a_unit_reporter_sees_only_its_unit(app, client, login_as, fund, give):
+    mine = give(2_000_000, donor_unit_id=fund["commune"], donor_name=None, donor_type="agency")
+    other = give(3_000_000, donor_unit_id=fund["agency"], donor_name=None, donor_type="agency")
+    login_as("banbo", ["unit_reporter"], unit_id=fund["commune"])
+    assert client.post("/fund/contributions/new", data=FORM).status_code == 403
+    assert client.get("/fund/ledger").status_code == 403
+    assert client.get(f"/fund/contributions/{mine}").status_code == 200
+    assert client.get(f"/fund/contributions/{other}").status_code == 403
+    with app.app_context():
+        from plugins.fund import services as sv
+
+        sv.save_pledge(fund["campaign"], fund["commune"], 5_000_000)
+        sv.save_pledge(fund["campaign"], fund["agency"], 9_000_000)
+        db.session.commit()
+    give(1_500_000, dt.date(2024, 10, 20), mobilised_by_id=fund["commune"])
+    page = client.get("/fund/pledges").get_data(as_text=True)
+    assert "Xã Bản Bo" in page and "Hội Nông dân huyện" not in page
+    assert "1.500.000 đồng" in page and "3.500.000 đồng" in page  # paid and remaining
+
+
+def test_receipt_numbers_restart_each_fund_year(app, fund, give):
+    from plugins.fund import services as sv
+    from plugins.fund.models import Contribution
+
+    with app.app_context():
+        sv.create_year(2025)
+        db.session.commit()
+    ids = [give(1_000, dt.date(2024, 12, 31)), give(1_000, dt.date(2025, 1, 1)), give(1_000, dt.date(2024, 12, 30))]
+    with app.app_context():
+        codes = [db.session.get(Contribution, i).code for i in ids]
+    assert codes == ["2024/000001", "2025/000001", "2024/000002"]

@@ -1,0 +1,82 @@
+"""Disbursements: proposed → approved → paid with who and when, separate approver, vouchers, attachments."""
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from tests.helpers import login
+
+PROPOSAL = {"category_id": "", "beneficiary": "Vàng Thị Dính", "commune_id": "", "village": "Bản Sin Chải",
+            "household_status": "poor", "amount": "45.000.000", "purpose": "Làm nhà Đại đoàn kết",
+            "decision_no": "12/QĐ-MTTQ", "note": ""}
+
+
+def test_flow_records_who_and_when_and_numbers_vouchers(app, client, login_as, make_user, fund, give):
+    give(100_000_000)
+    proposer = login_as("thuquy", ["fund_board"])
+    approver = make_user("truongban", ["fund_board"])
+    data = dict(PROPOSAL, category_id=fund["house"], commune_id=fund["commune"])
+    resp = client.post("/fund/disbursements/new", data=data)
+    assert resp.status_code == 302
+    url = resp.headers["Location"]
+    item_id = int(url.rsplit("/", 1)[1])
+    refused = client.post(f"/fund/disbursements/{item_id}/approve")
+    assert refused.status_code == 409 and "Người đề xuất" in refused.get_data(as_text=True)
+    assert client.post(f"/fund/disbursements/{item_id}/pay", data={"paid_on": "10/06/2024"}).status_code == 409
+    client.post("/logout")
+    login(client, "truongban")
+    assert client.post(f"/fund/disbursements/{item_id}/approve").status_code == 302
+    assert client.post(f"/fund/disbursements/{item_id}/pay", data={"paid_on": "10/06/2024"}).status_code == 302
+    from plugins.fund.models import Disbursement
+
+    with app.app_context():
+        item = db.session.get(Disbursement, item_id)
+        assert (item.state, item.proposed_by_id, item.approved_by_id, item.paid_by_id) == ("paid", proposer.id, approver.id, approver.id)
+        assert item.approved_at and item.paid_at and item.code == "2024/000001"
+    voucher = client.get(f"/fund/disbursements/{item_id}/voucher").get_data(as_text=True)
+    assert "PHIẾU CHI" in voucher and "45.000.000 đồng" in voucher and "2024/000001" in voucher
+    assert client.post(f"/fund/disbursements/{item_id}/approve").status_code == 409
+
+
+def test_payment_needs_money_in_the_fund(app, client, login_as, fund, spend):
+    item = spend(50_000_000, state="approved")  # 10.000.000 carried in only
+    login_as("thuquy", ["fund_board"])
+    resp = client.post(f"/fund/disbursements/{item}/pay", data={"paid_on": "10/06/2024"})
+    assert resp.status_code == 409 and "không đủ" in resp.get_data(as_text=True)
+
+
+def test_bad_proposal_and_reject(app, client, login_as, fund, spend):
+    login_as("thuquy", ["fund_board"])
+    bad = client.post("/fund/disbursements/new", data=dict(PROPOSAL, category_id=fund["house"], commune_id="0", amount="abc"))
+    assert bad.status_code == 400
+    item = spend(1_000_000, state="proposed")
+    assert client.post(f"/fund/disbursements/{item}/reject", data={"reason": ""}).status_code == 400
+    assert client.post(f"/fund/disbursements/{item}/reject", data={"reason": "Không đúng đối tượng"}).status_code == 302
+    from plugins.fund.models import Disbursement
+
+    with app.app_context():
+        assert db.session.get(Disbursement, item).state == "rejected"
+        assert db.session.scalar(select(Disbursement).where(Disbursement.beneficiary == "Vàng Thị Dính")) is None
+
+
+def test_attachments_are_checked_and_served_to_the_board(app, client, login_as, fund, spend):
+    item = spend(1_000_000, state="proposed")
+    login_as("thuquy", ["fund_board"])
+    bad = client.post(f"/fund/disbursements/{item}/attachments", data={"file": (io.BytesIO(b"hello"), "x.exe")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 400
+    ok = client.post(f"/fund/disbursements/{item}/attachments", data={"file": (io.BytesIO(b"%PDF-1.4 test"), "qd.pdf")},
+                     content_type="multipart/form-data")
+    assert ok.status_code == 302
+    page = client.get(f"/fund/disbursements/{item}").get_data(as_text=True)
+    assert "qd.pdf" in page
+    from plugins.fund.models import Attachment
+
+    with app.app_context():
+        att = db.session.scalar(select(Attachment))
+    resp = client.get(f"/fund/disbursements/{item}/attachments/{att.id}")
+    assert resp.data.startswith(b"%PDF")
+    resp.close()
+    assert client.get(f"/fund/disbursements/{item}/attachments/{att.id + 1}").status_code == 404
