@@ -423,7 +423,8 @@ def complete(inspection_id: int) -> ResponseReturnValue:
         raise _refused(exc) from None
     db.session.commit()
     flash(_("The inspection is completed with %(n)s findings.", n=len(made)), "success")
-    return redirect_or_hx(url_for(".detail", inspection_id=inspection.id) + "#findings")
+    # no "#findings" here: htmx's redirect to the same path with only a new hash would not reload the page
+    return redirect_or_hx(url_for(".detail", inspection_id=inspection.id))
 
 
 @bp.route("/<int:inspection_id>/findings/<int:finding_id>", methods=["POST"])
