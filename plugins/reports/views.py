@@ -6,6 +6,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
+from werkzeug.exceptions import HTTPException
 
 from portal.toolkit import (
     Unit,
@@ -66,16 +67,6 @@ def _files(sub: Submission | None) -> dict[int, str]:
     return {r.id: r.original_name for r in rows}
 
 
-def _editable(period: Period, link: PeriodUnit | None, sub: Submission | None) -> bool:
-    if link is None or not current_user.can("reports.submit", link.unit_id):
-        return False
-    try:
-        svc.ensure_editable(period, link, sub, svc.today())
-    except Exception:  # an HTTP refusal: the page is shown read-only with the reason
-        return False
-    return True
-
-
 def _saved_at() -> str:
     return (svc.now() + svc.LOCAL_OFFSET).strftime("%H:%M")
 
@@ -93,16 +84,17 @@ def _report_page(period: Period, link: PeriodUnit | None, sub: Submission | None
     if sub is not None and sub.state == "returned" and revisions:
         pending = svc.diff(period.version, revisions[-1].values, sub.values or {}, files)
     events = list(db.session.scalars(select(Event).where(Event.submission_id == sub.id).order_by(Event.at))) if sub else []
-    lock_reason = None
+    lock_reason, editable = None, False
     if link is not None and current_user.can("reports.submit", link.unit_id):
         try:
             svc.ensure_editable(period, link, sub, svc.today())
-        except Exception as exc:  # shown to the unit as the reason the form is read-only
-            lock_reason = getattr(exc, "description", None)
+            editable = True
+        except HTTPException as exc:  # shown to the unit as the reason the form is read-only
+            lock_reason = exc.description
     return render(
         "reports/report.html", fragment="report_body", period=period, link=link, sub=sub, unit=unit,
         version=period.version, values=(sub.values if sub else {}) or {}, raw=raw or {}, errors=errors or {},
-        files=files, editable=_editable(period, link, sub), lock_reason=lock_reason, diffs=list(reversed(diffs)),
+        files=files, editable=editable, lock_reason=lock_reason, diffs=list(reversed(diffs)),
         pending=pending, events=events, deadline=svc.effective_deadline(period, link.extended_until if link else None),
         return_form=ReturnForm(), svc=svc, status=status,
     )
