@@ -186,7 +186,10 @@ class Ballot(db.Model):
     """
 
     __tablename__ = "awards_ballot"
-    __table_args__ = (UniqueConstraint("session_id", "receipt_no"), UniqueConstraint("session_id", "receipt_hash"))
+    __table_args__ = (
+        UniqueConstraint("session_id", "receipt_no", name="uq_awards_ballot_receipt_no"),
+        UniqueConstraint("session_id", "receipt_hash", name="uq_awards_ballot_receipt_hash"),
+    )
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("awards_session.id"), index=True)
     receipt_no: Mapped[str] = mapped_column(String(12))

@@ -73,7 +73,7 @@ def _form_page(form: object, heading: str, back: str, intro: str | None = None) 
 def index() -> ResponseReturnValue:
     rounds = list(db.session.scalars(select(NominationRound).order_by(NominationRound.year.desc(), NominationRound.id)))
     sessions = []
-    if current_user.can(VIEW) or current_user.can(VOTE) or current_user.can(MANAGE):
+    if _council_side():
         sessions = list(db.session.scalars(select(VotingSession).order_by(VotingSession.meeting_date.desc())))
     return _page("awards/index.html", rounds=rounds, sessions=sessions)
 
@@ -331,8 +331,16 @@ def nomination_file(nomination_id: int, file_id: int) -> ResponseReturnValue:
 
 # --- voting sessions ---------------------------------------------------------------------------
 
+def _council_side() -> bool:
+    """Sessions are the council's business: the secretariat, members and district-wide viewers."""
+    return current_user.can(MANAGE) or current_user.can(VOTE) or current_user.scope(VIEW) == "all"
+
+
 def _session(session_id: int) -> VotingSession:
-    return db.get_or_404(VotingSession, session_id)
+    session = db.get_or_404(VotingSession, session_id)
+    if not _council_side():
+        abort(403)
+    return session
 
 
 def _watcher(session: VotingSession) -> bool:

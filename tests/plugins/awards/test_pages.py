@@ -1,0 +1,215 @@
+"""Pages through HTTP: nominating (unit-scoped), review, sessions, widgets, evidence, files, Excel, demo data."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.signals import Evidence, unit_evidence
+from tests.helpers import HX, count_queries
+
+from .conftest import add_users, ballot
+
+
+@pytest.fixture
+def reporter(app, world, make_type, as_user):
+    """A unit reporter of Xã Bản Bo, logged in, with the world and an award type open to all kinds."""
+    w = world(9)
+    t = make_type()
+    from portal.models import User
+
+    add_users(app, "unit_reporter", ["banbo"])
+    with app.app_context():
+        db.session.scalar(select(User).where(User.username == "banbo")).unit_id = w.unit_id
+        db.session.commit()
+    as_user("banbo")
+    return w, t
+
+
+def _nominate(client, w, t, unit_id, nominee="Hộ ông Lò Văn Pình", kind="household"):
+    return client.post(f"/awards/rounds/{w.round_id}/nominate", data={
+        "unit_id": unit_id, "award_type_id": t, "kind": kind, "nominee": nominee, "position": "Thôn Nà Đon",
+        "achievements": "Thoát nghèo bền vững, giúp đỡ 3 hộ khác.",
+    })
+
+
+def test_unit_nominates_only_its_own_nominees(app, client, reporter):
+    from plugins.awards.models import Nomination
+
+    w, t = reporter
+    resp = _nominate(client, w, t, w.unit_id)
+    assert resp.status_code == 302
+    # another unit: the unit choice is not offered (400), nothing stored
+    assert _nominate(client, w, t, w.other_unit_id, nominee="Người khác").status_code == 400
+    # an award that does not admit households: refused in place
+    from plugins.awards.models import AwardType
+
+    with app.app_context():
+        only_people = AwardType(name="CSTĐ", giver="UBND", nominee_kinds="individual", quorum_num=2, quorum_den=3,
+                                threshold_num=1, threshold_den=2, denominator="valid")
+        db.session.add(only_people)
+        db.session.add(Nomination(round_id=w.round_id, award_type_id=t, unit_id=w.other_unit_id, kind="collective",
+                                  nominee="Tập thể xã Bình Lư", achievements="…"))
+        db.session.commit()
+        people_id = only_people.id
+    bad = _nominate(client, w, people_id, w.unit_id, nominee="Hộ sai loại")
+    assert bad.status_code == 400 and "không áp dụng cho loại đối tượng" in bad.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Nomination.id))) == 2
+    page = client.get(f"/awards/rounds/{w.round_id}").get_data(as_text=True).split('id="nomination-list"')[1]
+    assert "Hộ ông Lò Văn Pình" in page and "Tập thể xã Bình Lư" not in page
+    with app.app_context():
+        other = db.session.scalar(select(Nomination.id).where(Nomination.unit_id == w.other_unit_id))
+    assert client.get(f"/awards/nominations/{other}").status_code == 403
+
+
+@pytest.mark.parametrize("fragment", [False, True])
+def test_round_list_serves_page_and_fragment_with_diacritic_free_search(app, client, reporter, fragment):
+    w, t = reporter
+    _nominate(client, w, t, w.unit_id)
+    _nominate(client, w, t, w.unit_id, nominee="Lù Văn Thắng", kind="individual")
+    resp = client.get(f"/awards/rounds/{w.round_id}?q=lo+van+pinh", headers=HX if fragment else {})
+    body = resp.get_data(as_text=True)
+    listing = body.split('<section id="nomination-list">')[1].split("</section>")[0]
+    assert resp.status_code == 200 and "HX-Request" in resp.headers["Vary"]
+    assert "Hộ ông Lò Văn Pình" in listing and "Lù Văn Thắng" not in listing
+    if fragment:
+        assert body.lstrip().startswith('<section id="nomination-list"') and "<html" not in body
+    else:
+        assert "<html" in body
+
+
+def _evidence(sender, unit_id, year, **kwargs):
+    return [Evidence("reports", "Báo cáo năm", f"đơn vị {unit_id}, năm {year}: đã nộp")]
+
+
+def test_nomination_shows_evidence_from_other_plugins_and_takes_attachments(app, client, reporter):
+    w, t = reporter
+    _nominate(client, w, t, w.unit_id)
+    unit_evidence.connect(_evidence)
+    try:
+        page = client.get("/awards/nominations/1").get_data(as_text=True)
+    finally:
+        unit_evidence.disconnect(_evidence)
+    assert f"đơn vị {w.unit_id}, năm 2025: đã nộp" in page
+    pdf = (io.BytesIO(b"%PDF-1.4 quyet dinh"), "quyết định.pdf")
+    assert client.post("/awards/nominations/1/files", data={"file": pdf},
+                       content_type="multipart/form-data").status_code == 302
+    exe = (io.BytesIO(b"MZ..."), "virus.exe")
+    assert client.post("/awards/nominations/1/files", data={"file": exe},
+                       content_type="multipart/form-data").status_code == 400
+    page = client.get("/awards/nominations/1").get_data(as_text=True)
+    assert "quyết định.pdf" in page and "virus" not in page
+    download = client.get("/awards/nominations/1/files/1")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    download.close()
+
+
+def test_review_session_open_and_widgets(app, client, reporter, as_user):
+    w, t = reporter
+    _nominate(client, w, t, w.unit_id)
+    _nominate(client, w, t, w.unit_id, nominee="Lù Văn Thắng", kind="individual")
+    as_user("thuky")
+    widget = client.get("/awards/widgets/review", headers=HX).get_data(as_text=True)
+    assert widget.lstrip().startswith('<section id="review-widget"') and '<strong class="num">2</strong>' in widget
+    assert client.post("/awards/nominations/1/review", data={"decision": "eligible"}).status_code == 302
+    assert client.post("/awards/nominations/2/review", data={"decision": "ineligible", "note": "Thiếu hồ sơ"}).status_code == 302
+    assert client.post("/awards/nominations/2/review", data={"decision": "approved"}).status_code == 400
+    resp = client.post(f"/awards/rounds/{w.round_id}/sessions/new",
+                       data={"title": "Phiên 1", "number": "01/BB", "meeting_date": "20/11/2025"})
+    assert resp.status_code == 302
+    sid = int(resp.headers["Location"].rsplit("/", 1)[1])
+    # only eligible, unscheduled nominations of the round may be added
+    assert client.post(f"/awards/sessions/{sid}/items", data={"nomination": ["2"]}).status_code == 400
+    assert client.post(f"/awards/sessions/{sid}/items", data={"nomination": ["999"]}).status_code == 400
+    assert client.post(f"/awards/sessions/{sid}/items", data={"nomination": ["x"]}).status_code == 400
+    assert client.post(f"/awards/sessions/{sid}/items", data={"nomination": ["1"]}).status_code == 302
+    assert client.post(f"/awards/sessions/{sid}/open").status_code == 302
+    assert client.post(f"/awards/sessions/{sid}/open").status_code == 409
+    assert client.post("/awards/nominations/1/review", data={"decision": "ineligible"}).status_code == 409
+    as_user(w.members[4])
+    vote_widget = client.get("/awards/widgets/vote", headers=HX).get_data(as_text=True)
+    assert "Phiên 1" in vote_widget and "chưa bỏ phiếu" in vote_widget
+    client.post(f"/awards/sessions/{sid}/vote", data={"item-1": "agree"})
+    assert "đã bỏ phiếu" in client.get("/awards/widgets/vote", headers=HX).get_data(as_text=True)
+    as_user("banbo")  # a unit reporter may not vote or watch
+    assert client.get("/awards/widgets/vote").status_code == 403
+    assert client.get(f"/awards/sessions/{sid}").status_code == 403
+
+
+def test_presence_is_recorded_by_the_secretariat_with_htmx(app, client, world, make_type, make_session, as_user):
+    w = world(9)
+    sid, items = make_session(w, [make_type()], present=0)
+    as_user("thuky")
+    resp = client.post(f"/awards/sessions/{sid}/roll/1", data={"present": "1"}, headers=HX)
+    assert resp.status_code == 200 and resp.get_data(as_text=True).lstrip().startswith('<section id="presence"')
+    from plugins.awards.models import RollEntry
+
+    with app.app_context():
+        assert db.session.get(RollEntry, 1).present is True
+    assert client.post(f"/awards/sessions/{sid + 1}/roll/1", data={"present": "1"}).status_code == 404
+
+
+def test_published_results_export_the_approved_list(app, client, world, make_type, make_session, as_user):
+    from portal.exports import read_rows
+
+    w = world(9)
+    sid, items = make_session(w, [make_type(), make_type("Khác")])
+    for n in range(9):
+        as_user(w.members[n])
+        client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree", "disagree"))
+    as_user(w.members[0])
+    client.post(f"/awards/sessions/{sid}/close")
+    client.post(f"/awards/sessions/{sid}/publish")
+    as_user("thuky")
+    resp = client.get(f"/awards/rounds/{w.round_id}/approved.xlsx")
+    headers, rows = read_rows(resp.data)
+    assert resp.status_code == 200 and headers[0] == "Hình thức khen thưởng"
+    assert [(r[0], r[2], r[5], r[6]) for r in rows] == [("Giấy khen", "Ứng viên 1", 9, 9)]
+    from plugins.awards.models import Nomination
+
+    with app.app_context():
+        states = dict(db.session.execute(select(Nomination.nominee, Nomination.state)).all())
+    assert states == {"Ứng viên 1": "approved", "Ứng viên 2": "not_approved"}
+
+
+def test_round_page_query_count_does_not_grow_with_nominations(app, client, reporter):
+    w, t = reporter
+    for n in range(3):
+        _nominate(client, w, t, w.unit_id, nominee=f"Hộ số {n}")
+    with count_queries(app) as few:
+        assert client.get(f"/awards/rounds/{w.round_id}").status_code == 200
+    for n in range(3, 30):
+        _nominate(client, w, t, w.unit_id, nominee=f"Hộ số {n}")
+    with count_queries(app) as many:
+        page = client.get(f"/awards/rounds/{w.round_id}")
+    assert len(many) == len(few) <= 12 and len(page.data) < 60_000
+
+
+def test_demo_data_is_complete_and_idempotent(app, runner, monkeypatch):
+    from portal.audit import set_cli_actor
+    from portal.seed import seed_units, seed_users
+    from plugins.awards import demo
+    from plugins.awards.models import Ballot, CouncilMember, Nomination, NominationRound, VotingSession
+
+    with app.app_context():
+        set_cli_actor("test")
+        seed_units()
+        seed_users("demo-pass-123")
+        db.session.commit()
+        demo.seed_demo("demo-pass-123")
+        db.session.commit()
+        demo.seed_demo("demo-pass-123")
+        db.session.commit()
+        assert db.session.scalar(select(func.count(CouncilMember.id))) == 9
+        assert sorted(db.session.scalars(select(NominationRound.year))) == [2023, 2025]
+        for year in (2023, 2025):
+            kinds = set(db.session.scalars(select(Nomination.kind).join(NominationRound).where(NominationRound.year == year)))
+            assert kinds == {"collective", "individual", "household"}
+        closed = db.session.scalar(select(VotingSession).where(VotingSession.state == "published"))
+        assert closed is not None and db.session.scalar(select(func.count()).select_from(Ballot)) == 9
+        verdicts = {i["nominee"]: (i["agree"], i["verdict"]) for i in closed.result["items"]}
+        assert verdicts["Nguyễn Thị Hằng"] == (8, "not_approved")  # 8/9 < 90 % of all members
+        assert closed.result["written"] == 1
