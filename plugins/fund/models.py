@@ -47,6 +47,31 @@ class Counter(db.Model):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class DayTotal(db.Model):
+    """Receipts (side "R") or payments (side "C") of one day, per donor type, method, campaign and category.
+
+    Kept in the same transaction as every ledger entry (the ledger is append-only, so adding is exact); balances
+    and reports sum these few rows instead of millions of entries. ``services.rebuild_day_totals`` recomputes
+    them from the entries (after a bulk load) and ``services.day_totals_match`` checks them.
+    """
+
+    __tablename__ = "fund_day_total"
+    __table_args__ = (
+        UniqueConstraint("day", "side", "donor_type", "method", "campaign_id", "category_id", name="uq_fund_day_total_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    side: Mapped[str] = mapped_column(String(1))
+    fund_year_id: Mapped[int] = mapped_column(ForeignKey("fund_year.id"), index=True)
+    donor_type: Mapped[str] = mapped_column(String(20), default="")
+    method: Mapped[str] = mapped_column(String(10), default="")
+    campaign_id: Mapped[int] = mapped_column(Integer, default=0)  # 0: none (no FK so the key has no NULLs)
+    category_id: Mapped[int] = mapped_column(Integer, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0)  # gifts or payments, minus their reversals
+    lines: Mapped[int] = mapped_column(Integer, default=0)  # ledger lines, reversals included
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class Campaign(Audited, db.Model):
     __tablename__ = "fund_campaign"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,6 +15,7 @@ from .models import (
     Category,
     Contribution,
     Counter,
+    DayTotal,
     Disbursement,
     FundYear,
     LedgerLocked,
@@ -161,7 +162,13 @@ def record_contribution(values: dict[str, Any], user_id: int | None) -> Contribu
     entry = Contribution(fund_year_id=year.id, number=number, recorded_by_id=user_id, **values)
     db.session.add(entry)
     db.session.flush()
+    _bump_receipt(entry)
     return entry
+
+
+def _bump_receipt(entry: Contribution) -> None:
+    _bump("R", entry.date, entry.fund_year_id, entry.amount, donor_type=entry.donor_type, method=entry.method,
+          campaign_id=entry.campaign_id)
 
 
 def reverse_contribution(entry: Contribution, reason: str, user_id: int | None, day: dt.date | None = None) -> Contribution:
@@ -184,6 +191,7 @@ def reverse_contribution(entry: Contribution, reason: str, user_id: int | None, 
     )
     db.session.add(reversal)
     db.session.flush()
+    _bump_receipt(reversal)
     return reversal
 
 
@@ -232,6 +240,7 @@ def pay(item: Disbursement, user_id: int | None, day: dt.date) -> None:
     item.voucher_number = next_number(year.id, "voucher")
     item.state, item.paid_by_id, item.paid_at, item.paid_on, item.fund_year_id = "paid", user_id, utcnow(), day, year.id
     db.session.flush()
+    _bump("C", day, year.id, item.amount, category_id=item.category_id)
 
 
 def reverse_disbursement(item: Disbursement, reason: str, user_id: int | None, day: dt.date | None = None) -> Disbursement:
@@ -254,6 +263,7 @@ def reverse_disbursement(item: Disbursement, reason: str, user_id: int | None, d
     )
     db.session.add(reversal)
     db.session.flush()
+    _bump("C", day, year.id, reversal.amount, category_id=reversal.category_id)
     return reversal
 
 
@@ -265,7 +275,10 @@ def reversal_of(model: type, entry_id: int) -> Any:
     return db.session.scalar(select(model).where(model.reverses_id == entry_id))
 
 
-# --- totals (always in SQL) ---
+# --- totals: SQL sums over the day totals kept with every entry ---
+
+KEY = ("day", "side", "donor_type", "method", "campaign_id", "category_id")
+
 
 def _sum(column: Any) -> Any:
     return func.coalesce(func.sum(column), 0)
@@ -275,16 +288,72 @@ def _paid() -> Any:
     return Disbursement.state == "paid"
 
 
+def _net() -> Any:
+    """Receipts count up, payments down."""
+    return _sum(case((DayTotal.side == "R", DayTotal.amount), else_=-DayTotal.amount))
+
+
+def _bump(side: str, day: dt.date, fund_year_id: int, amount: int, **key: Any) -> None:
+    """Add one ledger entry to its day total (an upsert in the caller's transaction, after the number is taken)."""
+    values = {"day": day, "side": side, "fund_year_id": fund_year_id, "donor_type": key.get("donor_type") or "",
+              "method": key.get("method") or "", "campaign_id": key.get("campaign_id") or 0,
+              "category_id": key.get("category_id") or 0, "entries": 1 if amount > 0 else -1, "lines": 1, "amount": amount}
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    table = DayTotal.__table__
+    stmt = upsert(table).values(**values)
+    stmt = stmt.on_conflict_do_update(index_elements=list(KEY), set_={
+        name: table.c[name] + stmt.excluded[name] for name in ("entries", "lines", "amount")})
+    db.session.execute(stmt)
+
+
+def _raw_day_totals() -> list[Select[Any]]:
+    c, d = Contribution, Disbursement
+    receipts = select(
+        c.date, literal("R"), c.fund_year_id, c.donor_type, c.method, func.coalesce(c.campaign_id, 0), literal(0),
+        func.sum(case((c.amount > 0, 1), else_=-1)), func.count(), func.sum(c.amount),
+    ).group_by(c.date, c.fund_year_id, c.donor_type, c.method, func.coalesce(c.campaign_id, 0))
+    payments = select(
+        d.paid_on, literal("C"), d.fund_year_id, literal(""), literal(""), literal(0), d.category_id,
+        func.sum(case((d.amount > 0, 1), else_=-1)), func.count(), func.sum(d.amount),
+    ).where(_paid()).group_by(d.paid_on, d.fund_year_id, d.category_id)
+    return [receipts, payments]
+
+
+_TOTAL_COLUMNS = [*KEY[:2], "fund_year_id", *KEY[2:], "entries", "lines", "amount"]
+
+
+def rebuild_day_totals() -> None:
+    """Recompute the day totals from the entries (after a bulk load; the entries are the source of truth)."""
+    db.session.execute(DayTotal.__table__.delete())
+    for stmt in _raw_day_totals():
+        db.session.execute(DayTotal.__table__.insert().from_select(_TOTAL_COLUMNS, stmt))
+
+
+def day_totals_match() -> bool:
+    """Whether the day totals equal the sums of the entries (a full scan: for checks, not for pages)."""
+    def norm(rows: Any) -> set[tuple[Any, ...]]:
+        return {(r[0], r[1], int(r[2]), r[3], r[4], int(r[5]), int(r[6]), int(r[7]), int(r[8]), int(r[9]))
+                for r in rows if int(r[8])}
+
+    t = DayTotal
+    kept = norm(db.session.execute(select(t.day, t.side, t.fund_year_id, t.donor_type, t.method, t.campaign_id,
+                                          t.category_id, t.entries, t.lines, t.amount)))
+    raw = norm(row for stmt in _raw_day_totals() for row in db.session.execute(stmt))
+    return kept == raw
+
+
 def balance_on(day: dt.date) -> int:
     """Balance at the end of ``day``: money carried in + receipts − payments up to and including it."""
     row = db.session.execute(
         select(
             select(_sum(FundYear.carried_in)).where(FundYear.start <= day).scalar_subquery(),
-            select(_sum(Contribution.amount)).where(Contribution.date <= day).scalar_subquery(),
-            select(_sum(Disbursement.amount)).where(_paid(), Disbursement.paid_on <= day).scalar_subquery(),
+            select(_net()).where(DayTotal.day <= day).scalar_subquery(),
         )
     ).one()
-    return int(row[0]) + int(row[1]) - int(row[2])
+    return int(row[0]) + int(row[1])
 
 
 @dataclass
@@ -322,40 +391,34 @@ class PeriodReport:
 
 
 def period_report(start: dt.date, end: dt.date) -> PeriodReport:
-    """Opening, carried in, receipts by donor type and method, spending by category, closing: four SQL queries."""
-    c, d = Contribution, Disbursement
+    """Opening, carried in, receipts by donor type and method, spending by category, closing: three SQL queries."""
+    t = DayTotal
     row = db.session.execute(
         select(
             select(_sum(FundYear.carried_in)).where(FundYear.start <= start).scalar_subquery(),
             select(_sum(FundYear.carried_in)).where(FundYear.start > start, FundYear.start <= end).scalar_subquery(),
-            select(_sum(c.amount)).where(c.date < start).scalar_subquery(),
-            select(_sum(d.amount)).where(_paid(), d.paid_on < start).scalar_subquery(),
+            select(_net()).where(t.day < start).scalar_subquery(),
             select(_sum(FundYear.carried_in)).where(FundYear.start <= end).scalar_subquery(),
-            select(_sum(c.amount)).where(c.date <= end).scalar_subquery(),
-            select(_sum(d.amount)).where(_paid(), d.paid_on <= end).scalar_subquery(),
+            select(_net()).where(t.day <= end).scalar_subquery(),
         )
     ).one()
-    report = PeriodReport(
-        start=start, end=end, opening=int(row[0]) + int(row[2]) - int(row[3]), carried_in=int(row[1]),
-        closing=int(row[4]) + int(row[5]) - int(row[6]),
-    )
-    gifts = func.sum(case((c.amount > 0, 1), else_=0))
+    report = PeriodReport(start=start, end=end, opening=int(row[0]) + int(row[2]), carried_in=int(row[1]),
+                          closing=int(row[3]) + int(row[4]))
     by_type: dict[str, Line] = {k: Line(k, v) for k, v in DONOR_TYPE_LABELS.items()}
     by_method: dict[str, Line] = {k: Line(k, v) for k, v in METHOD_LABELS.items()}
     for dtype, method, count, amount in db.session.execute(
-        select(c.donor_type, c.method, gifts, _sum(c.amount))
-        .where(c.date >= start, c.date <= end)
-        .group_by(c.donor_type, c.method)
+        select(t.donor_type, t.method, _sum(t.entries), _sum(t.amount))
+        .where(t.side == "R", t.day >= start, t.day <= end)
+        .group_by(t.donor_type, t.method)
     ):
         for line in (by_type.setdefault(dtype, Line(dtype, dtype)), by_method.setdefault(method, Line(method, method))):
-            line.count += int(count or 0)
-            line.amount += int(amount or 0)
+            line.count += int(count)
+            line.amount += int(amount)
     report.receipts, report.methods = list(by_type.values()), list(by_method.values())
-    paid_count = func.sum(case((d.amount > 0, 1), else_=0)) - func.sum(case((d.amount < 0, 1), else_=0))
     spent = (
-        select(d.category_id, paid_count.label("n"), _sum(d.amount).label("amount"))
-        .where(_paid(), d.paid_on >= start, d.paid_on <= end)
-        .group_by(d.category_id)
+        select(t.category_id, _sum(t.entries).label("n"), _sum(t.amount).label("amount"))
+        .where(t.side == "C", t.day >= start, t.day <= end)
+        .group_by(t.category_id)
         .subquery()
     )
     for cat_id, name, kind, count, amount in db.session.execute(
@@ -373,28 +436,19 @@ def period_report(start: dt.date, end: dt.date) -> PeriodReport:
 
 
 def monthly(start: dt.date, end: dt.date) -> list[tuple[str, int, int]]:
-    """(mm/yyyy, receipts, spending) for every month of the period, two GROUP BY queries."""
-    c, d = Contribution, Disbursement
-    rec = {
-        (int(y), int(m)): int(s)
-        for y, m, s in db.session.execute(
-            select(func.extract("year", c.date), func.extract("month", c.date), _sum(c.amount))
-            .where(c.date >= start, c.date <= end)
-            .group_by(func.extract("year", c.date), func.extract("month", c.date))
-        )
-    }
-    spe = {
-        (int(y), int(m)): int(s)
-        for y, m, s in db.session.execute(
-            select(func.extract("year", d.paid_on), func.extract("month", d.paid_on), _sum(d.amount))
-            .where(_paid(), d.paid_on >= start, d.paid_on <= end)
-            .group_by(func.extract("year", d.paid_on), func.extract("month", d.paid_on))
+    """(mm/yyyy, receipts, spending) for every month of the period, one GROUP BY query."""
+    t = DayTotal
+    year, month = func.extract("year", t.day), func.extract("month", t.day)
+    sums: dict[tuple[int, int, str], int] = {
+        (int(y), int(m), side): int(s)
+        for y, m, side, s in db.session.execute(
+            select(year, month, t.side, _sum(t.amount)).where(t.day >= start, t.day <= end).group_by(year, month, t.side)
         )
     }
     out = []
     y, m = start.year, start.month
     while (y, m) <= (end.year, end.month):
-        out.append((f"{m:02d}/{y}", rec.get((y, m), 0), spe.get((y, m), 0)))
+        out.append((f"{m:02d}/{y}", sums.get((y, m, "R"), 0), sums.get((y, m, "C"), 0)))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
 
@@ -409,20 +463,18 @@ class YearRow:
 
 
 def years_summary() -> list[YearRow]:
-    """Every fund year with opening, receipts, spending and closing (three queries, any number of entries)."""
+    """Every fund year with opening, receipts, spending and closing (two queries, any number of entries)."""
     years = list(db.session.scalars(select(FundYear).order_by(FundYear.start)))
-    rec = dict(
-        db.session.execute(select(Contribution.fund_year_id, _sum(Contribution.amount)).group_by(Contribution.fund_year_id)).all()
-    )
-    spe = dict(
-        db.session.execute(
-            select(Disbursement.fund_year_id, _sum(Disbursement.amount)).where(_paid()).group_by(Disbursement.fund_year_id)
-        ).all()
-    )
+    sums = {
+        (year_id, side): int(total)
+        for year_id, side, total in db.session.execute(
+            select(DayTotal.fund_year_id, DayTotal.side, _sum(DayTotal.amount)).group_by(DayTotal.fund_year_id, DayTotal.side)
+        )
+    }
     out, balance = [], 0
     for year in years:
         opening = balance + year.carried_in
-        r, s = int(rec.get(year.id, 0)), int(spe.get(year.id, 0))
+        r, s = sums.get((year.id, "R"), 0), sums.get((year.id, "C"), 0)
         balance = opening + r - s
         out.append(YearRow(year, opening, r, s, balance))
     return out
@@ -434,11 +486,19 @@ def campaign_totals(campaign_ids: list[int]) -> dict[int, int]:
     return {
         cid: int(total)
         for cid, total in db.session.execute(
-            select(Contribution.campaign_id, _sum(Contribution.amount))
-            .where(Contribution.campaign_id.in_(campaign_ids))
-            .group_by(Contribution.campaign_id)
+            select(DayTotal.campaign_id, _sum(DayTotal.amount))
+            .where(DayTotal.side == "R", DayTotal.campaign_id.in_(campaign_ids))
+            .group_by(DayTotal.campaign_id)
         )
     }
+
+
+def year_lines(year: FundYear, side: str | None = None) -> int:
+    """How many ledger lines a fund year has (receipts "R", payments "C" or both)."""
+    stmt = select(_sum(DayTotal.lines)).where(DayTotal.fund_year_id == year.id)
+    if side:
+        stmt = stmt.where(DayTotal.side == side)
+    return int(db.session.scalar(stmt) or 0)
 
 
 # --- ledger ---
@@ -474,26 +534,29 @@ class LedgerPage:
 
 
 def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
-    """One page of a fund year's ledger, newest first, with the balance after each entry (constant queries)."""
+    """One page of a fund year's ledger, newest first, with the balance after each entry (constant queries).
+
+    The balance after the page's newest entry is the balance at the end of its day minus the entries of that day
+    listed above it, so no query grows with the page number except the OFFSET itself.
+    """
     led = _ledger_union(year.start, year.end)
-    order = (led.c.day.desc(), led.c.kind.desc(), led.c.id.desc())
-    total = int(db.session.scalar(select(func.count()).select_from(led)) or 0)
+    total = year_lines(year)
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
-    offset = (page - 1) * size
+    rows = [dict(r) for r in db.session.execute(
+        select(led).order_by(led.c.day.desc(), led.c.kind.desc(), led.c.id.desc()).limit(size).offset((page - 1) * size)
+    ).mappings()]
     closing = balance_on(year.end)
-    newer = 0
-    if offset:
-        head = select(led.c.signed).order_by(*order).limit(offset).subquery()
-        newer = int(db.session.scalar(select(_sum(head.c.signed))) or 0)
-    rows = []
-    balance = closing - newer
-    for r in db.session.execute(select(led).order_by(*order).limit(size).offset(offset)).mappings():
-        row = dict(r)
-        row["balance"] = balance
-        row["code"] = f"{year.label}/{row['number']:06d}" if row["number"] is not None else ""
-        balance -= int(row["signed"])
-        rows.append(row)
+    if rows:
+        top = rows[0]
+        same_day = _ledger_union(top["day"], top["day"])
+        above = db.session.scalar(select(_sum(same_day.c.signed)).where(or_(
+            same_day.c.kind > top["kind"], and_(same_day.c.kind == top["kind"], same_day.c.id > top["id"]))))
+        balance = balance_on(top["day"]) - int(above or 0)
+        for row in rows:
+            row["balance"] = balance
+            row["code"] = f"{year.label}/{row['number']:06d}"
+            balance -= int(row["signed"])
     return LedgerPage(rows, total, page, pages, closing)
 
 
@@ -590,9 +653,10 @@ def public_beneficiary(name: str, village: str, mode: str) -> str:
     return ""
 
 
-def paged(stmt: Select[Any], page: int, size: int) -> tuple[list[Any], int, int]:
-    """Rows of one page, the page number and the page count (two queries)."""
-    total = int(db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+def paged(stmt: Select[Any], page: int, size: int, total: int | None = None) -> tuple[list[Any], int, int]:
+    """Rows of one page, the page number and the page count (counting takes a query unless ``total`` is known)."""
+    if total is None:
+        total = int(db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
     rows = list(db.session.execute(stmt.limit(size).offset((page - 1) * size)).mappings())

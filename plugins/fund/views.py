@@ -112,6 +112,16 @@ def _chart(rows: list[tuple[str, int, int]]) -> Any:
     )
 
 
+@bp.cli.command("rebuild-totals")
+def rebuild_totals_cmd() -> None:
+    """Recompute the fund's day totals from the entries (after a bulk import) and check them."""
+    import click
+
+    sv.rebuild_day_totals()
+    db.session.commit()
+    click.echo("Day totals rebuilt; they match the entries." if sv.day_totals_match() else "Day totals do NOT match!")
+
+
 # --- overview, widget ---
 
 @bp.route("/")
@@ -571,9 +581,9 @@ def public_page() -> ResponseReturnValue:
     year = context["year"]
     if year:
         context["donors"], context["donor_page"], context["donor_pages"] = sv.paged(
-            sv.public_donors(year), request.args.get("donors", 1, type=int) or 1, _size())
+            sv.public_donors(year), request.args.get("donors", 1, type=int) or 1, _size(), sv.year_lines(year, "R"))
         context["payments"], context["payment_page"], context["payment_pages"] = sv.paged(
-            sv.public_payments(year), request.args.get("payments", 1, type=int) or 1, _size())
+            sv.public_payments(year), request.args.get("payments", 1, type=int) or 1, _size(), sv.year_lines(year, "C"))
     return render("fund/public.html", **context)
 
 
@@ -582,6 +592,6 @@ def public_page() -> ResponseReturnValue:
 def public_print() -> ResponseReturnValue:
     context = _public_context()
     if context["year"]:
-        context["payments"], _page_, _pages = sv.paged(sv.public_payments(context["year"]), 1,
-                                                       int(get_plugin_config("FUND_PRINT_ROWS", 500)))
+        limit = int(get_plugin_config("FUND_PRINT_ROWS", 500))
+        context["payments"] = list(db.session.execute(sv.public_payments(context["year"]).limit(limit)).mappings())
     return render("fund/public_print.html", today=dt.date.today(), **context)

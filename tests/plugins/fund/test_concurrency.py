@@ -51,3 +51,5 @@ def test_fifty_concurrent_writers_get_gapless_numbers(app, fund):
     with app.app_context():
         numbers = sorted(db.session.scalars(select(Contribution.number)))
     assert numbers == list(range(1, WRITERS - WRITERS // 10 + 1))
+    with app.app_context():
+        assert sv.day_totals_match()  # the day totals took every committed entry exactly once
