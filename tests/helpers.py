@@ -51,5 +51,5 @@ def browser_login(page: Any, base_url: str, username: str, password: str = PASSW
     page.goto(base_url + "/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")  # not the language buttons in the header
     page.wait_for_url(lambda url: "/login" not in url)

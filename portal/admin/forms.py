@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.forms import FlaskForm, NoMarkup, strip
 from portal.i18n import lazy_gettext as _l
@@ -30,7 +31,9 @@ class UserForm(FlaskForm):
         validators=[Optional(), Length(max=30), Regexp(r"^[0-9 +().-]+$", message=_l("Enter a valid phone number."))],
     )
     unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=True)
-    roles = SelectMultipleField(_l("Roles"), coerce=int)
+    roles = SelectMultipleField(
+        _l("Roles"), coerce=int, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
         _l("Password"),
