@@ -21,7 +21,6 @@ from .models import (
     FAIL,
     IN_PROGRESS,
     NA,
-    NUMBER,
     OPEN,
     PASS,
     PASS_FAIL,

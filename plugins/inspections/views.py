@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -95,8 +97,15 @@ def _require_team(inspection: Inspection, leader: bool = False) -> None:
         raise user_error(403, _("Only members of this inspection team may do this."))
 
 
-def _refused(exc: sv.InspectionError) -> Exception:
-    return user_error(409, str(exc))
+@contextmanager
+def _refusing() -> Iterator[None]:
+    """Turn an action the rules refuse into a 409 carrying its Vietnamese message."""
+    try:
+        yield
+    except (sv.AnswerConflict, sv.IncompleteError):
+        raise  # answered with a re-rendered fragment by the view
+    except sv.InspectionError as exc:
+        raise user_error(409, str(exc)) from None
 
 
 def _get_item(inspection: Inspection, item_id: int) -> ChecklistItem:
@@ -211,10 +220,8 @@ def new() -> ResponseReturnValue:
 @require_permission(MANAGE)
 def edit(inspection_id: int) -> ResponseReturnValue:
     inspection = _get_inspection(inspection_id)
-    try:
+    with _refusing():
         sv.require_state(inspection, PLANNED)
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     form = _plan_form(inspection)
     if form.validate_on_submit():
         try:
@@ -233,10 +240,8 @@ def edit(inspection_id: int) -> ResponseReturnValue:
 @require_permission(MANAGE)
 def delete(inspection_id: int) -> ResponseReturnValue:
     inspection = _get_inspection(inspection_id)
-    try:
+    with _refusing():
         sv.require_state(inspection, PLANNED)
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     db.session.delete(inspection)
     db.session.commit()
     flash(_("The planned inspection was deleted."), "success")
@@ -277,10 +282,8 @@ def detail(inspection_id: int) -> ResponseReturnValue:
 def start(inspection_id: int) -> ResponseReturnValue:
     inspection = _get_inspection(inspection_id)
     _require_team(inspection)
-    try:
+    with _refusing():
         sv.start(inspection)
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     db.session.commit()
     return redirect_or_hx(url_for(".detail", inspection_id=inspection.id))
 
@@ -341,12 +344,11 @@ def answer(inspection_id: int, item_id: int) -> ResponseReturnValue:
     except ValueError:
         seen = None
     try:
-        saved = sv.save_answer(inspection, item, current_user.id, seen, **values)
+        with _refusing():
+            saved = sv.save_answer(inspection, item, current_user.id, seen, **values)
     except sv.AnswerConflict as exc:
         db.session.rollback()
         return _item_response(inspection, item, 409, str(exc))
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     db.session.commit()
     if not is_fragment_request():
         return _item_response(inspection, item)
@@ -362,10 +364,8 @@ def photo(inspection_id: int, item_id: int) -> ResponseReturnValue:
     inspection = _get_inspection(inspection_id)
     _require_team(inspection)
     item = _get_item(inspection, item_id)
-    try:
+    with _refusing():
         sv.require_state(inspection, IN_PROGRESS)
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     try:
         checked = check_file(request.files.get("photo"), PHOTO_KINDS, get_plugin_config("INSPECTIONS_MAX_PHOTO_BYTES"))
         small = downscale_image(checked, max_side=get_plugin_config("INSPECTIONS_PHOTO_MAX_SIDE", 1600))
@@ -397,10 +397,8 @@ def photo_file(photo_id: int) -> ResponseReturnValue:
 def photo_delete(photo_id: int) -> ResponseReturnValue:
     photo_row, inspection = _get_photo(photo_id)
     _require_team(inspection)
-    try:
+    with _refusing():
         sv.require_state(inspection, IN_PROGRESS)
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     item = _get_item(inspection, photo_row.item_id)
     db.session.delete(photo_row)
     db.session.commit()
@@ -413,14 +411,13 @@ def complete(inspection_id: int) -> ResponseReturnValue:
     inspection = _get_inspection(inspection_id)
     _require_team(inspection, leader=True)
     try:
-        made = sv.complete(inspection, _today(), get_plugin_config("INSPECTIONS_FINDING_DAYS", 30))
+        with _refusing():
+            made = sv.complete(inspection, _today(), get_plugin_config("INSPECTIONS_FINDING_DAYS", 30))
     except sv.IncompleteError as exc:
         db.session.rollback()
         ctx = _detail_context(inspection)
         ctx["missing"] = exc.missing
         return render("inspections/detail.html", fragment="completion", status=409, refused=str(exc), **ctx)
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     db.session.commit()
     flash(_("The inspection is completed with %(n)s findings.", n=len(made)), "success")
     # no "#findings" here: htmx's redirect to the same path with only a new hash would not reload the page
@@ -435,10 +432,8 @@ def finding_edit(inspection_id: int, finding_id: int) -> ResponseReturnValue:
     finding = db.session.get(Finding, finding_id)
     if finding is None or finding.inspection_id != inspection.id:
         raise user_error(404, _("This finding does not belong to this inspection."))
-    try:
+    with _refusing():
         sv.require_state(inspection, COMPLETED)
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     form = FindingForm()
     form.responsible_unit_id.choices = _unit_choices()
     if not form.validate_on_submit():
@@ -463,10 +458,8 @@ def sign(inspection_id: int) -> ResponseReturnValue:
         ctx = _detail_context(inspection)
         ctx["sign_form"] = form
         return render("inspections/detail.html", fragment="completion", status=422, **ctx)
-    try:
+    with _refusing():
         sv.sign(inspection, form.number.data, form.unit_representative.data, form.conclusion.data or None)
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     link = url_for(".findings")
     for unit_id in {f.responsible_unit_id for f in sv.load_findings(inspection.id)}:
         notify_unit(unit_id, _("New findings from the inspection of %(unit)s: please report progress.",
@@ -535,10 +528,8 @@ def finding_progress(finding_id: int) -> ResponseReturnValue:
     form = ProgressForm()
     if not form.validate_on_submit():
         return _finding_page(finding, 422, progress_form=form)
-    try:
+    with _refusing():
         sv.report_progress(finding, current_user.id, form.text.data, form.done.data)
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     db.session.commit()
     flash(_("Your report is saved."), "success")
     return redirect_or_hx(url_for(".finding", finding_id=finding.id))
@@ -552,10 +543,8 @@ def finding_verify(finding_id: int) -> ResponseReturnValue:
     form = VerifyForm()
     if not form.validate_on_submit():
         return _finding_page(finding, 422, verify_form=form)
-    try:
+    with _refusing():
         sv.verify(finding, current_user.id, form.text.data, close=request.form.get("action") != "reopen")
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     db.session.commit()
     flash(_("The finding is closed.") if finding.state == CLOSED else _("The finding is open again."), "success")
     return redirect_or_hx(url_for(".finding", finding_id=finding.id))
@@ -634,10 +623,8 @@ def template(template_id: int) -> ResponseReturnValue:
     template = _get_template(template_id)
     form = SectionForm()
     if form.validate_on_submit():
-        try:
+        with _refusing():
             sv.require_editable(template)
-        except sv.InspectionError as exc:
-            raise _refused(exc) from None
         db.session.add(ChecklistSection(template_id=template.id, title=form.title.data, position=form.position.data))
         db.session.commit()
         return redirect_or_hx(url_for(".template", template_id=template.id))
@@ -659,10 +646,8 @@ def template_version(template_id: int) -> ResponseReturnValue:
 @require_permission(MANAGE)
 def item_edit(template_id: int, item_id: int | None) -> ResponseReturnValue:
     template = _get_template(template_id)
-    try:
+    with _refusing():
         sv.require_editable(template)
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     item = db.session.get(ChecklistItem, item_id) if item_id else None
     if item_id and (item is None or item.template_id != template.id):
         raise user_error(404, _("This item does not belong to this checklist."))
@@ -688,10 +673,8 @@ def item_edit(template_id: int, item_id: int | None) -> ResponseReturnValue:
 @require_permission(MANAGE)
 def item_delete(template_id: int, item_id: int) -> ResponseReturnValue:
     template = _get_template(template_id)
-    try:
+    with _refusing():
         sv.require_editable(template)
-    except sv.InspectionError as exc:
-        raise _refused(exc) from None
     item = db.session.get(ChecklistItem, item_id)
     if item is None or item.template_id != template.id:
         raise user_error(404, _("This item does not belong to this checklist."))
