@@ -23,11 +23,15 @@ def cli_app(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("PORTAL_DEMO_PASSWORD", raising=False)
     monkeypatch.setattr(portal.loader, "load_all_models", lambda find=None: [])
-    return create_app({
+    app = create_app({
         "TESTING": True, "SECRET_KEY": "x" * 32, "PORTAL_PLUGINS": [], "WTF_CSRF_ENABLED": False,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "portal.db"),
         "PORTAL_UPLOAD_FOLDER": str(tmp_path / "uploads"),
     })
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -45,10 +45,18 @@ def empty_db(request, tmp_path, monkeypatch):
     if backend == "postgresql":
         _reset_pg()
 
+    apps = []
+
     def make():
-        return create_app({"TESTING": True, "SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": url, "PORTAL_PLUGINS": []})
+        app = create_app({"TESTING": True, "SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": url, "PORTAL_PLUGINS": []})
+        apps.append(app)
+        return app
 
     yield make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()  # close pooled connections now, not at garbage collection
     if backend == "postgresql":
         _reset_pg()  # leave an empty schema: the other tests create their tables themselves
 
