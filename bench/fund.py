@@ -90,5 +90,5 @@ def pages() -> list[tuple[str, str]]:
         ("fund ledger, page 1000", f"/fund/ledger?year={latest}&page=1000"),
         ("fund period report", f"/fund/report?year={latest}"),
         ("fund public page", f"/fund/public?year={latest}"),
-        ("fund public, all years", "/fund/public/print"),
+        ("fund public table (print)", f"/fund/public/print?year={latest}"),
     ]

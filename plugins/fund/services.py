@@ -493,14 +493,6 @@ def campaign_totals(campaign_ids: list[int]) -> dict[int, int]:
     }
 
 
-def year_lines(year: FundYear, side: str | None = None) -> int:
-    """How many ledger lines a fund year has (receipts "R", payments "C" or both)."""
-    stmt = select(_sum(DayTotal.lines)).where(DayTotal.fund_year_id == year.id)
-    if side:
-        stmt = stmt.where(DayTotal.side == side)
-    return int(db.session.scalar(stmt) or 0)
-
-
 # --- ledger ---
 
 def _ledger_union(start: dt.date, end: dt.date) -> Any:
@@ -533,19 +525,63 @@ class LedgerPage:
     closing: int
 
 
-def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
-    """One page of a fund year's ledger, newest first, with the balance after each entry (constant queries).
+@dataclass
+class Window:
+    """Where one page of a fund year's entries lies: the days it spans and how many lines to skip on them."""
 
-    The balance after the page's newest entry is the balance at the end of its day minus the entries of that day
-    listed above it, so no query grows with the page number except the OFFSET itself.
-    """
-    led = _ledger_union(year.start, year.end)
-    total = year_lines(year)
+    total: int
+    page: int
+    pages: int
+    newest: dt.date | None = None
+    oldest: dt.date | None = None
+    skip: int = 0
+
+
+def day_window(year: FundYear, page: int, size: int, side: str | None = None, campaign_id: int | None = None) -> Window:
+    """Find, from the day totals (one small query), the days on which page ``page`` of the entries falls, newest
+    first; pages then read and sort only those days instead of the whole year."""
+    t = DayTotal
+    stmt = select(t.day, _sum(t.lines)).where(t.fund_year_id == year.id).group_by(t.day).order_by(t.day.desc())
+    if side:
+        stmt = stmt.where(t.side == side)
+    if campaign_id:
+        stmt = stmt.where(t.campaign_id == campaign_id)
+    per_day = [(day, int(n)) for day, n in db.session.execute(stmt) if int(n)]
+    total = sum(n for _day, n in per_day)
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
-    rows = [dict(r) for r in db.session.execute(
-        select(led).order_by(led.c.day.desc(), led.c.kind.desc(), led.c.id.desc()).limit(size).offset((page - 1) * size)
-    ).mappings()]
+    offset, seen = (page - 1) * size, 0
+    win = Window(total, page, pages)
+    for day, n in per_day:
+        if win.newest is None and seen + n > offset:
+            win.newest, win.skip = day, offset - seen
+        seen += n
+        if win.newest is not None:
+            win.oldest = day
+            if seen >= offset + size:
+                break
+    return win
+
+
+def window_rows(stmt: Select[Any], day_column: Any, win: Window, size: int, *order: Any) -> list[Any]:
+    """The rows of a page found by ``day_window`` (``stmt`` must list the same entries the day totals count)."""
+    if win.newest is None:
+        return []
+    stmt = stmt.where(day_column >= win.oldest, day_column <= win.newest).order_by(day_column.desc(), *order)
+    return list(db.session.execute(stmt.limit(size).offset(win.skip)).mappings())
+
+
+def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
+    """One page of a fund year's ledger, newest first, with the balance after each entry (five queries).
+
+    The balance after the page's newest entry is the balance at the end of its day minus the entries of that day
+    listed above it; nothing sorts or sums the whole year.
+    """
+    win = day_window(year, page, size)
+    rows: list[dict[str, Any]] = []
+    if win.newest is not None:
+        led = _ledger_union(win.oldest, win.newest)
+        rows = [dict(r) for r in window_rows(select(led), led.c.day, win, size, led.c.kind.desc(), led.c.id.desc())]
     closing = balance_on(year.end)
     if rows:
         top = rows[0]
@@ -557,7 +593,7 @@ def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
             row["balance"] = balance
             row["code"] = f"{year.label}/{row['number']:06d}"
             balance -= int(row["signed"])
-    return LedgerPage(rows, total, page, pages, closing)
+    return LedgerPage(rows, win.total, win.page, win.pages, closing)
 
 
 def ledger_rows(start: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
@@ -653,25 +689,23 @@ def public_beneficiary(name: str, village: str, mode: str) -> str:
     return ""
 
 
-def paged(stmt: Select[Any], page: int, size: int, total: int | None = None) -> tuple[list[Any], int, int]:
-    """Rows of one page, the page number and the page count (counting takes a query unless ``total`` is known)."""
-    if total is None:
-        total = int(db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+def paged(stmt: Select[Any], page: int, size: int) -> tuple[list[Any], int, int]:
+    """Rows of one page, the page number and the page count (for short lists; ledger lists use ``day_window``)."""
+    total = int(db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
     rows = list(db.session.execute(stmt.limit(size).offset((page - 1) * size)).mappings())
     return rows, page, pages
 
 
-def public_donors(year: FundYear) -> Select[Any]:
+def public_donors(year: FundYear) -> Select[Any]:  # rows ordered by window_rows (date, id)
     """Receipts of a fund year for the public list: no notes, no users; anonymity decided by the caller."""
     c = Contribution
     return (
-        select(c.date, c.number, c.amount, c.anonymous, c.method, c.donor_type, c.reverses_id,
+        select(c.id, c.date, c.number, c.amount, c.anonymous, c.method, c.donor_type, c.reverses_id,
                func.coalesce(Unit.name, c.donor_name).label("donor"))
         .outerjoin(Unit, Unit.id == c.donor_unit_id)
         .where(c.fund_year_id == year.id)
-        .order_by(c.date.desc(), c.number.desc())
     )
 
 
@@ -679,12 +713,11 @@ def public_payments(year: FundYear) -> Select[Any]:
     d = Disbursement
     commune = db.aliased(Unit)
     return (
-        select(d.paid_on, d.voucher_number, d.amount, d.beneficiary, d.village, d.household_status, d.purpose,
+        select(d.id, d.paid_on, d.voucher_number, d.amount, d.beneficiary, d.village, d.household_status, d.purpose,
                d.decision_no, d.reverses_id, commune.name.label("commune"), Category.name.label("category"))
         .join(commune, commune.id == d.commune_id)
         .join(Category, Category.id == d.category_id)
         .where(_paid(), d.fund_year_id == year.id)
-        .order_by(d.paid_on.desc(), d.voucher_number.desc())
     )
 
 

@@ -153,13 +153,15 @@ def widget_summary() -> ResponseReturnValue:
 def contributions() -> ResponseReturnValue:
     year = _year()
     campaign_id = request.args.get("campaign", 0, type=int)
-    stmt = select(Contribution).order_by(Contribution.date.desc(), Contribution.number.desc())
+    entries, page, pages = [], 1, 1
     if year:
-        stmt = stmt.where(Contribution.fund_year_id == year.id)
-    if campaign_id:
-        stmt = stmt.where(Contribution.campaign_id == campaign_id)
-    rows, page, pages = sv.paged(stmt, _page(), _size())
-    return render("fund/contributions.html", fragment="contribution_list", entries=[r["Contribution"] for r in rows],
+        win = sv.day_window(year, _page(), _size(), "R", campaign_id)
+        stmt = select(Contribution).where(Contribution.fund_year_id == year.id)
+        if campaign_id:
+            stmt = stmt.where(Contribution.campaign_id == campaign_id)
+        rows = sv.window_rows(stmt, Contribution.date, win, _size(), Contribution.id.desc())
+        entries, page, pages = [r["Contribution"] for r in rows], win.page, win.pages
+    return render("fund/contributions.html", fragment="contribution_list", entries=entries,
                   page=page, pages=pages, year=year, years=_years(), campaign_id=campaign_id,
                   campaigns=_campaign_choices(_("All campaigns")))
 
@@ -580,10 +582,15 @@ def public_page() -> ResponseReturnValue:
     context = _public_context()
     year = context["year"]
     if year:
-        context["donors"], context["donor_page"], context["donor_pages"] = sv.paged(
-            sv.public_donors(year), request.args.get("donors", 1, type=int) or 1, _size(), sv.year_lines(year, "R"))
-        context["payments"], context["payment_page"], context["payment_pages"] = sv.paged(
-            sv.public_payments(year), request.args.get("payments", 1, type=int) or 1, _size(), sv.year_lines(year, "C"))
+        size = _size()
+        donors = sv.day_window(year, request.args.get("donors", 1, type=int) or 1, size, "R")
+        payments = sv.day_window(year, request.args.get("payments", 1, type=int) or 1, size, "C")
+        context.update(
+            donors=sv.window_rows(sv.public_donors(year), Contribution.date, donors, size, Contribution.id.desc()),
+            donor_page=donors.page, donor_pages=donors.pages,
+            payments=sv.window_rows(sv.public_payments(year), Disbursement.paid_on, payments, size, Disbursement.id.desc()),
+            payment_page=payments.page, payment_pages=payments.pages,
+        )
     return render("fund/public.html", **context)
 
 
@@ -593,5 +600,6 @@ def public_print() -> ResponseReturnValue:
     context = _public_context()
     if context["year"]:
         limit = int(get_plugin_config("FUND_PRINT_ROWS", 500))
-        context["payments"] = list(db.session.execute(sv.public_payments(context["year"]).limit(limit)).mappings())
+        stmt = sv.public_payments(context["year"]).order_by(Disbursement.paid_on.desc(), Disbursement.id.desc())
+        context["payments"] = list(db.session.execute(stmt.limit(limit)).mappings())
     return render("fund/public_print.html", today=dt.date.today(), **context)

@@ -170,3 +170,37 @@ def test_pages_run_a_constant_number_of_queries(app, client, login_as, fund, giv
                 assert re.search(r"\b(sum|count)\(", sql, re.I), sql
     assert counts[0] == counts[1], counts
     assert counts[0] <= 25
+
+
+def test_ledger_pages_cover_every_entry_once_with_running_balances(app, client, login_as, fund, give, spend):
+    from plugins.fund import services as sv
+    from plugins.fund.models import Contribution, Disbursement, FundYear
+
+    _random_ledger(give, spend, 9)
+    give(1_000_000, dt.date(2024, 8, 8))
+    give(2_000_000, dt.date(2024, 8, 8))  # several entries on one day, split across pages
+    with app.app_context():
+        year = db.session.get(FundYear, fund["year_id"])
+        entries = [("R", c.id, c.date, c.amount) for c in db.session.scalars(select(Contribution))]
+        entries += [("C", d.id, d.paid_on, -d.amount) for d in db.session.scalars(select(Disbursement)) if d.state == "paid"]
+        entries.sort(key=lambda e: (e[2], e[0] == "R", e[1]))  # oldest first, as the balance accrues
+        balance, expected = 10_000_000, []
+        for kind, entry_id, _day, signed in entries:
+            balance += signed
+            expected.append((kind, entry_id, balance))
+        expected.reverse()
+        got, page = [], 1
+        while True:
+            data = sv.ledger_page(year, page, 7)
+            got += [(r["kind"], r["id"], r["balance"]) for r in data.rows]
+            if page >= data.pages:
+                break
+            page += 1
+        assert got == expected and data.total == len(expected)
+        seen = []
+        for page in range(1, 10):
+            win = sv.day_window(year, page, 4, "R")
+            seen += [r["id"] for r in sv.window_rows(sv.public_donors(year), Contribution.date, win, 4, Contribution.id.desc())]
+            if page == win.pages:
+                break
+        assert sorted(seen) == sorted(e[1] for e in entries if e[0] == "R") and len(seen) == len(set(seen))
