@@ -49,6 +49,9 @@ def test_queries_do_not_grow_from_10_to_500_units(app, client, login_as, url, he
     assert few <= 8
     if url.startswith("/units"):
         assert large > small  # the 490 extra units really are on the page
+        assert (large - small) / 490 < 300, "bytes per unit row grew: keep the list light for commune connections"
+    else:
+        assert large < 6000
 
 
 def test_unit_detail_queries_do_not_grow_with_members(app, client, login_as, make_user):
