@@ -78,11 +78,11 @@ def fraction_label(num: int, den: int) -> str:
 
 
 def rule_text(t: AwardType) -> str:
-    """Describe the rule in words: "≥ 90 % of all council members; quorum 2/3 of members"."""
-    op = ">" if t.strictly_more else "≥"
+    """Describe the rule in words: "at least 90 % of all council members; quorum 66,7 % (2/3) of members"."""
+    values = {"threshold": fraction_label(t.threshold_num, t.threshold_den), "basis": DENOMINATOR_LABELS[t.denominator]}
     parts = [
-        _("%(op)s %(threshold)s of %(basis)s", op=op, threshold=fraction_label(t.threshold_num, t.threshold_den),
-          basis=DENOMINATOR_LABELS[t.denominator]),
+        _("more than %(threshold)s of %(basis)s", **values) if t.strictly_more
+        else _("at least %(threshold)s of %(basis)s", **values),
         _("quorum %(quorum)s of members", quorum=fraction_label(t.quorum_num, t.quorum_den)),
     ]
     if t.written_ballots:
@@ -376,6 +376,22 @@ def canonical_sha256(result: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _rewrite_in_receipt_order(session_id: int) -> None:
+    """Delete and re-insert a session's ballots sorted by receipt number.
+
+    SQLite's rowid and PostgreSQL's heap follow insertion order, which follows casting order (and so, roughly, the
+    order of the participation rows). Rewriting the rows at closing leaves their physical order random with respect
+    to the voters. (PostgreSQL keeps the dead tuples until VACUUM; see README.md.)
+    """
+    table = Ballot.__table__
+    rows = [dict(r._mapping) for r in db.session.execute(
+        select(table).where(table.c.session_id == session_id).order_by(table.c.receipt_no)
+    )]
+    db.session.execute(table.delete().where(table.c.session_id == session_id))
+    if rows:
+        db.session.execute(table.insert(), rows)
+
+
 def close_session(session_id: int) -> VotingSession:
     """Close voting (waiting for ballots in flight), tally and store the canonical result with its hash."""
     done = db.session.execute(
@@ -385,6 +401,7 @@ def close_session(session_id: int) -> VotingSession:
     if done.rowcount != 1:
         db.session.rollback()
         raise BallotError(409, _("Only an open session can be closed."))
+    _rewrite_in_receipt_order(session_id)
     session = db.session.get(VotingSession, session_id)
     db.session.refresh(session)
     result = tally(session)
