@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all, update
+from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select, union_all, update
 
 from portal.toolkit import Unit, _l, db, format_money, get_plugin_config, utcnow, vi_sort_key
 
@@ -311,10 +311,11 @@ def _bump(side: str, day: dt.date, fund_year_id: int, amount: int, **key: Any) -
 
 def _raw_day_totals() -> list[Select[Any]]:
     c, d = Contribution, Disbursement
+    campaign = func.coalesce(c.campaign_id, literal_column("0"))  # the same SQL text in SELECT and GROUP BY
     receipts = select(
-        c.date, literal("R"), c.fund_year_id, c.donor_type, c.method, func.coalesce(c.campaign_id, 0), literal(0),
+        c.date, literal("R"), c.fund_year_id, c.donor_type, c.method, campaign, literal(0),
         func.sum(case((c.amount > 0, 1), else_=-1)), func.count(), func.sum(c.amount),
-    ).group_by(c.date, c.fund_year_id, c.donor_type, c.method, func.coalesce(c.campaign_id, 0))
+    ).group_by(c.date, c.fund_year_id, c.donor_type, c.method, campaign)
     payments = select(
         d.paid_on, literal("C"), d.fund_year_id, literal(""), literal(""), literal(0), d.category_id,
         func.sum(case((d.amount > 0, 1), else_=-1)), func.count(), func.sum(d.amount),
