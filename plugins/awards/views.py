@@ -191,11 +191,15 @@ def round_detail(round_id: int) -> ResponseReturnValue:
         needle = fold(q)
         noms = [n for n in noms if needle in fold(n.nominee) or needle in n.unit.search_name]
     noms.sort(key=lambda n: (vi_sort_key(n.award_type.name), vi_sort_key(n.unit.name), vi_sort_key(n.nominee)))
+    size = get_plugin_config("PORTAL_PAGE_SIZE", 50)
+    last = max(1, -(-len(noms) // size))
+    page = min(last, max(1, request.args.get("page", 1, type=int) or 1))
+    total, noms = len(noms), noms[(page - 1) * size:page * size]
     sessions = list(db.session.scalars(
         select(VotingSession).where(VotingSession.round_id == round_id).order_by(VotingSession.meeting_date)
     ))
     return _page("awards/round.html", "nomination_list", nomination_round=nomination_round, nominations=noms,
-                 sessions=sessions, q=q, state=state)
+                 sessions=sessions, q=q, state=state, page=page, last=last, total=total)
 
 
 @require_permission(VIEW, MANAGE)

@@ -186,6 +186,10 @@ def test_round_page_query_count_does_not_grow_with_nominations(app, client, repo
     with count_queries(app) as many:
         page = client.get(f"/awards/rounds/{w.round_id}")
     assert len(many) == len(few) <= 12 and len(page.data) < 60_000
+    app.config["PORTAL_PAGE_SIZE"] = 10
+    third = client.get(f"/awards/rounds/{w.round_id}?page=3", headers=HX).get_data(as_text=True)
+    assert "Trang 3/3" in third and third.count('<tr>') == 1 + 10 and "30 hồ sơ" in third
+    assert "Trang 1/3" in client.get(f"/awards/rounds/{w.round_id}?page=x").get_data(as_text=True)
 
 
 def test_demo_data_is_complete_and_idempotent(app, runner, monkeypatch):

@@ -1,0 +1,112 @@
+"""Benchmark hook of the awards plugin: a council of 60, 600 nominations, a closed session with 40 nominees and
+60 ballots, and an open session with 40 nominees where the benchmark user (the chair) votes and watches turnout."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import insert, select
+from werkzeug.security import generate_password_hash
+
+from plugins.awards import services
+from plugins.awards.models import (
+    AwardType,
+    Ballot,
+    CouncilMember,
+    Nomination,
+    NominationRound,
+    Participation,
+    SessionItem,
+    VotingSession,
+)
+from portal.toolkit import Unit, User, db, ensure_demo_user
+
+USERNAME = "bench_awards"
+MEMBERS = 60
+NOMINATIONS = 600
+ITEMS = 40
+KINDS = ("collective", "individual", "household")
+
+
+def _council(password: str) -> list[int]:
+    chair = ensure_demo_user(USERNAME, "Chủ tịch Hội đồng (đo)", ["council_secretariat", "council_member"],
+                             "ubnd-huyen", password)
+    hashed = generate_password_hash(password)
+    db.session.execute(insert(User), [
+        {"username": f"bench_hd{n:02d}", "full_name": f"Thành viên Hội đồng {n:02d}", "password_hash": hashed}
+        for n in range(1, MEMBERS)
+    ])
+    others = list(db.session.scalars(select(User.id).where(User.username.like("bench_hd%")).order_by(User.username)))
+    members = [chair.id, *others]
+    db.session.execute(insert(CouncilMember), [
+        {"user_id": uid, "function": "chair" if n == 0 else "member", "active": True} for n, uid in enumerate(members)
+    ])
+    return members
+
+
+def _session(round_id: int, nomination_ids: list[int], title: str) -> VotingSession:
+    session = VotingSession(round_id=round_id, title=title, number="99/BB-HĐTĐKT", meeting_date=dt.date(2025, 11, 20),
+                            counting_head="Thành viên Hội đồng 01")
+    db.session.add(session)
+    db.session.flush()
+    db.session.execute(insert(SessionItem), [
+        {"session_id": session.id, "nomination_id": nid, "position": n} for n, nid in enumerate(nomination_ids)
+    ])
+    db.session.refresh(session)
+    services.open_session(session)
+    for entry in session.roll:
+        entry.present = True
+    db.session.flush()
+    return session
+
+
+def seed(password: str) -> None:
+    members = _council(password)
+    award = AwardType(name="Giấy khen (đo)", giver="Chủ tịch UBND huyện", nominee_kinds=",".join(KINDS),
+                      quorum_num=2, quorum_den=3, threshold_num=1, threshold_den=2, strictly_more=True,
+                      denominator="present", is_example=True)
+    nomination_round = NominationRound(name="Tổng kết phong trào 2021–2025 (đo)", year=2025, open=True)
+    db.session.add_all([award, nomination_round])
+    db.session.flush()
+    communes = list(db.session.scalars(select(Unit.id).where(Unit.kind == "commune").order_by(Unit.code)))
+    db.session.execute(insert(Nomination), [
+        {"round_id": nomination_round.id, "award_type_id": award.id, "unit_id": communes[n % len(communes)],
+         "kind": KINDS[n % 3], "nominee": f"Đối tượng đề nghị số {n + 1}", "position": f"Thôn {n % 17 + 1}",
+         "achievements": "Vận động hộ nghèo thoát nghèo bền vững. " * 4, "state": "eligible"}
+        for n in range(NOMINATIONS)
+    ])
+    noms = list(db.session.scalars(select(Nomination.id).where(Nomination.round_id == nomination_round.id)
+                                   .order_by(Nomination.id)))
+    closed = _session(nomination_round.id, noms[:ITEMS], "Phiên đã kiểm phiếu (đo)")
+    items = [str(i.id) for i in closed.items]
+    ballots, parts = [], []
+    for n, uid in enumerate(members):
+        code = secrets.token_hex(12).upper()
+        ballots.append({"id": secrets.token_hex(16), "session_id": closed.id, "receipt_no": code[:8],
+                        "receipt_hash": services.receipt_hash(closed.id, code),
+                        "choices": {k: ("agree" if (n + j) % 4 else "disagree") for j, k in enumerate(items)}})
+        parts.append({"session_id": closed.id, "user_id": uid, "written": False})
+    db.session.execute(insert(Participation), parts)
+    db.session.execute(insert(Ballot), ballots)
+    db.session.commit()
+    services.close_session(closed.id)
+    open_session = _session(nomination_round.id, noms[ITEMS:2 * ITEMS], "Phiên đang bỏ phiếu (đo)")
+    db.session.execute(insert(Participation), [
+        {"session_id": open_session.id, "user_id": uid, "written": False} for uid in members[1:MEMBERS // 2]
+    ])
+    db.session.commit()
+
+
+def pages() -> list[tuple[str, str]]:
+    r = db.session.scalar(select(NominationRound.id).where(NominationRound.name.like("%(đo)")))
+    closed = db.session.scalar(select(VotingSession.id).where(VotingSession.title == "Phiên đã kiểm phiếu (đo)"))
+    open_ = db.session.scalar(select(VotingSession.id).where(VotingSession.title == "Phiên đang bỏ phiếu (đo)"))
+    return [
+        ("awards index", "/awards/"),
+        ("round: 600 nominations", f"/awards/rounds/{r}"),
+        ("round search", f"/awards/rounds/{r}?q=so+12"),
+        ("open session + turnout", f"/awards/sessions/{open_}"),
+        ("ballot, 40 nominees", f"/awards/sessions/{open_}/vote"),
+        ("minutes, 40 nominees", f"/awards/sessions/{closed}/minutes"),
+        ("ballot list, 60 x 40", f"/awards/sessions/{closed}/ballots"),
+    ]
