@@ -19,6 +19,7 @@ from portal.toolkit import (
     history_for,
     hx_trigger,
     is_fragment_request,
+    notify_users,
     redirect_or_hx,
     render,
     require_permission,
@@ -424,6 +425,9 @@ def session_open(session_id: int) -> ResponseReturnValue:
     except BallotError as exc:
         db.session.rollback()
         return _refuse(exc)
+    members = list(db.session.scalars(select(User).where(User.id.in_([r.user_id for r in session.roll]))))
+    notify_users(members, _("Voting is open: %(title)s", title=session.title),
+                 url_for("awards.session_vote", session_id=session.id))
     db.session.commit()
     flash(_("Voting is open. The roll of %(num)s members is frozen.", num=len(session.roll)), "success")
     return redirect_or_hx(url_for("awards.session_detail", session_id=session.id))

@@ -130,6 +130,7 @@ def test_review_session_open_and_widgets(app, client, reporter, as_user):
     assert client.post(f"/awards/sessions/{sid}/open").status_code == 409
     assert client.post("/awards/nominations/1/review", data={"decision": "ineligible"}).status_code == 409
     as_user(w.members[4])
+    assert "Đã mở bỏ phiếu: Phiên 1" in client.get("/notifications/").get_data(as_text=True)
     vote_widget = client.get("/awards/widgets/vote", headers=HX).get_data(as_text=True)
     assert "Phiên 1" in vote_widget and "chưa bỏ phiếu" in vote_widget
     client.post(f"/awards/sessions/{sid}/vote", data={"item-1": "agree"})
