@@ -21,6 +21,12 @@ STATES = ("proposed", "approved", "paid", "rejected")
 CATEGORY_KINDS = ("house", "gift", "other")  # what the period report counts
 
 
+def _sign_rule(table: str) -> CheckConstraint:
+    """Entries are positive; only a reversal (which points at its original) is negative."""
+    return CheckConstraint("(reverses_id IS NULL AND amount > 0) OR (reverses_id IS NOT NULL AND amount < 0)",
+                           name=f"ck_{table}_sign")
+
+
 class FundYear(Audited, db.Model):
     """A fund year: ``label`` is the year it starts in; ``carried_in`` is money brought in from outside the ledger
     (e.g. the balance when the portal started), counted on ``start``."""
@@ -89,10 +95,7 @@ class Contribution(Audited, db.Model):
     __tablename__ = "fund_contribution"
     __table_args__ = (
         UniqueConstraint("fund_year_id", "number", name="uq_fund_contribution_number"),
-        CheckConstraint(
-            "(reverses_id IS NULL AND amount > 0) OR (reverses_id IS NOT NULL AND amount < 0)",
-            name="ck_fund_contribution_sign",
-        ),
+        _sign_rule("fund_contribution"),
         Index("ix_fund_contribution_year_date", "fund_year_id", "date", "id"),
         Index("ix_fund_contribution_date", "date"),
     )
@@ -161,10 +164,7 @@ class Disbursement(Audited, db.Model):
     __tablename__ = "fund_disbursement"
     __table_args__ = (
         UniqueConstraint("fund_year_id", "voucher_number", name="uq_fund_disbursement_voucher"),
-        CheckConstraint(
-            "(reverses_id IS NULL AND amount > 0) OR (reverses_id IS NOT NULL AND amount < 0)",
-            name="ck_fund_disbursement_sign",
-        ),
+        _sign_rule("fund_disbursement"),
         Index("ix_fund_disbursement_paid", "state", "paid_on"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

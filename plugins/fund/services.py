@@ -171,16 +171,21 @@ def _bump_receipt(entry: Contribution) -> None:
           campaign_id=entry.campaign_id)
 
 
+def _reversal_day(entry: Any, reason: str, day: dt.date | None, already: Any) -> tuple[dt.date, FundYear]:
+    """Checks shared by both reversals; return the reversal's date (default today) and its fund year."""
+    if reversal_of(type(entry), entry.id) is not None:
+        raise FundError(already)
+    if not reason.strip():
+        raise FundError(_l("Give the reason for the correction."))
+    day = day or dt.date.today()
+    return day, _year_or_error(day)
+
+
 def reverse_contribution(entry: Contribution, reason: str, user_id: int | None, day: dt.date | None = None) -> Contribution:
     """Cancel a receipt by a linked negative entry with its own number; the original stays as it was."""
     if entry.reverses_id is not None:
         raise FundError(_l("A reversing entry cannot itself be reversed."))
-    if db.session.scalar(select(Contribution.id).where(Contribution.reverses_id == entry.id)):
-        raise FundError(_l("This receipt has already been reversed."))
-    if not reason.strip():
-        raise FundError(_l("Give the reason for the correction."))
-    day = day or dt.date.today()
-    year = _year_or_error(day)
+    day, year = _reversal_day(entry, reason, day, _l("This receipt has already been reversed."))
     number = next_number(year.id, "receipt")
     reversal = Contribution(
         fund_year_id=year.id, number=number, date=day, donor_unit_id=entry.donor_unit_id, donor_name=entry.donor_name,
@@ -247,12 +252,7 @@ def reverse_disbursement(item: Disbursement, reason: str, user_id: int | None, d
     """Cancel a payment (money returned) by a linked negative, paid entry with its own voucher number."""
     if item.state != "paid" or item.reverses_id is not None:
         raise FundError(_l("Only a paid disbursement can be reversed."))
-    if db.session.scalar(select(Disbursement.id).where(Disbursement.reverses_id == item.id)):
-        raise FundError(_l("This payment has already been reversed."))
-    if not reason.strip():
-        raise FundError(_l("Give the reason for the correction."))
-    day = day or dt.date.today()
-    year = _year_or_error(day)
+    day, year = _reversal_day(item, reason, day, _l("This payment has already been reversed."))
     now = utcnow()
     reversal = Disbursement(
         category_id=item.category_id, beneficiary=item.beneficiary, commune_id=item.commune_id, village=item.village,
