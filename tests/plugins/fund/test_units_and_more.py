@@ -103,3 +103,19 @@ def test_demo_data_is_realistic_and_idempotent(app, client, login_as, make_unit)
         assert db.session.scalar(select(func.count()).where(Disbursement.state == "proposed")) == 2
         for row in sv.years_summary():
             assert row.closing >= 0
+
+
+def test_rebuild_totals_command(app, runner, fund, give, spend):
+    give(5_000_000)
+    spend(2_000_000)
+    from plugins.fund.models import DayTotal
+
+    with app.app_context():
+        db.session.execute(DayTotal.__table__.delete())  # as after a bulk import that bypassed the services
+        db.session.commit()
+    result = runner.invoke(args=["fund", "rebuild-totals"])
+    assert result.exit_code == 0 and "match" in result.output and "NOT" not in result.output
+    from plugins.fund import services as sv
+
+    with app.app_context():
+        assert sv.balance_on(dt.date(2024, 12, 31)) == 13_000_000
