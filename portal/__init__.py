@@ -10,7 +10,9 @@ from typing import Any
 from flask import Flask, Response, current_app, request, url_for
 
 from portal.config import Defaults
-from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
+from flask_babel import Babel
+
+from portal.extensions import csrf, db, htmx, login_manager, migrate
 from portal.plugin import Plugin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,7 +94,8 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    # One Babel per app: Flask-Babel caches catalogs on the instance, and apps differ in their plugin catalogs.
+    Babel().init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     from portal.models import AnonymousUser

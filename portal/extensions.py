@@ -1,7 +1,6 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 from __future__ import annotations
 
-from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -31,7 +30,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
 migrate = Migrate()
 htmx = Htmx()
 
