@@ -236,6 +236,10 @@ def cast_ballot(
             code = _new_receipt()
             db.session.add(Ballot(id=secrets.token_hex(16), session_id=session_id, receipt_no=code[:8],
                                   receipt_hash=receipt_hash(session_id, code), choices=choices))
+        # SQLite takes no row lock on SELECT: now that this transaction holds the write lock, a close that
+        # committed meanwhile is visible, and the ballot must not land in a counted session.
+        if db.session.scalar(select(VotingSession.state).where(VotingSession.id == session_id)) != "open":
+            raise _Refused(409, "closed")
         db.session.commit()
         return code
     except _Refused as exc:
@@ -394,16 +398,15 @@ def _rewrite_in_receipt_order(session_id: int) -> None:
 
 def close_session(session_id: int) -> VotingSession:
     """Close voting (waiting for ballots in flight), tally and store the canonical result with its hash."""
-    done = db.session.execute(
-        update(VotingSession).where(VotingSession.id == session_id, VotingSession.state == "open")
-        .values(state="closed", closed_at=utcnow())
-    )
-    if done.rowcount != 1:
+    # FOR UPDATE waits on PostgreSQL for ballots in flight (they hold FOR SHARE); ORM changes keep the audit entry
+    db.session.execute(select(VotingSession.id).where(VotingSession.id == session_id).with_for_update())
+    session = db.session.get(VotingSession, session_id, populate_existing=True)
+    if session is None or session.state != "open":
         db.session.rollback()
         raise BallotError(409, _("Only an open session can be closed."))
+    session.state, session.closed_at = "closed", utcnow()
+    db.session.flush()
     _rewrite_in_receipt_order(session_id)
-    session = db.session.get(VotingSession, session_id)
-    db.session.refresh(session)
     result = tally(session)
     session.result = result
     session.result_sha256 = canonical_sha256(result)

@@ -235,3 +235,39 @@ def test_bad_ballots_are_refused_and_nothing_is_stored(app, client, world, make_
     # after all that the member can still vote properly
     assert client.post(url, data=ballot(items, "agree")).status_code == 200
     assert counts(app, sid) == (1, 1)
+
+
+def test_closing_while_members_vote_leaves_no_uncounted_ballot(app, world, make_type, make_session):
+    from plugins.awards.models import VotingSession
+
+    w = world(12)
+    sid, items = make_session(w, [make_type()])
+    voters = []
+    for username in w.members[1:]:
+        c = app.test_client()
+        login(c, username)
+        voters.append(c)
+    closer = app.test_client()
+    login(closer, w.members[0])
+    barrier = threading.Barrier(len(voters) + 1)
+    codes: list[int] = []
+
+    def vote(c):
+        barrier.wait()
+        codes.append(c.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")).status_code)
+
+    def close():
+        barrier.wait()
+        codes.append(closer.post(f"/awards/sessions/{sid}/close").status_code)
+
+    threads = [threading.Thread(target=vote, args=(c,)) for c in voters] + [threading.Thread(target=close)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(codes) == len(voters) + 1 and set(codes) <= {200, 302, 409, 503}, codes
+    with app.app_context():
+        result = db.session.get(VotingSession, sid).result
+    stored, participated = counts(app, sid)
+    # whatever got in before closing is counted; nothing got in after it
+    assert result["returned"] == stored == participated == result["items"][0]["agree"] == codes.count(200)
