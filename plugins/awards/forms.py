@@ -5,6 +5,7 @@ from typing import Any
 
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.toolkit import DateField, FlaskForm, NoMarkup, _l, strip
@@ -28,7 +29,8 @@ class AwardTypeForm(FlaskForm):
     name = _text(_l("Name"), 200)
     giver = _text(_l("Given by"), 200)
     nominee_kinds = SelectMultipleField(_l("Nominee kinds"), choices=[(k, KIND_LABELS[k]) for k in NOMINEE_KINDS],
-                                        validators=[DataRequired()])
+                                        validators=[DataRequired()], widget=ListWidget(prefix_label=False),
+                                        option_widget=CheckboxInput())
     quorum_num = _count(_l("Quorum: numerator"))
     quorum_den = _count(_l("Quorum: denominator"))
     threshold_num = _count(_l("Approval threshold: numerator"))

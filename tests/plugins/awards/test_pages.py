@@ -218,3 +218,46 @@ def test_demo_data_is_complete_and_idempotent(app, runner, monkeypatch):
         verdicts = {i["nominee"]: (i["agree"], i["verdict"]) for i in closed.result["items"]}
         assert verdicts["Nguyễn Thị Hằng"] == (8, "not_approved")  # 8/9 < 90 % of all members
         assert closed.result["written"] == 1
+
+
+def test_secretariat_defines_award_types_with_exact_fractions(app, client, world, as_user):
+    from plugins.awards.models import AwardType
+
+    world(3)
+    as_user("thuky")
+    form = {"name": "Chiến sĩ thi đua cấp tỉnh", "giver": "Chủ tịch UBND tỉnh", "nominee_kinds": ["individual"],
+            "quorum_num": "2", "quorum_den": "3", "threshold_num": "90", "threshold_den": "100",
+            "denominator": "members", "written_ballots": "y", "cap_of_id": "0", "legal_basis": "NĐ 91/2017/NĐ-CP",
+            "active": "y"}
+    page = client.get("/awards/types/new").get_data(as_text=True)
+    assert 'type="checkbox"' in page and 'name="nominee_kinds"' in page
+    bad = client.post("/awards/types/new", data={**form, "threshold_num": "101"}, headers=HX)
+    assert bad.status_code == 400 and bad.get_data(as_text=True).lstrip().startswith('<section id="edit-form"')
+    assert "Tỷ lệ không được lớn hơn 1." in bad.get_data(as_text=True)
+    assert client.post("/awards/types/new", data={**form, "cap_percent": "15"}).status_code == 400
+    assert client.post("/awards/types/new", data={**form, "nominee_kinds": ["robot"]}).status_code == 400
+    assert client.post("/awards/types/new", data=form).status_code == 302
+    with app.app_context():
+        t = db.session.scalar(select(AwardType))
+        assert (t.threshold_num, t.threshold_den, t.denominator, t.written_ballots, t.kinds) == (
+            90, 100, "members", True, ["individual"])
+    listing = client.get("/awards/types/").get_data(as_text=True)
+    assert "từ 90 % tổng số thành viên Hội đồng trở lên" in listing and "có mặt tối thiểu 66,7 % (2/3)" in listing
+
+
+def test_council_membership_is_managed_by_the_secretariat(app, client, world, as_user, make_user):
+    from plugins.awards.models import CouncilMember
+
+    world(3)
+    newcomer = make_user("moi", ["council_member"], full_name="Người Mới")
+    as_user("thuky")
+    assert client.post("/awards/council/", data={"user_id": newcomer.id, "function": "member"}).status_code == 302
+    assert client.post("/awards/council/", data={"user_id": newcomer.id, "function": "boss"}).status_code == 400
+    page = client.get("/awards/council/").get_data(as_text=True)
+    assert "Người Mới" in page and "4 thành viên" in page
+    with app.app_context():
+        member_id = db.session.scalar(select(CouncilMember.id).where(CouncilMember.user_id == newcomer.id))
+    assert client.post(f"/awards/council/{member_id}/remove").status_code == 302
+    assert "3 thành viên" in client.get("/awards/council/").get_data(as_text=True)
+    as_user("moi")
+    assert client.get("/awards/council/").status_code == 403
