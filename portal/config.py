@@ -21,6 +21,8 @@ class Defaults:
     PORTAL_ISSUING_BODY = "UBND huyện Tam Đường"
     # Number of reverse proxies in front (nginx: 1) so client addresses, used by login throttling, are real.
     PORTAL_PROXY_COUNT = 0
+    # werkzeug password hash method (tests use a cheap one; keep scrypt in production).
+    PORTAL_PASSWORD_HASH = "scrypt"
     # Login throttling: this many failures per account and address within the window lock further tries.
     PORTAL_LOGIN_MAX_FAILURES = 5
     PORTAL_LOGIN_WINDOW_MINUTES = 15

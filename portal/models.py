@@ -80,7 +80,10 @@ class User(UserMixin, Audited, db.Model):
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id], lazy="joined")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        from flask import current_app, has_app_context
+
+        method = current_app.config["PORTAL_PASSWORD_HASH"] if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -76,6 +76,7 @@ def app(
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PORTAL_PLUGINS": enabled_plugins,
         "WTF_CSRF_ENABLED": False,
+        "PORTAL_PASSWORD_HASH": "pbkdf2:sha256:1000",  # fast hashing: tests create many users
         "PORTAL_UPLOAD_FOLDER": str(tmp_path / "uploads"),
         **app_config,
     }
