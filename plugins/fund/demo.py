@@ -37,6 +37,11 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
+def _at(day: dt.date) -> dt.datetime:
+    """A working-hours timestamp (UTC) on ``day`` for demo records."""
+    return dt.datetime.combine(day, dt.time(2, 30))
+
+
 def _round(amount: int) -> int:
     return amount // 100_000 * 100_000
 
@@ -90,7 +95,7 @@ def seed(password: str) -> None:
                 day = _day(rng, peak.start, peak.end)
             else:
                 day = _day(rng, year.start, end)
-            sv.record_contribution({"date": day, **values}, board.id)
+            sv.record_contribution({"date": day, "recorded_at": _at(day), **values}, board.id)
         if label == 2023:  # a receipt typed with the wrong amount: reversed, then entered again
             wrong = sv.record_contribution(dict(date=dt.date(2023, 10, 20), donor_name="Trần Thị Lan", donor_type="person",
                                                 amount=50_000_000, method="cash"), board.id)
@@ -104,21 +109,23 @@ def seed(password: str) -> None:
         for cat_name, count, low, high in plan:
             cat = cats[cat_name]
             for n in range(count):
-                commune = rng.choice(communes)
-                item = sv.propose(dict(
-                    category_id=cat.id, beneficiary=rng.choice(BENEFICIARIES) if cat_name != "Công trình an sinh"
-                    else f"Nhà văn hóa {rng.choice(VILLAGES).lower()}", commune_id=commune.id,
-                    village=rng.choice(VILLAGES), household_status=rng.choice(["poor", "poor", "near_poor"]),
-                    amount=_round(rng.randint(low, high)), purpose=f"{PURPOSES[cat.kind]} ({cat_name.lower()})",
-                    decision_no=f"{rng.randint(10, 250)}/QĐ-MTTQ", note=None), board.id)
-                if pending and n == count - 1 and cat_name in ("Nhà Đại đoàn kết", "Y tế"):
-                    continue  # waits for approval in the current year
-                sv.approve(item, head.id)
+                commune, village = rng.choice(communes), rng.choice(VILLAGES)
                 if cat_name == "Quà Tết":
                     day = dt.date(label, 1, 20)  # before Tết
                 else:  # most support is paid after the peak month has filled the fund
-                    day = _day(rng, dt.date(label, 11, 20) if label < 2025 else year.start, end)
-                sv.pay(item, board.id, day)
+                    day = _day(rng, dt.date(label, 11, 20) if label < 2025 else year.start + dt.timedelta(days=30), end)
+                item = sv.propose(dict(
+                    category_id=cat.id, commune_id=commune.id, village=village,
+                    beneficiary=f"Nhà văn hóa {village}" if cat_name == "Công trình an sinh" else rng.choice(BENEFICIARIES),
+                    household_status=rng.choice(["poor", "poor", "near_poor"]), amount=_round(rng.randint(low, high)),
+                    purpose=f"{PURPOSES[cat.kind]} ({cat_name})", decision_no=f"{rng.randint(10, 250)}/QĐ-MTTQ",
+                    note=None), board.id)
+                item.proposed_at = _at(day - dt.timedelta(days=21))
+                if pending and n == count - 1 and cat_name in ("Nhà Đại đoàn kết", "Y tế"):
+                    continue  # waits for approval in the current year
+                sv.approve(item, head.id)
+                item.approved_at = _at(day - dt.timedelta(days=7))
+                sv.pay(item, board.id, day, at=_at(day))
         pledged = [u for u in agencies if u.code in ("phong-ldtbxh", "hoi-nong-dan", "hoi-phu-nu", "huyen-doan")]
         for unit in pledged + communes[:4]:
             if peak:

@@ -235,15 +235,17 @@ def reject(item: Disbursement, user_id: int | None, reason: str) -> None:
     db.session.flush()
 
 
-def pay(item: Disbursement, user_id: int | None, day: dt.date) -> None:
-    """Pay an approved disbursement: it gets the next voucher number of the fund year and becomes a ledger entry."""
+def pay(item: Disbursement, user_id: int | None, day: dt.date, at: dt.datetime | None = None) -> None:
+    """Pay an approved disbursement: it gets the next voucher number of the fund year and becomes a ledger entry.
+
+    ``at`` is when the payment was recorded (now, unless entering old vouchers)."""
     _expect(item, "approved")
     year = _year_or_error(day)
     balance = balance_on(day)
     if item.amount > balance:
         raise FundError(_l("The fund balance (%(balance)s) is too low for this payment.", balance=format_money(balance)))
     item.voucher_number = next_number(year.id, "voucher")
-    item.state, item.paid_by_id, item.paid_at, item.paid_on, item.fund_year_id = "paid", user_id, utcnow(), day, year.id
+    item.state, item.paid_by_id, item.paid_at, item.paid_on, item.fund_year_id = "paid", user_id, at or utcnow(), day, year.id
     db.session.flush()
     _bump("C", day, year.id, item.amount, category_id=item.category_id)
 
