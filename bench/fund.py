@@ -93,4 +93,5 @@ def pages() -> list[tuple[str, str]]:
         ("fund period report", f"/fund/report?year={latest}"),
         ("fund public page", f"/fund/public?year={latest}"),
         ("fund public table (print)", f"/fund/public/print?year={latest}"),
+        ("fund unit leaderboard", f"/fund/units?year={latest}"),
     ]

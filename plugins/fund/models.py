@@ -78,6 +78,20 @@ class DayTotal(db.Model):
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class UnitTotal(db.Model):
+    """What a unit gave ("given", as donor) or raised ("raised", as the credited mobiliser of someone else's gift)
+    per fund year and campaign; kept with every receipt like the day totals (leaderboard, pledges, evidence)."""
+
+    __tablename__ = "fund_unit_total"
+    __table_args__ = (UniqueConstraint("unit_id", "role", "fund_year_id", "campaign_id", name="uq_fund_unit_total_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id"))
+    role: Mapped[str] = mapped_column(String(6))
+    fund_year_id: Mapped[int] = mapped_column(ForeignKey("fund_year.id"))
+    campaign_id: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class Campaign(Audited, db.Model):
     __tablename__ = "fund_campaign"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,7 @@ from .models import (
     FundYear,
     LedgerLocked,
     Pledge,
+    UnitTotal,
 )
 
 DONOR_TYPE_LABELS = {
@@ -169,6 +170,7 @@ def record_contribution(values: dict[str, Any], user_id: int | None) -> Contribu
 def _bump_receipt(entry: Contribution) -> None:
     _bump("R", entry.date, entry.fund_year_id, entry.amount, donor_type=entry.donor_type, method=entry.method,
           campaign_id=entry.campaign_id)
+    _bump_units(entry)
 
 
 def _reversal_day(entry: Any, reason: str, day: dt.date | None, already: Any) -> tuple[dt.date, FundYear]:
@@ -295,20 +297,36 @@ def _net() -> Any:
     return _sum(case((DayTotal.side == "R", DayTotal.amount), else_=-DayTotal.amount))
 
 
-def _bump(side: str, day: dt.date, fund_year_id: int, amount: int, **key: Any) -> None:
-    """Add one ledger entry to its day total (an upsert in the caller's transaction, after the number is taken)."""
-    values = {"day": day, "side": side, "fund_year_id": fund_year_id, "donor_type": key.get("donor_type") or "",
-              "method": key.get("method") or "", "campaign_id": key.get("campaign_id") or 0,
-              "category_id": key.get("category_id") or 0, "entries": 1 if amount > 0 else -1, "lines": 1, "amount": amount}
+def _upsert(table: Any, key: tuple[str, ...], values: dict[str, Any], added: tuple[str, ...]) -> None:
+    """INSERT the row, or add ``added`` columns to the existing row with the same ``key`` (one statement)."""
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:
         from sqlalchemy.dialects.sqlite import insert as upsert
-    table = DayTotal.__table__
     stmt = upsert(table).values(**values)
-    stmt = stmt.on_conflict_do_update(index_elements=list(KEY), set_={
-        name: table.c[name] + stmt.excluded[name] for name in ("entries", "lines", "amount")})
+    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={
+        name: table.c[name] + stmt.excluded[name] for name in added})
     db.session.execute(stmt)
+
+
+def _bump(side: str, day: dt.date, fund_year_id: int, amount: int, **key: Any) -> None:
+    """Add one ledger entry to its day total (in the caller's transaction, after the number is taken)."""
+    values = {"day": day, "side": side, "fund_year_id": fund_year_id, "donor_type": key.get("donor_type") or "",
+              "method": key.get("method") or "", "campaign_id": key.get("campaign_id") or 0,
+              "category_id": key.get("category_id") or 0, "entries": 1 if amount > 0 else -1, "lines": 1, "amount": amount}
+    _upsert(DayTotal.__table__, KEY, values, ("entries", "lines", "amount"))
+
+
+UNIT_KEY = ("unit_id", "role", "fund_year_id", "campaign_id")
+
+
+def _bump_units(entry: Contribution) -> None:
+    """Credit the donor unit (given) and the mobilising unit (raised, unless it is the donor itself)."""
+    for unit_id, role in ((entry.donor_unit_id, "given"), (entry.mobilised_by_id, "raised")):
+        if unit_id and not (role == "raised" and unit_id == entry.donor_unit_id):
+            _upsert(UnitTotal.__table__, UNIT_KEY, {"unit_id": unit_id, "role": role, "fund_year_id": entry.fund_year_id,
+                                                    "campaign_id": entry.campaign_id or 0, "amount": entry.amount},
+                    ("amount",))
 
 
 def _raw_day_totals() -> list[Select[Any]]:
@@ -325,27 +343,42 @@ def _raw_day_totals() -> list[Select[Any]]:
     return [receipts, payments]
 
 
+def _raw_unit_totals() -> list[Select[Any]]:
+    c = Contribution
+    campaign = func.coalesce(c.campaign_id, literal_column("0"))
+    given = select(c.donor_unit_id, literal("given"), c.fund_year_id, campaign, func.sum(c.amount)).where(
+        c.donor_unit_id.is_not(None)).group_by(c.donor_unit_id, c.fund_year_id, campaign)
+    raised = select(c.mobilised_by_id, literal("raised"), c.fund_year_id, campaign, func.sum(c.amount)).where(
+        c.mobilised_by_id.is_not(None), or_(c.donor_unit_id.is_(None), c.donor_unit_id != c.mobilised_by_id),
+    ).group_by(c.mobilised_by_id, c.fund_year_id, campaign)
+    return [given, raised]
+
+
 _TOTAL_COLUMNS = [*KEY[:2], "fund_year_id", *KEY[2:], "entries", "lines", "amount"]
 
 
 def rebuild_day_totals() -> None:
-    """Recompute the day totals from the entries (after a bulk load; the entries are the source of truth)."""
-    db.session.execute(DayTotal.__table__.delete())
-    for stmt in _raw_day_totals():
-        db.session.execute(DayTotal.__table__.insert().from_select(_TOTAL_COLUMNS, stmt))
+    """Recompute the day and unit totals from the entries (after a bulk load; the entries are the source of truth)."""
+    for table, columns, stmts in ((DayTotal.__table__, _TOTAL_COLUMNS, _raw_day_totals()),
+                                  (UnitTotal.__table__, [*UNIT_KEY, "amount"], _raw_unit_totals())):
+        db.session.execute(table.delete())
+        for stmt in stmts:
+            db.session.execute(table.insert().from_select(columns, stmt))
 
 
 def day_totals_match() -> bool:
-    """Whether the day totals equal the sums of the entries (a full scan: for checks, not for pages)."""
+    """Whether the day and unit totals equal the sums of the entries (full scans: for checks, not for pages)."""
     def norm(rows: Any) -> set[tuple[Any, ...]]:
-        return {(r[0], r[1], int(r[2]), r[3], r[4], int(r[5]), int(r[6]), int(r[7]), int(r[8]), int(r[9]))
-                for r in rows if int(r[8])}
+        return {tuple(int(v) if isinstance(v, (int, float)) or hasattr(v, "as_integer_ratio") else v for v in r)
+                for r in rows if r[-1]}
 
-    t = DayTotal
+    t, u = DayTotal, UnitTotal
     kept = norm(db.session.execute(select(t.day, t.side, t.fund_year_id, t.donor_type, t.method, t.campaign_id,
                                           t.category_id, t.entries, t.lines, t.amount)))
+    kept_units = norm(db.session.execute(select(u.unit_id, u.role, u.fund_year_id, u.campaign_id, u.amount)))
     raw = norm(row for stmt in _raw_day_totals() for row in db.session.execute(stmt))
-    return kept == raw
+    raw_units = norm(row for stmt in _raw_unit_totals() for row in db.session.execute(stmt))
+    return kept == raw and kept_units == raw_units
 
 
 def balance_on(day: dt.date) -> int:
@@ -614,22 +647,23 @@ def ledger_rows(start: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
 
 # --- units: pledges, leaderboard, evidence ---
 
+def _unit_where(campaign: Campaign | None, year: FundYear | None) -> list[Any]:
+    if campaign:
+        return [UnitTotal.campaign_id == campaign.id]
+    return [UnitTotal.fund_year_id == year.id] if year else []
+
+
 def leaderboard(campaign: Campaign | None, year: FundYear | None, limit: int = 100) -> list[dict[str, Any]]:
-    """Per unit: contributed (as donor) and mobilised (as credited unit), in one grouped query."""
-    c = Contribution
-    where = [c.campaign_id == campaign.id] if campaign else ([c.fund_year_id == year.id] if year else [])
-    gave = select(c.donor_unit_id.label("unit_id"), c.amount.label("given"), literal(0).label("raised")).where(
-        c.donor_unit_id.is_not(None), *where
-    )
-    raised = select(c.mobilised_by_id.label("unit_id"), literal(0).label("given"), c.amount.label("raised")).where(
-        c.mobilised_by_id.is_not(None), *where
-    )
-    both = union_all(gave, raised).subquery()
+    """Per unit: contributed (as donor) and mobilised (as credited unit), from the unit totals in one query."""
+    u = UnitTotal
+    given = _sum(case((u.role == "given", u.amount), else_=0))
+    raised = _sum(case((u.role == "raised", u.amount), else_=0))
     stmt = (
-        select(Unit.id, Unit.name, _sum(both.c.given).label("given"), _sum(both.c.raised).label("raised"))
-        .join(both, both.c.unit_id == Unit.id)
+        select(Unit.id, Unit.name, given.label("given"), raised.label("raised"))
+        .join(u, u.unit_id == Unit.id)
+        .where(*_unit_where(campaign, year))
         .group_by(Unit.id, Unit.name)
-        .order_by((_sum(both.c.given) + _sum(both.c.raised)).desc(), Unit.name)
+        .order_by((given + raised).desc(), Unit.name)
         .limit(limit)
     )
     return [dict(r) for r in db.session.execute(stmt).mappings()]
@@ -637,10 +671,9 @@ def leaderboard(campaign: Campaign | None, year: FundYear | None, limit: int = 1
 
 def pledge_rows(campaign: Campaign, scope: Any) -> list[dict[str, Any]]:
     """Pledges of a campaign with paid (given or mobilised by the unit) and remaining, one query."""
-    c = Contribution
     paid = (
-        select(func.coalesce(func.sum(c.amount), 0))
-        .where(c.campaign_id == Pledge.campaign_id, or_(c.donor_unit_id == Pledge.unit_id, c.mobilised_by_id == Pledge.unit_id))
+        select(_sum(UnitTotal.amount))
+        .where(UnitTotal.campaign_id == Pledge.campaign_id, UnitTotal.unit_id == Pledge.unit_id)
         .correlate(Pledge)
         .scalar_subquery()
     )
@@ -665,15 +698,11 @@ def save_pledge(campaign_id: int, unit_id: int, amount: int) -> Pledge:
 
 def unit_totals(unit_id: int, year: FundYear | None) -> tuple[int, int]:
     """(contributed, mobilised) by a unit, in a fund year or overall."""
-    c = Contribution
-    where = [c.fund_year_id == year.id] if year else []
-    row = db.session.execute(
-        select(
-            select(_sum(c.amount)).where(c.donor_unit_id == unit_id, *where).scalar_subquery(),
-            select(_sum(c.amount)).where(c.mobilised_by_id == unit_id, *where).scalar_subquery(),
-        )
-    ).one()
-    return int(row[0]), int(row[1])
+    sums = dict(db.session.execute(
+        select(UnitTotal.role, _sum(UnitTotal.amount)).where(UnitTotal.unit_id == unit_id, *_unit_where(None, year))
+        .group_by(UnitTotal.role)
+    ).all())
+    return int(sums.get("given", 0)), int(sums.get("raised", 0))
 
 
 # --- public disclosure ---

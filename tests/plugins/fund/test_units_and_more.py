@@ -23,6 +23,17 @@ def test_leaderboard_and_unit_evidence(app, client, login_as, fund, give):
         assert [(e.source, e.value) for e in lines] == [("fund", "0 đồng"), ("fund", "6.000.000 đồng")]
         assert collect_unit_evidence(fund["agency"], 2019) == []
         assert collect_unit_evidence(fund["agency"])[0].value == "4.000.000 đồng"
+    give(1_000_000, dt.date(2024, 10, 22), donor_unit_id=fund["agency"], donor_name=None, donor_type="agency",
+         mobilised_by_id=fund["agency"])  # a unit's own gift counts once, as given
+    from plugins.fund import services as sv
+    from plugins.fund.models import Campaign
+
+    with app.app_context():
+        sv.save_pledge(fund["campaign"], fund["agency"], 8_000_000)
+        db.session.commit()
+        rows = sv.pledge_rows(db.session.get(Campaign, fund["campaign"]), True)
+        assert [(r["paid"], r["remaining"]) for r in rows] == [(5_000_000, 3_000_000)]
+        assert sv.unit_totals(fund["agency"], None) == (5_000_000, 0) and sv.day_totals_match()
 
 
 def test_widget_chart_and_overview(app, client, login_as, fund, give, spend):
