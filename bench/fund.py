@@ -38,8 +38,6 @@ def _take(year: FundYear, kind: str, count: int) -> int:
 
 def seed(password: str) -> None:
     """Bulk-insert ROWS contributions spread over five fund years, and one payment per 200 receipts."""
-    # The fund's tables come from the migrations; until the shared revision includes them, create what is missing.
-    db.metadata.create_all(db.engine, tables=[t for t in db.metadata.sorted_tables if t.name.startswith("fund_")])
     ensure_demo_user(USERNAME, "Bench Fund", ["fund_board"], "mttq-huyen", password)
     sv.ensure_categories()
     years = _years()

@@ -179,11 +179,20 @@ def _install_templates(app: Flask) -> None:
 
     @app.context_processor
     def portal_context() -> dict[str, Any]:
-        def portal_nav() -> list[Any]:
+        def portal_nav() -> list[tuple[Any, bool]]:
+            """Return (nav item, is it the current page's entry) for the items the user may see.
+
+            The entry whose endpoint is the current one is active; otherwise the first entry of the
+            current blueprint (so a plugin with two entries lights up only one).
+            """
             st = current_app.extensions["portal"]
             if not current_user.is_authenticated:
                 return []
-            return [n for n in st.nav if n.permission is None or current_user.can(n.permission)]
+            items = [n for n in st.nav if n.permission is None or current_user.can(n.permission)]
+            active = next((n for n in items if n.endpoint == request.endpoint), None)
+            if active is None:
+                active = next((n for n in items if n.endpoint.split(".")[0] == request.blueprint), None)
+            return [(n, n is active) for n in items]
 
         def notifications_unread() -> int:
             return unread_count(current_user.id) if current_user.is_authenticated else 0

@@ -1,10 +1,12 @@
 """The plugin loader: discovery = entry points ∩ allow-list, the contract's rules, plugin state per app."""
 from __future__ import annotations
 
+import re
+
 from importlib.metadata import EntryPoint
 
 import pytest
-from flask import Blueprint
+from flask import Blueprint, render_template_string
 from sqlalchemy import select
 
 from portal import create_app
@@ -171,3 +173,45 @@ class TestSamplePlugin:
         assert client.get("/").status_code == 200
         resp = client.get("/sample/widget", headers=HX)
         assert resp.status_code == 500 and resp.headers["HX-Retarget"] == "#flashes"
+
+
+class TestNavHighlight:
+    """A plugin with two nav entries lights up only the entry of the current page."""
+
+    @pytest.fixture
+    def plugin_objects(self):
+        bp = Blueprint("twonav", __name__)
+
+        from portal.toolkit import require_login
+
+        @bp.route("/")
+        @require_login
+        def index():
+            return render_template_string('{% extends "layout.html" %}')
+
+        @bp.route("/other")
+        @require_login
+        def other():
+            return render_template_string('{% extends "layout.html" %}')
+
+        @bp.route("/detail")
+        @require_login
+        def detail():
+            return render_template_string('{% extends "layout.html" %}')
+
+        return [
+            Plugin(
+                name="twonav", title="Two", blueprint=bp,
+                nav=(NavItem("twonav.index", "First entry", order=1), NavItem("twonav.other", "Second entry", order=2)),
+            )
+        ]
+
+    @pytest.mark.parametrize(
+        ("path", "current"),
+        [("/twonav/", "First entry"), ("/twonav/other", "Second entry"), ("/twonav/detail", "First entry")],
+    )
+    def test_only_one_entry_is_current(self, client, login_as, path, current):
+        login_as("navuser")
+        html = client.get(path).get_data(as_text=True)
+        marked = re.findall(r'aria-current="page">([^<]+)</a>', html)
+        assert marked == [current]
