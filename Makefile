@@ -24,7 +24,6 @@ setup: $(STAMP) translations
 run: setup
 	$(BIN)/flask --app portal portal init
 	$(BIN)/flask --app portal portal seed-demo
-	@cat instance/demo-accounts.txt 2>/dev/null || true
 	@echo "Portal: http://127.0.0.1:$(PORT)/"
 	$(BIN)/flask --app portal run --host 127.0.0.1 --port $(PORT)
 

@@ -10,6 +10,7 @@ from portal import signals
 from portal.audit import history_for
 from portal.charts import Series, bar_chart
 from portal.exports import read_rows, workbook_bytes, xlsx_response
+from portal.directory.services import KIND_LABELS as UNIT_KIND_LABELS
 from portal.errors import user_error
 from portal.extensions import db
 from portal.forms import MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, strip
@@ -55,6 +56,7 @@ __all__ = [
     "Series",
     "Role",
     "Unit",
+    "UNIT_KIND_LABELS",
     "Upload",
     "UploadError",
     "User",

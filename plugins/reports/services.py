@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, true
 
 from portal.toolkit import (
+    UNIT_KIND_LABELS,
     Unit,
     _,
     _l,
@@ -87,15 +88,6 @@ STATUS_SHORT = {
     "returned": _l("Returned"),
     "accepted": _l("Accepted"),
     "missing": _l("Missing"),
-}
-UNIT_KIND_LABELS = {
-    "district": _l("District"),
-    "agency": _l("Agency / office"),
-    "mass_org": _l("Fatherland Front / mass organisation"),
-    "commune": _l("Commune / town"),
-    "village": _l("Village"),
-    "enterprise": _l("Enterprise / cooperative"),
-    "other": _l("Other"),
 }
 ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
 
