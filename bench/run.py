@@ -92,8 +92,9 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookie = ""
 
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+    def request(self, method: str, path: str, body: str | None = None, extra: dict[str, str] | None = None) -> tuple[int, bytes]:
         headers = {"Cookie": self.cookie} if self.cookie else {}
+        headers.update(extra or {})
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
@@ -146,6 +147,7 @@ def measure(port: int, cookie: str, path: str, requests: int, concurrency: int) 
     client = Client(port)
     client.cookie = cookie
     client.request("GET", path)  # warm up
+    _, packed = client.request("GET", path, extra={"Accept-Encoding": "gzip"})  # bytes on the wire for a browser
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     started = time.perf_counter()
     for t in threads:
@@ -159,6 +161,7 @@ def measure(port: int, cookie: str, path: str, requests: int, concurrency: int) 
         "p50": statistics.median(latencies) * 1000,
         "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
         "bytes": size,
+        "gzip": len(packed),
         "status": ",".join(str(s) for s in sorted(statuses)),
     }
 
@@ -211,10 +214,10 @@ def main() -> int:
             shutil.rmtree(instance, ignore_errors=True)
 
     print(f"\n{db_label}, gunicorn {args.workers} workers, {args.concurrency} client threads, {args.requests} requests/page")
-    print(f"{'page':<28} {'status':>6} {'bytes':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs static':>9}")
+    print(f"{'page':<28} {'status':>6} {'bytes':>9} {'gzip':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs static':>9}")
     for label, path, r in rows:
         ratio = r["rps"] / baseline["rps"] if baseline["rps"] else 0
-        print(f"{label[:28]:<28} {r['status']:>6} {int(r['bytes']):>9} {r['rps']:>8.0f} {r['p50']:>8.1f} {r['p95']:>8.1f} {ratio:>9.2f}")
+        print(f"{label[:28]:<28} {r['status']:>6} {int(r['bytes']):>9} {int(r['gzip']):>8} {r['rps']:>8.0f} {r['p50']:>8.1f} {r['p95']:>8.1f} {ratio:>9.2f}")
     return 0
 
 

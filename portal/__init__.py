@@ -88,7 +88,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
 def _init_extensions(app: Flask) -> None:
     from jinja2 import ChoiceLoader, FileSystemLoader
 
-    from portal import audit, errors, i18n
+    from portal import audit, compression, errors, i18n
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -106,6 +106,7 @@ def _init_extensions(app: Flask) -> None:
     audit.init_app()
     i18n.init_app(app)
     errors.init_app(app)
+    compression.init_app(app)
     # Site overrides in instance/templates win over everything else.
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(Path(app.instance_path) / "templates")), app.jinja_loader]  # type: ignore[list-item]

@@ -36,6 +36,8 @@ class Defaults:
     PORTAL_SMTP_HOST: str | None = None
     PORTAL_SMTP_PORT = 25
     PORTAL_MAIL_FROM = "portal@localhost"
+    # Gzip HTML/text responses in the app (turn off when a reverse proxy already compresses).
+    PORTAL_GZIP = True
     # Rows per page in long lists.
     PORTAL_PAGE_SIZE = 50
     SESSION_COOKIE_HTTPONLY = True
