@@ -49,7 +49,7 @@ def seed_units(path: Path = UNITS_CSV) -> int:
             valid_from=_date(row["valid_from"]),
             valid_to=_date(row["valid_to"]),
             note=row.get("note") or None,
-            is_sample="sample" in (row.get("note") or ""),
+            is_sample="dữ liệu mẫu" in (row.get("note") or ""),  # the CSV marks sample rows in its note
         )
         db.session.add(unit)
         existing[unit.code] = unit

@@ -65,7 +65,7 @@ def _values(rng: random.Random, poor: int, kind: str) -> tuple[dict, int]:
         "ho_ngheo_dau_nam": poor,
         "ho_thoat_ngheo": escaped,
         "ho_can_ngheo": near,
-        "ty_le_ho_ngheo": format(round(rng.uniform(8, 38), 1), "f"),
+        "ty_le_ho_ngheo": str(round(rng.uniform(8, 38), 1)),  # "37.7", as parse_value stores it
         "tien_van_dong": int(rng.randrange(40, 420) * 1_000_000 * scale) // 100_000 * 100_000,
         "nha_dai_doan_ket": int(rng.randrange(1, 14) * scale) or 1,
         "mo_hinh": rng.randrange(1, 7),
