@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal.toolkit import _, _l, db, format_number, format_percent, utcnow, vi_sort_key
@@ -201,45 +201,52 @@ def receipt_hash(session_id: int, code: str) -> str:
     return hashlib.sha256(f"awards:{session_id}:{normalise_receipt(code)}".encode()).hexdigest()
 
 
+def _lock_session(session_id: int) -> str | None:
+    """Take the session's write lock first thing in a ballot or closing transaction; return its state.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` on the session row, so the ballots of one session and its closing run
+    one after another (and a transaction that waited sees the state the previous one committed). SQLite ignores
+    FOR UPDATE and starts a transaction only at the first write: a no-op UPDATE takes the database write lock
+    before anything is read, so this transaction's snapshot is the latest and no other writer gets in.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        table = VotingSession.__table__  # Core, not ORM: the no-op write is not an audited change
+        db.session.execute(table.update().where(table.c.id == session_id).values(state=table.c.state))
+    return db.session.execute(
+        select(VotingSession.state).where(VotingSession.id == session_id).with_for_update()
+    ).scalar_one_or_none()
+
+
 def cast_ballot(
     session_id: int, user_id: int, choices: dict[str, str], receipt: str | None = None, written: bool = False
 ) -> str:
     """Store a member's ballot (or replace it when ``receipt`` is given) and return the receipt code.
 
-    One transaction: the session row is share-locked (closing waits for ballots in flight), the
-    participation row is inserted (its primary key admits one per member, so a concurrent second first
-    ballot fails), and the ballot is written with a random id and no trace of the voter. Commits or
-    rolls back; raises BallotError with a 4xx status.
+    One transaction: the session row is locked (ballots of a session and its closing are serialised), the
+    participation row is inserted (its primary key admits one per member, so a second first ballot fails),
+    the ballot is written with a random id and no trace of the voter, and then all ballots and participation
+    rows of the session are rewritten (see ``_rewrite_session_rows``). Commits or rolls back; raises
+    BallotError with a 4xx/503 status.
     """
     already = "already"
     try:
-        state = db.session.execute(
-            select(VotingSession.state).where(VotingSession.id == session_id).with_for_update(read=True)
-        ).scalar_one_or_none()
-        if state != "open":
+        if _lock_session(session_id) != "open":
             raise _Refused(409, "closed")
         if receipt:
             code = normalise_receipt(receipt)
             part = db.session.get(Participation, (session_id, user_id))
             if part is None or part.written != written:
                 raise _Refused(403, "receipt")
-            done = db.session.execute(
-                update(Ballot)
-                .where(Ballot.session_id == session_id, Ballot.receipt_hash == receipt_hash(session_id, code))
-                .values(choices=choices)
-            )
-            if done.rowcount != 1:
+            if not _rewrite_session_rows(session_id, replace=(receipt_hash(session_id, code), choices)):
                 raise _Refused(403, "receipt")
         else:
             db.session.add(Participation(session_id=session_id, user_id=user_id, written=written))
-            db.session.flush()  # a second first ballot of this member fails here (or at commit, when concurrent)
+            db.session.flush()  # a second first ballot of this member fails here
             code = _new_receipt()
             db.session.add(Ballot(id=secrets.token_hex(16), session_id=session_id, receipt_no=code[:8],
                                   receipt_hash=receipt_hash(session_id, code), choices=choices))
-        # SQLite takes no row lock on SELECT: now that this transaction holds the write lock, a close that
-        # committed meanwhile is visible, and the ballot must not land in a counted session.
-        if db.session.scalar(select(VotingSession.state).where(VotingSession.id == session_id)) != "open":
-            raise _Refused(409, "closed")
+            db.session.flush()
+            _rewrite_session_rows(session_id)
         db.session.commit()
         return code
     except _Refused as exc:
@@ -380,33 +387,44 @@ def canonical_sha256(result: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _rewrite_in_receipt_order(session_id: int) -> None:
-    """Delete and re-insert a session's ballots sorted by receipt number.
+def _rewrite_session_rows(session_id: int, replace: tuple[str, dict[str, str]] | None = None) -> bool:
+    """Delete and re-insert all ballots of a session sorted by receipt hash and all its participation rows sorted
+    by user id; with ``replace`` = (receipt hash, choices), that ballot is re-inserted with the new choices.
+    Return whether the ballot to replace was found (True without ``replace``).
 
-    SQLite's rowid and PostgreSQL's heap follow insertion order, which follows casting order (and so, roughly, the
-    order of the participation rows). Rewriting the rows at closing leaves their physical order random with respect
-    to the voters. (PostgreSQL keeps the dead tuples until VACUUM; see README.md.)
+    Runs in every ballot transaction (after the session lock) and at closing. Otherwise SQL alone links a
+    voter to a ballot: the two rows written by one transaction share PostgreSQL's ``xmin``, and ``ctid`` /
+    SQLite's ``rowid`` follow insertion order, i.e. casting order. Afterwards every row of the session carries
+    the ``xmin`` of the last ballot transaction and was stored in hash (ballots) or user (participation) order.
+    A replacement is not an in-place UPDATE: PostgreSQL would reuse that row version's slot at once, out of
+    order. Cost: two statements per table and one row per member. See README.md for what remains.
     """
-    table = Ballot.__table__
-    rows = [dict(r._mapping) for r in db.session.execute(
-        select(table).where(table.c.session_id == session_id).order_by(table.c.receipt_no)
-    )]
-    db.session.execute(table.delete().where(table.c.session_id == session_id))
-    if rows:
-        db.session.execute(table.insert(), rows)
+    found = replace is None
+    for table, order in ((Ballot.__table__, "receipt_hash"), (Participation.__table__, "user_id")):
+        rows = [dict(r._mapping) for r in db.session.execute(
+            select(table).where(table.c.session_id == session_id).order_by(table.c[order])
+        )]
+        for row in rows:
+            if replace is not None and row.get("receipt_hash") == replace[0]:
+                row["choices"], found = replace[1], True
+        if not found:
+            return False
+        db.session.execute(table.delete().where(table.c.session_id == session_id))
+        if rows:
+            db.session.execute(table.insert(), rows)
+    return True
 
 
 def close_session(session_id: int) -> VotingSession:
     """Close voting (waiting for ballots in flight), tally and store the canonical result with its hash."""
-    # FOR UPDATE waits on PostgreSQL for ballots in flight (they hold FOR SHARE); ORM changes keep the audit entry
-    db.session.execute(select(VotingSession.id).where(VotingSession.id == session_id).with_for_update())
-    session = db.session.get(VotingSession, session_id, populate_existing=True)
+    _lock_session(session_id)  # waits for ballots in flight; later ballots then find the session closed
+    session = db.session.get(VotingSession, session_id, populate_existing=True)  # ORM changes: audited
     if session is None or session.state != "open":
         db.session.rollback()
         raise BallotError(409, _("Only an open session can be closed."))
     session.state, session.closed_at = "closed", utcnow()
     db.session.flush()
-    _rewrite_in_receipt_order(session_id)
+    _rewrite_session_rows(session_id)  # also orders ballots written by bulk loads (bench, imports)
     result = tally(session)
     session.result = result
     session.result_sha256 = canonical_sha256(result)

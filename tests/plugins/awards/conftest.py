@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
 from portal.extensions import db
@@ -155,3 +155,40 @@ def counts(app: Flask, session_id: int) -> tuple[int, int]:
         b = db.session.scalar(select(func.count()).select_from(Ballot).where(Ballot.session_id == session_id))
         p = db.session.scalar(select(func.count()).select_from(Participation).where(Participation.session_id == session_id))
         return b, p
+
+
+def _is_postgres(app: Flask) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
+def physical(app: Flask, table: str, column: str, session_id: int) -> list:
+    """``column`` of a session's rows in storage order (ctid on PostgreSQL, rowid on SQLite)."""
+    order = "ctid" if _is_postgres(app) else "rowid"
+    with app.app_context():
+        return list(db.session.scalars(
+            text(f"SELECT {column} FROM {table} WHERE session_id = :s ORDER BY {order}"), {"s": session_id}
+        ))
+
+
+def xmins(app: Flask, table: str, session_id: int) -> set[str]:
+    with app.app_context():
+        return set(db.session.scalars(text(f"SELECT xmin::text FROM {table} WHERE session_id = :s"), {"s": session_id}))
+
+
+def assert_unlinkable(app: Flask, session_id: int, voters: int, order: bool = True) -> None:
+    """No SQL-visible link between a session's participation rows and its ballots.
+
+    On PostgreSQL every row of the session carries the xmin of one transaction (the last ballot's). With
+    ``order``: storage order of ballots is receipt-hash order and of participation rows user order. (PostgreSQL
+    puts a row into space a VACUUM freed elsewhere in the table, so order is only asserted where the test
+    controls the table's history.)
+    """
+    hashes = physical(app, "awards_ballot", "receipt_hash", session_id)
+    users = physical(app, "awards_participation", "user_id", session_id)
+    assert len(hashes) == len(users) == voters
+    if order:
+        assert hashes == sorted(hashes)  # random order, unrelated to who voted when
+        assert users == sorted(users)  # voter order, unrelated to casting order
+    if _is_postgres(app):
+        ballot_x, part_x = xmins(app, "awards_ballot", session_id), xmins(app, "awards_participation", session_id)
+        assert len(ballot_x) == 1 and ballot_x == part_x, (ballot_x, part_x)

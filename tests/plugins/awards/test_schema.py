@@ -73,25 +73,3 @@ def test_casting_a_ballot_writes_no_audit_entry(app, client, world, make_type, m
     assert client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")).status_code == 200
     with app.app_context():
         assert db.session.scalar(select(func.count(AuditEntry.id))) == before
-
-
-def test_closing_rewrites_ballots_so_physical_order_follows_receipts_not_casting(app, client, world, make_type,
-                                                                                 make_session, as_user):
-    from sqlalchemy import text
-
-    from .conftest import ballot
-
-    w = world(9)
-    sid, items = make_session(w, [make_type()])
-    for username in w.members:
-        as_user(username)
-        assert client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")).status_code == 200
-    as_user("thuky")
-    with app.app_context():
-        physical = "ctid" if db.engine.dialect.name == "postgresql" else "rowid"
-        order = f"SELECT receipt_no FROM awards_ballot WHERE session_id = :s ORDER BY {physical}"
-        cast_order = list(db.session.scalars(text(order), {"s": sid}))
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 302
-    with app.app_context():
-        closed_order = list(db.session.scalars(text(order), {"s": sid}))
-    assert sorted(cast_order) == closed_order
