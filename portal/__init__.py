@@ -88,12 +88,13 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
 def _init_extensions(app: Flask) -> None:
     from jinja2 import ChoiceLoader, FileSystemLoader
 
-    from portal import audit, compression, errors, i18n
+    from portal import audit, compression, errors, i18n, requests
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
+    requests.init_app(app)  # after htmx (it sets its own request class), before any route
     # One Babel per app: Flask-Babel caches catalogs on the instance, and apps differ in their plugin catalogs.
     Babel().init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)

@@ -131,10 +131,8 @@ def _user_choices() -> list[tuple[int, str]]:
 
 
 def _year() -> int:
-    try:
-        return int(request.args.get("year", ""))
-    except ValueError:
-        return _today().year
+    year = request.args.get("year", type=int)  # the core refuses numbers beyond the database's integers
+    return _today().year if year is None else year
 
 
 # --- inspections: list and plans ---
