@@ -156,6 +156,15 @@ def test_role_grants_can_be_added_and_removed(app, client, admin):
     assert "Vai trò và phân quyền" in client.get("/admin/roles/").get_data(as_text=True)
 
 
+def test_refused_grant_from_htmx_shows_the_form_again(client, admin, app, hx):
+    """The grants fragment is rendered alone for htmx: it must import its own macros (it answered 500)."""
+    role_id = _role_id(app, "leadership")
+    assert client.get(f"/admin/roles/{role_id}", headers=hx).status_code == 200
+    bad = client.post(f"/admin/roles/{role_id}", data={"permission": "khong.co", "scope": "all"}, headers=hx)
+    assert bad.status_code == 400
+    assert '<section id="grants"' in bad.get_data(as_text=True)
+
+
 def test_admin_role_keeps_the_admin_permission(app, client, admin):
     role_id = _role_id(app, "admin")
     with app.app_context():
