@@ -23,6 +23,7 @@ from portal.toolkit import (
     db,
     downscale_image,
     format_date,
+    format_number,
     get_plugin_config,
     hx_retarget,
     hx_trigger,
@@ -131,8 +132,12 @@ def _user_choices() -> list[tuple[int, str]]:
 
 
 def _year() -> int:
+    """The year asked for, else the latest year with a completed inspection (else this year)."""
     year = request.args.get("year", type=int)  # the core refuses numbers beyond the database's integers
-    return _today().year if year is None else year
+    if year is not None:
+        return year
+    latest = db.session.scalar(select(func.max(Inspection.year)).where(Inspection.state.in_((COMPLETED, SIGNED))))
+    return latest or _today().year
 
 
 # --- inspections: list and plans ---
@@ -564,7 +569,7 @@ def summary() -> ResponseReturnValue:
         [r.unit_name for r in scored],
         [Series(_("Score (%)"), [float(sv.percent_text(r.score.ratio)) for r in scored])],
         title=_("Latest score per unit, %(year)s", year=year),
-        value_format=lambda v: f"{v:.1f} %".replace(".", ","),
+        value_format=lambda v: format_number(v, 1) + " %",
     ) if scored else None
     years = list(db.session.scalars(select(Inspection.year).distinct().order_by(Inspection.year.desc())))
     return render("inspections/summary.html", fragment="summary_table", rows=rows, year=year, years=years,
