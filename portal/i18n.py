@@ -65,10 +65,28 @@ def fold(text: str | None) -> str:
 
 
 def vi_sort_key(text: str | None) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Sort key in Vietnamese alphabetical order: a < ă < â < b ... d < đ; tones break ties."""
+    """Sort key in Vietnamese alphabetical order: a < ă < â < b ... d < đ; tones break ties.
+
+    A run of digits sorts as a number ("Thôn 2" before "Thôn 10").
+    """
     letters: list[int] = []
     tones: list[int] = []
+    digits = ""
+
+    def flush_number() -> None:
+        nonlocal digits
+        if digits:
+            significant = digits.lstrip("0") or "0"
+            # marker, then length, then the digits: shorter numbers first, equal lengths digit by digit
+            letters.extend((500, len(significant), *(int(d) for d in significant)))
+            tones.extend([0] * (2 + len(significant)))
+            digits = ""
+
     for ch in unicodedata.normalize("NFC", (text or "").lower()):
+        if ch.isdigit() and ch.isascii():
+            digits += ch
+            continue
+        flush_number()
         parts = unicodedata.normalize("NFD", ch)
         tone = 0
         kept = ""
@@ -80,13 +98,12 @@ def vi_sort_key(text: str | None) -> tuple[tuple[int, ...], tuple[int, ...]]:
         letter = unicodedata.normalize("NFC", kept)
         if letter in _RANK:
             letters.append(1000 + _RANK[letter])
-        elif letter.isdigit():
-            letters.append(500 + ord(letter))
         elif letter.isspace():
             letters.append(0)
         else:
             letters.append(2000 + ord(letter[0]) if letter else 0)
         tones.append(tone)
+    flush_number()
     return tuple(letters), tuple(tones)
 
 

@@ -164,7 +164,11 @@ def test_fold_strips_diacritics_and_case():
 def test_vietnamese_sort_order():
     names = ["Đông", "Dân", "Ân", "An", "Ăn", "Bình", "Ba", "Ốc", "Ơn", "Ô", "Uyên", "Ửng", "Ý", "Yên", "Xã 10", "Xã 2"]
     assert sorted(names, key=vi_sort_key) == [
-        "An", "Ăn", "Ân", "Ba", "Bình", "Dân", "Đông", "Ô", "Ốc", "Ơn", "Uyên", "Ửng", "Xã 10", "Xã 2", "Ý", "Yên",
+        "An", "Ăn", "Ân", "Ba", "Bình", "Dân", "Đông", "Ô", "Ốc", "Ơn", "Uyên", "Ửng", "Xã 2", "Xã 10", "Ý", "Yên",
+    ]
+    # numbers inside names sort by value, and before letters
+    assert sorted(["Thôn 10", "Thôn 9", "Thôn 1A", "Thôn 1", "Thôn A"], key=vi_sort_key) == [
+        "Thôn 1", "Thôn 1A", "Thôn 9", "Thôn 10", "Thôn A",
     ]
     # tones only break ties between otherwise equal words: ma, mà, mả, mã, má, mạ
     assert sorted(["mạ", "má", "mã", "mả", "mà", "ma"], key=vi_sort_key) == ["ma", "mà", "mả", "mã", "má", "mạ"]
