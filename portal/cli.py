@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import subprocess
 import sys
-import tempfile
-import zipfile
 from pathlib import Path
 
 import click
@@ -125,54 +122,34 @@ def _upload_dir() -> Path:
 @portal_cli.command("backup")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def backup_cmd(output: Path | None) -> None:
-    """Write a consistent online backup (database + uploads) to a zip file."""
-    src = _sqlite_path()
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    """Write a consistent online backup (database + uploads) to a zip file (readable by the owner only)."""
+    from portal.backup import write_backup
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%SZ")  # a file name, in UTC like every stored time
     output = output or Path(current_app.instance_path) / "backups" / f"portal-{stamp}.zip"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        snap = Path(tmp) / "portal.db"
-        with sqlite3.connect(src) as source, sqlite3.connect(snap) as target:
-            source.backup(target)  # SQLite's online backup: consistent while the portal runs
-        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.write(snap, "portal.db")
-            uploads = _upload_dir()
-            for f in sorted(uploads.rglob("*")):
-                if f.is_file():
-                    zf.write(f, "uploads/" + f.relative_to(uploads).as_posix())
+    write_backup(_sqlite_path(), _upload_dir(), output)
     click.echo(f"Backup written: {output}")
 
 
 @portal_cli.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def restore_cmd(archive: Path, yes: bool) -> None:
-    """Replace the database and uploads with a backup (stop the portal first)."""
+@click.option("--force", is_flag=True, help="Restore even though portal processes seem to be running.")
+def restore_cmd(archive: Path, yes: bool, force: bool) -> None:
+    """Replace the database and uploads with a backup, all or nothing (stop the portal first)."""
+    from portal.backup import BackupError, check_archive, exclusive, restore
+
     dest = _sqlite_path()
-    with zipfile.ZipFile(archive) as zf:
-        names = zf.namelist()
-        if "portal.db" not in names:
-            raise click.ClickException("not a portal backup (portal.db missing)")
-        for name in names:
-            if name != "portal.db" and (not name.startswith("uploads/") or ".." in Path(name).parts):
-                raise click.ClickException(f"unexpected entry in backup: {name}")
+    try:
+        check_archive(archive)
         if not yes:
             click.confirm(f"Replace {dest} and the uploads with {archive.name}?", abort=True)
         db.session.remove()
         db.engine.dispose()
-        with tempfile.TemporaryDirectory() as tmp:
-            zf.extract("portal.db", tmp)
-            with sqlite3.connect(Path(tmp) / "portal.db") as source, sqlite3.connect(dest) as target:
-                source.backup(target)
-            uploads = _upload_dir()
-            for f in uploads.rglob("*"):
-                if f.is_file():
-                    f.unlink()
-            for name in names:
-                if name.startswith("uploads/") and not name.endswith("/"):
-                    target_path = uploads / name[len("uploads/"):]
-                    target_path.parent.mkdir(parents=True, exist_ok=True)
-                    target_path.write_bytes(zf.read(name))
+        with exclusive(current_app.instance_path, force):
+            restore(archive, dest, _upload_dir())
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Restored from {archive}")
 
 

@@ -14,6 +14,7 @@ from portal.directory.services import KIND_LABELS as UNIT_KIND_LABELS
 from portal.errors import user_error
 from portal.extensions import db
 from portal.forms import MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, strip
+from portal.integrity import Refused, expect_state, idempotent, lock, lock_or_404, once_input
 from portal.i18n import (
     coerce_money,
     fold,
@@ -48,6 +49,12 @@ def get_plugin_config(key: str, default: Any = None) -> Any:
 
 __all__ = [
     "Audited",
+    "Refused",
+    "expect_state",
+    "idempotent",
+    "lock",
+    "lock_or_404",
+    "once_input",
     "DateField",
     "FlaskForm",
     "MAX_MONEY",

@@ -125,6 +125,8 @@ class Submission(Audited, db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id"), index=True)
     state: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Per field: how many times it was saved. A save names the version it was based on (optimistic check).
+    versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     first_submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
