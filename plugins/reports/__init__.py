@@ -67,6 +67,7 @@ plugin = Plugin(
         "REPORTS_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,  # per attachment
     },
     translations=Path(__file__).with_name("translations"),
+    migrations=Path(__file__).with_name("migrations"),
     setup=setup,
     seed_demo=seed_demo,
 )
