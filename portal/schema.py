@@ -13,6 +13,7 @@ tables; enabling it later creates them on the next init.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -61,6 +62,19 @@ def script_directory(locations: Iterable[Path]) -> tuple[ScriptDirectory, tuple[
     return _load(locs, tuple(_fingerprint(Path(p)) for p in locs))
 
 
+_REVISION_RE = re.compile(r"^revision\s*(?::\s*str\s*)?=\s*['\"]([^'\"]+)['\"]", re.M)
+
+
+def revision_ids(folder: Path) -> dict[str, str]:
+    """Revision id -> file name, read from the files' text (before Alembic, which stops at the first clash)."""
+    ids: dict[str, str] = {}
+    for path in sorted(folder.glob("*.py")):
+        m = _REVISION_RE.search(path.read_text(encoding="utf-8", errors="replace"))
+        if m:
+            ids.setdefault(m.group(1), path.name)
+    return ids
+
+
 def _revisions_in(script: ScriptDirectory, folder: Path) -> list[Script]:
     return [r for r in script.walk_revisions() if Path(r.path).resolve().parent == folder.resolve()]
 
@@ -78,6 +92,10 @@ def check_plugin(plugin: Plugin, tables: list[str]) -> None:
         return
     if not any(folder.glob("*.py")):
         raise PluginError(name, f"migrations are missing: no revision files in {folder}")
+    taken = sorted(set(revision_ids(folder)) & set(revision_ids(CORE_VERSIONS)))
+    if taken:
+        raise PluginError(name, f"migrations conflict with the core's: revision id(s) {', '.join(taken)} already used by "
+                                "the core (name plugin revisions <plugin>_NNNN)")
     try:
         script, twice = script_directory([CORE_VERSIONS, folder])
         own = _revisions_in(script, folder)
@@ -113,6 +131,12 @@ def check_together(plugins: Iterable[Plugin]) -> None:
     plugins = [p for p in plugins if versions_dir(p) is not None]
     if len(plugins) < 2:
         return
+    owner: dict[str, str] = {}
+    for p in plugins:
+        for rev in revision_ids(versions_dir(p)):  # type: ignore[arg-type]
+            if rev in owner:
+                raise PluginError(p.name, f"migrations conflict: revision id {rev!r} is also used by plugin {owner[rev]!r}")
+            owner[rev] = p.name
     _, twice = script_directory([CORE_VERSIONS, *(versions_dir(p) for p in plugins)])  # type: ignore[misc]
     if twice:
         names = [p.name for p in plugins if any(str(versions_dir(p)) in t for t in twice)]
