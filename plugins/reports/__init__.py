@@ -11,7 +11,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _, _l, signals
 
 from . import models
-from .seed import seed_demo
+from .demo import seed_demo
 from .views import bp
 
 
