@@ -197,8 +197,8 @@ def applied_heads() -> tuple[str, ...]:
 
 def _script() -> ScriptDirectory:
     script, twice = script_directory(version_locations(current_app))
-    if twice:
-        raise PluginError("?", "migrations conflict: " + "; ".join(twice))
+    if twice:  # installed-but-disabled plugins are not checked at start-up; say which files clash
+        raise PluginError("migrations", "revision ids used twice: " + "; ".join(twice))
     return script
 
 

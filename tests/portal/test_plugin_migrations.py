@@ -101,7 +101,7 @@ def test_revision_id_taken_by_the_core(tmp_path):
 def test_two_plugins_with_the_same_revision_id_stop_start_up(tmp_path):
     one = plugin_with(tmp_path, "one", {"rev": "shared_0001", "labels": ("one",), "deps": "0002"})
     two = plugin_with(tmp_path, "two", {"rev": "shared_0001", "labels": ("two",), "deps": "0002"})
-    with pytest.raises(PluginError) as err:  # before anything touches the instance folder
+    with pytest.raises(PluginError) as err:
         create_app({"TESTING": True, "SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://"}, plugins=[one, two])
     assert "migrations conflict" in str(err.value) and "shared_0001" in str(err.value)
     assert err.value.plugin in {"one", "two"}
