@@ -97,11 +97,11 @@ def db_downgrade_cmd(plugin: str | None, revision: str) -> None:
 @PLUGIN_OPTION
 def db_history_cmd(plugin: str | None) -> None:
     """List the revisions of one branch, newest first, marking the one the database is at."""
-    from portal.schema import _script, branch_revisions, status
+    from portal.schema import branch_revisions, script_for_app, status
 
     label = _branch(plugin)
     st = status(label)
-    for rev in branch_revisions(_script(), label):
+    for rev in branch_revisions(script_for_app(), label):
         mark = "  <- database" if rev.revision == st.current else ""
         deps = f" (depends on {', '.join(_tuple(rev.dependencies))})" if rev.dependencies else ""
         click.echo(f"{rev.revision:<20} {rev.doc.splitlines()[0] if rev.doc else ''}{deps}{mark}")

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
 CORE_VERSIONS = MIGRATIONS / "versions"
 CORE_LABEL = "portal"
+CORE_TABLE_PREFIXES = ("portal_", "directory_")  # the core's tables; a plugin's start with "<name>_"
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +196,7 @@ def applied_heads() -> tuple[str, ...]:
         return tuple(MigrationContext.configure(conn).get_current_heads())
 
 
-def _script() -> ScriptDirectory:
+def script_for_app() -> ScriptDirectory:
     script, twice = script_directory(version_locations(current_app))
     if twice:  # installed-but-disabled plugins are not checked at start-up; say which files clash
         raise PluginError("migrations", "revision ids used twice: " + "; ".join(twice))
@@ -248,7 +249,7 @@ class BranchStatus:
 
 
 def status(label: str) -> BranchStatus:
-    script = _script()
+    script = script_for_app()
     head = script.get_revision(f"{label}@head").revision
     passed = _applied_closure(script, applied_heads())
     current = next((r.revision for r in branch_revisions(script, label) if r.revision in passed), None)
@@ -257,7 +258,7 @@ def status(label: str) -> BranchStatus:
 
 def check_known_versions() -> None:
     """Stop with a clear message when the database holds a revision no installed code knows."""
-    script = _script()
+    script = script_for_app()
     unknown = [v for v in applied_heads() if _safe_get(script, v) is None]
     if unknown:
         raise PluginError(unknown[0].split("_")[0], f"the database is at revision(s) {', '.join(unknown)}, which no "
@@ -284,7 +285,7 @@ def adopt_legacy_tables() -> list[str]:
     heads = applied_heads()
     if not heads:
         return []
-    script = _script()
+    script = script_for_app()
     passed = _applied_closure(script, heads)
     with db.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
