@@ -119,18 +119,19 @@ def plugins_cmd() -> None:
     from portal.i18n import missing_catalogs
     from portal.schema import installed_plugins, status
 
+    def schema_of(label: str) -> str:
+        try:
+            st = status(label)
+        except Exception as exc:  # a listing must not crash on one plugin
+            return f"schema unknown: {exc}"
+        if st.up_to_date:
+            return f"schema up to date ({st.head})"
+        return "tables not created" if st.current is None else f"schema at {st.current}, head {st.head}"
+
+    click.echo(f"{'(core)':<14} {'':<8}  {schema_of('portal')}")
     enabled = current_app.extensions["portal"].plugins
     for name, plugin in sorted(installed_plugins(current_app).items()):
-        if plugin.migrations is None:
-            schema = "no tables"
-        else:
-            try:
-                st = status(name)
-                schema = ("schema up to date" if st.up_to_date else
-                          "tables not created" if st.current is None else f"schema at {st.current}, head {st.head}")
-                schema += f" ({st.head})" if st.up_to_date else ""
-            except Exception as exc:  # a listing must not crash on one plugin
-                schema = f"schema unknown: {exc}"
+        schema = "no tables" if plugin.migrations is None else schema_of(name)
         missing = missing_catalogs(plugin, current_app.config["PORTAL_LANGUAGES"])
         catalogs = "catalogs: " + ("MISSING " + ", ".join(missing) if missing else "ok")
         flag = "enabled " if name in enabled else "disabled"
