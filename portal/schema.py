@@ -272,15 +272,26 @@ def _safe_get(script: ScriptDirectory, rev: str) -> Script | None:
         return None
 
 
+_CREATE_RE = re.compile(r"create_table\(\s*['\"]([A-Za-z0-9_]+)['\"]")
+
+
+def created_tables(rev: Script) -> set[str]:
+    """The tables a revision file creates (read from its text)."""
+    return set(_CREATE_RE.findall(Path(rev.path).read_text(encoding="utf-8")))
+
+
 def adopt_legacy_tables() -> list[str]:
     """Stamp (not run) a plugin branch's base revision where the database already has its tables from the core.
 
     Databases made before plugins owned their migrations are at core revision 0002, which created the tables
     of the four shipped plugins. Each of those plugins' base revision says ``adopted_from = "0002"``. For a
-    branch with no applied revision whose tables exist and whose ``adopted_from`` is at or below the core's
-    current revision, the base is stamped so the next upgrade continues from there. Return the stamped ids.
+    branch with no applied revision, whose ``adopted_from`` is at or below the core's current revision and all of
+    whose base tables exist, the base is stamped so the next upgrade continues from there. An enabled plugin with
+    some tables but no applied revision otherwise stops init with its name. Return the stamped ids.
     """
     from flask_migrate import stamp
+
+    from portal.loader import state
 
     heads = applied_heads()
     if not heads:
@@ -298,8 +309,18 @@ def adopt_legacy_tables() -> list[str]:
             continue
         base = next(r for r in branch_revisions(script, name) if not r.down_revision)
         adopted = getattr(base.module, "adopted_from", None)
-        if adopted and adopted in passed and any(t.startswith(name + "_") for t in tables):
+        existing = {t for t in tables if t.startswith(name + "_")}
+        if not existing:
+            continue
+        expected = created_tables(base)
+        if adopted and adopted in passed and expected and expected <= tables:
             stamped.append(base.revision)
+        elif name in state(current_app).plugins:  # its upgrade would fail on "table exists": say why instead
+            missing = sorted(expected - tables)
+            raise PluginError(name, f"tables {', '.join(sorted(existing))} exist but none of its migrations is recorded "
+                                    "as applied" + (f" (and {', '.join(missing)} are missing)" if missing else "")
+                                    + f"; check them against {base.revision}, then run "
+                                    f"`flask --app portal db stamp {base.revision}` or drop them")
     if stamped:
         stamp(directory=str(MIGRATIONS), revision=stamped)
         log.warning("adopted plugin tables made by core revision 0002: stamped %s", ", ".join(stamped))

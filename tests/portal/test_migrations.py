@@ -294,3 +294,18 @@ def test_a_database_of_the_previous_release_keeps_every_row(empty_db, monkeypatc
     assert "Demo users already exist" in result.output
     final = _keys(app)
     assert all(final[t] >= before[t] for t in before)
+
+
+@pytest.mark.parametrize("empty_db", ["sqlite"], indirect=True)
+def test_tables_without_recorded_migrations_are_named(empty_db):
+    """A plugin whose tables exist (made by hand or create_all) but whose branch was never applied: init says so."""
+    app = empty_db()
+    _init(app)
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE fund_year (id INTEGER PRIMARY KEY)"))
+    app = empty_db(["fund"])
+    result = app.test_cli_runner().invoke(args=["portal", "init"])
+    assert result.exit_code != 0
+    message = str(result.exception)
+    assert "plugin 'fund': tables fund_year exist but none of its migrations is recorded as applied" in message
+    assert "(and fund_attachment, fund_campaign," in message and "db stamp fund_0001" in message
