@@ -67,7 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
         n = int(app.config["PORTAL_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from portal import loader
+    from portal import i18n, loader
 
     app.extensions["portal"] = loader.PortalState()
     if plugins is None:
@@ -77,6 +77,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
         for p in plugins:
             loader.validate(p, p.name, p.models.__name__ if p.models else p.blueprint.import_name, enabled)
             enabled.append(p.name)
+    from portal import schema  # also registers the Alembic version path with Flask-Migrate
+
+    schema.check_together(plugins)  # two plugins' revision ids must not clash
 
     dirs = [str(ROOT / "translations")] + [str(p.translations) for p in plugins if p.translations]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
@@ -84,6 +87,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
     _init_extensions(app)
     _register_core(app)
     loader.register(app, plugins)
+    i18n.warn_missing_catalogs(app, plugins)
     _install_templates(app)
     return app
 

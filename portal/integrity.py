@@ -57,7 +57,8 @@ def lock(model: type[T], ident: Any, column: str = "id") -> T | None:
         # Columns with an onupdate default (updated_at) are set to themselves too, so nothing changes.
         same = {c.name: c for c in table.columns if c.onupdate is not None or c.name == column}
         db.session.execute(update(table).where(table.c[column] == ident).values(same))
-    stmt = select(model).where(col == ident).with_for_update().execution_options(populate_existing=True)
+    # ``of=model``: joined eager loads add outer joins, and PostgreSQL refuses FOR UPDATE on their nullable side.
+    stmt = select(model).where(col == ident).with_for_update(of=model).execution_options(populate_existing=True)
     return db.session.scalars(stmt).first()
 
 

@@ -1,4 +1,4 @@
-"""Integrity: forms that take effect once (idempotency keys), per-field versions of report values
+"""Integrity: forms that take effect once (idempotency keys)
 
 Revision ID: 0003
 Revises: 0002
@@ -24,15 +24,8 @@ def upgrade():
         sa.PrimaryKeyConstraint('key', name=op.f('pk_portal_idempotency_key')),
     )
     op.create_index(op.f('ix_portal_idempotency_key_created_at'), 'portal_idempotency_key', ['created_at'])
-    with op.batch_alter_table('reports_submission') as batch:
-        batch.add_column(sa.Column('versions', sa.JSON(), nullable=True))
-    op.execute("UPDATE reports_submission SET versions = '{}'")  # existing reports: every field at version 0
-    with op.batch_alter_table('reports_submission') as batch:
-        batch.alter_column('versions', existing_type=sa.JSON(), nullable=False)
 
 
 def downgrade():
-    with op.batch_alter_table('reports_submission') as batch:
-        batch.drop_column('versions')
     op.drop_index(op.f('ix_portal_idempotency_key_created_at'), table_name='portal_idempotency_key')
     op.drop_table('portal_idempotency_key')

@@ -74,6 +74,7 @@ plugin = Plugin(
         "FUND_ISSUING_BODY": "Ban vận động Quỹ “Vì người nghèo”",  # beneficiaries listed on the printable public table
     },
     translations=Path(__file__).with_name("translations"),
+    migrations=Path(__file__).with_name("migrations"),
     setup=setup,
     seed_demo=seed_demo,
 )

@@ -8,8 +8,8 @@ import secrets
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
-from plugins.awards import services
-from plugins.awards.models import (
+from . import services
+from .models import (
     AwardType,
     Ballot,
     CouncilMember,
