@@ -132,14 +132,9 @@ def _register_core(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):  # type: ignore[no-untyped-def]
-        from portal.models import User
+        from portal import sessions
 
-        try:
-            user = db.session.get(User, int(user_id))
-        except ValueError:
-            return None
-        # a deactivated user's open sessions end with their next request
-        return user if user is not None and user.active else None
+        return sessions.load(user_id)
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Response:
@@ -147,7 +142,9 @@ def _register_core(app: Flask) -> None:
 
         from portal.rendering import hx_redirect
 
-        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        from portal.security import safe_local_path
+
+        target = url_for("auth.login", next=safe_local_path(request.full_path) if request.method == "GET" else None)
         if getattr(request, "htmx", None):
             resp = hx_redirect(target)
             resp.status_code = 401

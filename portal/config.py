@@ -26,6 +26,10 @@ class Defaults:
     # Login throttling: this many failures per account and address within the window lock further tries.
     PORTAL_LOGIN_MAX_FAILURES = 5
     PORTAL_LOGIN_WINDOW_MINUTES = 15
+    # ...and this many tries per client address (any account) in the window (a commune office shares one address).
+    PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    # Login tries (successful ones too) are forgotten after this many minutes (at least the window).
+    PORTAL_LOGIN_RETENTION_MINUTES = 60
     # Uploaded files live here (relative paths are taken inside the instance folder).
     PORTAL_UPLOAD_FOLDER = "uploads"
     # Largest single upload in bytes (plugins may set lower limits of their own).
