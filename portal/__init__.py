@@ -88,7 +88,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
 def _init_extensions(app: Flask) -> None:
     from jinja2 import ChoiceLoader, FileSystemLoader
 
-    from portal import audit, compression, errors, i18n, requests
+    from portal import assets, audit, compression, errors, i18n, requests, uploads
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -108,6 +108,8 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     errors.init_app(app)
     compression.init_app(app)
+    uploads.init_app(app)
+    assets.init_app(app)
     # Site overrides in instance/templates win over everything else.
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(Path(app.instance_path) / "templates")), app.jinja_loader]  # type: ignore[list-item]
@@ -165,10 +167,11 @@ def _register_core(app: Flask) -> None:
     @app.after_request
     def vary_on_htmx(resp: Response) -> Response:
         resp.vary.add("HX-Request")
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
         return resp
+
+    from portal import headers
+
+    headers.init_app(app)
 
 
 def _install_templates(app: Flask) -> None:

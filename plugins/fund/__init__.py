@@ -59,6 +59,7 @@ plugin = Plugin(
     title=_l("Fund for the poor"),
     blueprint=bp,
     models=models,
+    stylesheets=("fund.css",),
     permissions=PERMISSIONS,
     nav=(NavItem("fund.index", _l("Fund for the poor"), permission="fund.view", order=40),
          NavItem("fund.pledges", _l("Pledges"), permission="fund.pledge", order=41)),

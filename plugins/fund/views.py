@@ -46,7 +46,7 @@ from .forms import (
 )
 from .models import Attachment, Campaign, Category, Contribution, Disbursement, FundYear
 
-bp = Blueprint("fund", __name__, template_folder="templates")
+bp = Blueprint("fund", __name__, template_folder="templates", static_folder="static")
 
 LABELS = {
     "donor_types": sv.DONOR_TYPE_LABELS, "methods": sv.METHOD_LABELS, "statuses": sv.STATUS_LABELS,
