@@ -30,7 +30,9 @@ def init_database() -> None:
     from portal.roles import sync_roles
 
     upgrade(directory=str(ROOT / "migrations"))
-    sync_roles(current_app)
+    created, written = sync_roles(current_app)
+    if written:
+        click.echo(f"Default grants written or brought up to date: {written}")
 
 
 @portal_cli.command("init")

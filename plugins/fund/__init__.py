@@ -17,6 +17,7 @@ PERMISSIONS = (
                {"fund_board": "all", "leadership": "all", "inspector": "all", "admin": "all"}),
     Permission("fund.record", _l("Record contributions, propose and pay disbursements"), {"fund_board": "all"}),
     Permission("fund.approve", _l("Approve or reject disbursements"), {"fund_board": "all"}),
+    Permission("fund.confidential", _l("See anonymous donors' names and internal notes"), {"fund_board": "all"}),
     Permission("fund.pledge", _l("See the own unit's pledges and contributions"),
                {"unit_reporter": "unit", "fund_board": "all"}),
 )

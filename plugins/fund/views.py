@@ -441,7 +441,7 @@ def report_xlsx() -> ResponseReturnValue:
         (_("Receipts by donor type"), headers, lines(rep.receipts)),
         (_("Spending by category"), headers, lines(rep.spending)),
         (_("Ledger"), [_("Date"), _("Kind"), _("Number"), _("Donor or beneficiary"), _("Receipts"), _("Spending")],
-         sv.ledger_rows(start, end)),
+         sv.ledger_rows(start, end, current_user.can("fund.confidential"))),
     ])
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from portal import sessions
+from portal.roles import mark_edited
 from portal.audit import record_event
 from portal.admin.forms import GrantForm, ResetPasswordForm, UserForm
 from portal.extensions import db
@@ -166,6 +167,7 @@ def role_edit(role_id: int) -> ResponseReturnValue:
             grant.scope = form.scope.data
         else:
             role.grants.append(RoleGrant(permission=form.permission.data, scope=form.scope.data))
+        mark_edited(form.permission.data)
         db.session.commit()
         flash(_("Permission granted."), "success")
         return redirect(url_for("admin.role_edit", role_id=role.id))
@@ -183,6 +185,7 @@ def grant_delete(role_id: int, grant_id: int) -> ResponseReturnValue:
     if grant.role.code == "admin" and grant.permission == "portal.admin":
         flash(_("The administrator role cannot lose the administration permission."), "error")
         return redirect(url_for("admin.role_edit", role_id=role_id)), 303
+    mark_edited(grant.permission)
     db.session.delete(grant)
     db.session.commit()
     flash(_("Permission removed."), "success")
