@@ -57,6 +57,8 @@ class Defaults:
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
     )
+    # A login lasts at most this many days, even in a browser never closed (then the user logs in again).
+    PORTAL_SESSION_MAX_DAYS = 30
     SESSION_COOKIE_SECURE = False  # True forces it; otherwise it follows the request's scheme (portal/headers.py)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy import ColumnElement, false, true
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l

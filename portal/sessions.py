@@ -1,22 +1,29 @@
 """Server-side login sessions: each logged-in browser has a row, so any session can be ended, copied cookie or not."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
+from flask import current_app
 from flask_login import login_user
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import User, UserSession
+from portal.models import User, UserSession, utcnow
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _oldest() -> dt.datetime:
+    return utcnow() - dt.timedelta(days=current_app.config["PORTAL_SESSION_MAX_DAYS"])
+
+
 def start(user: User) -> None:
-    """Open a new session for ``user`` in this browser (the caller commits)."""
+    """Open a new session for ``user`` in this browser (the caller commits); forget sessions past their age."""
+    db.session.execute(db.delete(UserSession).where(UserSession.created_at < _oldest()))
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token_hash=_hash(token), user_id=user.id))
     user.session_token = token
@@ -30,7 +37,7 @@ def load(session_id: str) -> User | None:
         return None
     user = db.session.scalar(
         select(User).join(UserSession, UserSession.user_id == User.id).where(
-            User.id == int(user_id), UserSession.token_hash == _hash(token)
+            User.id == int(user_id), UserSession.token_hash == _hash(token), UserSession.created_at >= _oldest()
         )
     )
     if user is None or not user.active:  # a deactivated user's open sessions end with their next request

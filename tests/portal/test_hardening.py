@@ -176,6 +176,19 @@ def test_admin_reset_and_deactivation_end_every_session(app, client, admin, make
         assert db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == made.id)) == 0
 
 
+def test_a_session_ends_after_its_maximum_age(app, client, login_as):
+    login_as("lau", ["admin"])
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        row = db.session.scalars(select(UserSession)).one()
+        row.created_at -= dt.timedelta(days=app.config["PORTAL_SESSION_MAX_DAYS"], minutes=1)
+        db.session.commit()
+    assert client.get("/").status_code == 302
+    login(app.test_client(), "lau")  # a new login forgets the expired row
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(UserSession)) == 1
+
+
 def test_an_old_style_or_forged_session_id_is_no_session(app, client, make_user):
     made = make_user("cu", ["admin"])
     for forged in (str(made.id), f"{made.id}:guess", "x:y", f"{made.id}:"):
