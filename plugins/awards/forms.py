@@ -156,6 +156,6 @@ class AchievementForm(FlaskForm):
     decision_date = DateField(_l("Decision date"))
     note = _text(_l("Note"), 2000, required=False, area=True)
 
-    def validate_title(self, field: Any) -> None:
-        if not field.data and not self.award_type_id.data:
+    def validate_award_type_id(self, field: Any) -> None:
+        if not field.data and not self.title.data:
             raise ValidationError(_l("Choose the award or write its title."))

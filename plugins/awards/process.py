@@ -22,8 +22,10 @@ from portal.toolkit import (
     format_date,
     format_doc_date,
     format_money,
+    lazy_pgettext,
     lock,
     notify_unit,
+    pgettext,
     utcnow,
     vi_sort_key,
 )
@@ -45,9 +47,10 @@ from .models import (
 from .services import KIND_LABELS
 
 REGISTRATION_STATE_LABELS = {
-    "draft": _l("Draft"), "submitted": _l("Submitted"), "approved": _l("Approved"), "returned": _l("Returned"),
+    "draft": lazy_pgettext("registration", "Draft"), "submitted": _l("Submitted"),
+    "approved": lazy_pgettext("registration", "Approved"), "returned": _l("Returned"),
 }
-DECISION_STATE_LABELS = {"draft": _l("Draft"), "issued": _l("Issued")}
+DECISION_STATE_LABELS = {"draft": lazy_pgettext("decision", "Draft"), "issued": _l("Issued")}
 SOURCE_LABELS = {"decision": _l("Our decision"), "manual": _l("Entered by hand")}
 KIND_GROUP_LABELS = {"collective": _l("Collectives"), "individual": _l("Individuals"), "household": _l("Households")}
 
@@ -220,7 +223,7 @@ def registration_sheets(nomination_round: NominationRound) -> list[tuple[str, li
                             str(REGISTRATION_STATE_LABELS[r.registration.state])])
     return [
         (_("Units"), [_("Unit"), _("State"), _("Titles registered"), _("Commitment")], summary),
-        (_("Titles"), [_("Unit"), _("Title"), _("Nominee kind"), _("Name"), _("Position or address"), _("State")],
+        (_("Titles"), [_("Unit"), pgettext("award", "Title"), _("Nominee kind"), _("Name"), _("Position or address"), _("State")],
          entries),
     ]
 
@@ -555,7 +558,8 @@ def decision_docx(decision: Decision) -> bytes:
     para(article1_intro(decision))
     table = doc.add_table(rows=1, cols=6)
     table.style = "Table Grid"
-    heads = [_("No."), _("Name"), _("Position or address"), _("Unit"), _("Award form"), _("Bonus (đồng)")]
+    heads = [pgettext("table column", "No."), _("Name of the awardee"), _("Position or address"), _("Unit"),
+             _("Award form"), _("Bonus (đồng)")]
     for cell, text in zip(table.rows[0].cells, heads, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(str(text)).bold = True

@@ -189,7 +189,8 @@ def decisions() -> ResponseReturnValue:
         stmt = stmt.where(Decision.state == "issued")
         if current_user.scope(VIEW) != "all":
             return redirect(url_for("awards.decided"))
-    counts = dict(db.session.execute(select(DecisionLine.decision_id, func.count()).group_by(DecisionLine.decision_id)))
+    counts = {k: n for k, n in db.session.execute(
+        select(DecisionLine.decision_id, func.count()).group_by(DecisionLine.decision_id))}
     rows = list(db.session.scalars(stmt.order_by(Decision.decision_date.desc(), Decision.id.desc())))
     return _page("awards/decisions.html", decisions=rows, counts=counts)
 
