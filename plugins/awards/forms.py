@@ -46,7 +46,7 @@ class AwardTypeForm(FlaskForm):
     is_example = BooleanField(_l("Example: to be checked against current regulations"))
     active = BooleanField(_l("In use"), default=True)
     requires_registration = BooleanField(_l("A nomination needs an approved emulation registration of this title"))
-    lookback_type_id = SelectField(_l("Look-back: the nominee must already hold"), coerce=int)
+    lookback_type_id = SelectField(_l("Look-back: the nominee must already hold"), coerce=int, default=0)
     lookback_years = IntegerField(_l("Look-back: in this many consecutive years"),
                                   validators=[Optional(), NumberRange(min=1, max=20)])
     lookback_through_round_year = BooleanField(_l("Look-back: the years end with the round's year (otherwise the "

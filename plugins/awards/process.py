@@ -24,6 +24,7 @@ from portal.toolkit import (
     format_money,
     lazy_pgettext,
     lock,
+    ngettext,
     notify_unit,
     pgettext,
     utcnow,
@@ -395,7 +396,7 @@ def next_number(year: int) -> int:
     return counter.last
 
 
-def issue_decision(decision_id: int, user_id: int) -> Decision:
+def issue_decision(decision_id: int, user_id: int | None) -> Decision:
     """Issue a draft: lock it, number it (gapless per year), record the achievements, notify the units."""
     decision = locked_draft(decision_id)
     if not decision.lines:
@@ -475,11 +476,20 @@ def totals(decision: Decision) -> dict[str, int]:
     return {**counts, "bonus": sum(line.bonus for line in decision.lines)}
 
 
-def article1_intro(decision: Decision) -> str:
+def whom(decision: Decision) -> str:
+    """ "3 collectives, 2 individuals and 1 household" (kinds without awardees left out)."""
     t = totals(decision)
-    return _("To award %(collectives)s collectives, %(individuals)s individuals and %(households)s households the "
-             "forms listed below, for their achievements:", collectives=t["collective"],
-             individuals=t["individual"], households=t["household"])
+    forms = {"collective": ngettext("%(num)s collective", "%(num)s collectives", t["collective"]),
+             "individual": ngettext("%(num)s individual", "%(num)s individuals", t["individual"]),
+             "household": ngettext("%(num)s household", "%(num)s households", t["household"])}
+    parts = [forms[k] for k in NOMINEE_KINDS if t[k]]
+    if len(parts) < 2:
+        return parts[0] if parts else "0"
+    return _("%(first)s and %(last)s", first=", ".join(parts[:-1]), last=parts[-1])
+
+
+def article1_intro(decision: Decision) -> str:
+    return _("To award %(whom)s the forms listed below, for their achievements:", whom=whom(decision))
 
 
 # --- the .docx for Word -----------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from portal.toolkit import (
     check_unit,
     current_user,
     db,
+    fold,
     get_plugin_config,
     idempotent,
     is_fragment_request,
@@ -220,7 +221,7 @@ def decision_new() -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(_("Draft decision with its submission prepared from the session results."), "success")
-            return redirect(url_for("awards.decision_detail", decision_id=decision.id))
+            return redirect_or_hx(url_for("awards.decision_detail", decision_id=decision.id))
     return _form_page(form, _("Draft a submission and decision"), url_for("awards.decisions"),
                       intro=_("The list of Article 1 takes the approved nominees of the chosen published sessions "
                               "that are on no other decision."))
@@ -335,7 +336,7 @@ def decision_docx(decision_id: int) -> ResponseReturnValue:
     decision = _decision(decision_id)
     resp = Response(process.decision_docx(decision), mimetype="application/vnd.openxmlformats-officedocument."
                                                               "wordprocessingml.document")
-    name = (decision.number or f"du-thao-{decision.id}").replace("/", "-")
+    name = fold(decision.number or f"du-thao-{decision.id}").replace("/", "-").replace(" ", "-")  # ASCII header
     resp.headers["Content-Disposition"] = f'attachment; filename="quyet-dinh-{name}.docx"'
     return resp
 
@@ -413,7 +414,7 @@ def record_new() -> ResponseReturnValue:
             note=form.note.data or "", source="manual")
         db.session.commit()
         flash(_("Achievement of %(name)s recorded.", name=row.holder), "success")
-        return redirect(url_for("awards.record_holder", kind=row.kind, name=row.holder))
+        return redirect_or_hx(url_for("awards.record_holder", kind=row.kind, name=row.holder))
     return _form_page(form, _("Enter an earlier award"), url_for("awards.records"),
                       intro=_("For awards received before the portal, from the decision (with its number)."))
 

@@ -427,3 +427,34 @@ def test_list_pages_run_a_constant_number_of_queries(app, client, world, make_ty
     small = measure()
     grow(20)
     assert measure() == small
+
+
+def test_demo_has_registrations_a_decision_and_records_marked_as_samples(app, client, as_user, make_user):
+    from portal.audit import set_cli_actor
+    from portal.seed import seed_units, seed_users
+    from plugins.awards import demo
+    from plugins.awards.models import Achievement, Decision, Registration
+
+    with app.app_context():
+        set_cli_actor("test")
+        seed_units()
+        seed_users("demo-pass-123")
+        db.session.commit()
+        demo.seed_demo("demo-pass-123")
+        demo.seed_demo("demo-pass-123")  # idempotent
+        regs = list(db.session.scalars(select(Registration)))
+        assert sorted(r.state for r in regs) == ["approved", "submitted"]
+        assert all(r.commitment.startswith("Dữ liệu mẫu") for r in regs)
+        (decision,) = db.session.scalars(select(Decision))
+        assert decision.state == "issued" and decision.number == "01/QĐ-UBND" and decision.year == 2023
+        assert decision.subject.startswith("Dữ liệu mẫu") and len(decision.lines) == 4
+        sources = sorted(db.session.scalars(select(Achievement.source)))
+        assert sources.count("decision") == 4 and sources.count("manual") == 4
+        assert all(a.note.startswith("Dữ liệu mẫu") for a in db.session.scalars(
+            select(Achievement).where(Achievement.source == "manual")))
+    make_user("xem", ["council_secretariat"])
+    page = as_user("xem").get("/awards/records/?q=nguyen thi hang").get_data(as_text=True)
+    assert "86/QĐ-UBND" in page and "112/QĐ-UBND" in page
+    client.post("/logout")
+    public = client.get("/awards/public").get_data(as_text=True)
+    assert "Lù Văn Thắng" in public and "01/QĐ-UBND" in public
