@@ -9,7 +9,7 @@ from portal.toolkit import _l
 from . import models
 from .blueprint import bp
 from .demo import seed_demo
-from .permissions import MANAGE, NOMINATE, VIEW, VOTE
+from .permissions import MANAGE, NOMINATE, REGISTRATIONS, VIEW, VOTE
 
 plugin = Plugin(
     name="awards",
@@ -22,6 +22,8 @@ plugin = Plugin(
         Permission(MANAGE, _l("Manage award types, the council, rounds and voting sessions"),
                    {"council_secretariat": "all"}),
         Permission(VOTE, _l("Vote as a council member"), {"council_member": "all"}),
+        Permission(REGISTRATIONS, _l("See who has registered for emulation, approve or return registrations, export "
+                                     "the district summary"), {"standing_office": "all", "council_secretariat": "all"}),
         Permission(VIEW, _l("See nominations and published award results"),
                    {"unit_reporter": "unit", "leadership": "all", "standing_office": "all", "council_member": "all",
                     "council_secretariat": "all", "admin": "all"}),

@@ -32,7 +32,7 @@ from . import process, services
 from .forms import AchievementForm, DecisionForm, DraftDecisionForm, LineForm, RegistrationReviewForm
 from .models import NOMINEE_KINDS, Achievement, AwardType, Decision, DecisionLine, NominationRound, Registration, \
     SessionItem, VotingSession
-from .permissions import MANAGE, NOMINATE, VIEW, VOTE
+from .permissions import MANAGE, NOMINATE, REGISTRATIONS, VIEW, VOTE
 
 LABELS = {
     "kinds": services.KIND_LABELS, "registration_states": process.REGISTRATION_STATE_LABELS,
@@ -67,7 +67,7 @@ def _active_types() -> dict[int, AwardType]:
     return {t.id: t for t in sorted(rows, key=lambda t: vi_sort_key(t.name))}
 
 
-@require_permission(MANAGE)
+@require_permission(REGISTRATIONS)
 def registrations(round_id: int) -> ResponseReturnValue:
     nomination_round = db.get_or_404(NominationRound, round_id)
     everyone = process.registration_overview(nomination_round)
@@ -83,7 +83,7 @@ def registrations(round_id: int) -> ResponseReturnValue:
                  missing=missing, counts=process.registration_counts(round_id), types=_active_types())
 
 
-@require_permission(MANAGE)
+@require_permission(REGISTRATIONS)
 def registrations_export(round_id: int) -> ResponseReturnValue:
     nomination_round = db.get_or_404(NominationRound, round_id)
     return xlsx_response(f"dang-ky-thi-dua-{nomination_round.year}-dot-{nomination_round.id}.xlsx",
@@ -140,19 +140,20 @@ def register(round_id: int) -> ResponseReturnValue:
 
 def _visible_registration(registration_id: int) -> Registration:
     reg = db.get_or_404(Registration, registration_id)
-    if not (current_user.can(MANAGE) or current_user.can(NOMINATE, reg.unit_id) or current_user.can(VIEW, reg.unit_id)):
+    if not (current_user.can(REGISTRATIONS) or current_user.can(NOMINATE, reg.unit_id)
+            or current_user.can(VIEW, reg.unit_id)):
         abort(403)
     return reg
 
 
-@require_permission(MANAGE, NOMINATE, VIEW)
+@require_permission(REGISTRATIONS, NOMINATE, VIEW)
 def registration_detail(registration_id: int) -> ResponseReturnValue:
     reg = _visible_registration(registration_id)
     form = RegistrationReviewForm()
     return _page("awards/registration.html", reg=reg, review=form)
 
 
-@require_permission(MANAGE)
+@require_permission(REGISTRATIONS)
 def registration_review(registration_id: int) -> ResponseReturnValue:
     form = RegistrationReviewForm()
     if not form.validate_on_submit():

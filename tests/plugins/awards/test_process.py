@@ -129,7 +129,10 @@ def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_
     assert _register(c, w.round_id, w.unit_id, []).status_code == 409  # sent: changed only if returned
     assert nominate(ldtt, "Lò Thị Xuân").status_code == 400  # registered but not approved yet
 
-    s = as_user("thuky")
+    assert c.get(f"/awards/rounds/{w.round_id}/registrations").status_code == 403
+    assert c.post(f"/awards/registrations/{reg_id}/review", data={"decision": "approve"}).status_code == 403
+    make_user("thuongtruc", ["standing_office"])  # the standing office reviews registrations too
+    s = as_user("thuongtruc")
     page = s.get(f"/awards/rounds/{w.round_id}/registrations").get_data(as_text=True)
     assert "Xã Bình Lư" in page and "1 đơn vị chưa đăng ký" in page
     assert s.post(f"/awards/registrations/{reg_id}/review", data={"decision": "return", "note": ""}).status_code == 400
@@ -458,3 +461,49 @@ def test_demo_has_registrations_a_decision_and_records_marked_as_samples(app, cl
     client.post("/logout")
     public = client.get("/awards/public").get_data(as_text=True)
     assert "Lù Văn Thắng" in public and "01/QĐ-UBND" in public
+
+
+def test_issuing_is_once_per_form_and_concurrent_issues_get_consecutive_numbers(app, world, make_type, make_session,
+                                                                               as_user):
+    import threading
+
+    from tests.helpers import login
+    from plugins.awards.models import Decision, DecisionCounter
+
+    w = world(3)
+    sid, _noms = _published(app, w, make_type, make_session, as_user)
+    s = as_user("thuky")
+    first = _draft(s, sid)
+    data = _decision_form(app, first, signer_name="Hoàng Văn Chủ")
+    assert s.post(f"/awards/decisions/{first}/edit", data=data).status_code == 302
+    key = {"_once": "double-tap-key-0001"}
+    assert s.post(f"/awards/decisions/{first}/issue", data=key).status_code == 302
+    again = s.post(f"/awards/decisions/{first}/issue", data=key)  # the same rendered form: replayed, not refused
+    assert again.status_code == 302
+    with app.app_context():
+        assert db.session.get(DecisionCounter, 2025).last == 1
+    # two amending drafts issued at the same moment take 02 and 03, nothing skipped or doubled
+    drafts = []
+    for _n in range(2):
+        resp = s.post(f"/awards/decisions/{first}/amend")
+        drafts.append(int(resp.headers["Location"].split("/")[-1]))
+    answers = []
+
+    def issue(decision_id):
+        client = app.test_client()
+        login(client, "thuky")
+        answers.append(client.post(f"/awards/decisions/{decision_id}/issue").status_code)
+
+    threads = [threading.Thread(target=issue, args=(d,)) for d in drafts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    with app.app_context():
+        numbers = sorted(db.session.scalars(select(Decision.number).where(Decision.id.in_(drafts))))
+        if answers == [302, 302]:
+            assert numbers == ["02/QĐ-UBND", "03/QĐ-UBND"]
+        else:  # a lost race answers 409 and issues nothing: still no gap
+            assert sorted(answers) == [302, 409]
+            assert sorted(n for n in numbers if n) == ["02/QĐ-UBND"]
+        assert db.session.get(DecisionCounter, 2025).last == len([n for n in numbers if n]) + 1
