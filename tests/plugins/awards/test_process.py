@@ -507,3 +507,23 @@ def test_issuing_is_once_per_form_and_concurrent_issues_get_consecutive_numbers(
             assert sorted(answers) == [302, 409]
             assert sorted(n for n in numbers if n) == ["02/QĐ-UBND"]
         assert db.session.get(DecisionCounter, 2025).last == len([n for n in numbers if n]) + 1
+
+
+def test_one_decision_covers_two_sessions(app, world, make_type, make_session, as_user):
+    from plugins.awards.models import Decision
+
+    w = world(3)
+    first, _a = _published(app, w, make_type, make_session, as_user, names=("Nguyễn Văn An",), kinds=("individual",))
+    second, _b = _published(app, w, make_type, make_session, as_user, names=("UBND xã Bản Bo",),
+                            kinds=("collective",))
+    s = as_user("thuky")
+    resp = s.post("/awards/decisions/new", data={"sessions": [str(first), str(second)], "subject": "Về việc khen thưởng",
+                                                 "decision_date": "01/12/2025"})
+    assert resp.status_code == 302
+    with app.app_context():
+        d = db.session.scalar(select(Decision))
+        assert sorted(x.session_id for x in d.sessions) == sorted([first, second])
+        assert [(line.kind, line.nominee) for line in d.lines] == [("collective", "UBND xã Bản Bo"),
+                                                                   ("individual", "Nguyễn Văn An")]
+    page = s.get(f"/awards/decisions/{d.id}/print").get_data(as_text=True)
+    assert "Khen thưởng 1 tập thể và 1 cá nhân theo hình thức dưới đây" in page
