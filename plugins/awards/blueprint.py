@@ -38,6 +38,7 @@ _ROUTES = [
     ("/sessions/<int:session_id>/minutes", "session_minutes", views.session_minutes, ["GET"]),
     ("/sessions/<int:session_id>/ballots", "session_ballots", views.session_ballots, ["GET"]),
     ("/sessions/<int:session_id>/items/<int:item_id>/dossier", "ballot_dossier", pv.ballot_dossier, ["GET"]),
+    ("/rounds/<int:round_id>/lookback", "nomination_lookback", pv.nomination_lookback, ["GET"]),
     ("/rounds/<int:round_id>/registrations", "registrations", pv.registrations, ["GET"]),
     ("/rounds/<int:round_id>/registrations.xlsx", "registrations_export", pv.registrations_export, ["GET"]),
     ("/rounds/<int:round_id>/register", "register", pv.register, ["GET", "POST"]),

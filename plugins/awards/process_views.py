@@ -464,3 +464,18 @@ def ballot_dossier(session_id: int, item_id: int) -> ResponseReturnValue:
     if is_fragment_request():
         return _page("awards/dossier.html", "dossier", **ctx)
     return _page("awards/dossier.html", **ctx)
+
+
+@require_permission(MANAGE)
+def nomination_lookback(round_id: int) -> ResponseReturnValue:
+    """The look-back arithmetic for the nomination being typed (the secretariat sees it while nominating)."""
+    nomination_round = db.get_or_404(NominationRound, round_id)
+    if not is_fragment_request():  # a fragment of the nomination form; without htmx, the form itself
+        return redirect(url_for("awards.nomination_new", round_id=round_id))
+    award_type = db.session.get(AwardType, request.args.get("award_type_id", 0, type=int) or 0)
+    kind = request.args.get("kind", "")
+    nominee = (request.args.get("nominee") or "").strip()[:200]
+    check = None
+    if award_type is not None and kind in NOMINEE_KINDS and nominee:
+        check = process.lookback(award_type, kind, nominee, nomination_round.year)
+    return _page("awards/nomination_form.html", "lookback_preview", lookback=check, round_id=round_id)

@@ -63,10 +63,11 @@ def _refuse(exc: BallotError) -> ResponseReturnValue:
     raise user_error(exc.status, exc.message)
 
 
-def _form_page(form: object, heading: str, back: str, intro: str | None = None) -> ResponseReturnValue:
+def _form_page(form: object, heading: str, back: str, intro: str | None = None, template: str = "awards/form.html",
+               **ctx: object) -> ResponseReturnValue:
     """Show an edit form (400 after a refused POST so htmx swaps the errors in place)."""
-    return _page("awards/form.html", "edit_form", 400 if request.method == "POST" else 200, form=form,
-                 heading=heading, back=back, intro=intro, action=request.path)
+    return _page(template, "edit_form", 400 if request.method == "POST" else 200, form=form,
+                 heading=heading, back=back, intro=intro, action=request.path, **ctx)
 
 
 # --- overview ----------------------------------------------------------------------------------
@@ -262,7 +263,8 @@ def nomination_new(round_id: int) -> ResponseReturnValue:
         form.unit_id.data = current_user.unit_id
     done = _save_nomination(form, nomination_round, None)
     return done or _form_page(form, _("New nomination"), url_for("awards.round_detail", round_id=round_id),
-                              intro=nomination_round.name)
+                              intro=nomination_round.name, template="awards/nomination_form.html",
+                              round_id=round_id)
 
 
 def _editable(nomination: Nomination) -> bool:
@@ -281,7 +283,8 @@ def nomination_edit(nomination_id: int) -> ResponseReturnValue:
     _nomination_choices(form)
     done = _save_nomination(form, nomination.round, nomination)
     return done or _form_page(form, _("Edit nomination"),
-                              url_for("awards.nomination_detail", nomination_id=nomination.id))
+                              url_for("awards.nomination_detail", nomination_id=nomination.id),
+                              template="awards/nomination_form.html", round_id=nomination.round_id)
 
 
 def _visible_nomination(nomination_id: int) -> Nomination:

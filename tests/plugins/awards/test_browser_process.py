@@ -70,6 +70,7 @@ def test_registration_to_decision_certificates_and_docx(app, live_server, browse
     page.click("#submission-link")
     submission = page.inner_text("#submission")
     assert "TỜ TRÌNH" in submission and "Nguyễn Văn An" in submission and "Lò Thị Xuân" in submission
+    page.pdf(path="/tmp/awards-to-trinh.pdf", format="A4")
     page.go_back()
     page.fill("#signer_name", "Hoàng Văn Chủ")
     page.click("#decision-form button[type=submit]")

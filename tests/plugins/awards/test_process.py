@@ -527,3 +527,27 @@ def test_one_decision_covers_two_sessions(app, world, make_type, make_session, a
                                                                    ("individual", "Nguyễn Văn An")]
     page = s.get(f"/awards/decisions/{d.id}/print").get_data(as_text=True)
     assert "Khen thưởng 1 tập thể và 1 cá nhân theo hình thức dưới đây" in page
+
+
+def test_the_secretariat_sees_the_look_back_while_nominating(app, world, make_type, as_user, hx):
+    from plugins.awards import process
+
+    w = world(3)
+    cstdcs = make_type("Chiến sĩ thi đua cơ sở", nominee_kinds="individual")
+    prov = make_type("Chiến sĩ thi đua cấp tỉnh", nominee_kinds="individual", lookback_type_id=cstdcs,
+                     lookback_years=2)
+    with app.app_context():
+        process.add_achievement(kind="individual", holder="Vàng A Sáng", year=2024, award_type_id=cstdcs,
+                                title="Chiến sĩ thi đua cơ sở", decision_number="95/QĐ-UBND", source="manual")
+        db.session.commit()
+    s = as_user("thuky")
+    form = s.get(f"/awards/rounds/{w.round_id}/nominate").get_data(as_text=True)
+    assert f'hx-get="/awards/rounds/{w.round_id}/lookback"' in form
+    frag = s.get(f"/awards/rounds/{w.round_id}/lookback?award_type_id={prov}&kind=individual&nominee=vang a sang",
+                 headers=hx).get_data(as_text=True)
+    assert "(2023–2024): có 2024; thiếu 2023 (1/2) → chưa đạt điều kiện" in frag and "95/QĐ-UBND" in frag
+    none = s.get(f"/awards/rounds/{w.round_id}/lookback?award_type_id={cstdcs}&kind=individual&nominee=x",
+                 headers=hx).get_data(as_text=True)
+    assert "thiếu" not in none and "<html" not in none
+    assert s.get(f"/awards/rounds/{w.round_id}/lookback?award_type_id=abc&kind=robot", headers=hx).status_code == 200
+    assert s.get(f"/awards/rounds/{w.round_id}/lookback?award_type_id={prov}").status_code == 302  # not htmx
