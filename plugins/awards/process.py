@@ -249,8 +249,9 @@ def search_achievements(q: str = "", kind: str = "", unit_clause: Any = None) ->
     needle = fold(q)
     if needle:
         like = f"%{needle.replace('%', '').replace('_', '')}%"
+        raw = f"%{q.strip().replace('%', '').replace('_', '')}%"  # decision numbers as typed ("123/QĐ")
         stmt = stmt.where(or_(Achievement.holder_fold.like(like), Achievement.title_fold.like(like),
-                              func.lower(Achievement.decision_number).like(like)))
+                              Achievement.decision_number.ilike(raw)))
     return stmt.order_by(Achievement.holder_fold, Achievement.year.desc(), Achievement.id)
 
 

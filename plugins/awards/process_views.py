@@ -94,6 +94,10 @@ def _register_unit() -> int:
     """The unit a registration form is for: one's own unit, or (district-wide rights) the chosen one."""
     raw = request.values.get("unit", type=int)
     unit_id = raw if raw else current_user.unit_id
+    if not unit_id and current_user.scope(NOMINATE) == "all":  # the office registers on a unit's behalf
+        nomination_round = db.get_or_404(NominationRound, request.view_args["round_id"])
+        first = next(iter(process.expected_units(nomination_round)), None)
+        unit_id = first.id if first else None
     if not unit_id or db.session.get(Unit, unit_id) is None:
         raise user_error(400, _("Choose the unit that registers."))
     check_unit(NOMINATE, unit_id)

@@ -352,6 +352,8 @@ def test_records_show_our_decisions_and_hand_entered_ones(app, client, world, ma
     assert "01/QĐ-UBND" in page and "123/QĐ-UBND" in page
     assert "Quyết định của huyện" in page and "Nhập tay" in page
     assert "Hộ bà Lò Thị Mai" not in page
+    by_number = s.get("/awards/records/?q=123/QĐ").get_data(as_text=True)
+    assert "123/QĐ-UBND" in by_number and "01/QĐ-UBND" not in by_number
     holder = s.get("/awards/records/holder?kind=individual&name=Nguyễn Văn An").get_data(as_text=True)
     assert holder.index("2025") < holder.index("2019")  # newest first
     # a record written by an issued decision cannot be removed by hand
@@ -551,3 +553,20 @@ def test_the_secretariat_sees_the_look_back_while_nominating(app, world, make_ty
     assert "thiếu" not in none and "<html" not in none
     assert s.get(f"/awards/rounds/{w.round_id}/lookback?award_type_id=abc&kind=robot", headers=hx).status_code == 200
     assert s.get(f"/awards/rounds/{w.round_id}/lookback?award_type_id={prov}").status_code == 302  # not htmx
+
+
+def test_the_office_registers_on_behalf_of_a_unit(app, world, make_type, as_user):
+    from plugins.awards.models import Registration
+
+    w = world(3)
+    t = make_type("Tập thể lao động tiên tiến", nominee_kinds="collective")
+    s = as_user("thuky")
+    page = s.get(f"/awards/rounds/{w.round_id}/register").get_data(as_text=True)
+    assert 'name="unit"' in page and "Xã Bản Bo" in page
+    assert _register(s, w.round_id, w.other_unit_id, [(t, "collective", "UBND xã Bình Lư")], submit=False,
+                     commitment="").status_code == 302
+    assert _register(s, w.round_id, w.other_unit_id, [(t, "collective", "UBND xã Bình Lư")],
+                     commitment="").status_code == 400  # sending needs the commitment
+    with app.app_context():
+        reg = db.session.scalar(select(Registration))
+        assert (reg.unit_id, reg.state, len(reg.entries)) == (w.other_unit_id, "draft", 1)
