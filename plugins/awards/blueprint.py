@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from . import process_views as pv
 from . import views
 
 bp = Blueprint("awards", __name__, template_folder="templates", static_folder="static")
@@ -36,6 +37,33 @@ _ROUTES = [
     ("/sessions/<int:session_id>/publish", "session_publish", views.session_publish, ["POST"]),
     ("/sessions/<int:session_id>/minutes", "session_minutes", views.session_minutes, ["GET"]),
     ("/sessions/<int:session_id>/ballots", "session_ballots", views.session_ballots, ["GET"]),
+    ("/sessions/<int:session_id>/items/<int:item_id>/dossier", "ballot_dossier", pv.ballot_dossier, ["GET"]),
+    ("/rounds/<int:round_id>/lookback", "nomination_lookback", pv.nomination_lookback, ["GET"]),
+    ("/rounds/<int:round_id>/registrations", "registrations", pv.registrations, ["GET"]),
+    ("/rounds/<int:round_id>/registrations.xlsx", "registrations_export", pv.registrations_export, ["GET"]),
+    ("/rounds/<int:round_id>/register", "register", pv.register, ["GET", "POST"]),
+    ("/registrations/<int:registration_id>", "registration_detail", pv.registration_detail, ["GET"]),
+    ("/registrations/<int:registration_id>/review", "registration_review", pv.registration_review, ["POST"]),
+    ("/decisions/", "decisions", pv.decisions, ["GET"]),
+    ("/decisions/new", "decision_new", pv.decision_new, ["GET", "POST"]),
+    ("/decisions/<int:decision_id>", "decision_detail", pv.decision_detail, ["GET"]),
+    ("/decisions/<int:decision_id>/edit", "decision_edit", pv.decision_edit, ["POST"]),
+    ("/decisions/<int:decision_id>/lines", "decision_line_add", pv.decision_line_add, ["POST"]),
+    ("/decisions/<int:decision_id>/lines/<int:line_id>", "decision_line_edit", pv.decision_line_edit, ["POST"]),
+    ("/decisions/<int:decision_id>/lines/<int:line_id>/remove", "decision_line_remove", pv.decision_line_remove,
+     ["POST"]),
+    ("/decisions/<int:decision_id>/issue", "decision_issue", pv.decision_issue, ["POST"]),
+    ("/decisions/<int:decision_id>/amend", "decision_amend", pv.decision_amend, ["POST"]),
+    ("/decisions/<int:decision_id>/print", "decision_print", pv.decision_print, ["GET"]),
+    ("/decisions/<int:decision_id>/submission", "decision_submission", pv.decision_submission, ["GET"]),
+    ("/decisions/<int:decision_id>/decision.docx", "decision_docx", pv.decision_docx, ["GET"]),
+    ("/decisions/<int:decision_id>/certificates", "decision_certificates", pv.decision_certificates, ["GET"]),
+    ("/decided", "decided", pv.decided, ["GET"]),
+    ("/public", "public_awards", pv.public_awards, ["GET"]),
+    ("/records/", "records", pv.records, ["GET"]),
+    ("/records/new", "record_new", pv.record_new, ["GET", "POST"]),
+    ("/records/holder", "record_holder", pv.record_holder, ["GET"]),
+    ("/records/<int:record_id>/remove", "record_remove", pv.record_remove, ["POST"]),
     ("/widgets/vote", "widget_vote", views.widget_vote, ["GET"]),
     ("/widgets/review", "widget_review", views.widget_review, ["GET"]),
 ]

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from portal.toolkit import Unit, db, ensure_demo_user
 
-from . import services
-from .models import AwardType, CouncilMember, Nomination, NominationRound, VotingSession
+from . import process, services
+from .models import AwardType, CouncilMember, Decision, Nomination, NominationRound, Registration, VotingSession
 
 EXAMPLE = "Ví dụ – cần đối chiếu với quy định hiện hành trước khi sử dụng. "
 
@@ -91,9 +91,13 @@ def _council(password: str) -> list[int]:
 
 
 def seed_demo(password: str) -> None:
-    """Create the demo award data once (idempotent: nothing is added when award types exist)."""
-    if db.session.scalar(select(AwardType.id).limit(1)) is not None:
-        return
+    """Create the demo award data once (idempotent: each part is added only when it is missing)."""
+    if db.session.scalar(select(AwardType.id).limit(1)) is None:
+        _seed_voting(password)
+    _seed_process()
+
+
+def _seed_voting(password: str) -> None:
     types = _types()
     member_ids = _council(password)
     rounds = {
@@ -131,4 +135,61 @@ def seed_demo(password: str) -> None:
         services.cast_ballot(closed.id, user_id, choices, written=written)
     services.close_session(closed.id)
     services.publish_session(db.session.get(VotingSession, closed.id))
+    db.session.commit()
+
+
+SAMPLE = "Dữ liệu mẫu – "  # every registration, decision and hand-entered record of the demo says so
+
+# unit code, state, commitment, [(award index, kind, name, position)]
+REGISTRATIONS = [
+    ("xa-ban-bo", "approved", "Phấn đấu giảm 3 % hộ nghèo, 100 % cán bộ hoàn thành tốt nhiệm vụ, không có hộ tái nghèo.",
+     [(1, "individual", "Lò Thị Xuân", "Cán bộ Hội Nông dân xã Bản Bo"),
+      (0, "collective", "UBND xã Bản Bo", "Xã Bản Bo")]),
+    ("xa-binh-lu", "submitted", "Vận động 100 % cán bộ, công chức ủng hộ ít nhất một ngày lương cho Quỹ \"Vì người nghèo\".",
+     [(2, "individual", "Vàng A Sáng", "Phó Chủ tịch UBND xã Bình Lư")]),
+]
+
+# earlier awards entered by hand: (kind, holder, unit code, year, award index, decision number, date)
+RECORDS = [
+    ("individual", "Nguyễn Thị Hằng", "xa-binh-lu", 2021, 2, "86/QĐ-UBND", dt.date(2021, 12, 20)),
+    ("individual", "Nguyễn Thị Hằng", "xa-binh-lu", 2022, 2, "112/QĐ-UBND", dt.date(2022, 12, 16)),
+    ("individual", "Vàng A Sáng", "xa-binh-lu", 2024, 1, "95/QĐ-UBND", dt.date(2024, 12, 18)),
+    ("collective", "UBND xã Bản Bo", "xa-ban-bo", 2022, 0, "110/QĐ-UBND", dt.date(2022, 12, 16)),
+]
+
+
+def _seed_process() -> None:
+    """Registrations of the 2025 round, the decision on the published 2023 session, earlier awards by hand."""
+    if db.session.scalar(select(Decision.id).limit(1)) is not None or \
+            db.session.scalar(select(Registration.id).limit(1)) is not None:
+        return
+    types = list(db.session.scalars(select(AwardType).where(AwardType.is_example.is_(True)).order_by(AwardType.id)))
+    rounds = {r.year: r for r in db.session.scalars(select(NominationRound))}
+    if len(types) < len(TYPES) or 2025 not in rounds:
+        return
+    units = {u.code: u.id for u in db.session.scalars(select(Unit))}
+    # rules as data: Lao động tiên tiến needs a registration; the provincial title looks back at 3 years of CSTĐCS
+    types[1].requires_registration = True
+    types[3].lookback_type_id, types[3].lookback_years = types[2].id, 3
+    types[0].bonus = 300_000
+    for code, state, commitment, entries in REGISTRATIONS:
+        reg = process.save_registration(
+            rounds[2025].id, units[code], SAMPLE + commitment,
+            [process.EntryInput(types[i].id, kind, name, pos) for i, kind, name, pos in entries], submit=True)
+        if state == "approved":
+            db.session.flush()
+            process.review_registration(reg.id, True, "")
+    for kind, holder, code, year, i, number, day in RECORDS:
+        process.add_achievement(kind=kind, holder=holder, unit_id=units[code], year=year, award_type_id=types[i].id,
+                                title=types[i].name, decision_number=number, decision_date=day, source="manual",
+                                note=SAMPLE + "nhập từ hồ sơ giấy")
+    published = db.session.scalar(select(VotingSession).where(VotingSession.state == "published"))
+    if published is not None:
+        decision = process.draft_decision([published.id], SAMPLE + "Về việc khen thưởng các tập thể, cá nhân, hộ gia "
+                                          "đình có thành tích xuất sắc trong sơ kết phong trào 2021–2023",
+                                          dt.date(2023, 11, 28))
+        decision.signer_name, decision.public = "Nguyễn Văn Mẫu", True
+        decision.submission_number = "25/TTr-NV"
+        db.session.flush()
+        process.issue_decision(decision.id, None)
     db.session.commit()

@@ -46,8 +46,17 @@ class AwardType(Audited, db.Model):
     legal_basis: Mapped[str] = mapped_column(Text, default="")
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)  # seeded example: check against regulation
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A nomination needs an approved registration (đăng ký thi đua) of the same title and nominee in the round.
+    requires_registration: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Look-back: the nominee must hold ``lookback_type`` in ``lookback_years`` consecutive years, ending with the
+    # round's year when ``lookback_through_round_year``, otherwise with the year before it.
+    lookback_type_id: Mapped[int | None] = mapped_column(ForeignKey("awards_type.id"))
+    lookback_years: Mapped[int | None] = mapped_column(Integer)
+    lookback_through_round_year: Mapped[bool] = mapped_column(Boolean, default=False)
+    bonus: Mapped[int] = mapped_column(Integer, default=0)  # bonus proposed in a decision line, integer đồng
 
-    cap_of: Mapped[AwardType | None] = relationship(remote_side=[id])
+    cap_of: Mapped[AwardType | None] = relationship(remote_side=[id], foreign_keys=[cap_of_id])
+    lookback_type: Mapped[AwardType | None] = relationship(remote_side=[id], foreign_keys=[lookback_type_id])
 
     @property
     def kinds(self) -> list[str]:
@@ -195,3 +204,146 @@ class Ballot(db.Model):
     receipt_no: Mapped[str] = mapped_column(String(12))
     receipt_hash: Mapped[str] = mapped_column(String(64))
     choices: Mapped[dict] = mapped_column(JSON)
+
+
+# --- registration, decisions, achievement records (issue 16) ----------------------------------------------
+
+REGISTRATION_STATES = ("draft", "submitted", "approved", "returned")
+DECISION_STATES = ("draft", "issued")
+RECORD_SOURCES = ("decision", "manual")
+
+
+class Registration(Audited, db.Model):
+    """A unit's emulation registration (đăng ký thi đua) in a round: its collective commitment and the titles
+    its collective and people register for. Approved or returned with a comment by the secretariat."""
+
+    __tablename__ = "awards_registration"
+    __table_args__ = (UniqueConstraint("round_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("awards_round.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id"), index=True)
+    commitment: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    round: Mapped[NominationRound] = relationship(lazy="joined")
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    entries: Mapped[list[RegistrationEntry]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="RegistrationEntry.position"
+    )
+
+
+class RegistrationEntry(Audited, db.Model):
+    """One registered title: "Lao động tiên tiến — Lò Thị Xuân" (or the unit itself for a collective title)."""
+
+    __tablename__ = "awards_registration_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("awards_registration.id"), index=True)
+    award_type_id: Mapped[int] = mapped_column(ForeignKey("awards_type.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(200))
+    name_fold: Mapped[str] = mapped_column(String(200), default="")
+    position_text: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    registration: Mapped[Registration] = relationship(back_populates="entries")
+    award_type: Mapped[AwardType] = relationship(lazy="joined")
+
+
+class Decision(Audited, db.Model):
+    """A Quyết định khen thưởng with its Tờ trình. Draft while the secretariat prepares it; once issued it is
+    append-only: no route changes it, a correction is a new decision whose ``amends_id`` points here."""
+
+    __tablename__ = "awards_decision"
+    __table_args__ = (UniqueConstraint("year", "seq", name="uq_awards_decision_year_seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(8), default="draft", index=True)
+    year: Mapped[int | None] = mapped_column(Integer)  # set with seq when issued: gapless per year
+    seq: Mapped[int | None] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(40), default="")
+    decision_date: Mapped[dt.date] = mapped_column(Date)
+    subject: Mapped[str] = mapped_column(String(300))
+    signer_title: Mapped[str] = mapped_column(String(120), default="")
+    signer_name: Mapped[str] = mapped_column(String(120), default="")
+    basis: Mapped[str] = mapped_column(Text, default="")  # "Căn cứ …" lines, one per line
+    proposal: Mapped[str] = mapped_column(Text, default="")  # "Xét đề nghị của …"
+    article2: Mapped[str] = mapped_column(Text, default="")
+    article3: Mapped[str] = mapped_column(Text, default="")
+    recipients: Mapped[str] = mapped_column(Text, default="")  # Nơi nhận, one per line
+    submission_number: Mapped[str] = mapped_column(String(40), default="")  # the Tờ trình
+    submission_date: Mapped[dt.date | None] = mapped_column(Date)
+    submission_text: Mapped[str] = mapped_column(Text, default="")
+    public: Mapped[bool] = mapped_column(Boolean, default=False)  # listed on the public page once issued
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("awards_decision.id"), index=True)
+    issued_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("portal_user.id"))
+
+    amends: Mapped[Decision | None] = relationship(remote_side=[id])
+    lines: Mapped[list[DecisionLine]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="DecisionLine.position"
+    )
+    sessions: Mapped[list[DecisionSession]] = relationship(back_populates="decision", cascade="all, delete-orphan")
+
+
+class DecisionSession(db.Model):
+    """A voting session whose results a decision is drafted from (one decision may cover several)."""
+
+    __tablename__ = "awards_decision_session"
+    decision_id: Mapped[int] = mapped_column(ForeignKey("awards_decision.id"), primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("awards_session.id"), primary_key=True)
+    decision: Mapped[Decision] = relationship(back_populates="sessions")
+    session: Mapped[VotingSession] = relationship(lazy="joined")
+
+
+class DecisionLine(Audited, db.Model):
+    """One awardee in Điều 1: a collective, individual or household, its award form and bonus (integer đồng)."""
+
+    __tablename__ = "awards_decision_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("awards_decision.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("awards_nomination.id"), index=True)
+    award_type_id: Mapped[int | None] = mapped_column(ForeignKey("awards_type.id"))
+    award_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(12))
+    nominee: Mapped[str] = mapped_column(String(200))
+    position_text: Mapped[str] = mapped_column(String(200), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("directory_unit.id"), index=True)
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    bonus: Mapped[int] = mapped_column(Integer, default=0)
+    achievement: Mapped[str] = mapped_column(Text, default="")  # "Đã có thành tích xuất sắc …" on the certificate
+
+    decision: Mapped[Decision] = relationship(back_populates="lines")
+
+
+class DecisionCounter(db.Model):
+    """The last decision number issued in a year; locked while a decision is issued (gapless numbering)."""
+
+    __tablename__ = "awards_decision_counter"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Achievement(Audited, db.Model):
+    """An award or title a collective, person or household received (hồ sơ thành tích): written when one of our
+    decisions is issued, or entered by hand for earlier years with the decision number."""
+
+    __tablename__ = "awards_achievement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    holder: Mapped[str] = mapped_column(String(200))
+    holder_fold: Mapped[str] = mapped_column(String(200), index=True, default="")
+    position_text: Mapped[str] = mapped_column(String(200), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("directory_unit.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    award_type_id: Mapped[int | None] = mapped_column(ForeignKey("awards_type.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    title_fold: Mapped[str] = mapped_column(String(200), default="")
+    decision_number: Mapped[str] = mapped_column(String(60), default="")
+    decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("awards_decision.id"), index=True)
+    source: Mapped[str] = mapped_column(String(10), default="manual")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    unit: Mapped[Unit | None] = relationship(lazy="joined")

@@ -33,7 +33,7 @@ from portal.toolkit import (
     xlsx_response,
 )
 
-from . import services
+from . import process, services
 from .forms import AwardTypeForm, CouncilMemberForm, FileForm, NominationForm, ReviewForm, RoundForm, SessionForm
 from .models import (
     NOMINATION_STATES,
@@ -51,22 +51,23 @@ from .services import BallotError
 LABELS = {
     "kinds": services.KIND_LABELS, "functions": services.FUNCTION_LABELS, "choices": services.CHOICE_LABELS,
     "session_states": services.SESSION_STATE_LABELS, "nomination_states": services.NOMINATION_STATE_LABELS,
-    "denominators": services.DENOMINATOR_LABELS,
+    "denominators": services.DENOMINATOR_LABELS, "sources": process.SOURCE_LABELS,
 }
 
 
 def _page(template: str, fragment: str | None = None, status: int = 200, **ctx: object) -> ResponseReturnValue:
-    return render(template, fragment=fragment, status=status, labels=LABELS, svc=services, **ctx)
+    return render(template, fragment=fragment, status=status, labels=LABELS, svc=services, proc=process, **ctx)
 
 
 def _refuse(exc: BallotError) -> ResponseReturnValue:
     raise user_error(exc.status, exc.message)
 
 
-def _form_page(form: object, heading: str, back: str, intro: str | None = None) -> ResponseReturnValue:
+def _form_page(form: object, heading: str, back: str, intro: str | None = None, template: str = "awards/form.html",
+               **ctx: object) -> ResponseReturnValue:
     """Show an edit form (400 after a refused POST so htmx swaps the errors in place)."""
-    return _page("awards/form.html", "edit_form", 400 if request.method == "POST" else 200, form=form,
-                 heading=heading, back=back, intro=intro, action=request.path)
+    return _page(template, "edit_form", 400 if request.method == "POST" else 200, form=form,
+                 heading=heading, back=back, intro=intro, action=request.path, **ctx)
 
 
 # --- overview ----------------------------------------------------------------------------------
@@ -92,15 +93,20 @@ def _edit_type(award_type: AwardType | None) -> ResponseReturnValue:
     form = AwardTypeForm(obj=award_type)
     others = [t for t in db.session.scalars(select(AwardType)) if award_type is None or t.id != award_type.id]
     form.cap_of_id.choices = [(0, "—")] + [(t.id, t.name) for t in sorted(others, key=lambda t: vi_sort_key(t.name))]
+    form.lookback_type_id.choices = list(form.cap_of_id.choices)
     if request.method == "GET" and award_type is not None:
         form.nominee_kinds.data = award_type.kinds
         form.cap_of_id.data = award_type.cap_of_id or 0
+        form.lookback_type_id.data = award_type.lookback_type_id or 0
     if form.validate_on_submit():
         target = award_type or AwardType()
         form.populate_obj(target)
         target.nominee_kinds = ",".join(form.nominee_kinds.data)
         target.cap_of_id = form.cap_of_id.data or None
         target.cap_percent = form.cap_percent.data if target.cap_of_id else None
+        target.lookback_type_id = form.lookback_type_id.data or None
+        target.lookback_years = form.lookback_years.data if target.lookback_type_id else None
+        target.bonus = form.bonus.data or 0
         if award_type is None:
             db.session.add(target)
         db.session.commit()
@@ -237,6 +243,11 @@ def _save_nomination(form: NominationForm, nomination_round: NominationRound,
     if award_type is None or form.kind.data not in award_type.kinds:
         form.kind.errors.append(_("This award is not given to this kind of nominee."))
         return None
+    problem = process.registration_problem(nomination_round.id, form.unit_id.data, award_type, form.kind.data,
+                                           form.nominee.data)
+    if problem:
+        form.award_type_id.errors.append(problem)
+        return None
     target = nomination or Nomination(round_id=nomination_round.id)
     form.populate_obj(target)
     target.state, target.review_note = "submitted", ""
@@ -258,7 +269,8 @@ def nomination_new(round_id: int) -> ResponseReturnValue:
         form.unit_id.data = current_user.unit_id
     done = _save_nomination(form, nomination_round, None)
     return done or _form_page(form, _("New nomination"), url_for("awards.round_detail", round_id=round_id),
-                              intro=nomination_round.name)
+                              intro=nomination_round.name, template="awards/nomination_form.html",
+                              round_id=round_id)
 
 
 def _editable(nomination: Nomination) -> bool:
@@ -277,7 +289,8 @@ def nomination_edit(nomination_id: int) -> ResponseReturnValue:
     _nomination_choices(form)
     done = _save_nomination(form, nomination.round, nomination)
     return done or _form_page(form, _("Edit nomination"),
-                              url_for("awards.nomination_detail", nomination_id=nomination.id))
+                              url_for("awards.nomination_detail", nomination_id=nomination.id),
+                              template="awards/nomination_form.html", round_id=nomination.round_id)
 
 
 def _visible_nomination(nomination_id: int) -> Nomination:
@@ -295,7 +308,8 @@ def nomination_detail(nomination_id: int) -> ResponseReturnValue:
     history = history_for("awards_nomination", nomination.id) if current_user.can("portal.audit") else []
     review = ReviewForm(decision=nomination.state if nomination.state in ("eligible", "ineligible") else "eligible",
                         note=nomination.review_note)
-    return _page("awards/nomination.html", nomination=nomination, evidence=evidence, history=history,
+    check = process.lookback(nomination.award_type, nomination.kind, nomination.nominee, nomination.round.year)
+    return _page("awards/nomination.html", nomination=nomination, evidence=evidence, history=history, lookback=check,
                  review=review, file_form=FileForm(), editable=_editable(nomination),
                  can_upload=current_user.can(NOMINATE, nomination.unit_id) or current_user.can(MANAGE))
 
