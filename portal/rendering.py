@@ -21,10 +21,35 @@ def render_fragment(template_name: str, block: str, **context: Any) -> str:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.update_template_context(context)
     template = app.jinja_env.get_or_select_template(template_name)
-    if block not in template.blocks:
-        raise KeyError(f"template {template_name!r} has no block {block!r}")
     ctx = template.new_context(context)
-    return "".join(template.blocks[block](ctx))
+    # Add the blocks of the templates it extends, as Jinja does at `extends`: a block inherited unchanged can be
+    # rendered alone, and a block that calls super() finds its parent.
+    for parent in _ancestors(app.jinja_env, template):
+        for name, func in parent.blocks.items():
+            ctx.blocks.setdefault(name, []).append(func)
+    if block not in ctx.blocks:
+        raise KeyError(f"template {template_name!r} has no block {block!r}")
+    return "".join(ctx.blocks[block][0](ctx))
+
+
+def _ancestors(env: Any, template: Any) -> list[Any]:
+    """The templates ``template`` extends, nearest first (only constant ``{% extends "name" %}``)."""
+    from jinja2 import nodes
+
+    cached = getattr(template, "_portal_ancestors", None)  # parsed once per loaded template
+    if cached is not None:
+        return cached
+    out = []
+    current = template
+    for _ in range(10):
+        source = env.loader.get_source(env, current.name)[0]
+        extends = next(env.parse(source).find_all(nodes.Extends), None)
+        if extends is None or not isinstance(extends.template, nodes.Const):
+            break
+        current = env.get_template(extends.template.value)
+        out.append(current)
+    template._portal_ancestors = out
+    return out
 
 
 def render(template_name: str, fragment: str | None = None, status: int = 200, **context: Any) -> Response:

@@ -130,3 +130,17 @@ def test_document_macros_render_the_decree_30_header(app):
     for text in ("UBND TỈNH LAI CHÂU", "UBND HUYỆN TAM ĐƯỜNG", "Số: 12/BB-HĐTĐKT", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                  "Độc lập - Tự do - Hạnh phúc", "Tam Đường, ngày 05 tháng 11 năm 2024", "THƯ KÝ", "(Ký, ghi rõ họ tên)"):
         assert text in html, text
+
+
+def test_a_fragment_inherited_from_the_parent_template_or_calling_super_renders_alone(app):
+    from jinja2 import DictLoader
+
+    from portal.rendering import render_fragment
+
+    app.jinja_loader.loaders.insert(0, DictLoader({
+        "t_parent.html": "{% block a %}A{% endblock %}{% block b %}B{% endblock %}",
+        "t_child.html": '{% extends "t_parent.html" %}{% block b %}[{{ super() }}+C]{% endblock %}',
+    }))
+    with app.test_request_context():
+        assert render_fragment("t_child.html", "a") == "A"  # not overridden: the parent's block
+        assert render_fragment("t_child.html", "b") == "[B+C]"  # super() finds the parent
