@@ -1,7 +1,6 @@
 """CLI: `flask --app portal portal init|seed-demo|create-user|backup|restore` and `flask i18n ...`."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
 import subprocess
@@ -15,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from portal.clock import local_now
 from portal.extensions import db
 
 portal_cli = AppGroup("portal", help="Portal administration.")
@@ -127,7 +127,7 @@ def _upload_dir() -> Path:
 def backup_cmd(output: Path | None) -> None:
     """Write a consistent online backup (database + uploads) to a zip file."""
     src = _sqlite_path()
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = local_now().strftime("%Y%m%d-%H%M%S")
     output = output or Path(current_app.instance_path) / "backups" / f"portal-{stamp}.zip"
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,13 +9,17 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal import clock
 from portal.extensions import db
 from portal.plugin import SCOPE_ALL, SCOPE_UNIT
 
 
 def utcnow() -> dt.datetime:
-    """Return the current UTC time as a naive datetime (stored the same on SQLite and PostgreSQL)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Return the current UTC time as a naive datetime (stored the same on SQLite and PostgreSQL).
+
+    Goes through portal.clock so a frozen test clock reaches every column default.
+    """
+    return clock.utcnow()
 
 
 class Audited:

@@ -7,6 +7,7 @@ from flask import current_app
 from flask_login import current_user
 
 from portal import signals
+from portal.clock import local_date, local_now, local_today, to_local
 from portal.audit import history_for
 from portal.charts import Series, bar_chart
 from portal.exports import read_rows, workbook_bytes, xlsx_response
@@ -24,6 +25,7 @@ from portal.i18n import (
     format_number,
     format_percent,
     gettext,
+    amount_in_words,
     lazy_gettext,
     lazy_pgettext,
     ngettext,
@@ -62,6 +64,7 @@ __all__ = [
     "User",
     "_",
     "_l",
+    "amount_in_words",
     "bar_chart",
     "check_file",
     "check_unit",
@@ -84,6 +87,9 @@ __all__ = [
     "hx_retarget",
     "hx_trigger",
     "is_fragment_request",
+    "local_date",
+    "local_now",
+    "local_today",
     "lazy_gettext",
     "lazy_pgettext",
     "ngettext",
@@ -100,6 +106,7 @@ __all__ = [
     "signals",
     "store",
     "strip",
+    "to_local",
     "unit_clause",
     "user_error",
     "utcnow",

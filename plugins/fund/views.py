@@ -17,6 +17,7 @@ from portal.toolkit import (
     current_user,
     db,
     format_money,
+    local_today,
     get_plugin_config,
     hx_trigger,
     public,
@@ -139,7 +140,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/widget")
 @require_permission("fund.view")
 def widget_summary() -> ResponseReturnValue:
-    today = dt.date.today()
+    today = local_today()
     campaign = sv.campaign_for(today) or db.session.scalar(select(Campaign).order_by(Campaign.start.desc()))
     raised = sv.campaign_totals([campaign.id]).get(campaign.id, 0) if campaign else 0
     return render("fund/widget.html", fragment="fund_widget", balance=sv.balance_on(today), campaign=campaign,
@@ -172,7 +173,7 @@ def _contribution_form() -> ContributionForm:
     form.mobilised_by_id.choices = form.donor_unit_id.choices
     form.campaign_id.choices = _campaign_choices(_("By the date received"))
     if request.method == "GET" and not form.date.data:
-        form.date.data = dt.date.today()
+        form.date.data = local_today()
     return form
 
 
@@ -285,7 +286,7 @@ def disbursement_new() -> ResponseReturnValue:
 
 def _disbursement_page(item: Disbursement, status: int = 200, **forms: Any) -> ResponseReturnValue:
     attachments = list(db.session.scalars(select(Attachment).where(Attachment.disbursement_id == item.id)))
-    context = {"pay_form": PayForm(formdata=None, paid_on=dt.date.today()), "reject_form": RejectForm(formdata=None),
+    context = {"pay_form": PayForm(formdata=None, paid_on=local_today()), "reject_form": RejectForm(formdata=None),
                "form": ReasonForm(formdata=None), **forms}
     return render("fund/disbursement.html", fragment="disbursement_detail", item=item, attachments=attachments,
                   reversal=sv.reversal_of(Disbursement, item.id), status=status, **context)
@@ -397,8 +398,9 @@ def ledger() -> ResponseReturnValue:
 
 def _period() -> tuple[dt.date, dt.date, FundYear | None]:
     year = _year()
-    start = _date_arg("from") or (year.start if year else dt.date(dt.date.today().year, 1, 1))
-    end = _date_arg("to") or (year.end if year else dt.date(dt.date.today().year, 12, 31))
+    start = _date_arg("from") or (year.start if year else dt.date(local_today().year, 1, 1))
+    end = _date_arg("to") or (year.end if year else dt.date(local_today().year, 12, 31))
+    end = max(start, min(end, local_today()))  # a closing balance is never dated in the future
     if end < start:
         raise user_error(400, _("The period must end after it starts."))
     return start, end, year
@@ -461,7 +463,7 @@ def units() -> ResponseReturnValue:
 @require_permission("fund.view", "fund.pledge")
 def pledges() -> ResponseReturnValue:
     campaign_id = request.values.get("campaign", 0, type=int)
-    campaign = db.session.get(Campaign, campaign_id) if campaign_id else sv.campaign_for(dt.date.today()) or \
+    campaign = db.session.get(Campaign, campaign_id) if campaign_id else sv.campaign_for(local_today()) or \
         db.session.scalar(select(Campaign).order_by(Campaign.start.desc()))
     form = PledgeForm()
     form.unit_id.choices = _unit_choices(blank=_("Choose a unit"))
@@ -490,7 +492,7 @@ def pledges() -> ResponseReturnValue:
 
 def _settings(status: int = 200, **forms: Any) -> ResponseReturnValue:
     context = {
-        "year_form": YearForm(formdata=None, label=dt.date.today().year), "campaign_form": CampaignForm(formdata=None),
+        "year_form": YearForm(formdata=None, label=local_today().year), "campaign_form": CampaignForm(formdata=None),
         "category_form": CategoryForm(formdata=None), **forms,
     }
     return render("fund/settings.html", years=sv.years_summary(),
@@ -602,4 +604,4 @@ def public_print() -> ResponseReturnValue:
         limit = int(get_plugin_config("FUND_PRINT_ROWS", 500))
         stmt = sv.public_payments(context["year"]).order_by(Disbursement.paid_on.desc(), Disbursement.id.desc())
         context["payments"] = list(db.session.execute(stmt.limit(limit)).mappings())
-    return render("fund/public_print.html", today=dt.date.today(), **context)
+    return render("fund/public_print.html", today=local_today(), **context)

@@ -22,6 +22,7 @@ from portal.toolkit import (
     current_user,
     db,
     downscale_image,
+    local_today,
     format_date,
     format_number,
     get_plugin_config,
@@ -72,7 +73,7 @@ VIEW, MANAGE, CONDUCT, FOLLOWUP = "inspections.view", "inspections.manage", "ins
 # --- helpers ---
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return local_today()
 
 
 def _threshold() -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, url_for
 
 from portal.plugin import NavItem, Permission, Plugin, Widget
-from portal.toolkit import _, _l, signals
+from portal.toolkit import _, _l, local_today, signals
 
 from . import models
 from .seed import seed_demo
@@ -22,7 +22,7 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs:
     from . import services
 
     out = []
-    day = services.today()
+    day = local_today()
     for period, sub in services.evidence_rows(unit_id, year):
         if sub is not None and sub.first_submitted_at is not None:
             value = str(services.STATE_LABELS[sub.state]) + (" – " + _("late") if sub.late else "")

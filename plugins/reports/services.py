@@ -1,7 +1,7 @@
 """Report intake logic, free of request state: values, rules, versions, deadlines, workflow, matrix, roll-up.
 
-Time comes in as parameters (``now`` in UTC, ``day`` in local time); views pass ``utcnow()`` and ``today()``,
-tests freeze them by passing their own or by monkeypatching ``today``/``now`` here.
+Time comes in as parameters (``now`` in UTC, ``day`` in local time); views pass the toolkit's ``utcnow()`` and
+``local_today()``, tests freeze ``portal.clock``.
 """
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from portal.toolkit import (
     format_date,
     format_number,
     get_plugin_config,
+    local_date,
     user_error,
-    utcnow,
     vi_sort_key,
 )
 
@@ -44,8 +44,6 @@ from .models import (
     Revision,
     Submission,
 )
-
-LOCAL_OFFSET = dt.timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving
 
 KIND_LABELS = {
     "integer": _l("Whole number"),
@@ -90,21 +88,6 @@ STATUS_SHORT = {
     "missing": _l("Missing"),
 }
 ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
-
-
-def now() -> dt.datetime:
-    """The current UTC time (naive), as stored."""
-    return utcnow()
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    """The calendar day in Tam Đường of a stored UTC time."""
-    return (moment + LOCAL_OFFSET).date()
-
-
-def today() -> dt.date:
-    """Today in Tam Đường; tests monkeypatch this to freeze the clock."""
-    return local_date(now())
 
 
 # --- field values -------------------------------------------------------------------------------------------

@@ -20,6 +20,9 @@ from portal.toolkit import (
     format_date,
     get_plugin_config,
     is_fragment_request,
+    local_date,
+    local_now,
+    local_today,
     notify_unit,
     render,
     require_permission,
@@ -27,6 +30,7 @@ from portal.toolkit import (
     store,
     unit_clause,
     user_error,
+    utcnow,
     vi_sort_key,
     xlsx_response,
 )
@@ -68,7 +72,7 @@ def _files(sub: Submission | None) -> dict[int, str]:
 
 
 def _saved_at() -> str:
-    return (svc.now() + svc.LOCAL_OFFSET).strftime("%H:%M")
+    return local_now().strftime("%H:%M")
 
 
 def _report_page(period: Period, link: PeriodUnit | None, sub: Submission | None, errors: dict[str, str] | None = None,
@@ -87,7 +91,7 @@ def _report_page(period: Period, link: PeriodUnit | None, sub: Submission | None
     lock_reason, editable = None, False
     if link is not None and current_user.can("reports.submit", link.unit_id):
         try:
-            svc.ensure_editable(period, link, sub, svc.today())
+            svc.ensure_editable(period, link, sub, local_today())
             editable = True
         except HTTPException as exc:  # shown to the unit as the reason the form is read-only
             lock_reason = exc.description
@@ -147,7 +151,7 @@ def _editing(period_id: int, unit_id: int) -> tuple[Period, PeriodUnit, Submissi
     period = db.get_or_404(Period, period_id)
     link = svc.assignment(period.id, unit_id)
     sub = db.session.scalar(select(Submission).where(Submission.period_id == period.id, Submission.unit_id == unit_id))
-    svc.ensure_editable(period, link, sub, svc.today())
+    svc.ensure_editable(period, link, sub, local_today())
     return period, link, sub or svc.get_or_create(period, unit_id)  # type: ignore[return-value]
 
 
@@ -158,8 +162,8 @@ def _editing(period_id: int, unit_id: int) -> tuple[Period, PeriodUnit, Submissi
 def index() -> ResponseReturnValue:
     if not current_user.can("reports.submit") or current_user.unit_id is None:
         return redirect(url_for("reports.matrix"))
-    items = svc.owed_for_unit(current_user.unit_id, svc.today())
-    return render("reports/index.html", items=items, buckets=svc.BUCKET_LABELS, today=svc.today())
+    items = svc.owed_for_unit(current_user.unit_id, local_today())
+    return render("reports/index.html", items=items, buckets=svc.BUCKET_LABELS, today=local_today())
 
 
 @bp.route("/p/<int:period_id>/u/<int:unit_id>")
@@ -225,7 +229,7 @@ def submit(period_id: int, unit_id: int) -> ResponseReturnValue:
     period, link, sub = _editing(period_id, unit_id)
     errors, raw = _apply_posted(sub, period.version)
     if not errors:
-        errors = svc.submit(sub, link, current_user, svc.now())
+        errors = svc.submit(sub, link, current_user, utcnow())
     if errors:
         db.session.rollback()
         period, link, sub = _load(period_id, unit_id)
@@ -260,7 +264,7 @@ def print_report(period_id: int, unit_id: int) -> ResponseReturnValue:
     parent = db.session.get(Unit, unit.parent_id) if unit and unit.parent_id else None
     return render("reports/print.html", period=period, sub=sub, unit=unit, parent=parent, version=period.version,
                   values=(sub.values if sub else {}) or {}, files=_files(sub), svc=svc,
-                  doc_day=svc.local_date(sub.submitted_at) if sub and sub.submitted_at else svc.today())
+                  doc_day=local_date(sub.submitted_at) if sub and sub.submitted_at else local_today())
 
 
 # --- review side --------------------------------------------------------------------------------------------
@@ -275,7 +279,7 @@ def _review_target(sub_id: int) -> Submission:
 @require_permission("reports.review")
 def accept(sub_id: int) -> ResponseReturnValue:
     sub = _review_target(sub_id)
-    svc.review(sub, "accept", current_user, svc.now())
+    svc.review(sub, "accept", current_user, utcnow())
     notify_unit(sub.unit_id, _("Your report \"%(name)s\" was accepted.", name=sub.period.name),
                 url_for("reports.report", period_id=sub.period_id, unit_id=sub.unit_id))
     db.session.commit()
@@ -294,7 +298,7 @@ def return_report(sub_id: int) -> ResponseReturnValue:
         period, link, sub2 = _load(sub.period_id, sub.unit_id)
         form_errors = {"_return": _("Write what the unit must correct.")}
         return _report_page(period, link, sub2, form_errors, status=422)
-    svc.review(sub, "return", current_user, svc.now(), form.comment.data)
+    svc.review(sub, "return", current_user, utcnow(), form.comment.data)
     link = url_for("reports.report", period_id=sub.period_id, unit_id=sub.unit_id)
     notify_unit(sub.unit_id, _("Your report \"%(name)s\" was returned: %(comment)s", name=sub.period.name,
                                comment=form.comment.data), link,
@@ -350,7 +354,7 @@ def _matrix_args() -> dict[str, Any]:
 @require_permission("reports.view")
 def matrix() -> ResponseReturnValue:
     args = _matrix_args()
-    m = svc.build_matrix(svc.today(), unit_clause("reports.view", Unit.id), **args)
+    m = svc.build_matrix(local_today(), unit_clause("reports.view", Unit.id), **args)
     years = sorted({p.year for p in _period_choices()}, reverse=True)
     return render("reports/matrix.html", fragment="matrix_table", m=m, years=years, svc=svc, **args)
 
@@ -358,7 +362,7 @@ def matrix() -> ResponseReturnValue:
 @bp.route("/matrix.xlsx")
 @require_permission("reports.view")
 def matrix_xlsx() -> ResponseReturnValue:
-    m = svc.build_matrix(svc.today(), unit_clause("reports.view", Unit.id), **_matrix_args())
+    m = svc.build_matrix(local_today(), unit_clause("reports.view", Unit.id), **_matrix_args())
     labels = {k: str(v) for k, v in svc.STATUS_LABELS.items()}
     grid = [
         [u.name, str(svc.UNIT_KIND_LABELS.get(u.kind, u.kind))]
@@ -381,7 +385,7 @@ def _rollup_period() -> Period:
     period_id = request.args.get("period", type=int)
     if period_id:
         return db.get_or_404(Period, period_id)
-    period = db.session.scalar(select(Period).where(Period.opens_on <= svc.today())
+    period = db.session.scalar(select(Period).where(Period.opens_on <= local_today())
                                .order_by(Period.opens_on.desc()).limit(1))
     if period is None:
         raise user_error(404, _("No report period has been opened yet."))
@@ -440,11 +444,11 @@ def reminders(period_id: int) -> ResponseReturnValue:
                 link, email_subject=_("Report reminder: %(name)s", name=period.name),
             )
             db.session.add(Event(period_id=period.id, unit_id=row.id, action="reminded", user_id=current_user.id,
-                                 actor=current_user.full_name, at=svc.now(), comment=deadline))
+                                 actor=current_user.full_name, at=utcnow(), comment=deadline))
         db.session.commit()
         flash(_("Reminder sent to %(units)s units (%(users)s users).", units=len(missing), users=notified), "success")
         return redirect(url_for("reports.reminders", period_id=period.id))
-    return render("reports/reminders.html", period=period, missing=missing, svc=svc, today=svc.today())
+    return render("reports/reminders.html", period=period, missing=missing, svc=svc, today=local_today())
 
 
 # --- periods ------------------------------------------------------------------------------------------------
@@ -470,7 +474,7 @@ def periods() -> ResponseReturnValue:
     form.unit_ids.choices = _unit_choices()
     status = 200
     if request.method == "GET":
-        form.year.data = svc.today().year
+        form.year.data = local_today().year
         form.unit_kinds.data = ["agency", "mass_org", "commune"]
     elif form.validate_on_submit():
         deadline = form.deadline.data or svc.default_deadline(form.year.data)
@@ -638,7 +642,7 @@ def delete_rule(form_id: int, index: int) -> ResponseReturnValue:
 @bp.route("/widget/owed")
 @require_permission("reports.submit")
 def widget_owed() -> ResponseReturnValue:
-    items = [i for i in svc.owed_for_unit(current_user.unit_id, svc.today())
+    items = [i for i in svc.owed_for_unit(current_user.unit_id, local_today())
              if i.bucket in ("returned", "overdue", "due_soon", "owed")] if current_user.unit_id else []
     return render("reports/widgets.html", fragment="widget_owed", items=items, buckets=svc.BUCKET_LABELS)
 
@@ -646,7 +650,7 @@ def widget_owed() -> ResponseReturnValue:
 @bp.route("/widget/completeness")
 @require_permission("reports.view")
 def widget_completeness() -> ResponseReturnValue:
-    day = svc.today()
+    day = local_today()
     current = db.session.scalar(select(Period).where(Period.opens_on <= day).order_by(Period.opens_on.desc()).limit(1))
     m = svc.build_matrix(day, unit_clause("reports.view", Unit.id), period_ids=[current.id]) if current else None
     return render("reports/widgets.html", fragment="widget_completeness", current=current, m=m, svc=svc)

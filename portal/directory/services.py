@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import joinedload
 
+from portal.clock import local_today
 from portal.extensions import db
 from portal.i18n import fold, format_date, gettext as _, lazy_gettext as _l, vi_sort_key
 from portal.models import UNIT_KINDS, Unit, UnitName
@@ -38,7 +39,7 @@ def search_units(
     today: dt.date | None = None,
 ) -> list[Unit]:
     """Return units matching a diacritic- and case-insensitive query, in Vietnamese order (one SQL query)."""
-    today = today or dt.date.today()
+    today = today or local_today()
     stmt = select(Unit).options(joinedload(Unit.parent)).where(scope if scope is not None else true())
     folded = fold(q)
     if folded:
@@ -126,7 +127,7 @@ def apply_unit(unit: Unit, values: dict[str, Any], rename_on: dt.date | None = N
         setattr(unit, key, value)
     unit.search_name = fold(unit.name)[:200]  # the column's length: folding can lengthen rare characters
     if old_name and old_name != unit.name:
-        effective = rename_on or dt.date.today()
+        effective = rename_on or local_today()
         last_end = max((n.valid_to for n in unit.names), default=None)
         unit.names.append(
             UnitName(

@@ -1,7 +1,6 @@
 """Unit directory: list with live search, tree, detail with members and history, edit, merge, Excel."""
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
@@ -9,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.audit import history_for
+from portal.clock import local_today
 from portal.directory import services
 from portal.directory.forms import ImportForm, MergeForm, UnitForm
 from portal.exports import read_rows, xlsx_response
@@ -36,7 +36,7 @@ def index() -> ResponseReturnValue:
     units = services.search_units(q, kind, state, scope=unit_clause("directory.view", Unit.id))
     return render(
         "directory/index.html", fragment="unit_list", units=units, q=q, kind=kind, state=state,
-        kinds=services.KIND_LABELS, today=dt.date.today(),
+        kinds=services.KIND_LABELS, today=local_today(),
     )
 
 
@@ -44,7 +44,7 @@ def index() -> ResponseReturnValue:
 @require_permission("directory.view")
 def tree() -> ResponseReturnValue:
     units = services.search_units(scope=unit_clause("directory.view", Unit.id))
-    return render("directory/tree.html", roots=services.unit_tree(units), kinds=services.KIND_LABELS, today=dt.date.today())
+    return render("directory/tree.html", roots=services.unit_tree(units), kinds=services.KIND_LABELS, today=local_today())
 
 
 @bp.route("/<int:unit_id>")
@@ -58,7 +58,7 @@ def detail(unit_id: int) -> ResponseReturnValue:
     history = history_for("directory_unit", unit.id) if current_user.can("portal.audit") else []
     return render(
         "directory/detail.html", unit=unit, members=members, children=children, predecessors=predecessors,
-        history=history, kinds=services.KIND_LABELS, today=dt.date.today(),
+        history=history, kinds=services.KIND_LABELS, today=local_today(),
     )
 
 
@@ -87,7 +87,7 @@ def _edit(unit: Unit | None) -> ResponseReturnValue:
         clash = db.session.scalar(select(Unit.id).where(Unit.code == values["code"], Unit.id != (unit.id if unit else 0)))
         if clash:
             errors["code"] = _("This code is already used by another unit.")
-        effective = form.rename_on.data or dt.date.today()
+        effective = form.rename_on.data or local_today()
         if unit is not None and (problem := services.check_rename(unit, values["name"], effective)):
             errors["rename_on"] = problem
         if not errors:

@@ -187,7 +187,7 @@ def test_submission_after_the_deadline_is_marked_late(client, login_as, make_use
     assert _fill(client, world, poor="10", escaped="1").status_code == 302
     assert _sub(app, world).late is False
     clock.set(dt.datetime(2024, 11, 10, 17, 30))  # 00:30 on 11/11 local time
-    from plugins.reports.services import today
+    from portal.clock import local_today as today
 
     assert today() == dt.date(2024, 11, 11)
     make_user("binhlu", ["unit_reporter"], world.unit_b)
