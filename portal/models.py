@@ -160,6 +160,36 @@ class LoginAttempt(db.Model):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
+class DocumentNumber(db.Model):
+    """The last number an issuer gave its documents in a year ("Số: 12/BC-UBND"): one counter row per issuer and year,
+    taken in the caller's transaction so a rolled-back document leaves no gap."""
+
+    __tablename__ = "portal_document_number"
+    __table_args__ = (UniqueConstraint("issuer_key", "year", name="uq_portal_document_number_issuer_year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int | None] = mapped_column(ForeignKey("directory_unit.id"))
+    issuer_key: Mapped[str] = mapped_column(String(60))
+    year: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+
+class IssuedDocument(db.Model):
+    """The register of documents sent out (sổ đăng ký văn bản đi): which record got which number from which issuer."""
+
+    __tablename__ = "portal_issued_document"
+    __table_args__ = (UniqueConstraint("object_type", "object_id", name="uq_portal_issued_document_object"),
+                      UniqueConstraint("issuer_key", "year", "number", name="uq_portal_issued_document_number"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[int] = mapped_column(Integer)
+    issuer_key: Mapped[str] = mapped_column(String(60))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(60))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 UNIT_KINDS = ("district", "agency", "mass_org", "commune", "village", "enterprise", "other")
 
 

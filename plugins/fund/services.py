@@ -191,6 +191,7 @@ def reverse_contribution(entry: Contribution, reason: str, user_id: int | None, 
     number = next_number(year.id, "receipt")
     reversal = Contribution(
         fund_year_id=year.id, number=number, date=day, donor_unit_id=entry.donor_unit_id, donor_name=entry.donor_name,
+        donor_address=entry.donor_address,
         donor_type=entry.donor_type, amount=-entry.amount, method=entry.method,
         in_kind_description=entry.in_kind_description, campaign_id=entry.campaign_id,
         mobilised_by_id=entry.mobilised_by_id, anonymous=entry.anonymous, recorded_by_id=user_id,

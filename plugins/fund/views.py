@@ -185,7 +185,7 @@ def contribution_new() -> ResponseReturnValue:
         values = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
         for key in ("donor_unit_id", "campaign_id", "mobilised_by_id"):
             values[key] = values[key] or None
-        for key in ("donor_name", "in_kind_description", "note"):
+        for key in ("donor_name", "donor_address", "in_kind_description", "note"):
             values[key] = values[key] or None
         if values["method"] != "in_kind":
             values["in_kind_description"] = None

@@ -26,7 +26,7 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs:
     for period, sub in services.evidence_rows(unit_id, year):
         if sub is not None and sub.first_submitted_at is not None:
             value = str(services.STATE_LABELS[sub.state]) + (" – " + _("late") if sub.late else "")
-        elif day > period.deadline:
+        elif day > services.period_last_day(period, None):
             value = str(services.STATUS_LABELS["missing"])
         else:
             value = str(services.STATUS_LABELS["not_started"])

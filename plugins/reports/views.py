@@ -439,8 +439,8 @@ def reminders(period_id: int) -> ResponseReturnValue:
         notified = 0
         for row in missing:
             notified += notify_unit(
-                row.id, _("Reminder: the report \"%(name)s\" is due by %(day)s.", name=period.name,
-                          day=format_date(svc.effective_deadline(period, row.extended_until))),
+                row.id, _("Reminder: the report \"%(name)s\" is due %(day)s.", name=period.name,
+                          day=svc.deadline_hint(period, row.extended_until)),
                 link, email_subject=_("Report reminder: %(name)s", name=period.name),
             )
             db.session.add(Event(period_id=period.id, unit_id=row.id, action="reminded", user_id=current_user.id,
@@ -486,7 +486,7 @@ def periods() -> ResponseReturnValue:
         if not form.errors:
             period = Period(name=form.name.data, kind=form.kind.data, year=form.year.data,
                             version_id=form.version_id.data, opens_on=form.opens_on.data, deadline=deadline,
-                            late_policy=form.late_policy.data)
+                            late_policy=form.late_policy.data, on_time_rule=form.on_time_rule.data)
             db.session.add(period)
             svc.assign_units(period, unit_ids)
             db.session.commit()
@@ -511,8 +511,10 @@ def period(period_id: int) -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         action = request.form.get("action")
-        if action == "policy" and request.form.get("late_policy") in svc.POLICY_LABELS:
+        if action == "policy" and request.form.get("late_policy") in svc.POLICY_LABELS and \
+                request.form.get("on_time_rule", period.on_time_rule) in svc.ON_TIME_RULE_LABELS:
             period.late_policy = request.form["late_policy"]
+            period.on_time_rule = request.form.get("on_time_rule", period.on_time_rule)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("reports.period", period_id=period.id))
