@@ -19,6 +19,7 @@ from portal.toolkit import (
     history_for,
     hx_trigger,
     is_fragment_request,
+    local_today,
     notify_users,
     redirect_or_hx,
     render,
@@ -154,6 +155,8 @@ def council_remove(member_id: int) -> ResponseReturnValue:
 
 def _round_form(nomination_round: NominationRound | None) -> ResponseReturnValue:
     form = RoundForm(obj=nomination_round)
+    if nomination_round is None and request.method == "GET":
+        form.year.data = local_today().year
     if form.validate_on_submit():
         target = nomination_round or NominationRound()
         form.populate_obj(target)
@@ -364,6 +367,8 @@ def _results_visible(session: VotingSession) -> bool:
 def session_new(round_id: int) -> ResponseReturnValue:
     nomination_round = db.get_or_404(NominationRound, round_id)
     form = SessionForm()
+    if request.method == "GET":
+        form.meeting_date.data = local_today()
     if form.validate_on_submit():
         session = VotingSession(round_id=nomination_round.id)
         form.populate_obj(session)
