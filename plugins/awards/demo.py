@@ -12,22 +12,38 @@ from .models import AwardType, CouncilMember, Nomination, NominationRound, Votin
 
 EXAMPLE = "Ví dụ – cần đối chiếu với quy định hiện hành trước khi sử dụng. "
 
+# Citations checked against the law's text: Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 80 khoản 2 (Chủ tịch
+# UBND cấp huyện) and khoản 3 (Chủ tịch UBND cấp xã); Nghị định 98/2023/NĐ-CP (31/12/2023, in force 01/01/2024)
+# replaced Nghị định 91/2017/NĐ-CP. Articles not verified are not cited by number.
+LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15"
+DECREE = "Nghị định 98/2023/NĐ-CP (thay thế Nghị định 91/2017/NĐ-CP)"
+MOVEMENT = ("phong trào thi đua “Cả nước chung tay vì người nghèo – Không để ai bị bỏ lại phía sau” "
+            "(Quyết định 666/QĐ-TTg ngày 02/6/2022; Kế hoạch 2282/KH-UBND ngày 01/7/2022 của UBND tỉnh Lai Châu)")
+
 # name, giver, kinds, quorum, threshold, strictly more, denominator, written ballots, abstain, legal basis
 TYPES = [
     ("Giấy khen của Chủ tịch UBND huyện", "Chủ tịch UBND huyện Tam Đường", "collective,individual,household",
      (2, 3), (1, 2), True, "present", False, True,
-     "Luật Thi đua, khen thưởng 2022, Điều 80 (thẩm quyền của Chủ tịch UBND cấp huyện); quy chế Hội đồng TĐKT huyện."),
+     f"{LAW}, Điều 80 khoản 2 (Chủ tịch UBND cấp huyện tặng giấy khen); khen thưởng theo {MOVEMENT}; "
+     "tỷ lệ phiếu theo quy chế Hội đồng TĐKT huyện."),
     ("Lao động tiên tiến", "Chủ tịch UBND huyện Tam Đường", "individual",
-     (2, 3), (1, 2), True, "valid", False, True, "Luật Thi đua, khen thưởng 2022, Điều 26."),
+     (2, 3), (1, 2), True, "valid", False, True,
+     f"{LAW}, Điều 80 khoản 2 (thẩm quyền tặng danh hiệu “Lao động tiên tiến”); tiêu chuẩn theo {LAW} và {DECREE}."),
     ("Chiến sĩ thi đua cơ sở", "Chủ tịch UBND huyện Tam Đường", "individual",
      (2, 3), (70, 100), False, "valid", False, True,
-     "Luật Thi đua, khen thưởng 2022, Điều 25; tỷ lệ không quá 15 % số cá nhân đạt Lao động tiên tiến."),
+     f"{LAW}, Điều 80 khoản 2 (thẩm quyền tặng danh hiệu “Chiến sĩ thi đua cơ sở”); tiêu chuẩn và tỷ lệ theo {DECREE}; "
+     "tỷ lệ không quá 15 % số cá nhân đạt “Lao động tiên tiến” (quy chế của huyện)."),
     ("Đề nghị Chiến sĩ thi đua cấp tỉnh", "Chủ tịch UBND tỉnh Lai Châu (huyện đề nghị)", "individual",
      (2, 3), (90, 100), False, "members", True, False,
-     "Nghị định 91/2017/NĐ-CP: từ 90 % tổng số thành viên Hội đồng đồng ý; thành viên vắng mặt cho ý kiến bằng văn bản."),
+     f"{DECREE}: Hội đồng bỏ phiếu kín, từ 90 % tổng số thành viên Hội đồng đồng ý; thành viên vắng mặt cho ý kiến "
+     "bằng văn bản (đối chiếu điều, khoản hiện hành trước khi áp dụng)."),
     ("Đề nghị Bằng khen của Chủ tịch UBND tỉnh", "Chủ tịch UBND tỉnh Lai Châu (huyện đề nghị)",
      "collective,individual,household", (2, 3), (70, 100), False, "members", True, True,
-     "Luật Thi đua, khen thưởng 2022, Điều 74; quy chế Hội đồng TĐKT tỉnh."),
+     f"{LAW} và {DECREE}; thành tích trong {MOVEMENT}; quy chế Hội đồng TĐKT tỉnh."),
+    ("Giấy khen của Chủ tịch UBND xã", "Chủ tịch UBND xã (từ 01/7/2025)", "collective,individual,household",
+     (2, 3), (1, 2), True, "present", False, True,
+     f"{LAW}, Điều 80 khoản 3 (Chủ tịch UBND cấp xã tặng giấy khen, danh hiệu “Lao động tiên tiến”, "
+     "“Gia đình văn hóa”); tỷ lệ phiếu theo quy chế Hội đồng TĐKT xã."),
 ]
 
 # username, full name, function, unit code ("hoidong" is the core's demo council member)

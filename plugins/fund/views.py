@@ -434,7 +434,7 @@ def report_xlsx() -> ResponseReturnValue:
     summary = [
         (_("Opening balance"), rep.opening), (_("Carried in"), rep.carried_in), (_("Receipts"), rep.receipts_total),
         (_("Spending"), rep.spending_total), (_("Closing balance"), rep.closing), (_("Houses"), rep.houses),
-        (_("Gifts"), rep.gifts),
+        (_("Gifts given"), rep.gifts),
     ]
     lines = lambda items: [(str(line.label), line.count, line.amount) for line in items]  # noqa: E731
     headers = [_("Item"), _("Count"), _("Amount (đồng)")]

@@ -227,7 +227,7 @@ def test_secretariat_defines_award_types_with_exact_fractions(app, client, world
     as_user("thuky")
     form = {"name": "Chiến sĩ thi đua cấp tỉnh", "giver": "Chủ tịch UBND tỉnh", "nominee_kinds": ["individual"],
             "quorum_num": "2", "quorum_den": "3", "threshold_num": "90", "threshold_den": "100",
-            "denominator": "members", "written_ballots": "y", "cap_of_id": "0", "legal_basis": "NĐ 91/2017/NĐ-CP",
+            "denominator": "members", "written_ballots": "y", "cap_of_id": "0", "legal_basis": "NĐ 98/2023/NĐ-CP",
             "active": "y"}
     page = client.get("/awards/types/new").get_data(as_text=True)
     assert 'type="checkbox"' in page and 'name="nominee_kinds"' in page

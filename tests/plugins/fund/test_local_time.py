@@ -41,3 +41,13 @@ def test_defaults_balances_and_prints_use_the_local_day(app, client, login_as, f
     assert _balance(report, "closing").startswith("10.001.005")
     printed = client.get("/fund/public/print").get_data(as_text=True)
     assert "ngày 10 tháng 3 năm 2024" in printed
+
+
+def test_wording_of_pledges_and_contribution_counts(app, client, login_as, fund, give):
+    login_as("thuquy", ["fund_board"])
+    give(1_000_000)
+    pledges = client.get("/fund/pledges").get_data(as_text=True)
+    assert "Đã nộp" in pledges and "Đã chi" not in pledges
+    report = client.get("/fund/report?from=01/01/2024&to=31/12/2024").get_data(as_text=True)
+    table = report[report.index("Thu theo"):] if "Thu theo" in report else report
+    assert "Số lượt đóng góp" in table
