@@ -71,8 +71,12 @@ def issuer_of(unit: Unit) -> Issuer:
                       place=_place_name(unit), abbreviation="UBND", unit_id=unit.id)
     parent = unit.parent
     superior = None
-    if parent is not None:
-        superior = (_committee_name(parent) if parent.kind in _COMMITTEE_KINDS else parent.name).upper()
+    if parent is not None and unit.kind not in ("enterprise", "other"):
+        if parent.kind in _COMMITTEE_KINDS:
+            # an agency works under its People's Committee; a Front or mass organisation does not
+            superior = _committee_name(parent).upper() if unit.kind in ("agency", "village") else None
+        else:
+            superior = parent.name.upper()
     seat = _seat(unit)
     place = _place_name(seat) if seat is not unit else current_app.config["PORTAL_PLACE"]
     return Issuer(key=f"unit:{unit.id}", name=unit.name.upper(), superior=superior, place=place,

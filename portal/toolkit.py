@@ -12,6 +12,7 @@ from portal.audit import history_for
 from portal.charts import Series, bar_chart
 from portal.exports import read_rows, workbook_bytes, xlsx_response
 from portal.directory.services import KIND_LABELS as UNIT_KIND_LABELS
+from portal.documents import Issuer, issue_number, issued_number, issuer_of
 from portal.errors import user_error
 from portal.extensions import db
 from portal.forms import MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, strip
@@ -52,6 +53,7 @@ __all__ = [
     "Audited",
     "DateField",
     "FlaskForm",
+    "Issuer",
     "MAX_MONEY",
     "MoneyField",
     "NoMarkup",
@@ -87,6 +89,9 @@ __all__ = [
     "hx_retarget",
     "hx_trigger",
     "is_fragment_request",
+    "issue_number",
+    "issued_number",
+    "issuer_of",
     "local_date",
     "local_now",
     "local_today",

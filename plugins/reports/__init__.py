@@ -63,7 +63,8 @@ plugin = Plugin(
     ),
     default_config={
         "REPORTS_ANNUAL_DEADLINE": "11-10",  # month-day of the annual deadline
-        "REPORTS_DUE_SOON_DAYS": 7,  # "due soon" this many days before the deadline
+        "REPORTS_DUE_SOON_DAYS": 7,
+        "REPORTS_RECIPIENT": "",  # who reports go to ("Nơi nhận"); empty: the standing office of the movement  # "due soon" this many days before the deadline
         "REPORTS_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,  # per attachment
     },
     translations=Path(__file__).with_name("translations"),

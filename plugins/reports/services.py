@@ -25,6 +25,8 @@ from portal.toolkit import (
     format_date,
     format_number,
     get_plugin_config,
+    issue_number,
+    issuer_of,
     local_date,
     user_error,
     vi_sort_key,
@@ -534,6 +536,10 @@ def submit(sub: Submission, link: PeriodUnit, user: Any, at: dt.datetime) -> dic
     if not resubmission:
         sub.first_submitted_at = at
         sub.late = local_date(at) > period_last_day(period, link.extended_until)
+        db.session.flush()
+        unit = db.session.get(Unit, sub.unit_id)
+        if unit is not None:  # the report's number in the unit's register, taken with the submission
+            issue_number("reports_submission", sub.id, issuer_of(unit), "BC", local_date(at))
     sub.submitted_at = at
     sub.state = "submitted"
     sub.revisions.append(Revision(number=len(sub.revisions) + 1, values=dict(sub.values or {}), at=at,

@@ -20,6 +20,8 @@ from portal.toolkit import (
     format_date,
     get_plugin_config,
     is_fragment_request,
+    issued_number,
+    issuer_of,
     local_date,
     local_now,
     local_today,
@@ -261,8 +263,11 @@ def download(period_id: int, unit_id: int, upload_id: int) -> ResponseReturnValu
 def print_report(period_id: int, unit_id: int) -> ResponseReturnValue:
     period, link, sub = _load(period_id, unit_id)
     unit = db.session.get(Unit, unit_id)
-    parent = db.session.get(Unit, unit.parent_id) if unit and unit.parent_id else None
-    return render("reports/print.html", period=period, sub=sub, unit=unit, parent=parent, version=period.version,
+    if unit is None:
+        abort(404)
+    number = issued_number("reports_submission", sub.id) if sub else None
+    return render("reports/print.html", period=period, sub=sub, unit=unit, issuer=issuer_of(unit), number=number,
+                  version=period.version,
                   values=(sub.values if sub else {}) or {}, files=_files(sub), svc=svc,
                   doc_day=local_date(sub.submitted_at) if sub and sub.submitted_at else local_today())
 

@@ -22,7 +22,9 @@ def test_at_23_30_utc_deadline_and_printed_date_are_the_next_day(client, login_a
         sub = db.session.scalar(select(Submission).where(Submission.unit_id == world.unit_a))
         assert sub.late is True and sub.submitted_at == dt.datetime(2024, 11, 9, 23, 30)
     printed = client.get(world.url(tail="/print")).get_data(as_text=True)
-    assert "ngày 10 tháng 11 năm 2024" in printed and "ngày 09 tháng 11" not in printed
+    assert "Bản Bo, ngày 10 tháng 11 năm 2024" in printed and "ngày 09 tháng 11" not in printed
+    assert "ỦY BAN NHÂN DÂN XÃ BẢN BO" in printed and "1/BC-UBND" in printed and "HUYỆN TAM ĐƯỜNG" not in printed
+    assert "Nơi nhận:" in printed
     report = client.get(world.url()).get_data(as_text=True)
     assert "10/11/2024 06:30" in report  # the submission time, in local time
 
