@@ -479,7 +479,7 @@ def minutes(inspection_id: int) -> ResponseReturnValue:
     inspection = _get_inspection(inspection_id)
     if inspection.state not in (COMPLETED, SIGNED):
         raise user_error(409, _("The minutes are ready once the inspection is completed."))
-    return render("inspections/minutes.html", **_detail_context(inspection))
+    return render("inspections/minutes.html", svc=sv, **_detail_context(inspection))
 
 
 # --- findings and follow-up ---
