@@ -41,11 +41,21 @@ def upgrade():
     )
     with op.batch_alter_table('fund_contribution', schema=None) as batch_op:
         batch_op.add_column(sa.Column('donor_address', sa.String(length=300), nullable=True))
+    with op.batch_alter_table('awards_session', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('counting_members', sa.Text(), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('place', sa.String(length=200), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('council_unit_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_awards_session_council_unit_id_directory_unit'), 'directory_unit', ['council_unit_id'], ['id'])
     with op.batch_alter_table('reports_period', schema=None) as batch_op:
         batch_op.add_column(sa.Column('on_time_rule', sa.String(length=10), server_default='before', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('awards_session', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_awards_session_council_unit_id_directory_unit'), type_='foreignkey')
+        batch_op.drop_column('council_unit_id')
+        batch_op.drop_column('place')
+        batch_op.drop_column('counting_members')
     with op.batch_alter_table('reports_period', schema=None) as batch_op:
         batch_op.drop_column('on_time_rule')
     with op.batch_alter_table('fund_contribution', schema=None) as batch_op:

@@ -367,11 +367,18 @@ def _results_visible(session: VotingSession) -> bool:
 def session_new(round_id: int) -> ResponseReturnValue:
     nomination_round = db.get_or_404(NominationRound, round_id)
     form = SessionForm()
+    today = local_today()
+    committees = db.session.scalars(select(Unit).where(
+        Unit.kind.in_(("district", "commune")), or_(Unit.valid_from.is_(None), Unit.valid_from <= today),
+        or_(Unit.valid_to.is_(None), Unit.valid_to >= today)))
+    form.council_unit_id.choices = [(0, _("The configured bodies"))] + sorted(
+        ((u.id, u.name) for u in committees), key=lambda c: vi_sort_key(c[1]))
     if request.method == "GET":
-        form.meeting_date.data = local_today()
+        form.meeting_date.data = today
     if form.validate_on_submit():
         session = VotingSession(round_id=nomination_round.id)
         form.populate_obj(session)
+        session.council_unit_id = session.council_unit_id or None
         db.session.add(session)
         db.session.commit()
         return redirect(url_for("awards.session_detail", session_id=session.id))
