@@ -160,6 +160,17 @@ class LoginAttempt(db.Model):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
+class UnitAreaLink(Audited, db.Model):
+    """Part of a unit's area went to another unit besides its main successor: recorded and shown, never totalled."""
+
+    __tablename__ = "directory_unit_area_link"
+    __table_args__ = (UniqueConstraint("unit_id", "to_unit_id", name="uq_directory_unit_area_link"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id", ondelete="CASCADE"), index=True)
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str | None] = mapped_column(String(300))
+
+
 class DocumentNumber(db.Model):
     """The last number an issuer gave its documents in a year ("Số: 12/BC-UBND"): one counter row per issuer and year,
     taken in the caller's transaction so a rolled-back document leaves no gap."""

@@ -12,6 +12,7 @@ from portal.audit import history_for
 from portal.charts import Series, bar_chart
 from portal.exports import read_rows, workbook_bytes, xlsx_response
 from portal.directory.services import KIND_LABELS as UNIT_KIND_LABELS
+from portal.directory.services import area_links, final_successors, unit_lineage
 from portal.documents import Issuer, issue_number, issued_number, issuer_of
 from portal.errors import user_error
 from portal.extensions import db
@@ -67,6 +68,7 @@ __all__ = [
     "_",
     "_l",
     "amount_in_words",
+    "area_links",
     "bar_chart",
     "check_file",
     "check_unit",
@@ -76,6 +78,7 @@ __all__ = [
     "downscale_image",
     "ensure_demo_user",
     "fold",
+    "final_successors",
     "format_date",
     "format_datetime",
     "format_doc_date",
@@ -113,6 +116,7 @@ __all__ = [
     "strip",
     "to_local",
     "unit_clause",
+    "unit_lineage",
     "user_error",
     "utcnow",
     "vi_sort_key",

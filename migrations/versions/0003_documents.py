@@ -26,6 +26,20 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_portal_document_number')),
     sa.UniqueConstraint('issuer_key', 'year', name='uq_portal_document_number_issuer_year')
     )
+    op.create_table('directory_unit_area_link',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('to_unit_id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=True),
+    sa.ForeignKeyConstraint(['to_unit_id'], ['directory_unit.id'], name=op.f('fk_directory_unit_area_link_to_unit_id_directory_unit'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['directory_unit.id'], name=op.f('fk_directory_unit_area_link_unit_id_directory_unit'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_directory_unit_area_link')),
+    sa.UniqueConstraint('unit_id', 'to_unit_id', name='uq_directory_unit_area_link')
+    )
+    with op.batch_alter_table('directory_unit_area_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_directory_unit_area_link_to_unit_id'), ['to_unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_directory_unit_area_link_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('portal_issued_document',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('object_type', sa.String(length=60), nullable=False),
@@ -61,4 +75,5 @@ def downgrade():
     with op.batch_alter_table('fund_contribution', schema=None) as batch_op:
         batch_op.drop_column('donor_address')
     op.drop_table('portal_issued_document')
+    op.drop_table('directory_unit_area_link')
     op.drop_table('portal_document_number')

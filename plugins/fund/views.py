@@ -16,6 +16,7 @@ from portal.toolkit import (
     check_file,
     current_user,
     db,
+    final_successors,
     format_money,
     local_today,
     get_plugin_config,
@@ -455,8 +456,30 @@ def units() -> ResponseReturnValue:
     campaign_id = request.args.get("campaign", 0, type=int)
     campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
     year = None if campaign else _year()
-    return render("fund/units.html", fragment="leaderboard", rows=sv.leaderboard(campaign, year), campaign=campaign,
+    end = campaign.end if campaign else (year.end if year else local_today())
+    rows = _fold_into_successors(sv.leaderboard(campaign, year), end)
+    return render("fund/units.html", fragment="leaderboard", rows=rows, campaign=campaign,
                   year=year, years=_years(), campaigns=_campaign_choices(_("Whole fund year")))
+
+
+def _fold_into_successors(rows: list[dict[str, Any]], end: dt.date) -> list[dict[str, Any]]:
+    """A merged unit's totals count under its main successor when the successor existed within the period; the
+    successor's row names the predecessors it takes in. Periods wholly before a merger keep the old units."""
+    heads = final_successors()
+    if not heads:
+        return rows
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(set(heads.values()))))}
+    out: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        head = units.get(heads.get(row["id"], -1))
+        key = head.id if head is not None and (head.valid_from is None or head.valid_from <= end) else row["id"]
+        target = out.setdefault(key, {"id": key, "name": units[key].name if key in units else row["name"],
+                                      "given": 0, "raised": 0, "predecessors": []})
+        target["given"] += int(row["given"])
+        target["raised"] += int(row["raised"])
+        if key != row["id"]:
+            target["predecessors"].append(row["name"])
+    return sorted(out.values(), key=lambda r: (-(r["given"] + r["raised"]), vi_sort_key(r["name"])))
 
 
 @bp.route("/pledges", methods=["GET", "POST"])

@@ -36,6 +36,7 @@ from portal.toolkit import (
     send_upload,
     store,
     unit_clause,
+    unit_lineage,
     user_error,
     vi_sort_key,
     xlsx_response,
@@ -218,6 +219,20 @@ def new() -> ResponseReturnValue:
             return redirect_or_hx(url_for(".detail", inspection_id=inspection.id))
     return render("inspections/edit.html", fragment="plan_form", form=form, inspection=None,
                   status=422 if form.errors else 200)
+
+
+@bp.route("/unit/<int:unit_id>")
+@require_permission(VIEW)
+def unit_history(unit_id: int) -> ResponseReturnValue:
+    """A unit's inspections over the years (its score trend), with those of the units merged into it."""
+    unit = db.get_or_404(Unit, unit_id)
+    if not current_user.can(VIEW, unit.id):
+        raise user_error(403, _("You may not see this unit's inspections."))
+    lineage = unit_lineage(unit.id)
+    rows = list(db.session.scalars(select(Inspection).where(Inspection.unit_id.in_(lineage))
+                                   .order_by(Inspection.year.desc(), Inspection.planned_date.desc())))
+    return render("inspections/unit_history.html", unit=unit, rows=rows, predecessors=len(lineage) - 1,
+                  score=sv.stored_score, threshold=_threshold())
 
 
 @bp.route("/<int:inspection_id>/edit", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, url_for
 
 from portal.plugin import NavItem, Permission, Plugin, Widget
-from portal.toolkit import _, _l, local_today, signals
+from portal.toolkit import _, _l, local_today, signals, unit_lineage
 
 from . import models
 from .seed import seed_demo
@@ -23,7 +23,8 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs:
 
     out = []
     day = local_today()
-    for period, sub in services.evidence_rows(unit_id, year):
+    rows = [(p, s, uid) for uid in unit_lineage(unit_id) for p, s in services.evidence_rows(uid, year)]
+    for period, sub, owner in rows:  # the unit's own reports, then those of the units merged into it
         if sub is not None and sub.first_submitted_at is not None:
             value = str(services.STATE_LABELS[sub.state]) + (" – " + _("late") if sub.late else "")
         elif day > services.period_last_day(period, None):
@@ -32,7 +33,7 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs:
             value = str(services.STATUS_LABELS["not_started"])
         out.append(signals.Evidence(
             source="reports", label=_("Report: %(name)s", name=period.name), value=value,
-            url=url_for("reports.report", period_id=period.id, unit_id=unit_id),
+            url=url_for("reports.report", period_id=period.id, unit_id=owner),
         ))
     return out
 

@@ -776,6 +776,19 @@ def not_submitted(period: Period, scope: ColumnElement[bool] | None = None) -> l
     return sorted(rows, key=lambda r: vi_sort_key(r.name))
 
 
+def unit_history(unit_ids: Sequence[int]) -> list[tuple[Period, Unit, Submission | None]]:
+    """Every period owed by these units (a unit and its predecessors), newest first, with each unit's submission."""
+    rows = db.session.execute(
+        select(Period, Unit, Submission)
+        .join(PeriodUnit, PeriodUnit.period_id == Period.id)
+        .join(Unit, Unit.id == PeriodUnit.unit_id)
+        .outerjoin(Submission, (Submission.period_id == Period.id) & (Submission.unit_id == PeriodUnit.unit_id))
+        .where(PeriodUnit.unit_id.in_(list(unit_ids)))
+        .order_by(Period.opens_on.desc(), Period.id.desc())
+    ).all()
+    return [(p, u, s) for p, u, s in rows]
+
+
 def evidence_rows(unit_id: int, year: int | None) -> list[tuple[Period, Submission | None]]:
     query = (
         select(Period, Submission)

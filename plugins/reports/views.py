@@ -31,6 +31,7 @@ from portal.toolkit import (
     send_upload,
     store,
     unit_clause,
+    unit_lineage,
     user_error,
     utcnow,
     vi_sort_key,
@@ -166,6 +167,19 @@ def index() -> ResponseReturnValue:
         return redirect(url_for("reports.matrix"))
     items = svc.owed_for_unit(current_user.unit_id, local_today())
     return render("reports/index.html", items=items, buckets=svc.BUCKET_LABELS, today=local_today())
+
+
+@bp.route("/unit/<int:unit_id>")
+@require_permission(*VIEWERS)
+def unit_history(unit_id: int) -> ResponseReturnValue:
+    """A unit's reports over the years, with those its predecessors filed before they merged into it."""
+    unit = db.get_or_404(Unit, unit_id)
+    if not (current_user.can("reports.view", unit.id) or current_user.can("reports.submit", unit.id)):
+        abort(403)
+    lineage = unit_lineage(unit.id)
+    rows = svc.unit_history(lineage)
+    return render("reports/unit_history.html", unit=unit, rows=rows, predecessors=len(lineage) - 1, svc=svc,
+                  today=local_today())
 
 
 @bp.route("/p/<int:period_id>/u/<int:unit_id>")

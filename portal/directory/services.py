@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from portal.clock import local_today
 from portal.extensions import db
 from portal.i18n import fold, format_date, gettext as _, lazy_gettext as _l, vi_sort_key
-from portal.models import UNIT_KINDS, Unit, UnitName
+from portal.models import UNIT_KINDS, Unit, UnitAreaLink, UnitName
 from portal.signals import unit_merged, unit_renamed
 
 KIND_LABELS = {
@@ -144,11 +144,65 @@ def announce_rename(unit: Unit, old_name: str, effective: dt.date) -> None:
     unit_renamed.send(unit, unit=unit, old_name=old_name, effective=effective)
 
 
-def merge_unit(unit: Unit, successor: Unit, effective: dt.date) -> None:
-    """Close ``unit`` the day before ``effective`` and point it at its successor; history keeps the old unit."""
+def merge_unit(unit: Unit, successor: Unit, effective: dt.date, area_to: Iterable[Unit] = ()) -> None:
+    """Close ``unit`` the day before ``effective`` and point it at its main successor (whose totals take its history);
+    ``area_to`` are other units that received part of its area: recorded and shown only. History keeps the old unit."""
     unit.valid_to = effective - dt.timedelta(days=1)
     unit.successor_id = successor.id
+    have = {link.to_unit_id for link in db.session.scalars(select(UnitAreaLink).where(UnitAreaLink.unit_id == unit.id))}
+    for other in area_to:
+        if other.id not in (successor.id, unit.id) and other.id not in have:
+            db.session.add(UnitAreaLink(unit_id=unit.id, to_unit_id=other.id))
+            have.add(other.id)
     unit_merged.send(unit, unit=unit, successor=successor)
+
+
+# --- lineage: a unit and the units merged into it ---
+
+def _successor_pairs() -> list[tuple[int, int]]:
+    return [(r.id, r.successor_id) for r in db.session.execute(
+        select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None)))]
+
+
+def unit_lineage(unit_id: int) -> list[int]:
+    """The unit and every unit whose main successor (followed through later mergers) it is: ``unit_id`` first.
+
+    Plugins use it so a successor's pages and totals take in its predecessors' history, which stays stored under
+    the old units. One query.
+    """
+    children: dict[int, list[int]] = {}
+    for uid, succ in _successor_pairs():
+        children.setdefault(succ, []).append(uid)
+    out, todo, seen = [], [unit_id], set()
+    while todo:
+        current = todo.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        out.append(current)
+        todo.extend(children.get(current, []))
+    return out
+
+
+def final_successors() -> dict[int, int]:
+    """Each merged unit mapped to the unit its history now belongs to (the end of its main-successor chain)."""
+    nxt = dict(_successor_pairs())
+    out = {}
+    for uid in nxt:
+        current, hops = uid, 0
+        while current in nxt and hops < 50:
+            current, hops = nxt[current], hops + 1
+        out[uid] = current
+    return out
+
+
+def area_links(unit_id: int) -> tuple[list[Unit], list[Unit]]:
+    """(units that received part of this unit's area, units part of whose area this unit received)."""
+    gave = list(db.session.scalars(select(Unit).join(UnitAreaLink, UnitAreaLink.to_unit_id == Unit.id)
+                                   .where(UnitAreaLink.unit_id == unit_id)))
+    took = list(db.session.scalars(select(Unit).join(UnitAreaLink, UnitAreaLink.unit_id == Unit.id)
+                                   .where(UnitAreaLink.to_unit_id == unit_id)))
+    return sorted(gave, key=lambda u: vi_sort_key(u.name)), sorted(took, key=lambda u: vi_sort_key(u.name))
 
 
 # --- Excel import/export ---

@@ -56,8 +56,10 @@ def detail(unit_id: int) -> ResponseReturnValue:
     children = sorted(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id)), key=lambda u: vi_sort_key(u.name))
     predecessors = list(db.session.scalars(select(Unit).where(Unit.successor_id == unit.id)))
     history = history_for("directory_unit", unit.id) if current_user.can("portal.audit") else []
+    area_to, area_from = services.area_links(unit.id)
     return render(
         "directory/detail.html", unit=unit, members=members, children=children, predecessors=predecessors,
+        area_to=area_to, area_from=area_from,
         history=history, kinds=services.KIND_LABELS, today=local_today(),
     )
 
@@ -126,6 +128,7 @@ def merge(unit_id: int) -> ResponseReturnValue:
     unit = db.get_or_404(Unit, unit_id)
     form = MergeForm()
     form.successor_id.choices = _choices(unit.id)
+    form.area_to_ids.choices = _choices(unit.id)[1:]
     status = 200
     if form.validate_on_submit():
         successor = db.session.get(Unit, form.successor_id.data) if form.successor_id.data else None
@@ -136,7 +139,8 @@ def merge(unit_id: int) -> ResponseReturnValue:
             form.effective.errors.append(_("The merger must take effect after the unit's start date."))
             status = 400
         else:
-            services.merge_unit(unit, successor, form.effective.data)
+            others = [u for u in (db.session.get(Unit, i) for i in form.area_to_ids.data or []) if u is not None]
+            services.merge_unit(unit, successor, form.effective.data, others)
             db.session.commit()
             flash(_("%(old)s is merged into %(new)s. Its history is kept.", old=unit.name, new=successor.name), "success")
             return redirect(url_for("directory.detail", unit_id=unit.id))
