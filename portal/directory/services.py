@@ -32,6 +32,29 @@ EXPORT_COLUMNS = (
     "code", "name", "kind", "parent_code", "head", "phone", "email", "address",
     "valid_from", "valid_to", "successor_code", "note",
 )
+#: Column headers of the exported workbook; the import reads these (in Vietnamese or English) or the codes above.
+COLUMN_LABELS = {
+    "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "parent_code": _l("Parent unit code"),
+    "head": _l("Head"), "phone": _l("Phone"), "email": _l("E-mail"), "address": _l("Address"),
+    "valid_from": _l("Valid from"), "valid_to": _l("Valid until"), "successor_code": _l("Successor unit code"),
+    "note": _l("Note"),
+}
+
+
+def _in_every_language(labels: dict[str, Any]) -> dict[str, str]:
+    """Folded label (in each interface language) and folded code -> code, to read what any export wrote."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    out = {fold(code): code for code in labels}
+    for lang in current_app.config.get("PORTAL_LANGUAGES", ("vi", "en")):
+        with force_locale(lang):
+            out.update({fold(str(label)): code for code, label in labels.items()})
+    return out
+
+
+def export_headers() -> list[str]:
+    return [str(COLUMN_LABELS[c]) for c in EXPORT_COLUMNS]
 
 
 def search_units(
@@ -212,7 +235,7 @@ def export_rows(units: Iterable[Unit]) -> list[list[Any]]:
     rows = []
     for u in units:
         rows.append([
-            u.code, u.name, u.kind,
+            u.code, u.name, str(KIND_LABELS.get(u.kind, u.kind)),
             by_id[u.parent_id].code if u.parent_id in by_id else "",
             u.head or "", u.phone or "", u.email or "", u.address or "",
             u.valid_from, u.valid_to,
@@ -227,6 +250,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)  # (Excel row number, message)
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # written anyway, but worth a look
 
 
 def _cell_text(value: Any) -> str:
@@ -256,7 +280,13 @@ def _cell_date(value: Any) -> dt.date | None:
 def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
     """Create or update units by code from spreadsheet rows. Nothing is written when any row is invalid."""
     result = ImportResult()
-    index = {h.strip().lower(): i for i, h in enumerate(headers)}
+    columns = _in_every_language(COLUMN_LABELS)
+    kinds = _in_every_language(KIND_LABELS)
+    index: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        code = columns.get(fold(str(h or "")))
+        if code and code not in index:
+            index[code] = i
     for required in ("code", "name", "kind"):
         if required not in index:
             result.errors.append((1, _("Missing column: %(col)s.", col=required)))
@@ -277,7 +307,8 @@ def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
         errs: list[str] = []
         code = _cell_text(get(row, "code")).lower()
         name = _cell_text(get(row, "name"))
-        kind = _cell_text(get(row, "kind"))
+        kind_text = _cell_text(get(row, "kind"))
+        kind = kinds.get(fold(kind_text), kind_text)
         if not CODE_RE.match(code):
             errs.append(_("invalid code %(code)r", code=code))
         elif code in codes_in_file:
@@ -287,7 +318,8 @@ def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
         if not name or len(name) > 200 or "<" in name or ">" in name:
             errs.append(_("name is empty, too long or contains < >"))
         if kind not in UNIT_KINDS:
-            errs.append(_("unknown kind %(kind)r (use: %(kinds)s)", kind=kind, kinds=", ".join(UNIT_KINDS)))
+            errs.append(_("unknown kind %(kind)r (use: %(kinds)s)", kind=kind_text,
+                          kinds=", ".join(str(KIND_LABELS.get(k, k)) for k in UNIT_KINDS)))
         for col, limit in (("head", 120), ("address", 255), ("note", 2000)):
             text = _cell_text(get(row, col))
             if len(text) > limit or "<" in text or ">" in text:
@@ -340,6 +372,18 @@ def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
             cur = code_parent.get(cur)
     if result.errors:
         return result
+
+    # A unit added under a unit that has ended is allowed (history) but usually a mistake: say so.
+    ends = {code: u.valid_to for code, u in existing.items()}
+    ends.update({values["code"]: values["valid_to"] for _n, values in parsed})
+    names = {code: u.name for code, u in existing.items()} | {v["code"]: v["name"] for _n, v in parsed}
+    for n, values in parsed:
+        parent_end = ends.get(values["_parent"]) if values["_parent"] else None
+        starts = values["valid_from"] or local_today()
+        if parent_end is not None and starts > parent_end:
+            result.warnings.append((n, _("%(unit)s is placed under %(parent)s, which ended on %(day)s.",
+                                         unit=values["name"], parent=names.get(values["_parent"], values["_parent"]),
+                                         day=format_date(parent_end))))
 
     units = dict(existing)
     for _n, values in parsed:

@@ -153,7 +153,7 @@ def merge(unit_id: int) -> ResponseReturnValue:
 @require_permission("directory.view")
 def export() -> ResponseReturnValue:
     units = services.search_units(scope=unit_clause("directory.view", Unit.id))
-    headers = list(services.EXPORT_COLUMNS)
+    headers = services.export_headers()
     return xlsx_response("don-vi.xlsx", [(_("Units"), headers, services.export_rows(units))])
 
 
@@ -181,7 +181,9 @@ def import_units() -> ResponseReturnValue:
             else:
                 db.session.commit()
                 flash(_("Import done: %(created)s created, %(updated)s updated.", created=result.created, updated=result.updated), "success")
+                for n, message in result.warnings:
+                    flash(_("Row %(row)s: %(message)s", row=n, message=message), "warning")
                 return redirect(url_for("directory.index"))
     elif request.method == "POST":
         status = 400
-    return render("directory/import.html", form=form, result=result, columns=services.EXPORT_COLUMNS, status=status)
+    return render("directory/import.html", form=form, result=result, columns=services.export_headers(), status=status)
