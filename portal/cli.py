@@ -50,16 +50,20 @@ def seed_demo_cmd() -> None:
     set_cli_actor("seed-demo")
     sync_roles(current_app)
     added = seed_units()
+    from portal.seed import CREATED
+
     password, generated = demo_password(os.environ.get("PORTAL_DEMO_PASSWORD"))
-    made = seed_users(password)
+    CREATED.clear()
+    seed_users(password)
     db.session.commit()
     for plugin in current_app.extensions["portal"].plugins.values():
         if plugin.seed_demo is not None:
             plugin.seed_demo(password)
             db.session.commit()
     click.echo(f"Units added: {added}")
+    made = list(CREATED)  # every account this run created, the plugins' (council, fund board…) included
     if made:
-        lines = [f"  {u:<12} {roles}" for u, roles in made]
+        lines = [f"  {u:<16} {roles}" for u, roles in made]
         shown = password if not generated else f"{password}  (generated; set PORTAL_DEMO_PASSWORD to choose)"
         text = "Demo accounts (password: " + shown + "):\n" + "\n".join(lines)
         click.echo(text)

@@ -5,7 +5,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from portal.toolkit import Unit, db, ensure_demo_user
+from portal.toolkit import Unit, db, ensure_demo_user, local_now, local_today
 
 from . import services
 from .models import AwardType, CouncilMember, Nomination, NominationRound, VotingSession
@@ -59,6 +59,20 @@ COUNCIL = [
     ("hd_doan", "Chảo Văn Đoàn", "member", "huyen-doan"),
 ]
 
+# xã Bình Lư's emulation council, from 01/07/2025 (the commune chairman gives Giấy khen, Luật 06/2022 Điều 80 khoản 3)
+COMMUNE_COUNCIL = [
+    ("hdx_chutich", "Hoàng Văn Chủ", "chair", "xa-binh-lu-2025"),
+    ("hdx_phochutich", "Lò Thị Phó", "vice_chair", "xa-binh-lu-2025"),
+    ("hdx_thuky", "Đỗ Thị Văn Hóa", "secretary", "xa-binh-lu-2025"),
+    ("hdx_mttq", "Tẩn Văn Mặt", "member", "mttq-xa-binh-lu-2025"),
+    ("hdx_uyvien", "Vàng Thị Viên", "member", "xa-binh-lu-2025"),
+]
+COMMUNE_NOMINATIONS = [
+    ("collective", "Bản mẫu C (dữ liệu mẫu)", "Bản mẫu C, xã Bình Lư", "ban-mau-binh-lu"),
+    ("household", "Hộ ông Lò Văn Mẫu (dữ liệu mẫu)", "Bản mẫu C, xã Bình Lư", "ban-mau-binh-lu"),
+    ("individual", "Tao Thị Mẫu (dữ liệu mẫu)", "Trưởng bản mẫu C", "ban-mau-binh-lu"),
+]
+
 # round key, award index, unit code, kind, nominee, position, state
 NOMINATIONS = [
     (2023, 0, "xa-ban-bo", "collective", "Thôn Nà Đon, xã Bản Bo", "Xã Bản Bo", "eligible"),
@@ -95,9 +109,9 @@ def _types() -> list[AwardType]:
     return rows
 
 
-def _council(password: str) -> list[int]:
+def _council(password: str, members: list[tuple[str, str, str, str]] = COUNCIL) -> list[int]:
     ids = []
-    for username, full_name, function, unit_code in COUNCIL:
+    for username, full_name, function, unit_code in members:
         user = ensure_demo_user(username, full_name, ["council_member"], unit_code, password)
         if db.session.scalar(select(CouncilMember.id).where(CouncilMember.user_id == user.id)) is None:
             db.session.add(CouncilMember(user_id=user.id, function=function))
@@ -115,8 +129,9 @@ def seed_demo(password: str) -> None:
     rounds = {
         2023: NominationRound(name="Sơ kết giữa kỳ phong trào \"Tam Đường chung tay vì người nghèo\" 2021–2023",
                               year=2023, deadline=dt.date(2023, 10, 31), open=False),
+        # the district council's last round: it meets before the district level ends on 30/06/2025
         2025: NominationRound(name="Tổng kết phong trào \"Tam Đường chung tay vì người nghèo\" 2021–2025",
-                              year=2025, deadline=dt.date(2025, 10, 31), open=True),
+                              year=2025, deadline=dt.date(2025, 5, 31), open=False),
     }
     db.session.add_all(rounds.values())
     db.session.flush()
@@ -131,7 +146,8 @@ def seed_demo(password: str) -> None:
     closed = VotingSession(round_id=rounds[2023].id, title="Phiên họp Hội đồng TĐKT xét khen thưởng sơ kết 2023",
                            number="05/BB-HĐTĐKT", meeting_date=dt.date(2023, 11, 20), counting_head="Vàng Thị Lao")
     draft = VotingSession(round_id=rounds[2025].id, title="Phiên họp Hội đồng TĐKT xét khen thưởng tổng kết 2025",
-                          number="", meeting_date=dt.date(2025, 11, 25), counting_head="")
+                          number="", meeting_date=dt.date(2025, 6, 20), counting_head="Sùng A Mặt",
+                          place="Phòng họp UBND huyện Tam Đường")
     db.session.add_all([closed, draft])
     db.session.flush()
     services.add_items(closed, noms[2023])
@@ -147,4 +163,56 @@ def seed_demo(password: str) -> None:
         services.cast_ballot(closed.id, user_id, choices, written=written)
     services.close_session(closed.id)
     services.publish_session(db.session.get(VotingSession, closed.id))
+    _dated(db.session.get(VotingSession, closed.id), dt.datetime(2023, 11, 20, 1, 30))
+    db.session.commit()
+    # Phòng LĐ-TB&XH merged into Phòng Nội vụ on 01/03/2025: its member leaves the council before the 2025 session
+    for member in db.session.scalars(select(CouncilMember).join(CouncilMember.user)):
+        if member.user.username == "hd_ldtbxh":
+            member.active = False
+    services.open_session(draft)
+    db.session.commit()
+    for user_id in [m for m in member_ids if m != member_ids[5]]:
+        choices = {str(item.id): "agree" for item in draft.items}
+        services.cast_ballot(draft.id, user_id, choices)
+    services.close_session(draft.id)
+    services.publish_session(db.session.get(VotingSession, draft.id))
+    _dated(db.session.get(VotingSession, draft.id), dt.datetime(2025, 6, 20, 1, 30))
+    db.session.commit()
+    _commune_round(password, types[-1])
+
+
+def _dated(session: VotingSession, opened: dt.datetime) -> None:
+    """Sessions of past years carry their own meeting times, not the day the demo was loaded."""
+    session.opened_at = opened
+    session.closed_at = opened + dt.timedelta(hours=2)
+    session.published_at = opened + dt.timedelta(hours=3)
+
+
+def _commune_round(password: str, giay_khen: AwardType) -> None:
+    """Live work after the district: xã Bình Lư's council votes today on Giấy khen of the commune chairman."""
+    for member in db.session.scalars(select(CouncilMember)):
+        member.active = False  # the district council ended with the district on 30/06/2025
+    commune_ids = _council(password, COMMUNE_COUNCIL)
+    for member in db.session.scalars(select(CouncilMember).where(CouncilMember.user_id.in_(commune_ids))):
+        member.active = True
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    today = local_today()
+    live = NominationRound(name=f"Khen thưởng phong trào năm {today.year} – xã Bình Lư (dữ liệu mẫu)",
+                           year=today.year, deadline=today + dt.timedelta(days=10), open=True)
+    db.session.add(live)
+    db.session.flush()
+    noms = [Nomination(round_id=live.id, award_type_id=giay_khen.id, unit_id=units[code].id, kind=kind, nominee=nominee,
+                       position=position, achievements=ACHIEVEMENTS, state="eligible")
+            for kind, nominee, position, code in COMMUNE_NOMINATIONS]
+    db.session.add_all(noms)
+    session = VotingSession(round_id=live.id, title=f"Phiên họp Hội đồng TĐKT xã Bình Lư năm {today.year} (dữ liệu mẫu)",
+                            number="", meeting_date=today, counting_head="Tẩn Văn Mặt", counting_members="Vàng Thị Viên",
+                            place="Hội trường UBND xã Bình Lư", council_unit_id=units["xa-binh-lu-2025"].id)
+    db.session.add(session)
+    db.session.flush()
+    services.add_items(session, noms)
+    services.open_session(session)
+    session.opened_at = local_now().astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=30)
+    db.session.commit()
+    services.cast_ballot(session.id, commune_ids[0], {str(item.id): "agree" for item in session.items})
     db.session.commit()
