@@ -58,7 +58,21 @@ LABELS = {
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
-    return {"fund_labels": LABELS}
+    return {"fund_labels": LABELS, "fund_bodies": _bodies_on}
+
+
+def _bodies_on(day: dt.date | None) -> dict[str, str]:
+    """Superior, issuer and place line of a fund document dated ``day`` (FUND_LATER_BODIES, else the base bodies)."""
+    bodies = {"superior": get_plugin_config("FUND_SUPERIOR_BODY", ""), "issuer": get_plugin_config("FUND_ISSUING_BODY", ""),
+              "place": get_plugin_config("PORTAL_PLACE", "Tam Đường")}
+    for later in sorted(get_plugin_config("FUND_LATER_BODIES", []) or [], key=lambda b: str(b.get("from", ""))):
+        try:
+            starts = dt.date.fromisoformat(str(later.get("from", "")))
+        except ValueError:
+            continue
+        if day is not None and day >= starts:
+            bodies = {**bodies, **{k: v for k, v in later.items() if k in bodies and v}}
+    return bodies
 
 
 def _page() -> int:

@@ -51,3 +51,20 @@ def test_wording_of_pledges_and_contribution_counts(app, client, login_as, fund,
     report = client.get("/fund/report?from=01/01/2024&to=31/12/2024").get_data(as_text=True)
     table = report[report.index("Thu theo"):] if "Thu theo" in report else report
     assert "Số lượt đóng góp" in table
+
+
+def test_receipts_after_the_district_are_issued_by_the_communes_front(app, client, login_as, fund, give):
+    from portal.extensions import db
+    from plugins.fund import services as sv
+
+    with app.app_context():
+        sv.create_year(2025)
+        db.session.commit()
+    login_as("thuquy", ["fund_board"])
+    before = give(1_000_000, dt.date(2025, 6, 30))
+    after = give(2_000_000, dt.date(2025, 8, 1))
+    old = client.get(f"/fund/contributions/{before}/receipt").get_data(as_text=True)
+    new = client.get(f"/fund/contributions/{after}/receipt").get_data(as_text=True)
+    assert "ỦY BAN MTTQ VIỆT NAM HUYỆN TAM ĐƯỜNG" in old and "Tam Đường, ngày 30 tháng 6 năm 2025" in old
+    assert "ỦY BAN MTTQ VIỆT NAM XÃ BÌNH LƯ" in new and "Bình Lư, ngày 01 tháng 8 năm 2025" in new
+    assert "HUYỆN TAM ĐƯỜNG" not in new
