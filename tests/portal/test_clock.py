@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from portal import clock
 from portal.i18n import amount_in_words
@@ -102,3 +103,18 @@ WORDS = [
 @pytest.mark.parametrize(("amount", "words"), WORDS)
 def test_amount_in_words_as_accountants_write_it(amount, words):
     assert amount_in_words(amount) == words
+
+
+def test_audit_log_shows_local_times_only(app, client, login_as, frozen_at):
+    from portal.extensions import db
+    from portal.models import User
+
+    login_as("quantri", ["admin"])
+    frozen_at(dt.datetime(2025, 11, 9, 23, 30))  # 06:30 on 10/11 in Vietnam
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "quantri"))
+        user.full_name = "Quản Trị Mới"  # audited at the frozen moment; the user's creation holds created_at stamps
+        db.session.commit()
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    assert "10/11/2025 06:30" in page
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", page)  # no raw ISO UTC stamps left among the changes
