@@ -3,7 +3,7 @@
 Not a test: it prints a table. Figures are only comparable within one run (ratios to the static baseline),
 never across machines.
 
-    .venv/bin/python bench/run.py                      # SQLite, every plugin that has bench/<name>.py
+    .venv/bin/python bench/run.py                      # SQLite, every installed plugin that has a bench module (<package>/bench.py)
     .venv/bin/python bench/run.py --plugins reports    # one plugin
     DATABASE_URL=postgresql+psycopg://... .venv/bin/python bench/run.py
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import importlib
 import importlib.util
 import os
 import re
@@ -37,12 +38,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _bench_module(name: str) -> str | None:
+    """The bench hook of an installed plugin lives in its own package: <package>.bench."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="portal.plugins", name=name):
+        module = ep.value.split(":")[0] + ".bench"
+        if importlib.util.find_spec(module) is not None:
+            return module
+    return None
+
+
 def load_hook(name: str):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    module = _bench_module(name)
+    if module is None:
+        raise SystemExit(f"plugin {name!r} is not installed or has no bench module")
+    return importlib.import_module(module)
 
 
 def seed(env: dict[str, str], plugins: list[str]) -> dict[str, list[tuple[str, str]]]:
@@ -167,7 +178,9 @@ def measure(port: int, cookie: str, path: str, requests: int, concurrency: int) 
 
 
 def main() -> int:
-    available = sorted(p.stem for p in BENCH.glob("*.py") if p.stem not in {"run", "__init__"})
+    from importlib.metadata import entry_points
+
+    available = sorted(ep.name for ep in entry_points(group="portal.plugins") if _bench_module(ep.name))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plugins", nargs="*", default=available, help=f"bench hooks to run (default: {available})")
     parser.add_argument("--requests", type=int, default=400, help="requests per page")

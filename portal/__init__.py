@@ -23,8 +23,9 @@ def _secret_key(app: Flask) -> str:
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others, not even briefly
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
     return key
 
 
@@ -51,7 +52,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
     app.config.from_prefixed_env()
     if test_config:
         app.config.update(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from portal.extensions import private_dir
+
+    private_dir(app.instance_path)
 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
@@ -64,7 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
         n = int(app.config["PORTAL_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from portal import loader
+    from portal import i18n, loader
 
     app.extensions["portal"] = loader.PortalState()
     if plugins is None:
@@ -74,6 +77,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
         for p in plugins:
             loader.validate(p, p.name, p.models.__name__ if p.models else p.blueprint.import_name, enabled)
             enabled.append(p.name)
+    from portal import schema  # also registers the Alembic version path with Flask-Migrate
+
+    schema.check_together(plugins)  # two plugins' revision ids must not clash
 
     dirs = [str(ROOT / "translations")] + [str(p.translations) for p in plugins if p.translations]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
@@ -81,6 +87,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
     _init_extensions(app)
     _register_core(app)
     loader.register(app, plugins)
+    i18n.warn_missing_catalogs(app, plugins)
     _install_templates(app)
     return app
 
@@ -155,6 +162,14 @@ def _register_core(app: Flask) -> None:
         return redirect(target)
 
     @app.before_request
+    def mark_running() -> None:
+        # A serving process holds the instance's running lock (shared), so `portal restore` refuses meanwhile.
+        if not app.testing:
+            from portal.backup import hold_running_lock
+
+            hold_running_lock(app.instance_path)
+
+    @app.before_request
     def refuse_control_characters() -> None:
         # NUL cannot be stored in PostgreSQL text columns; refusing it here keeps every form a clean 400.
         from portal.errors import user_error
@@ -177,7 +192,10 @@ def _register_core(app: Flask) -> None:
 def _install_templates(app: Flask) -> None:
     from flask_login import current_user
 
+    from portal.integrity import once_input
     from portal.notifications import unread_count
+
+    app.jinja_env.globals["once_input"] = once_input
 
     @app.context_processor
     def portal_context() -> dict[str, Any]:

@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
-import tempfile
-import zipfile
 from pathlib import Path
 
 import click
@@ -14,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from portal.clock import local_now
+from portal.clock import utcnow
 from portal.extensions import db
 
 portal_cli = AppGroup("portal", help="Portal administration.")
@@ -25,11 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def init_database() -> None:
     """Create or upgrade the schema with the migrations, then sync roles and permissions."""
-    from flask_migrate import upgrade
-
     from portal.roles import sync_roles
+    from portal.schema import upgrade_enabled
 
-    upgrade(directory=str(ROOT / "migrations"))
+    upgrade_enabled(current_app)
     sync_roles(current_app)
 
 
@@ -38,6 +34,105 @@ def init_cmd() -> None:
     """Create or upgrade the database and seed roles."""
     init_database()
     click.echo("Database ready: " + db.engine.url.render_as_string(hide_password=True))
+
+
+db_cli = AppGroup("db", help="Schema of the core or of one plugin (its own Alembic branch).")
+portal_cli.add_command(db_cli)
+PLUGIN_OPTION = click.option("--plugin", "plugin", default=None, metavar="NAME",
+                             help="A plugin's branch (default: the core, or for upgrade the core and every enabled plugin).")
+
+
+def _branch(name: str | None) -> str:
+    """Return the Alembic branch label of the core or of an installed plugin with migrations."""
+    from portal.schema import CORE_LABEL, installed_plugins
+
+    if name is None:
+        return CORE_LABEL
+    plugin = installed_plugins(current_app).get(name)
+    if plugin is None:
+        raise click.ClickException(f"plugin {name!r} is not installed")
+    if plugin.migrations is None:
+        raise click.ClickException(f"plugin {name!r} has no migrations (Plugin.migrations is not set)")
+    return name
+
+
+@db_cli.command("upgrade")
+@PLUGIN_OPTION
+@click.argument("revision", default="head")
+def db_upgrade_cmd(plugin: str | None, revision: str) -> None:
+    """Upgrade one branch to REVISION (default head); without --plugin, the core and every enabled plugin."""
+    from flask_migrate import upgrade
+
+    from portal.schema import MIGRATIONS, adopt_legacy_tables, check_known_versions, upgrade_enabled
+
+    if plugin is None and revision == "head":
+        done = upgrade_enabled(current_app)
+        click.echo("Upgraded: " + ", ".join(done))
+        return
+    label = _branch(plugin)
+    check_known_versions()
+    adopt_legacy_tables()
+    upgrade(directory=str(MIGRATIONS), revision=revision if "@" in revision else f"{label}@{revision}")
+    click.echo(f"Upgraded {label} to {revision}")
+
+
+@db_cli.command("downgrade")
+@PLUGIN_OPTION
+@click.argument("revision", default="-1")
+def db_downgrade_cmd(plugin: str | None, revision: str) -> None:
+    """Downgrade one branch by one revision, or to REVISION ("base" drops all of a plugin's tables)."""
+    from flask_migrate import downgrade
+
+    from portal.schema import MIGRATIONS
+
+    label = _branch(plugin)
+    downgrade(directory=str(MIGRATIONS), revision=revision if "@" in revision else f"{label}@{revision}")
+    click.echo(f"Downgraded {label} to {revision}")
+
+
+@db_cli.command("history")
+@PLUGIN_OPTION
+def db_history_cmd(plugin: str | None) -> None:
+    """List the revisions of one branch, newest first, marking the one the database is at."""
+    from portal.schema import branch_revisions, script_for_app, status
+
+    label = _branch(plugin)
+    st = status(label)
+    for rev in branch_revisions(script_for_app(), label):
+        mark = "  <- database" if rev.revision == st.current else ""
+        deps = f" (depends on {', '.join(_tuple(rev.dependencies))})" if rev.dependencies else ""
+        click.echo(f"{rev.revision:<20} {rev.doc.splitlines()[0] if rev.doc else ''}{deps}{mark}")
+    if st.current is None:
+        click.echo(f"(the database has no revision of {label!r}: its tables are not created)")
+
+
+def _tuple(value: object) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value or ())  # type: ignore[arg-type]
+
+
+@portal_cli.command("plugins")
+def plugins_cmd() -> None:
+    """List installed plugins: enabled or not, schema state, catalogs."""
+    from portal.i18n import missing_catalogs
+    from portal.schema import installed_plugins, status
+
+    def schema_of(label: str) -> str:
+        try:
+            st = status(label)
+        except Exception as exc:  # a listing must not crash on one plugin
+            return f"schema unknown: {exc}"
+        if st.up_to_date:
+            return f"schema up to date ({st.head})"
+        return "tables not created" if st.current is None else f"schema at {st.current}, head {st.head}"
+
+    click.echo(f"{'(core)':<14} {'':<8}  {schema_of('portal')}")
+    enabled = current_app.extensions["portal"].plugins
+    for name, plugin in sorted(installed_plugins(current_app).items()):
+        schema = "no tables" if plugin.migrations is None else schema_of(name)
+        missing = missing_catalogs(plugin, current_app.config["PORTAL_LANGUAGES"])
+        catalogs = "catalogs: " + ("MISSING " + ", ".join(missing) if missing else "ok")
+        flag = "enabled " if name in enabled else "disabled"
+        click.echo(f"{name:<14} {flag}  {schema}; {catalogs}")
 
 
 @portal_cli.command("seed-demo")
@@ -129,66 +224,57 @@ def _upload_dir() -> Path:
 @portal_cli.command("backup")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def backup_cmd(output: Path | None) -> None:
-    """Write a consistent online backup (database + uploads) to a zip file."""
-    src = _sqlite_path()
-    stamp = local_now().strftime("%Y%m%d-%H%M%S")
+    """Write a consistent online backup (database + uploads) to a zip file (readable by the owner only)."""
+    from portal.backup import write_backup
+
+    stamp = utcnow().strftime("%Y%m%d-%H%M%SZ")  # a file name, in UTC like every stored time
     output = output or Path(current_app.instance_path) / "backups" / f"portal-{stamp}.zip"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        snap = Path(tmp) / "portal.db"
-        with sqlite3.connect(src) as source, sqlite3.connect(snap) as target:
-            source.backup(target)  # SQLite's online backup: consistent while the portal runs
-        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.write(snap, "portal.db")
-            uploads = _upload_dir()
-            for f in sorted(uploads.rglob("*")):
-                if f.is_file():
-                    zf.write(f, "uploads/" + f.relative_to(uploads).as_posix())
+    write_backup(_sqlite_path(), _upload_dir(), output)
     click.echo(f"Backup written: {output}")
 
 
 @portal_cli.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def restore_cmd(archive: Path, yes: bool) -> None:
-    """Replace the database and uploads with a backup (stop the portal first)."""
+@click.option("--force", is_flag=True, help="Restore even though portal processes seem to be running.")
+def restore_cmd(archive: Path, yes: bool, force: bool) -> None:
+    """Replace the database and uploads with a backup, all or nothing (stop the portal first)."""
+    from portal.backup import BackupError, check_archive, exclusive, restore
+
     dest = _sqlite_path()
-    with zipfile.ZipFile(archive) as zf:
-        names = zf.namelist()
-        if "portal.db" not in names:
-            raise click.ClickException("not a portal backup (portal.db missing)")
-        for name in names:
-            if name != "portal.db" and (not name.startswith("uploads/") or ".." in Path(name).parts):
-                raise click.ClickException(f"unexpected entry in backup: {name}")
+    try:
+        check_archive(archive)
         if not yes:
             click.confirm(f"Replace {dest} and the uploads with {archive.name}?", abort=True)
         db.session.remove()
         db.engine.dispose()
-        with tempfile.TemporaryDirectory() as tmp:
-            zf.extract("portal.db", tmp)
-            with sqlite3.connect(Path(tmp) / "portal.db") as source, sqlite3.connect(dest) as target:
-                source.backup(target)
-            uploads = _upload_dir()
-            for f in uploads.rglob("*"):
-                if f.is_file():
-                    f.unlink()
-            for name in names:
-                if name.startswith("uploads/") and not name.endswith("/"):
-                    target_path = uploads / name[len("uploads/"):]
-                    target_path.parent.mkdir(parents=True, exist_ok=True)
-                    target_path.write_bytes(zf.read(name))
+        with exclusive(current_app.instance_path, force):
+            restore(archive, dest, _upload_dir())
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Restored from {archive}")
 
 
 def _catalog_sources(area: str) -> tuple[Path, Path]:
-    """Return (source folder, translations folder) for "core" or a plugin name."""
+    """Return (source folder, translations folder) for "core" or an installed plugin, wherever it is installed."""
     if area == "core":
         return ROOT, ROOT / "translations"
-    return ROOT / "plugins" / area, ROOT / "plugins" / area / "translations"
+    from portal.schema import installed_plugins
+
+    plugin = installed_plugins(current_app).get(area)
+    if plugin is None:
+        raise click.ClickException(f"plugin {area!r} is not installed")
+    if plugin.translations is None:
+        raise click.ClickException(f"plugin {area!r} declares no translations folder")
+    trans = Path(plugin.translations)
+    return trans.parent, trans
 
 
-def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT)
+def _pybabel(*args: str, cwd: Path = ROOT) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=cwd)
+
+
+KEYWORDS = ("-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2")
 
 
 @i18n_cli.command("extract")
@@ -199,11 +285,10 @@ def extract_cmd(area: str) -> None:
     trans.mkdir(parents=True, exist_ok=True)
     pot = trans / "messages.pot"
     if area == "core":
-        _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2",
-                 "--no-location", "-o", str(pot), "portal", "templates")
-    else:
-        _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2",
-                 "--no-location", "-o", str(pot), str(src.relative_to(ROOT)))
+        _pybabel("extract", "-F", str(ROOT / "babel.cfg"), *KEYWORDS, "--no-location", "-o", str(pot), "portal", "templates")
+    else:  # run beside the plugin's package, so its own paths are what babel.cfg's patterns see
+        _pybabel("extract", "-F", str(ROOT / "babel.cfg"), *KEYWORDS, "--no-location", "-o", str(pot), src.name,
+                 cwd=src.parent)
     click.echo(f"Wrote {pot}")
 
 
@@ -221,12 +306,36 @@ def update_cmd(area: str) -> None:
             _pybabel("init", "-i", str(pot), "-d", str(trans), "-l", lang)
 
 
+def catalog_folders() -> list[tuple[str, Path]]:
+    """The core's translations folder and that of every installed plugin (enabled or not), wherever installed."""
+    from portal.schema import installed_plugins
+
+    folders = [("core", ROOT / "translations")]
+    for name, plugin in sorted(installed_plugins(current_app).items()):
+        if plugin.translations is not None:
+            folders.append((name, Path(plugin.translations)))
+    return folders
+
+
 @i18n_cli.command("compile")
 def compile_cmd() -> None:
-    """Compile every catalog (core and plugins) to .mo files."""
-    for trans in [ROOT / "translations", *sorted((ROOT / "plugins").glob("*/translations"))]:
-        if any(trans.glob("*/LC_MESSAGES/messages.po")):
-            _pybabel("compile", "-d", str(trans))
+    """Compile the catalogs of the core and of every installed plugin to .mo files, in place.
+
+    A plugin installed from a wheel ships compiled catalogs; its folder is skipped when they are current and
+    reported when they are not and cannot be written.
+    """
+    for name, trans in catalog_folders():
+        pos = sorted(trans.glob("*/LC_MESSAGES/messages.po"))
+        if not pos:
+            continue
+        stale = [po for po in pos if not po.with_suffix(".mo").exists()
+                 or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+        if name != "core" and not stale:
+            continue
+        if not os.access(trans, os.W_OK):
+            click.echo(f"{name}: catalogs in {trans} are not compiled and the folder is read-only", err=True)
+            continue
+        _pybabel("compile", "-d", str(trans))
     click.echo("Catalogs compiled.")
 
 

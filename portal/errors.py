@@ -36,6 +36,15 @@ def init_app(app: Flask) -> None:
     def csrf_error(exc: CSRFError) -> Response:
         return error_response(400, _("Your session has expired or the form is invalid (security token). Reload the page and try again."))
 
+    from portal.integrity import Refused
+
+    @app.errorhandler(Refused)
+    def refused(exc: Refused) -> Response:
+        from portal.extensions import db
+
+        db.session.rollback()  # nothing of a refused action is stored
+        return error_response(exc.status, exc.message)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         status = exc.code or 500

@@ -6,7 +6,10 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
+import contextlib
+import os
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, event
@@ -34,13 +37,37 @@ migrate = Migrate()
 htmx = Htmx()
 
 
+def private_file(path: str | os.PathLike[str]) -> None:
+    """Make an instance file readable by the portal's user only (0600), and its folder 0700."""
+    p = Path(path)
+    with contextlib.suppress(OSError):
+        if p.exists():
+            p.chmod(0o600)
+
+
+def private_dir(path: str | os.PathLike[str]) -> Path:
+    """Create (if needed) a folder only the portal's user can enter (0700)."""
+    p = Path(path)
+    p.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        p.chmod(0o700)
+    return p
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Make SQLite behave like the PostgreSQL deployment: enforce foreign keys, wait on locks, allow readers
     during writes (several gunicorn workers share one file)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cur = dbapi_connection.cursor()
+        # The file holds votes and personal data: owner-only, before the WAL and shared-memory files are made
+        # (SQLite gives them the database file's mode).
+        for _seq, name, path in cur.execute("PRAGMA database_list").fetchall():
+            if name == "main" and path:
+                private_file(path)
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA journal_mode=WAL")
+        # Freed pages are zeroed: a replaced ballot or a reversed draft leaves no bytes in the file.
+        cur.execute("PRAGMA secure_delete=ON")
         cur.close()

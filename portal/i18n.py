@@ -227,6 +227,36 @@ def amount_in_words(amount: int) -> str:
     return text[0].upper() + text[1:]
 
 
+def missing_catalogs(plugin: Any, languages: list[str] | tuple[str, ...]) -> list[str]:
+    """Languages for which an enabled plugin has no compiled catalog (its pages would show English msgids).
+
+    English needs no catalog when none is shipped: the message ids are English.
+    """
+    from pathlib import Path
+
+    missing = []
+    for lang in languages:
+        if plugin.translations is None:
+            if lang != "en":
+                missing.append(lang)
+            continue
+        mo = Path(plugin.translations) / lang / "LC_MESSAGES" / "messages.mo"
+        if not mo.is_file() and (lang != "en" or mo.with_suffix(".po").is_file()):
+            missing.append(lang)
+    return missing
+
+
+def warn_missing_catalogs(app: Flask, plugins: list[Any]) -> None:
+    """Log, at start-up, each enabled plugin whose catalog is not compiled."""
+    for plugin in plugins:
+        missing = missing_catalogs(plugin, app.config["PORTAL_LANGUAGES"])
+        if missing:
+            app.logger.warning(
+                "plugin %r: no compiled catalog for %s in %s; its pages show untranslated text. Run "
+                "`flask --app portal i18n compile` (checkout) or reinstall the plugin (wheels ship compiled catalogs).",
+                plugin.name, ", ".join(missing), plugin.translations)
+
+
 def current_locale() -> str:
     return str(get_locale() or "vi")
 

@@ -84,7 +84,8 @@ def validate(plugin: object, name: str, package: str, enabled: list[str]) -> Non
         raise PluginError(name, f"Plugin.name is {plugin.name!r} but the entry point is {name!r}")
     if plugin.blueprint.name != name:
         raise PluginError(name, f"blueprint is named {plugin.blueprint.name!r}, must be {name!r}")
-    for table in _owned_tables(package):
+    tables = _owned_tables(package)
+    for table in tables:
         if not table.startswith(name + "_"):
             raise PluginError(name, f"table {table!r} must start with {name + '_'!r}")
     prefix = name + "."
@@ -100,6 +101,9 @@ def validate(plugin: object, name: str, package: str, enabled: list[str]) -> Non
     for req in plugin.requires:
         if req not in enabled:
             raise PluginError(name, f"requires plugin {req!r}, which must be enabled before it")
+    from portal import schema
+
+    schema.check_plugin(plugin, tables)
 
 
 def register(app: Flask, plugins: list[Plugin]) -> None:
@@ -123,7 +127,7 @@ def register(app: Flask, plugins: list[Plugin]) -> None:
 def load_all_models(find: Callable[[], Iterable[EntryPoint]] | None = None) -> list[str]:
     """Import every installed plugin (enabled or not) so its tables are in the metadata; return their names.
 
-    Migrations cover all shipped plugins, so enabling one later needs no schema step of its own.
+    Alembic's autogenerate and `flask db check` compare these against the migrations of every branch.
     """
     eps = list(find() if find else entry_points(group=GROUP))
     for ep in eps:

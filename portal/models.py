@@ -201,6 +201,18 @@ class IssuedDocument(db.Model):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class IdempotencyKey(db.Model):
+    """A form that took effect: a repeated post with the same key replays this answer (see portal.integrity)."""
+
+    __tablename__ = "portal_idempotency_key"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of user, action and the form's key
+    endpoint: Mapped[str] = mapped_column(String(120))
+    status: Mapped[int | None] = mapped_column(Integer)
+    location: Mapped[str | None] = mapped_column(String(1000))
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 UNIT_KINDS = ("district", "agency", "mass_org", "commune", "village", "enterprise", "other")
 
 

@@ -6,7 +6,8 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from portal.extensions import db
 from portal.models import Notification, User
@@ -23,8 +24,24 @@ def notify_users(users: list[User], message: str, link: str | None = None, email
     if host and email_subject:
         recipients = [u.email for u in active if u.email]
         if recipients:
-            _send_mail(host, recipients, email_subject, message + (f"\n\n{link}" if link else ""))
+            # Sent after the commit (never while the transaction holds its locks), and not at all on rollback.
+            outbox = db.session.info.setdefault("portal_outbox", [])
+            outbox.append((current_app._get_current_object(), host, recipients, email_subject,  # type: ignore[attr-defined]
+                           message + (f"\n\n{link}" if link else "")))
     return len(active)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    outbox = session.info.pop("portal_outbox", [])
+    for app, host, recipients, subject, body in outbox:
+        with app.app_context():
+            _send_mail(host, recipients, subject, body)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_on_rollback(session: Session, previous_transaction: object) -> None:
+    session.info.pop("portal_outbox", None)
 
 
 def notify_unit(unit_id: int, message: str, link: str | None = None, email_subject: str | None = None) -> int:

@@ -81,7 +81,10 @@ class Plugin:
     nav: tuple[NavItem, ...] = ()
     widgets: tuple[Widget, ...] = ()
     default_config: Mapping[str, object] = field(default_factory=dict)  # keys <NAME>_*
-    translations: Path | None = None  # folder holding <locale>/LC_MESSAGES/messages.po
+    translations: Path | None = None  # folder holding <locale>/LC_MESSAGES/messages.po (and .mo once compiled)
+    # Folder holding versions/: the plugin's own Alembic branch (label = name, one base that depends_on a core
+    # revision). Required when the plugin has tables; `flask portal init` upgrades it when the plugin is enabled.
+    migrations: Path | None = None
     requires: tuple[str, ...] = ()  # plugins that must be enabled earlier in PORTAL_PLUGINS
     setup: Callable[[Flask], None] | None = None  # connect signals, filters, context processors
     # Called by `flask portal seed-demo` in app context with the demo password (for any demo users it makes,

@@ -17,6 +17,7 @@ from portal.documents import Issuer, issue_number, issued_number, issuer_of
 from portal.errors import user_error
 from portal.extensions import db
 from portal.forms import MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, strip
+from portal.integrity import Refused, expect_state, idempotent, lock, lock_or_404, once_input
 from portal.i18n import (
     coerce_money,
     fold,
@@ -52,6 +53,12 @@ def get_plugin_config(key: str, default: Any = None) -> Any:
 
 __all__ = [
     "Audited",
+    "Refused",
+    "expect_state",
+    "idempotent",
+    "lock",
+    "lock_or_404",
+    "once_input",
     "DateField",
     "FlaskForm",
     "Issuer",

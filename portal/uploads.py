@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +45,9 @@ def upload_folder() -> Path:
     folder = Path(current_app.config["PORTAL_UPLOAD_FOLDER"])
     if not folder.is_absolute():
         folder = Path(current_app.instance_path) / folder
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    from portal.extensions import private_dir
+
+    return private_dir(folder)
 
 
 def _safe_display_name(name: str) -> str:
@@ -99,7 +101,9 @@ def downscale_image(checked: CheckedFile, max_side: int = 1600, quality: int = 8
 def store(checked: CheckedFile, owner: str) -> Upload:
     """Write a checked file under a generated name and add its Upload row to the session."""
     stored_name = f"{secrets.token_hex(16)}.{checked.extension}"
-    (upload_folder() / stored_name).write_bytes(checked.data)
+    fd = os.open(upload_folder() / stored_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(checked.data)
     upload = Upload(
         stored_name=stored_name,
         original_name=checked.original_name,

@@ -33,5 +33,6 @@ plugin = Plugin(
     ),
     default_config={"AWARDS_TURNOUT_POLL_SECONDS": 3, "AWARDS_MAX_FILE_BYTES": 10 * 1024 * 1024},
     translations=Path(__file__).with_name("translations"),
+    migrations=Path(__file__).with_name("migrations"),
     seed_demo=seed_demo,
 )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 from collections.abc import Iterable, Mapping
@@ -23,6 +24,7 @@ from portal.toolkit import (
     issue_number,
     issuer_of,
     local_date,
+    lock,
     utcnow,
     vi_sort_key,
 )
@@ -137,6 +139,7 @@ def council() -> list[CouncilMember]:
 
 def open_session(session: VotingSession) -> None:
     """Freeze the roll from the active council and open voting. Raise BallotError when it cannot open."""
+    _lock_session(session.id)  # a second "open" waits, then sees the session open (no second roll, no notices)
     if session.state != "draft":
         raise BallotError(409, _("Only a draft session can be opened."))
     if not session.items:
@@ -211,24 +214,28 @@ def format_receipt(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
-def receipt_hash(session_id: int, code: str) -> str:
-    return hashlib.sha256(f"awards:{session_id}:{normalise_receipt(code)}".encode()).hexdigest()
+def _voter_secret(session_id: int, user_id: int) -> str:
+    """A per-voter secret that is never stored: derived from the app's secret key, the session and the voter."""
+    from flask import current_app
+
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, f"awards-voter:{session_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def receipt_hash(session_id: int, code: str, user_id: int) -> str:
+    """The stored hash of a receipt: it covers the voter's secret too, so a receipt only works for the member it
+    was given to (another member posting it matches no ballot), while the ballot row still names nobody."""
+    secret = _voter_secret(session_id, user_id)
+    return hashlib.sha256(f"awards:{session_id}:{secret}:{normalise_receipt(code)}".encode()).hexdigest()
 
 
 def _lock_session(session_id: int) -> str | None:
     """Take the session's write lock first thing in a ballot or closing transaction; return its state.
 
-    PostgreSQL: ``SELECT … FOR UPDATE`` on the session row, so the ballots of one session and its closing run
-    one after another (and a transaction that waited sees the state the previous one committed). SQLite ignores
-    FOR UPDATE and starts a transaction only at the first write: a no-op UPDATE takes the database write lock
-    before anything is read, so this transaction's snapshot is the latest and no other writer gets in.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        table = VotingSession.__table__  # Core, not ORM: the no-op write is not an audited change
-        db.session.execute(table.update().where(table.c.id == session_id).values(state=table.c.state))
-    return db.session.execute(
-        select(VotingSession.state).where(VotingSession.id == session_id).with_for_update()
-    ).scalar_one_or_none()
+    Through the core's row lock, so the ballots of one session and its closing run one after another and a
+    transaction that waited sees the state the previous one committed."""
+    session = lock(VotingSession, session_id)
+    return session.state if session is not None else None
 
 
 def cast_ballot(
@@ -251,14 +258,14 @@ def cast_ballot(
             part = db.session.get(Participation, (session_id, user_id))
             if part is None or part.written != written:
                 raise _Refused(403, "receipt")
-            if not _rewrite_session_rows(session_id, replace=(receipt_hash(session_id, code), choices)):
+            if not _rewrite_session_rows(session_id, replace=(receipt_hash(session_id, code, user_id), choices)):
                 raise _Refused(403, "receipt")
         else:
             db.session.add(Participation(session_id=session_id, user_id=user_id, written=written))
             db.session.flush()  # a second first ballot of this member fails here
             code = _new_receipt()
             db.session.add(Ballot(id=secrets.token_hex(16), session_id=session_id, receipt_no=code[:8],
-                                  receipt_hash=receipt_hash(session_id, code), choices=choices))
+                                  receipt_hash=receipt_hash(session_id, code, user_id), choices=choices))
             db.session.flush()
             _rewrite_session_rows(session_id)
         db.session.commit()
@@ -284,6 +291,7 @@ class _Refused(Exception):
 
 
 def set_presence(session: VotingSession, entry: RollEntry, present: bool) -> None:
+    _lock_session(session.id)
     if session.state != "open":
         raise BallotError(409, _("Presence can only be recorded while voting is open."))
     if present and voted_user_ids(session.id).get(entry.user_id):
@@ -444,7 +452,7 @@ def minutes_issuer(session: VotingSession) -> Issuer:
 def close_session(session_id: int) -> VotingSession:
     """Close voting (waiting for ballots in flight), tally and store the canonical result with its hash."""
     _lock_session(session_id)  # waits for ballots in flight; later ballots then find the session closed
-    session = db.session.get(VotingSession, session_id, populate_existing=True)  # ORM changes: audited
+    session = db.session.get(VotingSession, session_id)  # refreshed by the lock; ORM changes: audited
     if session is None or session.state != "open":
         db.session.rollback()
         raise BallotError(409, _("Only an open session can be closed."))
@@ -457,11 +465,23 @@ def close_session(session_id: int) -> VotingSession:
     session.result = result
     session.result_sha256 = canonical_sha256(result)
     db.session.commit()
+    forget_write_history()
     return session
+
+
+def forget_write_history() -> None:
+    """After closing: on SQLite, fold the write-ahead log into the database and truncate it, so the casting order
+    of the ballots cannot be replayed from a copy of the files (secure_delete zeroes freed pages). PostgreSQL
+    keeps old row versions until VACUUM: see README.md (threat model) for what the operator does."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def publish_session(session: VotingSession) -> None:
     """Publish a closed session's results and record each nomination's outcome."""
+    _lock_session(session.id)
     if session.state != "closed" or session.result is None:
         raise BallotError(409, _("Only a closed session can be published."))
     verdicts = {i["nomination"]: i["verdict"] for i in session.result["items"]}
@@ -487,11 +507,13 @@ def result_verified(session: VotingSession) -> bool:
 
 def add_items(session: VotingSession, nominations: Iterable[Nomination]) -> int:
     """Put eligible nominations of the session's round on a draft session; return how many were added."""
+    _lock_session(session.id)
     if session.state != "draft":
         raise BallotError(409, _("Nominations can only be added while the session is a draft."))
     present = {i.nomination_id for i in session.items}
     added = 0
-    for nom in nominations:
+    for nom in sorted(nominations, key=lambda n: n.id):  # one lock order everywhere: no deadlock
+        lock(Nomination, nom.id)  # a review racing this sees it scheduled; this sees the review's state
         if nom.id in present or nom.state != "eligible" or nom.round_id != session.round_id:
             continue
         session.items.append(SessionItem(nomination=nom, position=len(session.items)))

@@ -6,6 +6,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 
 from portal.toolkit import (
+    lock_or_404,
     UploadError,
     Unit,
     User,
@@ -298,7 +299,7 @@ def nomination_detail(nomination_id: int) -> ResponseReturnValue:
 
 @require_permission(MANAGE)
 def nomination_review(nomination_id: int) -> ResponseReturnValue:
-    nomination = db.get_or_404(Nomination, nomination_id)
+    nomination = lock_or_404(Nomination, nomination_id)  # checked below on its committed state
     form = ReviewForm()
     if nomination.state not in ("submitted", "eligible", "ineligible") or (
         nomination.id in services.scheduled_nomination_ids(nomination.round_id)

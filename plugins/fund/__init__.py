@@ -79,6 +79,7 @@ plugin = Plugin(
         ],
     },
     translations=Path(__file__).with_name("translations"),
+    migrations=Path(__file__).with_name("migrations"),
     setup=setup,
     seed_demo=seed_demo,
 )

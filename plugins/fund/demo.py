@@ -132,7 +132,7 @@ def _season(rng: random.Random, year: FundYear, start: dt.date, end: dt.date, un
     if label == 2023 or label == "2023":  # a receipt typed with the wrong amount: reversed, then entered again
         wrong = sv.record_contribution(dict(date=dt.date(2023, 10, 20), donor_name="Trần Thị Lan", donor_type="person",
                                             amount=50_000_000, method="cash"), board.id)
-        sv.reverse_contribution(wrong, "Nhập nhầm số tiền: đúng là 5.000.000 đồng", board.id, dt.date(2023, 10, 21))
+        sv.reverse_contribution(wrong.id, "Nhập nhầm số tiền: đúng là 5.000.000 đồng", board.id, dt.date(2023, 10, 21))
         sv.record_contribution(dict(date=dt.date(2023, 10, 21), donor_name="Trần Thị Lan", donor_type="person",
                                     amount=5_000_000, method="cash"), board.id)
     for cat_name, count, low, high in PLAN:
@@ -157,9 +157,9 @@ def _season(rng: random.Random, year: FundYear, start: dt.date, end: dt.date, un
             item.proposed_at = _at(max(start, day - dt.timedelta(days=21)))
             if pending and n == count - 1 and cat_name in ("Nhà Đại đoàn kết", "Y tế"):
                 continue  # waits for approval in the current year
-            sv.approve(item, head.id)
+            sv.approve(item.id, head.id)
             item.approved_at = _at(max(start, day - dt.timedelta(days=7)))
-            sv.pay(item, board.id, day, at=_at(day))
+            sv.pay(item.id, board.id, day, at=_at(day))
     if peak and _valid_at_start(peak.start, end):
         pledgers = [u for u in agencies if u.code in ("phong-ldtbxh", "hoi-nong-dan", "hoi-phu-nu", "huyen-doan")]
         pledgers += [u for u in units.values() if u.kind in ("commune", "mass_org") and _valid(u, peak.start, peak.end)

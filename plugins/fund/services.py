@@ -7,7 +7,19 @@ from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select, union_all, update
 
-from portal.toolkit import Unit, _l, db, format_money, get_plugin_config, local_today, utcnow, vi_sort_key
+from portal.toolkit import (
+    Refused,
+    Unit,
+    _l,
+    db,
+    expect_state,
+    format_money,
+    get_plugin_config,
+    local_today,
+    lock,
+    utcnow,
+    vi_sort_key,
+)
 
 from .models import (
     Attachment,
@@ -48,8 +60,21 @@ PEAK_START = (10, 17)  # 17/10: Ngày Vì người nghèo
 PEAK_END = (11, 18)
 
 
-class FundError(ValueError):
-    """A rule of the fund refused the action; the message is translated and safe to show."""
+class FundError(Refused):
+    """A rule of the fund refused the action (409); the message is translated and safe to show."""
+
+    def __init__(self, message: Any, status: int = 409) -> None:
+        super().__init__(status, str(message))
+
+
+def lock_ledger() -> None:
+    """Serialise every movement that lowers the balance (payments, reversals): the balance check, the numbering
+    and the day totals then happen under one lock, so two payments can never both pass a check made for one.
+
+    The lock is the first fund year's row (one row for the whole ledger: a balance spans fund years)."""
+    first = db.session.scalar(select(FundYear.id).order_by(FundYear.id).limit(1))
+    if first is not None:
+        lock(FundYear, first)
 
 
 # --- fund years, campaigns, categories ---
@@ -174,7 +199,8 @@ def _bump_receipt(entry: Contribution) -> None:
 
 
 def _reversal_day(entry: Any, reason: str, day: dt.date | None, already: Any) -> tuple[dt.date, FundYear]:
-    """Checks shared by both reversals; return the reversal's date (default today) and its fund year."""
+    """Checks shared by both reversals (on the locked entry); return the reversal's date (default today) and its
+    fund year."""
     if reversal_of(type(entry), entry.id) is not None:
         raise FundError(already)
     if not reason.strip():
@@ -183,8 +209,14 @@ def _reversal_day(entry: Any, reason: str, day: dt.date | None, already: Any) ->
     return day, _year_or_error(day)
 
 
-def reverse_contribution(entry: Contribution, reason: str, user_id: int | None, day: dt.date | None = None) -> Contribution:
-    """Cancel a receipt by a linked negative entry with its own number; the original stays as it was."""
+def reverse_contribution(entry_id: int, reason: str, user_id: int | None, day: dt.date | None = None) -> Contribution:
+    """Cancel a receipt by a linked negative entry with its own number; the original stays as it was.
+
+    Under the ledger lock and the entry's lock, so a second reversal of the same receipt sees the first."""
+    lock_ledger()
+    entry = lock(Contribution, entry_id)
+    if entry is None:
+        raise FundError(_l("The receipt was not found."), 404)
     if entry.reverses_id is not None:
         raise FundError(_l("A reversing entry cannot itself be reversed."))
     day, year = _reversal_day(entry, reason, day, _l("This receipt has already been reversed."))
@@ -220,15 +252,25 @@ def _expect(item: Disbursement, state: str) -> None:
                            state=str(STATE_LABELS.get(item.state, item.state)).lower()))
 
 
-def approve(item: Disbursement, user_id: int | None) -> None:
+def _locked(item_id: int) -> Disbursement:
+    item = lock(Disbursement, item_id)
+    if item is None:
+        raise FundError(_l("The disbursement was not found."), 404)
+    return item
+
+
+def approve(item_id: int, user_id: int | None) -> Disbursement:
+    item = _locked(item_id)
     _expect(item, "proposed")
     if get_plugin_config("FUND_SEPARATE_APPROVER", True) and user_id is not None and user_id == item.proposed_by_id:
         raise FundError(_l("The person who proposed a disbursement cannot approve it."))
     item.state, item.approved_by_id, item.approved_at = "approved", user_id, utcnow()
     db.session.flush()
+    return item
 
 
-def reject(item: Disbursement, user_id: int | None, reason: str) -> None:
+def reject(item_id: int, user_id: int | None, reason: str) -> Disbursement:
+    item = _locked(item_id)
     if item.state not in ("proposed", "approved"):
         _expect(item, "proposed")  # raises: paid and rejected disbursements stay as they are
     if not reason.strip():
@@ -236,25 +278,34 @@ def reject(item: Disbursement, user_id: int | None, reason: str) -> None:
     item.state, item.approved_by_id, item.approved_at = "rejected", user_id, utcnow()
     item.note = ((item.note or "") + "\n" if item.note else "") + reason.strip()
     db.session.flush()
+    return item
 
 
-def pay(item: Disbursement, user_id: int | None, day: dt.date, at: dt.datetime | None = None) -> None:
+def pay(item_id: int, user_id: int | None, day: dt.date, at: dt.datetime | None = None) -> Disbursement:
     """Pay an approved disbursement: it gets the next voucher number of the fund year and becomes a ledger entry.
 
+    The state check, the balance check, the number and the day total all happen under the ledger lock, so a
+    second payment of the same disbursement is refused and two payments cannot overdraw the fund.
     ``at`` is when the payment was recorded (now, unless entering old vouchers)."""
-    _expect(item, "approved")
     year = _year_or_error(day)
-    balance = balance_on(day)
+    lock_ledger()
+    item = _locked(item_id)
+    _expect(item, "approved")
+    # Neither the balance on the payment's day nor the balance after every later entry may go below zero.
+    balance = min(balance_on(day), balance_on(dt.date.max))
     if item.amount > balance:
         raise FundError(_l("The fund balance (%(balance)s) is too low for this payment.", balance=format_money(balance)))
     item.voucher_number = next_number(year.id, "voucher")
     item.state, item.paid_by_id, item.paid_at, item.paid_on, item.fund_year_id = "paid", user_id, at or utcnow(), day, year.id
     db.session.flush()
     _bump("C", day, year.id, item.amount, category_id=item.category_id)
+    return item
 
 
-def reverse_disbursement(item: Disbursement, reason: str, user_id: int | None, day: dt.date | None = None) -> Disbursement:
+def reverse_disbursement(item_id: int, reason: str, user_id: int | None, day: dt.date | None = None) -> Disbursement:
     """Cancel a payment (money returned) by a linked negative, paid entry with its own voucher number."""
+    lock_ledger()
+    item = _locked(item_id)
     if item.state != "paid" or item.reverses_id is not None:
         raise FundError(_l("Only a paid disbursement can be reversed."))
     day, year = _reversal_day(item, reason, day, _l("This payment has already been reversed."))
@@ -687,6 +738,7 @@ def pledge_rows(campaign: Campaign, scope: Any) -> list[dict[str, Any]]:
 
 
 def save_pledge(campaign_id: int, unit_id: int, amount: int) -> Pledge:
+    lock(Campaign, campaign_id)  # two first pledges of one unit at once: the second updates the first's row
     pledge = db.session.scalar(select(Pledge).where(Pledge.campaign_id == campaign_id, Pledge.unit_id == unit_id))
     if pledge is None:
         pledge = Pledge(campaign_id=campaign_id, unit_id=unit_id, amount=amount)

@@ -21,6 +21,7 @@ from portal.toolkit import (
     local_today,
     get_plugin_config,
     hx_trigger,
+    idempotent,
     public,
     redirect_or_hx,
     render,
@@ -194,6 +195,7 @@ def _contribution_form() -> ContributionForm:
 
 @bp.route("/contributions/new", methods=["GET", "POST"])
 @require_permission("fund.record")
+@idempotent
 def contribution_new() -> ResponseReturnValue:
     form = _contribution_form()
     if form.validate_on_submit():
@@ -242,25 +244,28 @@ def receipt(entry_id: int) -> ResponseReturnValue:
 
 def _reverse(entry: Any, reverse: Any, endpoint: str, template: str, **context: Any) -> ResponseReturnValue:
     form = ReasonForm()
+    status = 400
     if form.validate_on_submit():
         try:
-            reversal = reverse(entry, form.reason.data, current_user.id, form.date.data)
+            reversal = reverse(entry.id, form.reason.data, current_user.id, form.date.data)
         except sv.FundError as exc:
             db.session.rollback()
             _fail(form, exc, "reason")
+            status = exc.status
         else:
             db.session.commit()
             flash(_("Correction %(code)s recorded. The original entry is kept unchanged.", code=reversal.code), "success")
             return hx_trigger(redirect_or_hx(url_for(endpoint, entry_id=reversal.id)), "fund:reversed")
-    return render(template, fragment="reverse_form", entry=entry, form=form, status=400, **context)
+    context["reversal"] = sv.reversal_of(type(entry), entry.id)  # after a lost race: the winner's correction
+    return render(template, fragment="reverse_form", entry=entry, form=form, status=status, **context)
 
 
 @bp.route("/contributions/<int:entry_id>/reverse", methods=["POST"])
 @require_permission("fund.record")
+@idempotent
 def contribution_reverse(entry_id: int) -> ResponseReturnValue:
     entry = db.get_or_404(Contribution, entry_id)
-    return _reverse(entry, sv.reverse_contribution, "fund.contribution", "fund/contribution.html",
-                    reversal=sv.reversal_of(Contribution, entry.id))
+    return _reverse(entry, sv.reverse_contribution, "fund.contribution", "fund/contribution.html")
 
 
 # --- disbursements and vouchers ---
@@ -279,6 +284,7 @@ def disbursements() -> ResponseReturnValue:
 
 @bp.route("/disbursements/new", methods=["GET", "POST"])
 @require_permission("fund.record")
+@idempotent
 def disbursement_new() -> ResponseReturnValue:
     form = DisbursementForm()
     form.category_id.choices = [
@@ -314,50 +320,55 @@ def disbursement(entry_id: int) -> ResponseReturnValue:
 
 
 def _step(entry_id: int, action: Any, message: str) -> ResponseReturnValue:
-    item = db.get_or_404(Disbursement, entry_id)
+    """Run one state change (the service locks the row and checks its state); commit, then answer."""
+    db.get_or_404(Disbursement, entry_id)
     try:
-        action(item)
-    except sv.FundError as exc:
+        action(entry_id)
+    except sv.FundError:
         db.session.rollback()
-        raise user_error(409, str(exc)) from None
+        raise
     db.session.commit()
     flash(message, "success")
-    return hx_trigger(redirect_or_hx(url_for("fund.disbursement", entry_id=item.id)), "fund:changed")
+    return hx_trigger(redirect_or_hx(url_for("fund.disbursement", entry_id=entry_id)), "fund:changed")
 
 
 @bp.route("/disbursements/<int:entry_id>/approve", methods=["POST"])
 @require_permission("fund.approve")
+@idempotent
 def disbursement_approve(entry_id: int) -> ResponseReturnValue:
-    return _step(entry_id, lambda item: sv.approve(item, current_user.id), _("Disbursement approved."))
+    return _step(entry_id, lambda item_id: sv.approve(item_id, current_user.id), _("Disbursement approved."))
 
 
 @bp.route("/disbursements/<int:entry_id>/reject", methods=["POST"])
 @require_permission("fund.approve")
+@idempotent
 def disbursement_reject(entry_id: int) -> ResponseReturnValue:
     form = RejectForm()
     if not form.validate_on_submit():
         return _disbursement_page(db.get_or_404(Disbursement, entry_id), status=400, reject_form=form)
-    return _step(entry_id, lambda item: sv.reject(item, current_user.id, form.reason.data), _("Disbursement rejected."))
+    return _step(entry_id, lambda item_id: sv.reject(item_id, current_user.id, form.reason.data), _("Disbursement rejected."))
 
 
 @bp.route("/disbursements/<int:entry_id>/pay", methods=["POST"])
 @require_permission("fund.record")
+@idempotent
 def disbursement_pay(entry_id: int) -> ResponseReturnValue:
     form = PayForm()
     if not form.validate_on_submit():
         return _disbursement_page(db.get_or_404(Disbursement, entry_id), status=400, pay_form=form)
-    return _step(entry_id, lambda item: sv.pay(item, current_user.id, form.paid_on.data), _("Payment recorded."))
+    return _step(entry_id, lambda item_id: sv.pay(item_id, current_user.id, form.paid_on.data), _("Payment recorded."))
 
 
 @bp.route("/disbursements/<int:entry_id>/reverse", methods=["POST"])
 @require_permission("fund.record")
+@idempotent
 def disbursement_reverse(entry_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Disbursement, entry_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         return _disbursement_page(item, status=400, form=form)
     try:
-        reversal = sv.reverse_disbursement(item, form.reason.data, current_user.id, form.date.data)
+        reversal = sv.reverse_disbursement(item.id, form.reason.data, current_user.id, form.date.data)
     except sv.FundError as exc:
         db.session.rollback()
         form.reason.errors.append(str(exc))

@@ -73,6 +73,7 @@ plugin = Plugin(
         "INSPECTIONS_DOC_ISSUER": "Đoàn kiểm tra",
     },
     translations=Path(__file__).with_name("translations"),
+    migrations=Path(__file__).with_name("migrations"),
     setup=_setup,
     seed_demo=seed_demo,
 )

@@ -13,7 +13,18 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.toolkit import Issuer, _, db, get_plugin_config, issue_number, issuer_of, local_date, utcnow, vi_sort_key
+from portal.toolkit import (
+    Issuer,
+    _,
+    db,
+    get_plugin_config,
+    issue_number,
+    issuer_of,
+    local_date,
+    lock,
+    utcnow,
+    vi_sort_key,
+)
 
 from .models import (
     CLOSED,
@@ -198,6 +209,9 @@ def groups_for(checklist: list[tuple[ChecklistSection, list[ChecklistItem]]],
 # --- state rules ---
 
 def require_state(inspection: Inspection, *states: str) -> None:
+    """Lock the inspection's row, then check its committed state: every change of an inspection (answers,
+    photos, completion, signing) runs one at a time, and none lands after the inspection was completed."""
+    lock(Inspection, inspection.id)  # refreshes ``inspection`` in place
     if inspection.state not in states:
         if inspection.state == SIGNED:
             raise InspectionError(_("The minutes of this inspection are signed; it can no longer be changed."))
@@ -295,10 +309,11 @@ def save_answer(inspection: Inspection, item: ChecklistItem, user_id: int, seen_
     if item.template_id != inspection.template_id:
         raise InspectionError(_("This item does not belong to the checklist of this inspection."))
     answer = db.session.scalar(select(Answer).where(Answer.inspection_id == inspection.id, Answer.item_id == item.id))
-    conflict = _("Another team member saved this item in the meantime. Their answer is shown; check it and save again.")
-    # Only someone else's save in between is a conflict: one's own quick successive saves (tap, then note) are not.
-    if (answer is not None and seen_version is not None and seen_version != answer.version
-            and answer.answered_by != user_id):
+    conflict = _("This item was saved meanwhile (by a team member or on another device). The saved answer is "
+                 "shown; check it and save again.")
+    # Any save in between is a conflict, one's own from another phone included; the page's own successive saves
+    # carry the version each answer brings back (the form queues them), so they do not conflict.
+    if answer is not None and seen_version is not None and seen_version != answer.version:
         raise AnswerConflict(conflict, answer)
     if answer is None:
         if seen_version not in (None, 0):
@@ -422,6 +437,7 @@ def sign(inspection: Inspection, number: str | None, representative: str, conclu
 # --- findings ---
 
 def report_progress(finding: Finding, user_id: int, text: str, done: bool) -> None:
+    lock(Finding, finding.id)
     if finding.state == CLOSED:
         raise InspectionError(_("This finding is closed."))
     finding.updates.append(FindingUpdate(user_id=user_id, kind="done" if done else "progress", text=text))
@@ -430,6 +446,7 @@ def report_progress(finding: Finding, user_id: int, text: str, done: bool) -> No
 
 
 def verify(finding: Finding, user_id: int, text: str, close: bool) -> None:
+    lock(Finding, finding.id)
     if finding.inspection.state not in (COMPLETED, SIGNED):
         raise InspectionError(_("Findings are verified after the inspection is completed."))
     if close == (finding.state == CLOSED):

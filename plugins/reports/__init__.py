@@ -11,7 +11,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _, _l, local_today, signals, unit_lineage
 
 from . import models
-from .seed import seed_demo
+from .demo import seed_demo
 from .views import bp
 
 
@@ -69,6 +69,7 @@ plugin = Plugin(
         "REPORTS_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,  # per attachment
     },
     translations=Path(__file__).with_name("translations"),
+    migrations=Path(__file__).with_name("migrations"),
     setup=setup,
     seed_demo=seed_demo,
 )

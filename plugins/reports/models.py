@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import text, JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.toolkit import Audited, db, utcnow
@@ -128,6 +128,8 @@ class Submission(Audited, db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id"), index=True)
     state: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Per field: how many times it was saved. A save names the version it was based on (optimistic check).
+    versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     first_submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     late: Mapped[bool] = mapped_column(Boolean, default=False)

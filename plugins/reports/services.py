@@ -28,6 +28,7 @@ from portal.toolkit import (
     issue_number,
     issuer_of,
     local_date,
+    lock,
     user_error,
     vi_sort_key,
 )
@@ -501,22 +502,61 @@ def ensure_editable(period: Period, link: PeriodUnit | None, sub: Submission | N
         raise user_error(409, _lock_message(period, link.extended_until))
 
 
-def get_or_create(period: Period, unit_id: int) -> Submission:
-    sub = db.session.scalar(select(Submission).where(Submission.period_id == period.id, Submission.unit_id == unit_id))
-    if sub is None:
-        sub = Submission(period_id=period.id, unit_id=unit_id, state="draft", values={})
-        db.session.add(sub)
-        db.session.flush()
+def lock_submission(period: Period, unit_id: int) -> Submission:
+    """Return the unit's report for the period, created as a draft if needed, with its row lock held.
+
+    Every change of a report (a field's autosave, the whole form, submit, review) takes this lock first, so they
+    run one after another: a save cannot slip between the values checked on submit and the revision stored."""
+    table = Submission.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(table).values(
+        period_id=period.id, unit_id=unit_id, state="draft", values={}, versions={}, late=False, updated_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["period_id", "unit_id"]))
+    sub_id = db.session.scalar(select(Submission.id).where(Submission.period_id == period.id,
+                                                           Submission.unit_id == unit_id))
+    sub = lock(Submission, sub_id)
+    assert sub is not None
     return sub
 
 
-def save_value(sub: Submission, f: FormField, value: Any) -> None:
+def get_or_create(period: Period, unit_id: int) -> Submission:
+    return lock_submission(period, unit_id)
+
+
+class FieldConflict(FieldError):
+    """The field was saved elsewhere since this page showed it: both values go back to the user (409)."""
+
+    def __init__(self, f: FormField, theirs: Any, version: int) -> None:
+        self.key, self.theirs, self.version = f.key, theirs, version
+        super().__init__(_("Someone saved this field meanwhile (saved value: %(value)s). Your value was not saved: "
+                           "keep the saved value, or save yours again.", value=format_plain(f, theirs) or "—"))
+
+
+def field_version(sub: Submission | None, key: str) -> int:
+    return int(((sub.versions if sub else None) or {}).get(key, 0))
+
+
+def save_value(sub: Submission, f: FormField, value: Any, based_on: int | None = None) -> None:
+    """Change one field of a (locked) report and bump that field's version; other fields stay as stored.
+
+    ``based_on`` is the field's version the user's page showed: when another save came in between with a
+    different value, nothing changes and FieldConflict is raised (whoever sent it, the same user included)."""
     values = dict(sub.values or {})
-    if value in (None, "", []):
+    versions = dict(sub.versions or {})
+    current = int(versions.get(f.key, 0))
+    empty = value in (None, "", [])
+    if based_on is not None and based_on != current and values.get(f.key) != (None if empty else value):
+        raise FieldConflict(f, values.get(f.key), current)
+    if empty:
         values.pop(f.key, None)
     else:
         values[f.key] = value
+    versions[f.key] = current + 1
     sub.values = values
+    sub.versions = versions
 
 
 def _event(sub: Submission, action: str, user: Any, at: dt.datetime, comment: str | None = None) -> None:
@@ -527,7 +567,8 @@ def _event(sub: Submission, action: str, user: Any, at: dt.datetime, comment: st
 
 
 def submit(sub: Submission, link: PeriodUnit, user: Any, at: dt.datetime) -> dict[str, str]:
-    """Check and submit; return errors by field (nothing changes then). Timeliness is judged on the first submission."""
+    """Check and submit the locked report (see lock_submission); return errors by field (nothing changes then).
+    Timeliness is judged on the first submission."""
     period = sub.period
     errors = validate_all(period.version, sub.values or {})
     if errors:

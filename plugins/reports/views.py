@@ -25,6 +25,7 @@ from portal.toolkit import (
     local_date,
     local_now,
     local_today,
+    lock,
     notify_unit,
     render,
     require_permission,
@@ -79,7 +80,8 @@ def _saved_at() -> str:
 
 
 def _report_page(period: Period, link: PeriodUnit | None, sub: Submission | None, errors: dict[str, str] | None = None,
-                 raw: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
+                 raw: dict[str, Any] | None = None, status: int = 200,
+                 conflicts: dict[str, Any] | None = None) -> ResponseReturnValue:
     unit = db.session.get(Unit, link.unit_id if link else sub.unit_id)  # type: ignore[union-attr]
     files = _files(sub)
     revisions = list(sub.revisions) if sub else []
@@ -103,7 +105,7 @@ def _report_page(period: Period, link: PeriodUnit | None, sub: Submission | None
         version=period.version, values=(sub.values if sub else {}) or {}, raw=raw or {}, errors=errors or {},
         files=files, editable=editable, lock_reason=lock_reason, diffs=list(reversed(diffs)),
         pending=pending, events=events, deadline=svc.effective_deadline(period, link.extended_until if link else None),
-        return_form=ReturnForm(), svc=svc, status=status,
+        return_form=ReturnForm(), svc=svc, status=status, conflicts=conflicts or {},
     )
 
 
@@ -123,13 +125,21 @@ def _store_file(sub: Submission, f: Any) -> None:
     upload = store(checked, owner="reports")
     db.session.flush()
     db.session.add(Attachment(submission_id=sub.id, field_key=f.key, upload_id=upload.id))
-    svc.save_value(sub, f, upload.id)
+    svc.save_value(sub, f, upload.id, _based_on(f.key))
 
 
-def _apply_posted(sub: Submission, version: FormVersion) -> tuple[dict[str, str], dict[str, Any]]:
-    """Parse every posted field into the draft; return (errors, raw values typed)."""
+def _based_on(key: str) -> int:
+    """The version of field ``key`` the user's page showed (sent as ``_v.<key>``; none means a new field)."""
+    raw = request.form.get("_v." + key, "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+
+
+def _apply_posted(sub: Submission, version: FormVersion) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+    """Parse every posted field into the draft; return (errors, raw values typed, conflicts: the user's values
+    of fields saved elsewhere meanwhile)."""
     errors: dict[str, str] = {}
     raw: dict[str, Any] = {}
+    conflicts: dict[str, Any] = {}
     posted = set(request.form.getlist("_fields"))
     for f in version.fields:
         try:
@@ -142,10 +152,12 @@ def _apply_posted(sub: Submission, version: FormVersion) -> tuple[dict[str, str]
                 continue
             value = request.form.getlist(f.key) if f.kind == "multichoice" else request.form.get(f.key, "")
             raw[f.key] = value
-            svc.save_value(sub, f, svc.parse_value(f, value))
+            svc.save_value(sub, f, svc.parse_value(f, value), _based_on(f.key))
         except svc.FieldError as exc:
             errors[f.key] = str(exc)
-    return errors, raw
+            if isinstance(exc, svc.FieldConflict):
+                conflicts[f.key] = raw.pop(f.key, None)
+    return errors, raw, conflicts
 
 
 def _editing(period_id: int, unit_id: int) -> tuple[Period, PeriodUnit, Submission]:
@@ -153,9 +165,10 @@ def _editing(period_id: int, unit_id: int) -> tuple[Period, PeriodUnit, Submissi
     check_unit("reports.submit", unit_id)
     period = db.get_or_404(Period, period_id)
     link = svc.assignment(period.id, unit_id)
-    sub = db.session.scalar(select(Submission).where(Submission.period_id == period.id, Submission.unit_id == unit_id))
+    svc.ensure_editable(period, link, None, local_today())  # not assigned / not open yet: refuse before creating
+    sub = svc.lock_submission(period, unit_id)  # held until commit: changes of one report run one at a time
     svc.ensure_editable(period, link, sub, local_today())
-    return period, link, sub or svc.get_or_create(period, unit_id)  # type: ignore[return-value]
+    return period, link, sub  # type: ignore[return-value]
 
 
 # --- unit side ----------------------------------------------------------------------------------------------
@@ -196,31 +209,35 @@ def save_field(period_id: int, unit_id: int, key: str) -> ResponseReturnValue:
     f = svc.field_by_key(period.version, key)
     if f is None:
         abort(404)
-    error, raw = None, None
+    error, raw, conflict = None, None, None
     try:
         if f.kind == "file":
             _store_file(sub, f)
         else:
             raw = request.form.getlist(key) if f.kind == "multichoice" else request.form.get(key, "")
-            svc.save_value(sub, f, svc.parse_value(f, raw))
+            svc.save_value(sub, f, svc.parse_value(f, raw), _based_on(key))
     except svc.FieldError as exc:
         error = str(exc)
+        conflict = exc if isinstance(exc, svc.FieldConflict) else None
         db.session.rollback()
         sub = db.session.scalar(select(Submission).where(Submission.period_id == period.id,
                                                          Submission.unit_id == unit_id))
     else:
         db.session.commit()
+    status = 409 if conflict else 422
     if not is_fragment_request():
         if error:
-            return _report_page(period, link, sub, {key: error}, {key: raw}, status=422)
+            return _report_page(period, link, sub, {key: error}, {} if conflict else {key: raw}, status=status,
+                                conflicts={key: raw} if conflict else None)
         flash(_("Draft saved."), "success")
         return redirect(url_for("reports.report", period_id=period.id, unit_id=unit_id))
+    # On a conflict the field shows the saved value, the user's value beside it, and a button to keep theirs.
     body = render_template(
         "reports/_field.html", f=f, period=period, link=link, sub=sub, values=(sub.values if sub else {}) or {},
-        raw={key: raw} if error else {}, errors={key: error} if error else {}, files=_files(sub), editable=True,
-        saved=None if error else _saved_at(), svc=svc,
+        raw={key: raw} if error and not conflict else {}, errors={key: error} if error else {}, files=_files(sub),
+        editable=True, saved=None if error else _saved_at(), svc=svc, conflicts={key: raw} if conflict else {},
     )
-    resp = make_response(body, 422 if error else 200)
+    resp = make_response(body, status if error else 200)
     resp.vary.add("HX-Request")
     return resp
 
@@ -229,11 +246,11 @@ def save_field(period_id: int, unit_id: int, key: str) -> ResponseReturnValue:
 @require_permission("reports.submit")
 def save(period_id: int, unit_id: int) -> ResponseReturnValue:
     period, link, sub = _editing(period_id, unit_id)
-    errors, raw = _apply_posted(sub, period.version)
+    errors, raw, conflicts = _apply_posted(sub, period.version)
     if errors:
         db.session.rollback()
         period, link, sub = _load(period_id, unit_id)
-        return _report_page(period, link, sub, errors, raw, status=422)
+        return _report_page(period, link, sub, errors, raw, status=409 if conflicts else 422, conflicts=conflicts)
     db.session.commit()
     flash(_("Draft saved."), "success")
     return redirect(url_for("reports.report", period_id=period.id, unit_id=unit_id))
@@ -243,14 +260,14 @@ def save(period_id: int, unit_id: int) -> ResponseReturnValue:
 @require_permission("reports.submit")
 def submit(period_id: int, unit_id: int) -> ResponseReturnValue:
     period, link, sub = _editing(period_id, unit_id)
-    errors, raw = _apply_posted(sub, period.version)
+    errors, raw, conflicts = _apply_posted(sub, period.version)
     if not errors:
         errors = svc.submit(sub, link, current_user, utcnow())
     if errors:
         db.session.rollback()
         period, link, sub = _load(period_id, unit_id)
         flash(_("The report was not submitted. Please correct the fields marked below."), "error")
-        return _report_page(period, link, sub, errors, raw, status=422)
+        return _report_page(period, link, sub, errors, raw, status=409 if conflicts else 422, conflicts=conflicts)
     db.session.commit()
     if sub.late:
         flash(_("Report submitted after the deadline; it is marked late."), "warning")
@@ -289,9 +306,10 @@ def print_report(period_id: int, unit_id: int) -> ResponseReturnValue:
 # --- review side --------------------------------------------------------------------------------------------
 
 def _review_target(sub_id: int) -> Submission:
+    """The report to review, with its row lock (a second accept or a racing return sees the first one's state)."""
     sub = db.get_or_404(Submission, sub_id)
     check_unit("reports.review", sub.unit_id)
-    return sub
+    return lock(Submission, sub_id)  # type: ignore[return-value]
 
 
 @bp.route("/s/<int:sub_id>/accept", methods=["POST"])

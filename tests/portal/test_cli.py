@@ -168,3 +168,61 @@ def test_restore_refuses_a_foreign_archive(cli_app, cli, tmp_path):
         zf.writestr("../../etc/passwd", b"x")
     result = cli("restore", str(bad), "--yes", ok=False)
     assert result.exit_code != 0 and "unexpected entry" in result.output
+
+
+def _flip_byte_in_entry(archive: Path, name: str, out: Path) -> None:
+    """Copy the archive with one byte of ``name``'s compressed data flipped (CRC no longer matches)."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo(name)
+    # local header: 30 bytes + file name + extra field, then the data
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0xFF
+    out.write_bytes(bytes(data))
+
+
+def test_restore_from_a_damaged_archive_changes_nothing(cli_app, cli, tmp_path):
+    cli("init")
+    cli("seed-demo")
+    uploads = Path(cli_app.config["PORTAL_UPLOAD_FOLDER"])
+    uploads.mkdir(parents=True, exist_ok=True)
+    (uploads / "anh.jpg").write_bytes(b"\xff\xd8" + b"photo" * 2000)
+    archive = tmp_path / "good.zip"
+    cli("backup", "-o", str(archive))
+    bad = tmp_path / "bad.zip"
+    _flip_byte_in_entry(archive, "uploads/anh.jpg", bad)
+    (uploads / "later.pdf").write_bytes(b"%PDF later")
+    before_units = _count(cli_app, Unit)
+    result = cli("restore", str(bad), "--yes", ok=False)
+    assert result.exit_code != 0 and "damaged" in result.output and "Traceback" not in result.output
+    # neither the database nor the uploads were touched
+    assert _count(cli_app, Unit) == before_units
+    assert sorted(p.name for p in uploads.iterdir()) == ["anh.jpg", "later.pdf"]
+    assert not list(tmp_path.glob(".restore-*"))
+
+
+def test_restore_refuses_while_the_portal_runs_unless_forced(cli_app, cli, tmp_path):
+    import fcntl
+
+    from portal.backup import lock_path
+
+    cli("init")
+    archive = tmp_path / "b.zip"
+    cli("backup", "-o", str(archive))
+    with open(lock_path(cli_app.instance_path), "a+") as worker:  # what a serving worker holds
+        fcntl.flock(worker.fileno(), fcntl.LOCK_SH)
+        result = cli("restore", str(archive), "--yes", ok=False)
+        assert result.exit_code != 0 and "running" in result.output
+        assert "Restored" in cli("restore", str(archive), "--yes", "--force").output
+
+
+def test_instance_files_are_private(cli_app, cli, tmp_path):
+    cli("init")
+    archive = tmp_path / "b.zip"
+    cli("backup", "-o", str(archive))
+    assert archive.stat().st_mode & 0o077 == 0
+    db_file = tmp_path / "portal.db"
+    assert db_file.stat().st_mode & 0o077 == 0
+    for extra in (tmp_path / "portal.db-wal", tmp_path / "portal.db-shm"):
+        if extra.exists():
+            assert extra.stat().st_mode & 0o077 == 0

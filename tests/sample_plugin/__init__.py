@@ -39,4 +39,5 @@ plugin = Plugin(
     widgets=(Widget("sample.widget_count", _l("Sample count"), permission="sample.view"),),
     default_config={"SAMPLE_GREETING": "xin chào"},
     translations=Path(__file__).with_name("translations"),
+    migrations=Path(__file__).with_name("migrations"),
 )

@@ -67,6 +67,20 @@ def test_second_ballot_replaces_the_first_only_with_the_receipt(app, client, wor
     assert stored_choices(app, sid) == [{str(items[0]): "disagree"}]
 
 
+def test_a_member_who_voted_cannot_replace_another_members_ballot_with_their_receipt(
+        app, client, world, make_type, make_session, as_user):
+    w = world(9)
+    sid, items = make_session(w, [make_type()])
+    as_user(w.members[4])
+    code_a = receipt_of(client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")))
+    as_user(w.members[5])
+    receipt_of(client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "disagree")))
+    # member 5 has voted too (so a participation row exists) and tries member 4's receipt: no ballot matches
+    stolen = client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "disagree", receipt=code_a))
+    assert stolen.status_code == 403
+    assert sorted(c[str(items[0])] for c in stored_choices(app, sid)) == ["agree", "disagree"]
+
+
 def _parallel(app, username, url, forms):
     """Post the forms at the same time, each from its own logged-in client; return the status codes."""
     clients = []

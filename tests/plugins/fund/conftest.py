@@ -66,9 +66,9 @@ def spend(app: Flask, fund: dict[str, Any]) -> Callable[..., int]:
         with app.app_context():
             item = sv.propose({"amount": amount, **values}, None)
             if state in ("approved", "paid"):
-                sv.approve(item, None)
+                sv.approve(item.id, None)
             if state == "paid":
-                sv.pay(item, None, day)
+                sv.pay(item.id, None, day)
             db.session.commit()
             return item.id
 

@@ -37,7 +37,7 @@ def test_reversal_flow(app, client, login_as, fund, give, spend):
     resp = client.post(f"/fund/contributions/{wrong}/reverse", data={"reason": "Nhập nhầm số tiền", "date": "02/03/2024"})
     assert resp.status_code == 302
     again = client.post(f"/fund/contributions/{wrong}/reverse", data={"reason": "lần nữa"})
-    assert again.status_code == 400 and "đã được điều chỉnh" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "đã được điều chỉnh" in again.get_data(as_text=True)
     from plugins.fund import services as sv
     from plugins.fund.models import Contribution, Disbursement
 
@@ -49,7 +49,7 @@ def test_reversal_flow(app, client, login_as, fund, give, spend):
         assert sv.balance_on(dt.date(2024, 12, 31)) == 10_000_000
     page = client.get(f"/fund/contributions/{wrong}").get_data(as_text=True)
     assert "2024/000002" in page and "Nhập nhầm số tiền" in page
-    assert client.post(f"/fund/contributions/{reversal.id}/reverse", data={"reason": "x"}).status_code == 400
+    assert client.post(f"/fund/contributions/{reversal.id}/reverse", data={"reason": "x"}).status_code == 409
 
     give(30_000_000)
     paid = spend(20_000_000)

@@ -119,11 +119,25 @@ def test_same_item_changed_by_someone_else_is_a_clear_conflict(app, setup) -> No
     stale = _answer(c2, setup["iid"], item, "fail", version=0)  # c2's page still shows "not answered"
     text = stale.get_data(as_text=True)
     assert stale.status_code == 409
-    assert "Một thành viên khác trong đoàn vừa lưu mục này" in text and 'value="pass" checked' in text
+    assert "Mục này vừa được lưu ở nơi khác" in text and 'value="pass" checked' in text
     with app.app_context():
         assert db.session.scalar(select(Answer.result).where(Answer.item_id == item)) == "pass"
     # after seeing the other answer (version 1) the change goes through
     assert _answer(c2, setup["iid"], item, "fail", version=1, note="Chưa có").status_code == 200
+
+
+def test_same_account_on_two_phones_never_overwrites_a_newer_answer(app, setup) -> None:
+    phone1, phone2 = app.test_client(), app.test_client()
+    login(phone1, "truongdoan")
+    login(phone2, "truongdoan")
+    item = setup["items"][0]
+    assert _answer(phone1, setup["iid"], item, "pass", version=0).status_code == 200
+    # phone 2 opened the page before: it still shows "not answered" (version 0)
+    assert _answer(phone2, setup["iid"], item, "fail", version=0).status_code == 409
+    with app.app_context():
+        assert db.session.scalar(select(Answer.result).where(Answer.item_id == item)) == "pass"
+    # one page's successive saves carry the version each answer brought back
+    assert _answer(phone1, setup["iid"], item, "pass", version=1, note="Có biên bản").status_code == 200
 
 
 def test_photo_is_downscaled_and_stored(app, client, setup) -> None:

@@ -24,6 +24,14 @@ def _sub(app, world, unit_id=None):
         return sub
 
 
+def _version(client, world, key):
+    """The field's version as the report page shows it (the page sends it back with each save)."""
+    import re
+
+    page = client.get(world.url()).get_data(as_text=True)
+    return re.search(rf'name="_v\.{key}" value="(\d+)"', page).group(1)
+
+
 def _fill(client, world, **values):
     data = {"_fields": list(values), **values}
     return client.post(world.url(tail="/submit"), data=data)
@@ -150,7 +158,8 @@ def test_full_cycle_submit_return_resubmit_accept_then_locked(client, login_as, 
     page = client.get(world.url()).get_data(as_text=True)
     assert "Kiểm tra lại số hộ thoát nghèo" in page and "Nộp lại báo cáo" in page
 
-    assert client.post(world.url(tail="/field/escaped"), data={"escaped": "45"}, headers=HX).status_code == 200
+    assert client.post(world.url(tail="/field/escaped"), data={"escaped": "45", "_v.escaped": _version(client, world, "escaped")},
+                       headers=HX).status_code == 200
     page = client.get(world.url()).get_data(as_text=True)
     assert "Thay đổi so với lần nộp trước" in page
     assert _fill(client, world, escaped="45").status_code == 302
@@ -283,3 +292,38 @@ def test_every_page_answers_for_the_standing_office(client, login_as, world):
         resp = client.get(url, follow_redirects=True)
         assert resp.status_code == 200, url
     assert client.get("/reports/widget/owed").status_code == 403
+
+
+def test_two_fields_saved_from_two_tabs_are_both_kept(client, login_as, world, app):
+    login_as("banbo", ["unit_reporter"], world.unit_a)
+    v_poor, v_note = _version(client, world, "poor"), _version(client, world, "note")
+    assert client.post(world.url(tail="/field/poor"), data={"poor": "300", "_v.poor": v_poor}, headers=HX).status_code == 200
+    assert client.post(world.url(tail="/field/note"), data={"note": "Đường xa", "_v.note": v_note}, headers=HX).status_code == 200
+    assert _sub(app, world).values == {"poor": 300, "note": "Đường xa"}
+
+
+def test_same_field_from_a_stale_page_answers_409_with_both_values(client, login_as, world, app):
+    login_as("banbo", ["unit_reporter"], world.unit_a)
+    stale = _version(client, world, "poor")
+    assert client.post(world.url(tail="/field/poor"), data={"poor": "300", "_v.poor": stale}, headers=HX).status_code == 200
+    # the other tab still shows the old version: its save must not overwrite 300 silently
+    resp = client.post(world.url(tail="/field/poor"), data={"poor": "310", "_v.poor": stale}, headers=HX)
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 409
+    assert 'value="300"' in body and "310" in body and "Lưu giá trị của tôi" in body
+    assert _sub(app, world).values == {"poor": 300}
+    # the same value again is no conflict (a retry of the save that won)
+    assert client.post(world.url(tail="/field/poor"), data={"poor": "300", "_v.poor": stale}, headers=HX).status_code == 200
+    # choosing "save my value" sends the version the conflict showed
+    fresh = _version(client, world, "poor")
+    assert client.post(world.url(tail="/field/poor"), data={"poor": "310", "_v.poor": fresh}, headers=HX).status_code == 200
+    assert _sub(app, world).values == {"poor": 310}
+
+
+def test_whole_form_save_from_a_stale_page_is_refused_and_shows_the_conflict(client, login_as, world, app):
+    login_as("banbo", ["unit_reporter"], world.unit_a)
+    stale = _version(client, world, "poor")
+    client.post(world.url(tail="/field/poor"), data={"poor": "300", "_v.poor": stale}, headers=HX)
+    resp = client.post(world.url(tail="/save"), data={"_fields": ["poor"], "poor": "250", "_v.poor": stale})
+    assert resp.status_code == 409 and "250" in resp.get_data(as_text=True)
+    assert _sub(app, world).values == {"poor": 300}

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 
 from portal.toolkit import Unit, db, ensure_demo_user
-from plugins.inspections.models import (
+from .models import (
     Answer,
     ChecklistItem,
     ChecklistSection,

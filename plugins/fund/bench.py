@@ -1,6 +1,6 @@
 """Benchmark hook for the fund plugin: a million receipts (FUND_BENCH_ROWS to change it) and a few thousand payments.
 
-bench/run.py calls seed(password) then pages() inside an app context with the plugin enabled.
+bench/run.py (it finds this module as <plugin package>.bench) calls seed(password) then pages() inside an app context with the plugin enabled.
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlalchemy import func, insert, select, text, update
 
 from portal.toolkit import Unit, db, ensure_demo_user, utcnow
 
-from plugins.fund import services as sv
-from plugins.fund.models import Category, Contribution, Counter, Disbursement, FundYear
+from . import services as sv
+from .models import Category, Contribution, Counter, Disbursement, FundYear
 
 USERNAME = "bench_fund"
 ROWS = int(os.environ.get("FUND_BENCH_ROWS", "1000000"))

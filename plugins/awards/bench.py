@@ -8,8 +8,8 @@ import secrets
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
-from plugins.awards import services
-from plugins.awards.models import (
+from . import services
+from .models import (
     AwardType,
     Ballot,
     CouncilMember,
@@ -83,7 +83,7 @@ def seed(password: str) -> None:
     for n, uid in enumerate(members):
         code = secrets.token_hex(12).upper()
         ballots.append({"id": secrets.token_hex(16), "session_id": closed.id, "receipt_no": code[:8],
-                        "receipt_hash": services.receipt_hash(closed.id, code),
+                        "receipt_hash": services.receipt_hash(closed.id, code, uid),
                         "choices": {k: ("agree" if (n + j) % 4 else "disagree") for j, k in enumerate(items)}})
         parts.append({"session_id": closed.id, "user_id": uid, "written": False})
     db.session.execute(insert(Participation), parts)
