@@ -30,6 +30,7 @@ from portal.toolkit import (
     local_date,
     lock,
     user_error,
+    utcnow,
     vi_sort_key,
 )
 
