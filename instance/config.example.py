@@ -12,3 +12,8 @@
 # PORTAL_MAIL_FROM = "cong-thong-tin@tamduong.example"
 
 # SECRET_KEY is generated once into instance/secret_key; set it here only to share it between servers.
+
+# Behind nginx with HTTPS: one proxy in front (client address and X-Forwarded-Proto are read from it), so the
+# session cookie is Secure and HSTS is sent. Force both if the proxy does not pass X-Forwarded-Proto:
+# PORTAL_PROXY_COUNT = 1
+# PORTAL_FORCE_HTTPS = True

@@ -95,7 +95,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
 def _init_extensions(app: Flask) -> None:
     from jinja2 import ChoiceLoader, FileSystemLoader
 
-    from portal import audit, compression, errors, i18n, requests
+    from portal import assets, audit, compression, errors, i18n, requests, uploads
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -115,6 +115,8 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     errors.init_app(app)
     compression.init_app(app)
+    uploads.init_app(app)
+    assets.init_app(app)
     # Site overrides in instance/templates win over everything else.
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(Path(app.instance_path) / "templates")), app.jinja_loader]  # type: ignore[list-item]
@@ -139,14 +141,9 @@ def _register_core(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):  # type: ignore[no-untyped-def]
-        from portal.models import User
+        from portal import sessions
 
-        try:
-            user = db.session.get(User, int(user_id))
-        except ValueError:
-            return None
-        # a deactivated user's open sessions end with their next request
-        return user if user is not None and user.active else None
+        return sessions.load(user_id)
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Response:
@@ -154,7 +151,9 @@ def _register_core(app: Flask) -> None:
 
         from portal.rendering import hx_redirect
 
-        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        from portal.security import safe_local_path
+
+        target = url_for("auth.login", next=safe_local_path(request.full_path) if request.method == "GET" else None)
         if getattr(request, "htmx", None):
             resp = hx_redirect(target)
             resp.status_code = 401
@@ -183,10 +182,11 @@ def _register_core(app: Flask) -> None:
     @app.after_request
     def vary_on_htmx(resp: Response) -> Response:
         resp.vary.add("HX-Request")
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
         return resp
+
+    from portal import headers
+
+    headers.init_app(app)
 
 
 def _install_templates(app: Flask) -> None:

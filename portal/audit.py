@@ -142,3 +142,17 @@ def history_for(object_type: str, object_id: Any, limit: int = 200) -> list[Audi
         .limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+def record_event(action: str, obj: Any, changes: dict[str, Any] | None = None) -> None:
+    """Write an entry for something that is no column change (a password set, sessions ended); the caller commits.
+
+    ``action`` is at most 10 characters ("password", "sessions"); the audit page names it.
+    """
+    user_id, actor = _actor()
+    db.session.add(
+        AuditEntry(
+            at=utcnow(), user_id=user_id, actor=actor, action=action[:10], object_type=type(obj).__tablename__,
+            object_id=_object_id(obj), summary=_summary(obj), changes={k: _plain(v) for k, v in (changes or {}).items()},
+        )
+    )

@@ -26,7 +26,9 @@ def init_database() -> None:
     from portal.schema import upgrade_enabled
 
     upgrade_enabled(current_app)
-    sync_roles(current_app)
+    created, written = sync_roles(current_app)
+    if written:
+        click.echo(f"Default grants written or brought up to date: {written}")
 
 
 @portal_cli.command("init")

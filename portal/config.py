@@ -26,10 +26,17 @@ class Defaults:
     # Login throttling: this many failures per account and address within the window lock further tries.
     PORTAL_LOGIN_MAX_FAILURES = 5
     PORTAL_LOGIN_WINDOW_MINUTES = 15
+    # ...and this many tries per client address (any account) in the window (a commune office shares one address).
+    PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    # Login tries (successful ones too) are forgotten after this many minutes (at least the window).
+    PORTAL_LOGIN_RETENTION_MINUTES = 60
     # Uploaded files live here (relative paths are taken inside the instance folder).
     PORTAL_UPLOAD_FOLDER = "uploads"
     # Largest single upload in bytes (plugins may set lower limits of their own).
     PORTAL_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    # Largest image accepted, in pixels (width × height), checked from the header before decoding: 50 MP covers
+    # phone cameras; a 14000×14000 "bomb" would take gigabytes to decode.
+    PORTAL_MAX_IMAGE_PIXELS = 50_000_000
     # Whole request size cap; Flask answers 413 above it.
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     # Optional SMTP for e-mail notifications; in-app notifications always work.
@@ -40,6 +47,19 @@ class Defaults:
     PORTAL_GZIP = True
     # Rows per page in long lists.
     PORTAL_PAGE_SIZE = 50
+    # HTTPS: the session cookie is Secure and HSTS is sent whenever the request came over HTTPS (behind a proxy
+    # that needs PORTAL_PROXY_COUNT, so X-Forwarded-Proto is read). Force both when the site is only ever
+    # reached over HTTPS but the proxy does not say so.
+    PORTAL_FORCE_HTTPS = False
+    PORTAL_HSTS_SECONDS = 365 * 24 * 3600
+    # Content-Security-Policy sent with every response (see portal/headers.py); a site may tighten it.
+    PORTAL_CSP: str = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    )
+    # A login lasts at most this many days, even in a browser never closed (then the user logs in again).
+    PORTAL_SESSION_MAX_DAYS = 30
+    SESSION_COOKIE_SECURE = False  # True forces it; otherwise it follows the request's scheme (portal/headers.py)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

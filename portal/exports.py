@@ -1,16 +1,37 @@
 """Excel (xlsx) export and import helpers shared by the core and plugins."""
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import Response
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xml_safe(text: str) -> str:
+    """Drop the characters XML 1.0 cannot hold (C0 controls but tab/newline/CR); openpyxl refuses them."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _put(ws: Any, row: int, column: int, value: Any) -> Any:
+    """Write one cell; text is always a string cell, never a formula (a unit named '=HYPERLINK(...)' stays text)."""
+    if isinstance(value, str):
+        cell = ws.cell(row=row, column=column)
+        cell.value = xml_safe(value)
+        cell.data_type = "s"  # openpyxl would otherwise store text starting with '=' as a formula
+        return cell
+    if value is not None and not isinstance(value, (int, float, dt.date, dt.datetime, dt.time, Decimal, bool)):
+        return _put(ws, row, column, str(value))  # lazy strings and other objects: their text
+    return ws.cell(row=row, column=column, value=value)
 
 
 def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
@@ -18,13 +39,14 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[
     wb = Workbook()
     wb.remove(wb.active)
     for title, headers, rows in sheets:
-        ws = wb.create_sheet(title=str(title)[:31])
-        ws.append([str(h) for h in headers])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+        safe_title = re.sub(r"[\\/*?:\[\]]", " ", xml_safe(str(title))).strip()[:31] or "Sheet"
+        ws = wb.create_sheet(title=safe_title)
+        for col, header in enumerate(headers, start=1):
+            _put(ws, 1, col, str(header)).font = Font(bold=True)
         widths = [len(str(h)) for h in headers]
-        for row in rows:
-            ws.append(list(row))
+        for r, row in enumerate(rows, start=2):
+            for col, value in enumerate(row, start=1):
+                _put(ws, r, col, value)
             for i, value in enumerate(row):
                 if i < len(widths):
                     widths[i] = max(widths[i], min(60, len(str(value)) if value is not None else 0))

@@ -8,7 +8,8 @@ from typing import Any
 from flask import has_request_context
 from flask_babel import get_translations
 from flask_wtf import FlaskForm as _FlaskWTFForm
-from wtforms import Field, StringField
+from werkzeug.datastructures import MultiDict
+from wtforms import Field, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
@@ -22,6 +23,32 @@ __all__ = ["FlaskForm", "MoneyField", "DateField", "NoMarkup", "strip", "MAX_MON
 MAX_MONEY = 10**15
 
 _MARKUP = re.compile(r"<[^>]*>|[<>]")
+#: C0 control characters (and DEL) no user types; tab, newline and CR are allowed in multi-line fields only.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]")
+
+
+def _clean_formdata(form: Any, formdata: Any) -> Any:
+    """Copy the submitted values with whitespace-only text turned into "" and note keys holding control characters.
+
+    Done once here, so every field of every form (core and plugins) sees "   " as empty: an InputRequired money
+    or date field then says "required" instead of reaching the view as None.
+    """
+    bad: set[str] = set()
+    breaks: set[str] = set()
+    cleaned: MultiDict = MultiDict()
+    for key, value in formdata.items(multi=True):
+        if isinstance(value, str):
+            if CONTROL_CHARS.search(value):
+                bad.add(key)
+            elif _LINE_BREAKS.search(value):
+                breaks.add(key)
+            if not value.strip():
+                value = ""
+        cleaned.add(key, value)
+    form._portal_control_keys = bad
+    form._portal_break_keys = breaks
+    return cleaned
 
 
 class _PortalTranslations:
@@ -57,6 +84,22 @@ class FlaskForm(_FlaskWTFForm):
             if isinstance(choices, (list, tuple)) and any(isinstance(c, tuple) for c in choices):
                 unbound_field.kwargs["choices"] = [SelectChoice(*c) if isinstance(c, tuple) else c for c in choices]
             return super().bind_field(form, unbound_field, options)
+
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            formdata = super().wrap_formdata(form, formdata)
+            if formdata is None or not hasattr(formdata, "items"):
+                return formdata
+            return _clean_formdata(form, formdata)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        bad = getattr(self, "_portal_control_keys", set())
+        breaks = getattr(self, "_portal_break_keys", set())
+        for field in self:
+            if field.name in bad or (field.name in breaks and not isinstance(field, TextAreaField)):
+                field.errors = [*field.errors, _l("This field contains a control character that is not allowed.")]
+                ok = False
+        return ok
 
 
 def wtforms_messages() -> list[str]:

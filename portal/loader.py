@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path, PurePosixPath
 
 from flask import Flask
 
@@ -98,12 +99,30 @@ def validate(plugin: object, name: str, package: str, enabled: list[str]) -> Non
     for key in plugin.default_config:
         if not key.startswith(name.upper() + "_"):
             raise PluginError(name, f"config key {key!r} must start with {name.upper() + '_'!r}")
+    _validate_assets(plugin, name)
     for req in plugin.requires:
         if req not in enabled:
             raise PluginError(name, f"requires plugin {req!r}, which must be enabled before it")
     from portal import schema
 
     schema.check_plugin(plugin, tables)
+
+
+def _validate_assets(plugin: Plugin, name: str) -> None:
+    files = [(f, ".css") for f in plugin.stylesheets] + [(f, ".js") for f in plugin.scripts]
+    if not files:
+        return
+    folder = plugin.blueprint.static_folder
+    if not folder:
+        raise PluginError(name, 'declares stylesheets/scripts but its blueprint has no static_folder (static_folder="static")')
+    for filename, suffix in files:
+        if not isinstance(filename, str) or not filename.endswith(suffix):
+            raise PluginError(name, f"asset {filename!r} must be a file name ending in {suffix}")
+        path = PurePosixPath(filename)
+        if path.is_absolute() or ".." in path.parts or "\\" in filename:
+            raise PluginError(name, f"asset {filename!r} must be a path inside the static folder")
+        if not (Path(folder) / filename).is_file():
+            raise PluginError(name, f"asset {filename!r} not found in {folder}")
 
 
 def register(app: Flask, plugins: list[Plugin]) -> None:

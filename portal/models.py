@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from flask_login import AnonymousUserMixin, UserMixin
+from sqlalchemy import false as sa_false
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -61,10 +62,16 @@ class RoleGrant(Audited, db.Model):
 
 
 class KnownPermission(db.Model):
-    """Permission codes already seeded, so default grants are written only once."""
+    """A permission code already seeded, the default grants last applied and whether an administrator changed them.
+
+    ``portal init`` brings the grants of an unedited permission up to changed defaults (so a tightened default
+    reaches running sites); once an administrator edits a grant of it, the site's choice wins.
+    """
 
     __tablename__ = "portal_known_permission"
     code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    defaults: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class User(UserMixin, Audited, db.Model):
@@ -91,6 +98,13 @@ class User(UserMixin, Audited, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    #: Token of the server-side session this user object was loaded for (set by the login view and the loader).
+    session_token = None  # type: str | None
+
+    def get_id(self) -> str:
+        """What the session cookie holds: "<user id>:<session token>"; the loader checks the token's row."""
+        return f"{self.id}:{self.session_token}" if self.session_token else str(self.id)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -211,6 +225,31 @@ class IdempotencyKey(db.Model):
     location: Mapped[str | None] = mapped_column(String(1000))
     body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class UserSession(db.Model):
+    """One logged-in browser. Deleting the row ends that session, even for a copied cookie.
+
+    Only a hash of the token is stored, so a database dump does not hand out sessions.
+    """
+
+    __tablename__ = "portal_user_session"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("portal_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginThrottle(db.Model):
+    """Login tries counted per account ("u:<name>") and per client address ("a:<address>") in a fixed window.
+
+    A try takes a slot with one conditional UPDATE before the password is checked, so concurrent requests
+    (several gunicorn workers) cannot check more passwords than the limit allows.
+    """
+
+    __tablename__ = "portal_login_throttle"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 UNIT_KINDS = ("district", "agency", "mass_org", "commune", "village", "enterprise", "other")

@@ -90,3 +90,9 @@ class Plugin:
     # Called by `flask portal seed-demo` in app context with the demo password (for any demo users it makes,
     # see toolkit.ensure_demo_user). Must be idempotent: running seed-demo twice adds nothing the second time.
     seed_demo: Callable[[str], None] | None = None
+    # Files in the blueprint's static folder (Blueprint(..., static_folder="static")), served at /<name>/static/
+    # with a content version in the URL, linked by the layout on every page (boosted navigation swaps only the
+    # body), in this order. Scope rules to the plugin's pages: main[data-plugin="<name>"] ..., and write scripts
+    # as delegated listeners that look for their elements. No inline <style>/<script>: the CSP forbids them.
+    stylesheets: tuple[str, ...] = ()  # e.g. ("reports.css",)
+    scripts: tuple[str, ...] = ()  # e.g. ("reports.js",), loaded with defer after htmx

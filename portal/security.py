@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import abort, current_app
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy import ColumnElement, false, true
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models import LoginAttempt, utcnow
+from portal.models import LoginAttempt, LoginThrottle, utcnow
 from portal.plugin import SCOPE_ALL, SCOPE_UNIT, Permission
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,29 +104,114 @@ def check_unit(permission: str, unit_id: int | None) -> None:
 
 # --- login throttling (kept in the database so it holds across gunicorn workers) ---
 
-def login_blocked(username: str, address: str, now: dt.datetime | None = None) -> bool:
-    """Whether this account and address has used up its failed attempts in the window."""
-    now = now or utcnow()
-    window = dt.timedelta(minutes=current_app.config["PORTAL_LOGIN_WINDOW_MINUTES"])
-    failures = db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.username == username.lower(),
-            LoginAttempt.address == address,
-            LoginAttempt.success.is_(False),
-            LoginAttempt.at > now - window,
-        )
+def _window() -> dt.timedelta:
+    return dt.timedelta(minutes=current_app.config["PORTAL_LOGIN_WINDOW_MINUTES"])
+
+
+def _take_slot(key: str, limit: int, now: dt.datetime) -> bool:
+    """Atomically count one try against ``key``; False when the window's ``limit`` is used up.
+
+    One conditional UPDATE takes the slot: PostgreSQL re-checks ``count < limit`` on the row version a concurrent
+    transaction committed, SQLite holds its write lock, so N simultaneous tries take at most ``limit`` slots.
+    """
+    table = LoginThrottle.__table__
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    db.session.execute(
+        upsert(table).values(key=key, window_start=now, count=0).on_conflict_do_nothing(index_elements=["key"])
     )
-    return (failures or 0) >= current_app.config["PORTAL_LOGIN_MAX_FAILURES"]
+    # a window that has run out starts again
+    db.session.execute(
+        table.update().where(table.c.key == key, table.c.window_start <= now - _window()).values(window_start=now, count=0)
+    )
+    taken = db.session.execute(
+        table.update().where(table.c.key == key, table.c.count < limit).values(count=table.c.count + 1)
+    )
+    return bool(taken.rowcount)
+
+
+def _give_back(key: str) -> None:
+    table = LoginThrottle.__table__
+    db.session.execute(table.update().where(table.c.key == key, table.c.count > 0).values(count=table.c.count - 1))
+
+
+def throttle_keys(username: str, address: str) -> tuple[str, str]:
+    return "u:" + username.lower()[:60], "a:" + address[:64]
+
+
+def take_login_slot(username: str, address: str, now: dt.datetime | None = None) -> bool:
+    """Reserve one password check for this account and this address, committed at once; False means blocked.
+
+    Call before checking the password; a successful login then calls ``login_succeeded`` to clear the account's
+    count. Per account (any address) up to PORTAL_LOGIN_MAX_FAILURES, per address (any account) up to
+    PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS tries in the window.
+    """
+    now = now or utcnow()
+    cfg = current_app.config
+    account, client = throttle_keys(username, address)
+    try:
+        ok = _take_slot(account, cfg["PORTAL_LOGIN_MAX_FAILURES"], now)
+        if ok and not _take_slot(client, cfg["PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS"], now):
+            _give_back(account)
+            ok = False
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return ok
+
+
+def login_succeeded(username: str, address: str) -> None:
+    """The password was right: the account's count starts again, and this try does not count against the address."""
+    account, client = throttle_keys(username, address)
+    db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.key == account))
+    _give_back(client)
+
+
+def prune_login_records(now: dt.datetime | None = None) -> None:
+    """Forget login tries and throttle rows older than the retention (successful logins included).
+
+    Kept short on purpose: login times joined with access logs would show when each member voted.
+    """
+    now = now or utcnow()
+    keep = dt.timedelta(minutes=max(current_app.config["PORTAL_LOGIN_RETENTION_MINUTES"],
+                                    current_app.config["PORTAL_LOGIN_WINDOW_MINUTES"]))
+    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.at < now - keep))
+    db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.window_start < now - _window()))
 
 
 def record_login_attempt(username: str, address: str, success: bool) -> None:
+    """Keep a short log of tries (pruned by ``prune_login_records``) for an administrator looking into an attack."""
     db.session.add(LoginAttempt(username=username.lower()[:60], address=address[:64], success=success))
-    if success:
-        # a successful login clears earlier failures of this pair
-        db.session.execute(
-            db.delete(LoginAttempt).where(
-                LoginAttempt.username == username.lower(),
-                LoginAttempt.address == address,
-                LoginAttempt.success.is_(False),
-            )
-        )
+
+
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def dummy_password_check(password: str) -> None:
+    """Spend the time of a real check, so an unknown username answers as slowly as a known one."""
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    method = current_app.config["PORTAL_PASSWORD_HASH"]
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    check_password_hash(_DUMMY_HASH[method], password)
+
+
+def safe_local_path(target: str | None) -> str | None:
+    """Return ``target`` when it is a path on this site ("/units/?q=x"), else None.
+
+    Refuses absolute and scheme-relative URLs, backslashes and any control or white-space character (a CR/LF
+    would reach the Location header; browsers drop tabs, turning "/\t/evil" into "//evil").
+    """
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -8,11 +8,12 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import Flask, current_app, g, has_request_context, send_file
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from portal.extensions import db
+from portal.i18n import format_number
 from portal.i18n import gettext as _
 from portal.models import Upload
 
@@ -75,21 +76,47 @@ def check_file(file: FileStorage | None, kinds: tuple[str, ...], max_bytes: int 
     if not any(data.startswith(m) for m in magics):
         raise UploadError(_("The file content does not match its type (.%(ext)s).", ext=ext))
     if ext in IMAGE_KINDS:
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with Image.open(io.BytesIO(data)) as img:
-                img.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise UploadError(_("The image cannot be read.")) from None
+        check_image_size(data)
     return CheckedFile(data=data, original_name=name, extension=ext, content_type=content_type)
+
+
+def check_image_size(data: bytes) -> None:
+    """Refuse an image whose declared size is over PORTAL_MAX_IMAGE_PIXELS, before any pixel is decoded.
+
+    ``Image.open`` reads only the header; a 24 KB PNG may declare 14000×14000 pixels (a decompression bomb:
+    decoding it takes gigabytes). Pillow's own guard (MAX_IMAGE_PIXELS) is set to the same limit as a backstop.
+    """
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    limit = int(current_app.config["PORTAL_MAX_IMAGE_PIXELS"])
+    Image.MAX_IMAGE_PIXELS = limit
+    too_big = _("The image is too large (at most %(mp)s megapixels). Take the photo at a lower resolution.",
+                mp=format_number(round(limit / 1_000_000)))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                width, height = img.size
+                if width <= 0 or height <= 0:
+                    raise UploadError(_("The image cannot be read."))
+                if width * height > limit:
+                    raise UploadError(too_big)
+                img.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadError(too_big) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise UploadError(_("The image cannot be read.")) from None
 
 
 def downscale_image(checked: CheckedFile, max_side: int = 1600, quality: int = 80) -> CheckedFile:
     """Shrink a photo to at most ``max_side`` pixels and re-encode it as JPEG (drops EXIF, saves bandwidth)."""
     from PIL import Image, ImageOps
 
+    check_image_size(checked.data)  # also when a caller skipped check_file
     with Image.open(io.BytesIO(checked.data)) as img:
+        img.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced scale, a fraction of the memory
         img = ImageOps.exif_transpose(img)
         img.thumbnail((max_side, max_side))
         out = io.BytesIO()
@@ -104,6 +131,8 @@ def store(checked: CheckedFile, owner: str) -> Upload:
     fd = os.open(upload_folder() / stored_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(checked.data)
+    if has_request_context():
+        g.setdefault("_portal_new_uploads", []).append(stored_name)
     upload = Upload(
         stored_name=stored_name,
         original_name=checked.original_name,
@@ -123,3 +152,22 @@ def send_upload(upload: Upload, inline: bool = False):  # type: ignore[no-untype
     return send_file(
         path, mimetype=upload.content_type, as_attachment=not inline, download_name=upload.original_name
     )
+
+
+def _remove_uncommitted(exc: BaseException | None = None) -> None:
+    """Delete files stored during this request whose Upload row was never committed (a refused or failed save)."""
+    names = g.pop("_portal_new_uploads", None)
+    if not names:
+        return
+    from sqlalchemy import select
+
+    db.session.rollback()  # what the view did not commit is gone anyway; read what is really stored
+    kept = set(db.session.scalars(select(Upload.stored_name).where(Upload.stored_name.in_(names))))
+    folder = upload_folder()
+    for name in names:
+        if name not in kept:
+            (folder / name).unlink(missing_ok=True)
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_request(_remove_uncommitted)

@@ -16,6 +16,8 @@ plugin = Plugin(
     title=_l("Awards and council voting"),
     blueprint=bp,
     models=models,
+    stylesheets=("awards.css",),
+    scripts=("awards.js",),
     permissions=(
         Permission(NOMINATE, _l("Nominate the unit's collectives, individuals and households for awards"),
                    {"unit_reporter": "unit", "council_secretariat": "all"}),

@@ -5,7 +5,7 @@ from flask import Blueprint
 
 from . import views
 
-bp = Blueprint("awards", __name__, template_folder="templates")
+bp = Blueprint("awards", __name__, template_folder="templates", static_folder="static")
 
 _ROUTES = [
     ("/", "index", views.index, ["GET"]),

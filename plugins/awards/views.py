@@ -207,8 +207,14 @@ def round_detail(round_id: int) -> ResponseReturnValue:
                  sessions=sessions, q=q, state=state, page=page, last=last, total=total)
 
 
+def _district_wide() -> bool:
+    return current_user.can(MANAGE) or current_user.scope(VIEW) == "all"
+
+
 @require_permission(VIEW, MANAGE)
 def round_export(round_id: int) -> ResponseReturnValue:
+    if not _district_wide():  # the district's whole list is for district roles, not a commune's own view
+        abort(403)
     nomination_round = db.get_or_404(NominationRound, round_id)
     headers = [_("Award"), _("Nominee kind"), _("Nominee"), _("Position or address"), _("Nominating unit"),
                _("Agree"), _("Out of"), _("Session")]

@@ -17,6 +17,7 @@ PERMISSIONS = (
                {"fund_board": "all", "leadership": "all", "inspector": "all", "admin": "all"}),
     Permission("fund.record", _l("Record contributions, propose and pay disbursements"), {"fund_board": "all"}),
     Permission("fund.approve", _l("Approve or reject disbursements"), {"fund_board": "all"}),
+    Permission("fund.confidential", _l("See anonymous donors' names and internal notes"), {"fund_board": "all"}),
     Permission("fund.pledge", _l("See the own unit's pledges and contributions"),
                {"unit_reporter": "unit", "fund_board": "all"}),
 )
@@ -59,6 +60,7 @@ plugin = Plugin(
     title=_l("Fund for the poor"),
     blueprint=bp,
     models=models,
+    stylesheets=("fund.css",),
     permissions=PERMISSIONS,
     nav=(NavItem("fund.index", _l("Fund for the poor"), permission="fund.view", order=40),
          NavItem("fund.pledges", _l("Pledges"), permission="fund.pledge", order=41)),

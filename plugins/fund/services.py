@@ -589,7 +589,7 @@ def _ledger_union(start: dt.date, end: dt.date) -> Any:
         select(
             literal("R").label("kind"), c.id.label("id"), c.date.label("day"), c.number.label("number"),
             c.amount.label("signed"), func.coalesce(Unit.name, c.donor_name).label("who"),
-            c.reverses_id.label("reverses"),
+            c.reverses_id.label("reverses"), c.anonymous.label("anonymous"),
         )
         .outerjoin(Unit, Unit.id == c.donor_unit_id)
         .where(c.date >= start, c.date <= end)
@@ -598,6 +598,7 @@ def _ledger_union(start: dt.date, end: dt.date) -> Any:
         select(
             literal("C").label("kind"), d.id.label("id"), d.paid_on.label("day"), d.voucher_number.label("number"),
             (-d.amount).label("signed"), d.beneficiary.label("who"), d.reverses_id.label("reverses"),
+            literal(False).label("anonymous"),
         )
         .where(_paid(), d.paid_on >= start, d.paid_on <= end)
     )
@@ -684,15 +685,19 @@ def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
     return LedgerPage(rows, win.total, win.page, win.pages, closing)
 
 
-def ledger_rows(start: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
-    """Every entry of a period in date order for the Excel export: (date, kind, number, who, receipt, payment)."""
+def ledger_rows(start: dt.date, end: dt.date, reveal_anonymous: bool = False) -> list[tuple[Any, ...]]:
+    """Every entry of a period in date order for the Excel export: (date, kind, number, who, receipt, payment).
+
+    An anonymous donor's name is given only with ``reveal_anonymous`` (the fund.confidential permission).
+    """
     led = _ledger_union(start, end)
     out = []
     for r in db.session.execute(select(led, FundYear.label).join(FundYear, and_(FundYear.start <= led.c.day,
                                                                                     FundYear.end >= led.c.day))
                                 .order_by(led.c.day, led.c.kind.desc(), led.c.id)).mappings():
         signed = int(r["signed"])
-        out.append((r["day"], r["kind"], f"{r['label']}/{r['number']:06d}", r["who"],
+        who = str(_l("Anonymous benefactor")) if r["anonymous"] and not reveal_anonymous else r["who"]
+        out.append((r["day"], r["kind"], f"{r['label']}/{r['number']:06d}", who,
                     signed if r["kind"] == "R" else None, -signed if r["kind"] == "C" else None))
     return out
 

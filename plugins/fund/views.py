@@ -49,7 +49,7 @@ from .forms import (
 )
 from .models import Attachment, Campaign, Category, Contribution, Disbursement, FundYear
 
-bp = Blueprint("fund", __name__, template_folder="templates")
+bp = Blueprint("fund", __name__, template_folder="templates", static_folder="static")
 
 LABELS = {
     "donor_types": sv.DONOR_TYPE_LABELS, "methods": sv.METHOD_LABELS, "statuses": sv.STATUS_LABELS,
@@ -469,7 +469,7 @@ def report_xlsx() -> ResponseReturnValue:
         (_("Receipts by donor type"), headers, lines(rep.receipts)),
         (_("Spending by category"), headers, lines(rep.spending)),
         (_("Ledger"), [_("Date"), _("Kind"), _("Number"), _("Donor or beneficiary"), _("Receipts"), _("Spending")],
-         sv.ledger_rows(start, end)),
+         sv.ledger_rows(start, end, current_user.can("fund.confidential"))),
     ])
 
 

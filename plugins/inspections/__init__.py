@@ -40,6 +40,8 @@ plugin = Plugin(
     title=_l("Inspections"),
     blueprint=bp,
     models=models,
+    stylesheets=("inspections.css",),
+    scripts=("inspections.js",),
     permissions=(
         Permission("inspections.view", _l("See inspections, minutes and the summary"), {
             "admin": "all", "standing_office": "all", "council_secretariat": "all", "inspector": "all",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from portal.toolkit import Unit, User, check_file, db, downscale_image, local_today, store, utcnow
+from portal.toolkit import Unit, User, check_file, db, downscale_image, ensure_demo_user, local_today, store, utcnow
 
 from .models import (
     FAIL,
@@ -150,8 +150,9 @@ def seed_demo(password: str) -> None:
     binh_lu = Inspection(template_id=template.id, unit_id=units["xa-binh-lu"].id, year=2025,
                          planned_date=dt.date(2025, 6, 10), state=PLANNED,
                          scope="Kiểm tra việc thực hiện phong trào 6 tháng đầu năm 2025.")
-    # Phòng LĐ-TB&XH ended on 28/02/2025: Phòng Nội vụ leads the 2025 visit
-    sv.set_team(binh_lu, users["noivu"].id, [])
+    # Phòng LĐ-TB&XH ended on 28/02/2025: Phòng Nội vụ leads the 2025 visit with its own inspector
+    member = ensure_demo_user("kiemtra_nv", "Phạm Thị Kiểm", ["inspector"], "phong-noi-vu", password)
+    sv.set_team(binh_lu, users["noivu"].id, [member.id])
     db.session.add(binh_lu)
     db.session.flush()
 

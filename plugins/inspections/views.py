@@ -65,7 +65,7 @@ from .models import (
     Photo,
 )
 
-bp = Blueprint("inspections", __name__, template_folder="templates")
+bp = Blueprint("inspections", __name__, template_folder="templates", static_folder="static")
 
 PHOTO_KINDS = ("jpg", "jpeg", "png", "webp")
 VIEW, MANAGE, CONDUCT, FOLLOWUP = "inspections.view", "inspections.manage", "inspections.conduct", "inspections.followup"

@@ -47,6 +47,7 @@ plugin = Plugin(
     title=_l("Reports"),
     blueprint=bp,
     models=models,
+    stylesheets=("reports.css",),
     permissions=(
         Permission("reports.submit", _l("Fill in and submit the unit's reports"), {"unit_reporter": "unit"}),
         Permission("reports.view", _l("See reports, completeness and roll-up"),

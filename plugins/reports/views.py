@@ -43,7 +43,7 @@ from . import services as svc
 from .forms import ExtensionForm, FieldForm, PeriodForm, ReportFormForm, ReturnForm, RuleForm
 from .models import NUMERIC_KINDS, Attachment, Event, FormVersion, Period, PeriodUnit, ReportForm, Submission
 
-bp = Blueprint("reports", __name__, template_folder="templates")
+bp = Blueprint("reports", __name__, template_folder="templates", static_folder="static")
 
 VIEWERS = ("reports.view", "reports.submit")
 

@@ -6,6 +6,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from portal import sessions
+from portal.roles import mark_edited
+from portal.audit import record_event
 from portal.admin.forms import GrantForm, ResetPasswordForm, UserForm
 from portal.extensions import db
 from portal.i18n import fold, gettext as _, vi_sort_key
@@ -65,11 +68,21 @@ def _save_user(form: UserForm, user: User, roles: list[Role]) -> bool:
             form.roles.errors.append(_("You cannot remove your own administrator role."))
             return False
     user.unit_id = form.unit_id.data or None
+    deactivated = user.id is not None and user.active and not form.active.data
     user.active = form.active.data
     user.roles = [r for r in roles if r.id in chosen]
+    if deactivated:
+        sessions.end_all(user.id)
     if form.password.data:
         user.set_password(form.password.data)
+        if user.id is not None:
+            record_event("password", user, {"sessions_ended": [None, sessions.end_all(user.id, keep=_me(user))]})
     return True
+
+
+def _me(user: User) -> User | None:
+    """The administrator's own session survives a password they set for themselves."""
+    return current_user._get_current_object() if user.id == current_user.id else None
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -125,6 +138,8 @@ def user_password(user_id: int) -> ResponseReturnValue:
             flash(str(err), "error")
         return redirect(url_for("admin.user_edit", user_id=user.id)), 303
     user.set_password(form.password.data)
+    # a reset is for a lost or leaked password: every session of that user ends
+    record_event("password", user, {"sessions_ended": [None, sessions.end_all(user.id, keep=_me(user))]})
     db.session.commit()
     flash(_("The password of %(name)s has been reset.", name=user.username), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -152,6 +167,7 @@ def role_edit(role_id: int) -> ResponseReturnValue:
             grant.scope = form.scope.data
         else:
             role.grants.append(RoleGrant(permission=form.permission.data, scope=form.scope.data))
+        mark_edited(form.permission.data)
         db.session.commit()
         flash(_("Permission granted."), "success")
         return redirect(url_for("admin.role_edit", role_id=role.id))
@@ -169,6 +185,7 @@ def grant_delete(role_id: int, grant_id: int) -> ResponseReturnValue:
     if grant.role.code == "admin" and grant.permission == "portal.admin":
         flash(_("The administrator role cannot lose the administration permission."), "error")
         return redirect(url_for("admin.role_edit", role_id=role_id)), 303
+    mark_edited(grant.permission)
     db.session.delete(grant)
     db.session.commit()
     flash(_("Permission removed."), "success")

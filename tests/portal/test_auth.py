@@ -34,7 +34,7 @@ def test_wrong_password_says_so_in_vietnamese(client, make_user):
     make_user("sai", ["admin"])
     resp = client.post("/login", data={"username": "sai", "password": "nope-nope"})
     assert resp.status_code == 401
-    assert "Sai tên đăng nhập hoặc mật khẩu" in resp.get_data(as_text=True)
+    assert "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khóa" in resp.get_data(as_text=True)
 
 
 def test_unknown_user_and_empty_form(client):

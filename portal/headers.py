@@ -1,0 +1,51 @@
+"""Security headers on every response, HTTPS-only cookies and HSTS, no caching of logged-in pages."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from flask.sessions import SecureCookieSessionInterface
+
+def https_request() -> bool:
+    """Whether this request reached the site over HTTPS (X-Forwarded-Proto counts only with PORTAL_PROXY_COUNT)."""
+    return bool(current_app.config["PORTAL_FORCE_HTTPS"]) or request.is_secure
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS (or HTTPS is forced)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or https_request()
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+
+    @app.after_request
+    def security_headers(resp: Response) -> Response:
+        from flask_login import current_user
+
+        from portal.assets import is_static_request
+
+        h = resp.headers
+        h.setdefault("Content-Security-Policy", app.config["PORTAL_CSP"])
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "SAMEORIGIN")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+        if https_request() and app.config["PORTAL_HSTS_SECONDS"]:
+            h.setdefault("Strict-Transport-Security", f"max-age={int(app.config['PORTAL_HSTS_SECONDS'])}")
+        if not is_static_request() and _logged_in(current_user):
+            # a logged-in page (household data, ballots, money) must not stay in a shared computer's cache
+            if not resp.cache_control.no_store:
+                resp.headers["Cache-Control"] = "no-store"
+            resp.expires = None
+        return resp
+
+
+def _logged_in(user: Any) -> bool:
+    try:
+        return bool(user and user.is_authenticated)
+    except Exception:  # no user loaded (error before the loader ran)
+        return False

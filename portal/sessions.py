@@ -1,0 +1,66 @@
+"""Server-side login sessions: each logged-in browser has a row, so any session can be ended, copied cookie or not."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from flask import current_app
+from flask_login import login_user
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import User, UserSession, utcnow
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _oldest() -> dt.datetime:
+    return utcnow() - dt.timedelta(days=current_app.config["PORTAL_SESSION_MAX_DAYS"])
+
+
+def start(user: User) -> None:
+    """Open a new session for ``user`` in this browser (the caller commits); forget sessions past their age."""
+    db.session.execute(db.delete(UserSession).where(UserSession.created_at < _oldest()))
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(token_hash=_hash(token), user_id=user.id))
+    user.session_token = token
+    login_user(user)
+
+
+def load(session_id: str) -> User | None:
+    """Return the active user of a live session "<user id>:<token>", else None (ended, forged or old cookie)."""
+    user_id, _, token = session_id.partition(":")
+    if not token or not user_id.isdigit() or len(user_id) > 10:
+        return None
+    user = db.session.scalar(
+        select(User).join(UserSession, UserSession.user_id == User.id).where(
+            User.id == int(user_id), UserSession.token_hash == _hash(token), UserSession.created_at >= _oldest()
+        )
+    )
+    if user is None or not user.active:  # a deactivated user's open sessions end with their next request
+        return None
+    user.session_token = token
+    return user
+
+
+def end(user: User) -> None:
+    """End the session ``user`` was loaded for (the caller commits)."""
+    if user.session_token:
+        db.session.execute(db.delete(UserSession).where(UserSession.token_hash == _hash(user.session_token)))
+
+
+def end_all(user_id: int, keep: User | None = None) -> int:
+    """End every session of a user, except the one ``keep`` was loaded for; return how many ended."""
+    stmt = db.delete(UserSession).where(UserSession.user_id == user_id)
+    if keep is not None and keep.session_token:
+        stmt = stmt.where(UserSession.token_hash != _hash(keep.session_token))
+    return db.session.execute(stmt).rowcount or 0
+
+
+def count(user_id: int) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == user_id)) or 0
