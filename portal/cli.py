@@ -1,7 +1,6 @@
 """CLI: `flask --app portal portal init|seed-demo|create-user|backup|restore` and `flask i18n ...`."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from portal.clock import utcnow
 from portal.extensions import db
 
 portal_cli = AppGroup("portal", help="Portal administration.")
@@ -147,16 +147,20 @@ def seed_demo_cmd() -> None:
     set_cli_actor("seed-demo")
     sync_roles(current_app)
     added = seed_units()
+    from portal.seed import CREATED
+
     password, generated = demo_password(os.environ.get("PORTAL_DEMO_PASSWORD"))
-    made = seed_users(password)
+    CREATED.clear()
+    seed_users(password)
     db.session.commit()
     for plugin in current_app.extensions["portal"].plugins.values():
         if plugin.seed_demo is not None:
             plugin.seed_demo(password)
             db.session.commit()
     click.echo(f"Units added: {added}")
+    made = list(CREATED)  # every account this run created, the plugins' (council, fund board…) included
     if made:
-        lines = [f"  {u:<12} {roles}" for u, roles in made]
+        lines = [f"  {u:<16} {roles}" for u, roles in made]
         shown = password if not generated else f"{password}  (generated; set PORTAL_DEMO_PASSWORD to choose)"
         text = "Demo accounts (password: " + shown + "):\n" + "\n".join(lines)
         click.echo(text)
@@ -225,7 +229,7 @@ def backup_cmd(output: Path | None) -> None:
     """Write a consistent online backup (database + uploads) to a zip file (readable by the owner only)."""
     from portal.backup import write_backup
 
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%SZ")  # a file name, in UTC like every stored time
+    stamp = utcnow().strftime("%Y%m%d-%H%M%SZ")  # a file name, in UTC like every stored time
     output = output or Path(current_app.instance_path) / "backups" / f"portal-{stamp}.zip"
     write_backup(_sqlite_path(), _upload_dir(), output)
     click.echo(f"Backup written: {output}")

@@ -12,6 +12,8 @@ from flask_babel import format_datetime as _babel_datetime
 from flask_babel import format_decimal as _babel_decimal
 from flask_babel import get_locale, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 
+from portal.clock import local_stamp, to_local
+
 __all__ = [
     "gettext",
     "lazy_gettext",
@@ -25,6 +27,7 @@ __all__ = [
     "format_date",
     "format_datetime",
     "format_doc_date",
+    "amount_in_words",
     "select_locale",
     "init_app",
 ]
@@ -166,6 +169,64 @@ def format_doc_date(value: dt.date | None, place: str | None = None) -> str:
     )
 
 
+_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+
+
+def _read_group(n: int, full: bool) -> list[str]:
+    """Read 0-999. ``full`` (every group after the first) says "không trăm" and "linh" as accountants write."""
+    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
+    words: list[str] = []
+    if full or hundreds:
+        words += [_DIGITS[hundreds], "trăm"]
+    if tens == 0:
+        if units:
+            words += (["linh"] if words else []) + [_DIGITS[units]]
+    elif tens == 1:
+        words.append("mười")
+        if units:
+            words.append("lăm" if units == 5 else _DIGITS[units])
+    else:
+        words += [_DIGITS[tens], "mươi"]
+        if units:
+            words.append({1: "mốt", 4: "tư", 5: "lăm"}.get(units, _DIGITS[units]))
+    return words
+
+
+def _read_below_billion(n: int, full: bool) -> list[str]:
+    words: list[str] = []
+    for scale, name in ((1_000_000, "triệu"), (1_000, "nghìn"), (1, "")):
+        group = n // scale % 1000
+        if group == 0:
+            continue
+        words += _read_group(group, full or bool(words))
+        if name:
+            words.append(name)
+    return words
+
+
+def _read(n: int, full: bool = False) -> list[str]:
+    billions, rest = divmod(n, 1_000_000_000)
+    words: list[str] = []
+    if billions:
+        words += _read(billions, full) + ["tỷ"]
+    if rest:
+        words += _read_below_billion(rest, full or bool(words))
+    return words
+
+
+def amount_in_words(amount: int) -> str:
+    """Integer đồng in Vietnamese words as accountants write them ("Bằng chữ"), e.g. 1.005 ->
+    "Một nghìn không trăm linh năm đồng": each group after the first is read in full.
+
+    Vietnamese documents state the amount in Vietnamese whatever the interface language, so this is not translated.
+    """
+    amount = int(amount)
+    words = ["âm"] if amount < 0 else []
+    words += _read(abs(amount)) or ["không"]
+    text = " ".join(words + ["đồng"])
+    return text[0].upper() + text[1:]
+
+
 def missing_catalogs(plugin: Any, languages: list[str] | tuple[str, ...]) -> list[str]:
     """Languages for which an enabled plugin has no compiled catalog (its pages would show English msgids).
 
@@ -209,6 +270,9 @@ def init_app(app: Flask) -> None:
         date=format_date,
         datetime=format_datetime,
         docdate=format_doc_date,
+        words=amount_in_words,
+        localtime=to_local,
+        stamp=local_stamp,
     )
     app.jinja_env.globals.update(current_locale=current_locale)
 

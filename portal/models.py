@@ -10,13 +10,17 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal import clock
 from portal.extensions import db
 from portal.plugin import SCOPE_ALL, SCOPE_UNIT
 
 
 def utcnow() -> dt.datetime:
-    """Return the current UTC time as a naive datetime (stored the same on SQLite and PostgreSQL)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Return the current UTC time as a naive datetime (stored the same on SQLite and PostgreSQL).
+
+    Goes through portal.clock so a frozen test clock reaches every column default.
+    """
+    return clock.utcnow()
 
 
 class Audited:
@@ -168,6 +172,47 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64))
     success: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class UnitAreaLink(Audited, db.Model):
+    """Part of a unit's area went to another unit besides its main successor: recorded and shown, never totalled."""
+
+    __tablename__ = "directory_unit_area_link"
+    __table_args__ = (UniqueConstraint("unit_id", "to_unit_id", name="uq_directory_unit_area_link"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id", ondelete="CASCADE"), index=True)
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str | None] = mapped_column(String(300))
+
+
+class DocumentNumber(db.Model):
+    """The last number an issuer gave its documents in a year ("Số: 12/BC-UBND"): one counter row per issuer and year,
+    taken in the caller's transaction so a rolled-back document leaves no gap."""
+
+    __tablename__ = "portal_document_number"
+    __table_args__ = (UniqueConstraint("issuer_key", "year", name="uq_portal_document_number_issuer_year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int | None] = mapped_column(ForeignKey("directory_unit.id"))
+    issuer_key: Mapped[str] = mapped_column(String(60))
+    year: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+
+class IssuedDocument(db.Model):
+    """The register of documents sent out (sổ đăng ký văn bản đi): which record got which number from which issuer."""
+
+    __tablename__ = "portal_issued_document"
+    __table_args__ = (UniqueConstraint("object_type", "object_id", name="uq_portal_issued_document_object"),
+                      UniqueConstraint("issuer_key", "year", "number", name="uq_portal_issued_document_number"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[int] = mapped_column(Integer)
+    issuer_key: Mapped[str] = mapped_column(String(60))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(60))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class IdempotencyKey(db.Model):

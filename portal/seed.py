@@ -14,18 +14,30 @@ from portal.models import Role, Unit, User
 
 UNITS_CSV = Path(__file__).with_name("data") / "tam-duong-units.csv"
 
-# username, full name, role codes, unit code
+# username, full name, role codes, unit code. The district-era accounts belong to bodies that ended (Phòng
+# LĐ-TB&XH on 28/02/2025, the district on 30/06/2025): their records stop there. The communes formed on 01/07/2025
+# carry the live work with their own people.
 DEMO_USERS = [
     ("admin", "Quản trị hệ thống", ["admin"], None),
     ("thuongtruc", "Lò Thị Thường Trực", ["standing_office"], "phong-ldtbxh"),
-    ("noivu", "Hoàng Văn Nội", ["council_secretariat"], "phong-noi-vu"),
+    ("noivu", "Hoàng Văn Nội", ["council_secretariat", "standing_office"], "phong-noi-vu"),
     ("hoidong", "Tẩn Văn Hội", ["council_member"], "vp-hdnd-ubnd"),
     ("mttq", "Lê Thị Mặt Trận", ["fund_board"], "mttq-huyen"),
     ("banbo", "Lù Văn Bản", ["unit_reporter"], "xa-ban-bo"),
     ("binhlu", "Nguyễn Thị Bình", ["unit_reporter"], "xa-binh-lu"),
     ("kiemtra", "Vàng A Kiểm", ["inspector"], "phong-ldtbxh"),
     ("lanhdao", "Sùng Lử Lãnh", ["leadership"], "ubnd-huyen"),
+    # from 01/07/2025: xã Bình Lư (the former district seat) and xã Bản Bo
+    ("vhxh_binhlu", "Đỗ Thị Văn Hóa", ["standing_office", "council_secretariat"], "xa-binh-lu-2025"),
+    ("ubnd_binhlu", "Tao Văn Bình", ["unit_reporter"], "xa-binh-lu-2025"),
+    ("ubnd_banbo", "Lò Thị Bo", ["unit_reporter"], "xa-ban-bo-2025"),
+    ("ubnd_taleng", "Sùng A Lèng", ["unit_reporter"], "xa-ta-leng-2025"),
+    ("kiemtra_binhlu", "Lường Văn Kiểm", ["inspector"], "xa-binh-lu-2025"),
+    ("chutich_binhlu", "Hoàng Văn Chủ", ["leadership"], "xa-binh-lu-2025"),
 ]
+
+#: accounts made by this run of seed-demo (core and plugins), printed once and listed in instance/demo-accounts.txt
+CREATED: list[tuple[str, str]] = []
 
 
 def _date(text: str) -> dt.date | None:
@@ -49,15 +61,20 @@ def seed_units(path: Path = UNITS_CSV) -> int:
             valid_from=_date(row["valid_from"]),
             valid_to=_date(row["valid_to"]),
             note=row.get("note") or None,
-            is_sample="dữ liệu mẫu" in (row.get("note") or ""),  # the CSV marks sample rows in its note
+            # the CSV marks sample rows in their name or note
+            is_sample="dữ liệu mẫu" in row["name"] or "sample data" in (row.get("note") or ""),
         )
         db.session.add(unit)
         existing[unit.code] = unit
         added += 1
     db.session.flush()
     for row in rows:
-        if row["parent_code"]:
-            existing[row["code"]].parent_id = existing[row["parent_code"]].id
+        unit = existing[row["code"]]
+        if row["parent_code"] and unit.parent_id is None:
+            unit.parent_id = existing[row["parent_code"]].id
+        # the main successor (whose totals take the unit's history); only links the data set states
+        if row.get("successor_code") and unit.successor_id is None:
+            unit.successor_id = existing[row["successor_code"]].id
     db.session.flush()
     return added
 
@@ -76,6 +93,7 @@ def seed_users(password: str) -> list[tuple[str, str]]:
         db.session.add(user)
         made.append((username, ", ".join(roles[c].name for c in role_codes)))
     db.session.flush()
+    CREATED.extend(made)
     return made
 
 
@@ -93,6 +111,7 @@ def ensure_demo_user(
     user.roles = roles
     db.session.add(user)
     db.session.flush()
+    CREATED.append((username, ", ".join(r.name for r in roles)))
     return user
 
 

@@ -7,10 +7,13 @@ from flask import current_app
 from flask_login import current_user
 
 from portal import signals
+from portal.clock import local_date, local_now, local_today, to_local
 from portal.audit import history_for
 from portal.charts import Series, bar_chart
 from portal.exports import read_rows, workbook_bytes, xlsx_response
 from portal.directory.services import KIND_LABELS as UNIT_KIND_LABELS
+from portal.directory.services import area_links, final_successors, unit_lineage
+from portal.documents import Issuer, issue_number, issued_number, issuer_of
 from portal.errors import user_error
 from portal.extensions import db
 from portal.forms import MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, strip
@@ -25,6 +28,7 @@ from portal.i18n import (
     format_number,
     format_percent,
     gettext,
+    amount_in_words,
     lazy_gettext,
     lazy_pgettext,
     ngettext,
@@ -57,6 +61,7 @@ __all__ = [
     "once_input",
     "DateField",
     "FlaskForm",
+    "Issuer",
     "MAX_MONEY",
     "MoneyField",
     "NoMarkup",
@@ -69,6 +74,8 @@ __all__ = [
     "User",
     "_",
     "_l",
+    "amount_in_words",
+    "area_links",
     "bar_chart",
     "check_file",
     "check_unit",
@@ -78,6 +85,7 @@ __all__ = [
     "downscale_image",
     "ensure_demo_user",
     "fold",
+    "final_successors",
     "format_date",
     "format_datetime",
     "format_doc_date",
@@ -91,6 +99,12 @@ __all__ = [
     "hx_retarget",
     "hx_trigger",
     "is_fragment_request",
+    "issue_number",
+    "issued_number",
+    "issuer_of",
+    "local_date",
+    "local_now",
+    "local_today",
     "lazy_gettext",
     "lazy_pgettext",
     "ngettext",
@@ -107,7 +121,9 @@ __all__ = [
     "signals",
     "store",
     "strip",
+    "to_local",
     "unit_clause",
+    "unit_lineage",
     "user_error",
     "utcnow",
     "vi_sort_key",

@@ -46,6 +46,24 @@ def _empty_tables() -> None:
                 conn.execute(text(f'DELETE FROM "{t}"'))
 
 
+@pytest.fixture(autouse=True)
+def _real_clock() -> Iterator[None]:
+    """Every test starts and ends with the real clock, whatever a test froze."""
+    from portal.clock import set_frozen
+
+    set_frozen(None)
+    yield
+    set_frozen(None)
+
+
+@pytest.fixture
+def frozen_at() -> Callable[..., None]:
+    """Freeze the portal's clock at a UTC moment: ``frozen_at(dt.datetime(2025, 11, 9, 23, 30))``."""
+    from portal.clock import set_frozen
+
+    return set_frozen
+
+
 @pytest.fixture
 def enabled_plugins() -> list[str]:
     """Plugins enabled in the app; each plugin's test folder overrides this."""

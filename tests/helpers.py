@@ -53,3 +53,15 @@ def browser_login(page: Any, base_url: str, username: str, password: str = PASSW
     page.fill("#password", password)
     page.click("main form button[type=submit]")  # not the language buttons in the header
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def pdf_of(page: Any, url: str, tmp_path: Any, name: str = "doc") -> tuple[str, str]:
+    """Print ``url`` to PDF as the browser does (the CSS page size wins); return (text by pdftotext, pdfinfo)."""
+    import subprocess
+
+    page.goto(url)
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(page.pdf(prefer_css_page_size=True, print_background=False))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split()), info

@@ -27,6 +27,9 @@ document.addEventListener('securitypolicyviolation', function (e) {
 """
 
 
+VOTER = "hdx_uyvien"  # a member of the demo's active (commune) council
+
+
 @pytest.fixture
 def enabled_plugins() -> list[str]:
     return PLUGINS
@@ -39,10 +42,10 @@ def demo(app: Flask) -> dict[str, Any]:
     from plugins.awards.models import VotingSession
 
     with app.app_context():
-        draft = db.session.scalar(select(VotingSession).where(VotingSession.state == "draft"))
-        awards.open_session(draft)
-        db.session.commit()
-        ids = {"session": draft.id, "hoidong": _rows("SELECT id FROM portal_user WHERE username = 'hoidong'")[0]["id"]}
+        # the demo's live session (xã Bình Lư's council, open today); one of its members has not voted yet
+        live = db.session.scalar(select(VotingSession).where(VotingSession.state == "open"))
+        assert live is not None and awards is not None
+        ids = {"session": live.id, "hoidong": _rows(f"SELECT id FROM portal_user WHERE username = '{VOTER}'")[0]["id"]}
         planned = _rows("SELECT i.id, u.username FROM inspections_inspection i JOIN inspections_member m "
                         "ON m.inspection_id = i.id JOIN portal_user u ON u.id = m.user_id "
                         "WHERE i.state = 'planned' ORDER BY i.id", 1)[0]
@@ -166,7 +169,7 @@ def _first_link(page: Any, prefix: str) -> str:
 def test_ballot_receipt_is_kept_per_user_and_forgotten_at_logout(watched: Any, live_server: str,
                                                                  demo: dict[str, Any]) -> None:
     page = watched
-    browser_login(page, live_server, "hoidong", PASSWORD)
+    browser_login(page, live_server, VOTER, PASSWORD)
     page.goto(f"{live_server}/awards/sessions/{demo['session']}/vote")
     for fieldset in page.locator("fieldset.ballot-item").all():
         fieldset.locator("input[value=agree]").check()

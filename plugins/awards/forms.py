@@ -105,6 +105,9 @@ class SessionForm(FlaskForm):
     number = _text(_l("Minutes number"), 40, required=False)
     meeting_date = DateField(_l("Meeting date"), validators=[DataRequired()])
     counting_head = _text(_l("Head of the counting board"), 120, required=False)
+    counting_members = _text(_l("Other members of the counting board (one a line)"), 1000, required=False, area=True)
+    place = _text(_l("Place of the meeting"), 200, required=False)
+    council_unit_id = SelectField(_l("Council of"), coerce=int, default=0, choices=[])
 
 
 class RegistrationReviewForm(FlaskForm):

@@ -128,6 +128,10 @@ class VotingSession(Audited, db.Model):
     number: Mapped[str] = mapped_column(String(40), default="")  # minutes number, e.g. 12/BB-HĐTĐKT
     meeting_date: Mapped[dt.date] = mapped_column(Date)
     counting_head: Mapped[str] = mapped_column(String(120), default="")  # Trưởng ban kiểm phiếu
+    counting_members: Mapped[str] = mapped_column(Text, default="", server_default="")  # other members of the Ban kiểm phiếu, one a line
+    place: Mapped[str] = mapped_column(String(200), default="", server_default="")  # where the council meets, for the minutes
+    #: the People's Committee whose council meets (its header and place line); empty: the configured bodies
+    council_unit_id: Mapped[int | None] = mapped_column(ForeignKey("directory_unit.id"))
     state: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -12,7 +12,22 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from portal.toolkit import _, _l, db, format_number, format_percent, lock, utcnow, vi_sort_key
+from portal.toolkit import (
+    Issuer,
+    Unit,
+    _,
+    _l,
+    db,
+    format_number,
+    format_percent,
+    get_plugin_config,
+    issue_number,
+    issuer_of,
+    local_date,
+    lock,
+    utcnow,
+    vi_sort_key,
+)
 
 from .models import (
     CHOICES,
@@ -422,6 +437,18 @@ def _rewrite_session_rows(session_id: int, replace: tuple[str, dict[str, str]] |
     return True
 
 
+def minutes_issuer(session: VotingSession) -> Issuer:
+    """The emulation council of the committee that meets (from the directory), else the configured bodies."""
+    name = str(_("Emulation and Commendation Council")).upper()
+    unit = db.session.get(Unit, session.council_unit_id) if session.council_unit_id else None
+    if unit is not None:
+        committee = issuer_of(unit)
+        return Issuer(key=f"awards:{committee.key}", name=name, superior=committee.name, place=committee.place,
+                      abbreviation="HĐTĐKT", unit_id=unit.id)
+    return Issuer(key="awards:config", name=name, superior=str(get_plugin_config("PORTAL_ISSUING_BODY", "")).upper() or None,
+                  place=str(get_plugin_config("PORTAL_PLACE", "Tam Đường")), abbreviation="HĐTĐKT")
+
+
 def close_session(session_id: int) -> VotingSession:
     """Close voting (waiting for ballots in flight), tally and store the canonical result with its hash."""
     _lock_session(session_id)  # waits for ballots in flight; later ballots then find the session closed
@@ -430,6 +457,8 @@ def close_session(session_id: int) -> VotingSession:
         db.session.rollback()
         raise BallotError(409, _("Only an open session can be closed."))
     session.state, session.closed_at = "closed", utcnow()
+    if not session.number:  # the minutes take the council's next number for the year
+        session.number = issue_number("awards_session", session.id, minutes_issuer(session), "BB", local_date(utcnow()))
     db.session.flush()
     _rewrite_session_rows(session_id)  # also orders ballots written by bulk loads (bench, imports)
     result = tally(session)

@@ -20,6 +20,7 @@ from portal.toolkit import (
     history_for,
     hx_trigger,
     is_fragment_request,
+    local_today,
     notify_users,
     redirect_or_hx,
     render,
@@ -161,6 +162,8 @@ def council_remove(member_id: int) -> ResponseReturnValue:
 
 def _round_form(nomination_round: NominationRound | None) -> ResponseReturnValue:
     form = RoundForm(obj=nomination_round)
+    if nomination_round is None and request.method == "GET":
+        form.year.data = local_today().year
     if form.validate_on_submit():
         target = nomination_round or NominationRound()
         form.populate_obj(target)
@@ -385,9 +388,18 @@ def _results_visible(session: VotingSession) -> bool:
 def session_new(round_id: int) -> ResponseReturnValue:
     nomination_round = db.get_or_404(NominationRound, round_id)
     form = SessionForm()
+    today = local_today()
+    committees = db.session.scalars(select(Unit).where(
+        Unit.kind.in_(("district", "commune")), or_(Unit.valid_from.is_(None), Unit.valid_from <= today),
+        or_(Unit.valid_to.is_(None), Unit.valid_to >= today)))
+    form.council_unit_id.choices = [(0, _("The configured bodies"))] + sorted(
+        ((u.id, u.name) for u in committees), key=lambda c: vi_sort_key(c[1]))
+    if request.method == "GET":
+        form.meeting_date.data = today
     if form.validate_on_submit():
         session = VotingSession(round_id=nomination_round.id)
         form.populate_obj(session)
+        session.council_unit_id = session.council_unit_id or None
         db.session.add(session)
         db.session.commit()
         return redirect(url_for("awards.session_detail", session_id=session.id))

@@ -74,6 +74,11 @@ plugin = Plugin(
         # header of receipts, vouchers and the public table (official layout)
         "FUND_SUPERIOR_BODY": "Ủy ban MTTQ Việt Nam huyện Tam Đường",
         "FUND_ISSUING_BODY": "Ban vận động Quỹ “Vì người nghèo”",  # beneficiaries listed on the printable public table
+        # later bodies, by the date a document is dated: when the district ended, the commune's Front took over
+        "FUND_LATER_BODIES": [
+            {"from": "2025-07-01", "superior": "Ủy ban MTTQ Việt Nam xã Bình Lư",
+             "issuer": "Ban vận động Quỹ “Vì người nghèo” xã Bình Lư", "place": "Bình Lư"},
+        ],
     },
     translations=Path(__file__).with_name("translations"),
     migrations=Path(__file__).with_name("migrations"),

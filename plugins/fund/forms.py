@@ -17,6 +17,8 @@ class ContributionForm(FlaskForm):
     donor_unit_id = SelectField(_l("Donor unit (from the directory)"), coerce=int, default=0)
     donor_name = StringField(_l("Or donor name (person, household, enterprise, organisation)"), filters=_text,
                              validators=[Optional(), Length(max=200), NoMarkup()])
+    donor_address = StringField(_l("Donor's address"), filters=_text,
+                                validators=[Optional(), Length(max=300), NoMarkup()])
     donor_type = SelectField(_l("Donor type"), choices=list(DONOR_TYPE_LABELS.items()))
     amount = MoneyField(_l("Amount (đồng)"), minimum=1, validators=_required_money)
     method = SelectField(_l("Method"), choices=list(METHOD_LABELS.items()))

@@ -119,6 +119,7 @@ class Contribution(Audited, db.Model):
     date: Mapped[dt.date] = mapped_column(Date)
     donor_unit_id: Mapped[int | None] = mapped_column(ForeignKey("directory_unit.id"), index=True)
     donor_name: Mapped[str | None] = mapped_column(String(200))
+    donor_address: Mapped[str | None] = mapped_column(String(300))  # printed on the receipt (form C40-BB)
     donor_type: Mapped[str] = mapped_column(String(20))
     amount: Mapped[int] = mapped_column(BigInteger)
     method: Mapped[str] = mapped_column(String(10))

@@ -7,7 +7,19 @@ from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select, union_all, update
 
-from portal.toolkit import Refused, Unit, _l, db, expect_state, format_money, get_plugin_config, lock, utcnow, vi_sort_key
+from portal.toolkit import (
+    Refused,
+    Unit,
+    _l,
+    db,
+    expect_state,
+    format_money,
+    get_plugin_config,
+    local_today,
+    lock,
+    utcnow,
+    vi_sort_key,
+)
 
 from .models import (
     Attachment,
@@ -81,7 +93,7 @@ def year_for(day: dt.date) -> FundYear | None:
 
 def current_year(today: dt.date | None = None) -> FundYear | None:
     """The fund year covering today, else the latest one."""
-    return year_for(today or dt.date.today()) or db.session.scalar(select(FundYear).order_by(FundYear.start.desc()))
+    return year_for(today or local_today()) or db.session.scalar(select(FundYear).order_by(FundYear.start.desc()))
 
 
 def create_year(label: int, carried_in: int = 0, start_month: int | None = None) -> FundYear:
@@ -193,7 +205,7 @@ def _reversal_day(entry: Any, reason: str, day: dt.date | None, already: Any) ->
         raise FundError(already)
     if not reason.strip():
         raise FundError(_l("Give the reason for the correction."))
-    day = day or dt.date.today()
+    day = day or local_today()
     return day, _year_or_error(day)
 
 
@@ -211,6 +223,7 @@ def reverse_contribution(entry_id: int, reason: str, user_id: int | None, day: d
     number = next_number(year.id, "receipt")
     reversal = Contribution(
         fund_year_id=year.id, number=number, date=day, donor_unit_id=entry.donor_unit_id, donor_name=entry.donor_name,
+        donor_address=entry.donor_address,
         donor_type=entry.donor_type, amount=-entry.amount, method=entry.method,
         in_kind_description=entry.in_kind_description, campaign_id=entry.campaign_id,
         mobilised_by_id=entry.mobilised_by_id, anonymous=entry.anonymous, recorded_by_id=user_id,
@@ -658,7 +671,7 @@ def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
     if win.newest is not None:
         led = _ledger_union(win.oldest, win.newest)
         rows = [dict(r) for r in window_rows(select(led), led.c.day, win, size, led.c.kind.desc(), led.c.id.desc())]
-    closing = balance_on(year.end)
+    closing = balance_on(min(year.end, local_today()))  # never a balance of days still to come
     if rows:
         top = rows[0]
         same_day = _ledger_union(top["day"], top["day"])

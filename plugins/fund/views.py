@@ -16,7 +16,9 @@ from portal.toolkit import (
     check_file,
     current_user,
     db,
+    final_successors,
     format_money,
+    local_today,
     get_plugin_config,
     hx_trigger,
     idempotent,
@@ -57,7 +59,21 @@ LABELS = {
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
-    return {"fund_labels": LABELS}
+    return {"fund_labels": LABELS, "fund_bodies": _bodies_on}
+
+
+def _bodies_on(day: dt.date | None) -> dict[str, str]:
+    """Superior, issuer and place line of a fund document dated ``day`` (FUND_LATER_BODIES, else the base bodies)."""
+    bodies = {"superior": get_plugin_config("FUND_SUPERIOR_BODY", ""), "issuer": get_plugin_config("FUND_ISSUING_BODY", ""),
+              "place": get_plugin_config("PORTAL_PLACE", "Tam Đường")}
+    for later in sorted(get_plugin_config("FUND_LATER_BODIES", []) or [], key=lambda b: str(b.get("from", ""))):
+        try:
+            starts = dt.date.fromisoformat(str(later.get("from", "")))
+        except ValueError:
+            continue
+        if day is not None and day >= starts:
+            bodies = {**bodies, **{k: v for k, v in later.items() if k in bodies and v}}
+    return bodies
 
 
 def _page() -> int:
@@ -140,7 +156,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/widget")
 @require_permission("fund.view")
 def widget_summary() -> ResponseReturnValue:
-    today = dt.date.today()
+    today = local_today()
     campaign = sv.campaign_for(today) or db.session.scalar(select(Campaign).order_by(Campaign.start.desc()))
     raised = sv.campaign_totals([campaign.id]).get(campaign.id, 0) if campaign else 0
     return render("fund/widget.html", fragment="fund_widget", balance=sv.balance_on(today), campaign=campaign,
@@ -173,7 +189,7 @@ def _contribution_form() -> ContributionForm:
     form.mobilised_by_id.choices = form.donor_unit_id.choices
     form.campaign_id.choices = _campaign_choices(_("By the date received"))
     if request.method == "GET" and not form.date.data:
-        form.date.data = dt.date.today()
+        form.date.data = local_today()
     return form
 
 
@@ -186,7 +202,7 @@ def contribution_new() -> ResponseReturnValue:
         values = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
         for key in ("donor_unit_id", "campaign_id", "mobilised_by_id"):
             values[key] = values[key] or None
-        for key in ("donor_name", "in_kind_description", "note"):
+        for key in ("donor_name", "donor_address", "in_kind_description", "note"):
             values[key] = values[key] or None
         if values["method"] != "in_kind":
             values["in_kind_description"] = None
@@ -291,7 +307,7 @@ def disbursement_new() -> ResponseReturnValue:
 
 def _disbursement_page(item: Disbursement, status: int = 200, **forms: Any) -> ResponseReturnValue:
     attachments = list(db.session.scalars(select(Attachment).where(Attachment.disbursement_id == item.id)))
-    context = {"pay_form": PayForm(formdata=None, paid_on=dt.date.today()), "reject_form": RejectForm(formdata=None),
+    context = {"pay_form": PayForm(formdata=None, paid_on=local_today()), "reject_form": RejectForm(formdata=None),
                "form": ReasonForm(formdata=None), **forms}
     return render("fund/disbursement.html", fragment="disbursement_detail", item=item, attachments=attachments,
                   reversal=sv.reversal_of(Disbursement, item.id), status=status, **context)
@@ -408,8 +424,9 @@ def ledger() -> ResponseReturnValue:
 
 def _period() -> tuple[dt.date, dt.date, FundYear | None]:
     year = _year()
-    start = _date_arg("from") or (year.start if year else dt.date(dt.date.today().year, 1, 1))
-    end = _date_arg("to") or (year.end if year else dt.date(dt.date.today().year, 12, 31))
+    start = _date_arg("from") or (year.start if year else dt.date(local_today().year, 1, 1))
+    end = _date_arg("to") or (year.end if year else dt.date(local_today().year, 12, 31))
+    end = max(start, min(end, local_today()))  # a closing balance is never dated in the future
     if end < start:
         raise user_error(400, _("The period must end after it starts."))
     return start, end, year
@@ -443,7 +460,7 @@ def report_xlsx() -> ResponseReturnValue:
     summary = [
         (_("Opening balance"), rep.opening), (_("Carried in"), rep.carried_in), (_("Receipts"), rep.receipts_total),
         (_("Spending"), rep.spending_total), (_("Closing balance"), rep.closing), (_("Houses"), rep.houses),
-        (_("Gifts"), rep.gifts),
+        (_("Gifts given"), rep.gifts),
     ]
     lines = lambda items: [(str(line.label), line.count, line.amount) for line in items]  # noqa: E731
     headers = [_("Item"), _("Count"), _("Amount (đồng)")]
@@ -464,15 +481,37 @@ def units() -> ResponseReturnValue:
     campaign_id = request.args.get("campaign", 0, type=int)
     campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
     year = None if campaign else _year()
-    return render("fund/units.html", fragment="leaderboard", rows=sv.leaderboard(campaign, year), campaign=campaign,
+    end = campaign.end if campaign else (year.end if year else local_today())
+    rows = _fold_into_successors(sv.leaderboard(campaign, year), end)
+    return render("fund/units.html", fragment="leaderboard", rows=rows, campaign=campaign,
                   year=year, years=_years(), campaigns=_campaign_choices(_("Whole fund year")))
+
+
+def _fold_into_successors(rows: list[dict[str, Any]], end: dt.date) -> list[dict[str, Any]]:
+    """A merged unit's totals count under its main successor when the successor existed within the period; the
+    successor's row names the predecessors it takes in. Periods wholly before a merger keep the old units."""
+    heads = final_successors()
+    if not heads:
+        return rows
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(set(heads.values()))))}
+    out: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        head = units.get(heads.get(row["id"], -1))
+        key = head.id if head is not None and (head.valid_from is None or head.valid_from <= end) else row["id"]
+        target = out.setdefault(key, {"id": key, "name": units[key].name if key in units else row["name"],
+                                      "given": 0, "raised": 0, "predecessors": []})
+        target["given"] += int(row["given"])
+        target["raised"] += int(row["raised"])
+        if key != row["id"]:
+            target["predecessors"].append(row["name"])
+    return sorted(out.values(), key=lambda r: (-(r["given"] + r["raised"]), vi_sort_key(r["name"])))
 
 
 @bp.route("/pledges", methods=["GET", "POST"])
 @require_permission("fund.view", "fund.pledge")
 def pledges() -> ResponseReturnValue:
     campaign_id = request.values.get("campaign", 0, type=int)
-    campaign = db.session.get(Campaign, campaign_id) if campaign_id else sv.campaign_for(dt.date.today()) or \
+    campaign = db.session.get(Campaign, campaign_id) if campaign_id else sv.campaign_for(local_today()) or \
         db.session.scalar(select(Campaign).order_by(Campaign.start.desc()))
     form = PledgeForm()
     form.unit_id.choices = _unit_choices(blank=_("Choose a unit"))
@@ -501,7 +540,7 @@ def pledges() -> ResponseReturnValue:
 
 def _settings(status: int = 200, **forms: Any) -> ResponseReturnValue:
     context = {
-        "year_form": YearForm(formdata=None, label=dt.date.today().year), "campaign_form": CampaignForm(formdata=None),
+        "year_form": YearForm(formdata=None, label=local_today().year), "campaign_form": CampaignForm(formdata=None),
         "category_form": CategoryForm(formdata=None), **forms,
     }
     return render("fund/settings.html", years=sv.years_summary(),
@@ -613,4 +652,4 @@ def public_print() -> ResponseReturnValue:
         limit = int(get_plugin_config("FUND_PRINT_ROWS", 500))
         stmt = sv.public_payments(context["year"]).order_by(Disbursement.paid_on.desc(), Disbursement.id.desc())
         context["payments"] = list(db.session.execute(stmt.limit(limit)).mappings())
-    return render("fund/public_print.html", today=dt.date.today(), **context)
+    return render("fund/public_print.html", today=local_today(), **context)

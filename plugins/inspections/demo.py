@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from portal.toolkit import Unit, User, check_file, db, downscale_image, store, utcnow
+from portal.toolkit import Unit, User, check_file, db, downscale_image, ensure_demo_user, local_today, store, utcnow
 
 from .models import (
     FAIL,
@@ -104,15 +104,17 @@ def seed_demo(password: str) -> None:
     from . import services as sv
 
     template = build_checklist()
-    units = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(["xa-ban-bo", "xa-binh-lu"])))}
-    users = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(["kiemtra", "thuongtruc", "noivu"])))}
-    if len(units) < 2 or len(users) < 3:
+    units = {u.code: u for u in db.session.scalars(select(Unit).where(
+        Unit.code.in_(["xa-ban-bo", "xa-binh-lu", "ban-mau-binh-lu"])))}
+    users = {u.username: u for u in db.session.scalars(select(User).where(
+        User.username.in_(["kiemtra", "thuongtruc", "noivu", "kiemtra_binhlu", "vhxh_binhlu"])))}
+    if len(units) < 3 or len(users) < 5:
         return  # the core demo data is missing; nothing to attach inspections to
     items = [i for _s, its in sv.load_checklist(template.id) for i in its]
 
     # 1) Bản Bo, 2024: completed and signed, two items failed -> open findings (one overdue).
     ban_bo = Inspection(template_id=template.id, unit_id=units["xa-ban-bo"].id, year=2024,
-                        planned_date=dt.date(2024, 10, 22), state=IN_PROGRESS, started_at=utcnow(),
+                        planned_date=dt.date(2024, 10, 22), state=IN_PROGRESS, started_at=dt.datetime(2024, 10, 22, 1, 30),
                         scope="Kiểm tra kết quả thực hiện phong trào năm 2024 và Quỹ \"Vì người nghèo\".")
     sv.set_team(ban_bo, users["thuongtruc"].id, [users["kiemtra"].id, users["noivu"].id])
     db.session.add(ban_bo)
@@ -137,11 +139,32 @@ def seed_demo(password: str) -> None:
     findings[1].due_date = dt.date(2025, 12, 31)
     sv.sign(ban_bo, "15/BB-ĐKT", "Lù Văn Bản, Chủ tịch UBND xã Bản Bo",
             "Xã Bản Bo thực hiện tốt phong trào; cần khắc phục các tồn tại nêu trên.")
+    # the inspection's own times, not the day the demo was loaded
+    ban_bo.completed_at, ban_bo.signed_at = dt.datetime(2024, 10, 22, 9, 0), dt.datetime(2024, 10, 22, 9, 30)
+    for answer in db.session.scalars(select(Answer).where(Answer.inspection_id == ban_bo.id)):
+        answer.answered_at = dt.datetime(2024, 10, 22, 3, 0)
+    for photo in db.session.scalars(select(Photo).where(Photo.inspection_id == ban_bo.id)):
+        photo.created_at = dt.datetime(2024, 10, 22, 3, 10)
 
     # 2) Bình Lư, 2025: planned follow-up, led by the inspector.
     binh_lu = Inspection(template_id=template.id, unit_id=units["xa-binh-lu"].id, year=2025,
                          planned_date=dt.date(2025, 6, 10), state=PLANNED,
                          scope="Kiểm tra việc thực hiện phong trào 6 tháng đầu năm 2025.")
-    sv.set_team(binh_lu, users["kiemtra"].id, [users["noivu"].id])
+    # Phòng LĐ-TB&XH ended on 28/02/2025: Phòng Nội vụ leads the 2025 visit with its own inspector
+    member = ensure_demo_user("kiemtra_nv", "Phạm Thị Kiểm", ["inspector"], "phong-noi-vu", password)
+    sv.set_team(binh_lu, users["noivu"].id, [member.id])
     db.session.add(binh_lu)
+    db.session.flush()
+
+    # 3) Live work: xã Bình Lư (formed 01/07/2025) inspects one of its villages this week; in progress.
+    today = local_today()
+    live = Inspection(template_id=template.id, unit_id=units["ban-mau-binh-lu"].id, year=today.year,
+                      planned_date=today, state=IN_PROGRESS, started_at=utcnow() - dt.timedelta(hours=2),
+                      scope=f"Kiểm tra thực hiện phong trào năm {today.year} tại bản (dữ liệu mẫu).")
+    sv.set_team(live, users["kiemtra_binhlu"].id, [users["vhxh_binhlu"].id])
+    db.session.add(live)
+    db.session.flush()
+    for item in items[:3]:
+        if item.answer_type == PASS_FAIL:
+            db.session.add(Answer(inspection_id=live.id, item_id=item.id, result=PASS, answered_by=users["kiemtra_binhlu"].id))
     db.session.flush()

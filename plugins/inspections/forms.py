@@ -48,8 +48,8 @@ class PlanForm(FlaskForm):
 
 
 class SignForm(FlaskForm):
-    number = StringField(_l("Minutes number"), filters=[strip],
-                         validators=[DataRequired(), Length(max=40), NoMarkup()], render_kw={"placeholder": "12/BB-ĐKT"})
+    number = StringField(_l("Minutes number (empty: the next number)"), filters=[strip],
+                         validators=[Optional(), Length(max=40), NoMarkup()], render_kw={"placeholder": "12/BB-ĐKT"})
     unit_representative = StringField(_l("Representative of the unit inspected"), filters=[strip],
                                       validators=[DataRequired(), Length(max=120), NoMarkup()])
     conclusion = TextAreaField(_l("Conclusion"), filters=[strip], validators=[Optional(), Length(max=4000), NoMarkup()])

@@ -13,7 +13,18 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.toolkit import _, db, lock, utcnow, vi_sort_key
+from portal.toolkit import (
+    Issuer,
+    _,
+    db,
+    get_plugin_config,
+    issue_number,
+    issuer_of,
+    local_date,
+    lock,
+    utcnow,
+    vi_sort_key,
+)
 
 from .models import (
     CLOSED,
@@ -389,9 +400,34 @@ def stored_score(inspection: Inspection) -> Score | None:
     return Score(_fraction(inspection.achieved), _fraction(inspection.applicable))
 
 
-def sign(inspection: Inspection, number: str, representative: str, conclusion: str | None) -> None:
+def minutes_issuer(inspection: Inspection) -> Issuer:
+    """The inspection team under the People's Committee above the unit inspected (the one that sent it); where the
+    directory has none above (a commune formed in 2025 under the province), the configured bodies."""
+    above = inspection.unit.parent
+    while above is not None and above.kind not in ("commune", "district"):
+        above = above.parent
+    team = str(get_plugin_config("INSPECTIONS_DOC_ISSUER", "Đoàn kiểm tra")).upper()
+    if above is not None:
+        committee = issuer_of(above)
+        return Issuer(key=f"inspections:{committee.key}", name=team, superior=committee.name, place=committee.place,
+                      abbreviation="ĐKT", unit_id=above.id)
+    return Issuer(key="inspections:config", name=team,
+                  superior=str(get_plugin_config("INSPECTIONS_DOC_SUPERIOR", "")).upper() or None,
+                  place=str(get_plugin_config("PORTAL_PLACE", "Tam Đường")), abbreviation="ĐKT")
+
+
+def actual_date(inspection: Inspection, answers: dict[int, Any]) -> dt.date:
+    """The day the team inspected: when it started, else its first answer, else (never started) the planned day."""
+    moments = [a.answered_at for a in answers.values() if a.answered_at]
+    first = inspection.started_at or (min(moments) if moments else None)
+    return local_date(first) if first else inspection.planned_date
+
+
+def sign(inspection: Inspection, number: str | None, representative: str, conclusion: str | None) -> None:
     require_state(inspection, COMPLETED)
-    inspection.number = number
+    # no number typed: the next one in the team's register for the year ("3/BB-ĐKT")
+    inspection.number = number or issue_number("inspections_inspection", inspection.id, minutes_issuer(inspection),
+                                               "BB", local_date(utcnow()))
     inspection.unit_representative = representative
     inspection.conclusion = conclusion
     inspection.state = SIGNED

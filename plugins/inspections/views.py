@@ -22,6 +22,7 @@ from portal.toolkit import (
     current_user,
     db,
     downscale_image,
+    local_today,
     format_date,
     format_number,
     get_plugin_config,
@@ -35,6 +36,7 @@ from portal.toolkit import (
     send_upload,
     store,
     unit_clause,
+    unit_lineage,
     user_error,
     vi_sort_key,
     xlsx_response,
@@ -72,7 +74,7 @@ VIEW, MANAGE, CONDUCT, FOLLOWUP = "inspections.view", "inspections.manage", "ins
 # --- helpers ---
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return local_today()
 
 
 def _threshold() -> Any:
@@ -217,6 +219,20 @@ def new() -> ResponseReturnValue:
             return redirect_or_hx(url_for(".detail", inspection_id=inspection.id))
     return render("inspections/edit.html", fragment="plan_form", form=form, inspection=None,
                   status=422 if form.errors else 200)
+
+
+@bp.route("/unit/<int:unit_id>")
+@require_permission(VIEW)
+def unit_history(unit_id: int) -> ResponseReturnValue:
+    """A unit's inspections over the years (its score trend), with those of the units merged into it."""
+    unit = db.get_or_404(Unit, unit_id)
+    if not current_user.can(VIEW, unit.id):
+        raise user_error(403, _("You may not see this unit's inspections."))
+    lineage = unit_lineage(unit.id)
+    rows = list(db.session.scalars(select(Inspection).where(Inspection.unit_id.in_(lineage))
+                                   .order_by(Inspection.year.desc(), Inspection.planned_date.desc())))
+    return render("inspections/unit_history.html", unit=unit, rows=rows, predecessors=len(lineage) - 1,
+                  score=sv.stored_score, threshold=_threshold())
 
 
 @bp.route("/<int:inspection_id>/edit", methods=["GET", "POST"])
@@ -478,7 +494,7 @@ def minutes(inspection_id: int) -> ResponseReturnValue:
     inspection = _get_inspection(inspection_id)
     if inspection.state not in (COMPLETED, SIGNED):
         raise user_error(409, _("The minutes are ready once the inspection is completed."))
-    return render("inspections/minutes.html", **_detail_context(inspection))
+    return render("inspections/minutes.html", svc=sv, **_detail_context(inspection))
 
 
 # --- findings and follow-up ---

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, url_for
 
 from portal.plugin import NavItem, Permission, Plugin, Widget
-from portal.toolkit import _, _l, signals
+from portal.toolkit import _, _l, local_today, signals, unit_lineage
 
 from . import models
 from .demo import seed_demo
@@ -22,17 +22,18 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs:
     from . import services
 
     out = []
-    day = services.today()
-    for period, sub in services.evidence_rows(unit_id, year):
+    day = local_today()
+    rows = [(p, s, uid) for uid in unit_lineage(unit_id) for p, s in services.evidence_rows(uid, year)]
+    for period, sub, owner in rows:  # the unit's own reports, then those of the units merged into it
         if sub is not None and sub.first_submitted_at is not None:
             value = str(services.STATE_LABELS[sub.state]) + (" – " + _("late") if sub.late else "")
-        elif day > period.deadline:
+        elif day > services.period_last_day(period, None):
             value = str(services.STATUS_LABELS["missing"])
         else:
             value = str(services.STATUS_LABELS["not_started"])
         out.append(signals.Evidence(
             source="reports", label=_("Report: %(name)s", name=period.name), value=value,
-            url=url_for("reports.report", period_id=period.id, unit_id=unit_id),
+            url=url_for("reports.report", period_id=period.id, unit_id=owner),
         ))
     return out
 
@@ -64,7 +65,8 @@ plugin = Plugin(
     ),
     default_config={
         "REPORTS_ANNUAL_DEADLINE": "11-10",  # month-day of the annual deadline
-        "REPORTS_DUE_SOON_DAYS": 7,  # "due soon" this many days before the deadline
+        "REPORTS_DUE_SOON_DAYS": 7,
+        "REPORTS_RECIPIENT": "",  # who reports go to ("Nơi nhận"); empty: the standing office of the movement  # "due soon" this many days before the deadline
         "REPORTS_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,  # per attachment
     },
     translations=Path(__file__).with_name("translations"),

@@ -7,7 +7,7 @@ import random
 
 from sqlalchemy import select
 
-from portal.toolkit import Unit, User, db
+from portal.toolkit import Unit, User, db, local_today, utcnow
 
 from .models import Event, FormField, FormRule, FormVersion, Period, PeriodUnit, ReportForm, Revision, Submission
 
@@ -95,9 +95,10 @@ def seed_demo(password: str) -> None:
                                   message="Số hộ thoát nghèo không được lớn hơn số hộ nghèo đầu năm."))
     db.session.add(form)
     db.session.flush()
-
     units = list(db.session.scalars(select(Unit).where(Unit.kind.in_(["commune", "mass_org"])).order_by(Unit.code)))
-    reviewer = db.session.scalar(select(User).where(User.username == "thuongtruc"))
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    # the standing office: Phòng LĐ-TB&XH until 28/02/2025, then Phòng Nội vụ until the district ends on 30/06/2025
+    reviewers = [(dt.date(2025, 2, 28), users.get("thuongtruc")), (dt.date(2025, 6, 30), users.get("noivu"))]
     rng = random.Random(2021)
     poor = {u.id: (rng.randrange(160, 460) if u.kind == "commune" else rng.randrange(20, 80)) for u in units}
     for p_index, (name, kind, year, opens, deadline, policy) in enumerate(PERIODS):
@@ -105,12 +106,11 @@ def seed_demo(password: str) -> None:
                         late_policy=policy)
         db.session.add(period)
         last = p_index == len(PERIODS) - 1
-        for u in units:
-            if u.valid_to and u.valid_to < opens:
-                continue
+        owing = [u for u in units if (not u.valid_to or u.valid_to >= deadline) and (not u.valid_from or u.valid_from <= opens)]
+        for u in owing:
             period.assignments.append(PeriodUnit(unit_id=u.id))
         db.session.flush()
-        for n, u in enumerate(units):
+        for n, u in enumerate(owing):
             values, next_poor = _values(rng, poor[u.id], u.kind)
             if kind == "annual":
                 poor[u.id] = next_poor
@@ -118,8 +118,12 @@ def seed_demo(password: str) -> None:
             if roll < 0.08 and u.code not in ("xa-ban-bo", "xa-binh-lu"):
                 continue  # missing after the deadline
             late = roll > 0.85
-            submitted = _at(deadline + dt.timedelta(days=rng.randrange(1, 12)) if late
-                            else deadline - dt.timedelta(days=rng.randrange(0, 20)))
+            # "trước ngày 10/11": on time means by the day before the deadline
+            day = (deadline + dt.timedelta(days=rng.randrange(0, 12)) if late
+                   else deadline - dt.timedelta(days=rng.randrange(1, 20)))
+            if u.valid_to and day > u.valid_to:
+                day = u.valid_to
+            submitted = _at(day)
             state = "accepted"
             if last and (u.code == "xa-ban-bo" or n % 7 == 3):
                 state = "returned"
@@ -132,12 +136,42 @@ def seed_demo(password: str) -> None:
             db.session.flush()
             db.session.add(Event(submission_id=sub.id, period_id=period.id, unit_id=u.id, action="submitted",
                                  at=submitted, actor=u.name))
+            reviewed = submitted + dt.timedelta(days=3)
+            reviewer = next((r for until, r in reviewers if reviewed.date() <= until), None)
+            if state in ("accepted", "returned") and reviewer is None:
+                sub.state = state = "submitted"  # the district ended before anyone reviewed it
             if state in ("accepted", "returned"):
-                reviewed = submitted + dt.timedelta(days=3)
                 sub.reviewed_at = reviewed
                 sub.reviewed_by = reviewer.id if reviewer else None
                 sub.review_comment = RETURN_COMMENT if state == "returned" else None
                 db.session.add(Event(submission_id=sub.id, period_id=period.id, unit_id=u.id,
                                      action=state, comment=sub.review_comment, at=reviewed,
                                      user_id=sub.reviewed_by, actor=reviewer.full_name if reviewer else ""))
+    db.session.flush()
+    _live_period(version, rng, users)
+
+
+def _live_period(version: FormVersion, rng: random.Random, users: dict[str, User]) -> None:
+    """Whatever the day: an open period of this year owed by the communes formed on 01/07/2025, some reports in."""
+    today = local_today()
+    communes = list(db.session.scalars(select(Unit).where(Unit.kind == "commune", Unit.valid_from >= dt.date(2025, 7, 1))
+                                       .order_by(Unit.code)))
+    if not communes:
+        return
+    period = Period(name=f"Báo cáo phong trào năm {today.year} của các xã (dữ liệu mẫu)", kind="annual", year=today.year,
+                    version_id=version.id, opens_on=today - dt.timedelta(days=20), deadline=today + dt.timedelta(days=25),
+                    late_policy="accept")
+    period.assignments = [PeriodUnit(unit_id=u.id) for u in communes]
+    db.session.add(period)
+    db.session.flush()
+    for u in communes[:2]:  # two communes have filed; the others still owe their report
+        values, _next = _values(rng, rng.randrange(160, 460), "commune")
+        at = utcnow() - dt.timedelta(days=2)
+        sub = Submission(period_id=period.id, unit_id=u.id, state="submitted", values=values, late=False,
+                         first_submitted_at=at, submitted_at=at)
+        sub.revisions.append(Revision(number=1, values=dict(values), at=at))
+        db.session.add(sub)
+        db.session.flush()
+        db.session.add(Event(submission_id=sub.id, period_id=period.id, unit_id=u.id, action="submitted", at=at,
+                             actor=u.name))
     db.session.flush()

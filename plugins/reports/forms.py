@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.toolkit import DateField, FlaskForm, NoMarkup, _l, strip
 
 from .models import RULE_OPERATORS
-from .services import KIND_LABELS, PERIOD_KIND_LABELS, POLICY_LABELS, UNIT_KIND_LABELS
+from .services import KIND_LABELS, ON_TIME_RULE_LABELS, PERIOD_KIND_LABELS, POLICY_LABELS, UNIT_KIND_LABELS
 
 
 class ReportFormForm(FlaskForm):
@@ -39,6 +39,7 @@ class PeriodForm(FlaskForm):
     version_id = SelectField(_l("Form version"), coerce=int, choices=[])
     opens_on = DateField(_l("Opens on"), [InputRequired()])
     deadline = DateField(_l("Deadline"), [Optional()])
+    on_time_rule = SelectField(_l("On time when submitted"), choices=list(ON_TIME_RULE_LABELS.items()), default="before")
     late_policy = SelectField(_l("After the deadline"), choices=list(POLICY_LABELS.items()))
     unit_kinds = SelectMultipleField(_l("Assign units of these kinds"), choices=list(UNIT_KIND_LABELS.items()))
     unit_ids = SelectMultipleField(_l("…and/or these units"), coerce=int, choices=[])

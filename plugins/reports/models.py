@@ -98,6 +98,9 @@ class Period(Audited, db.Model):
     opens_on: Mapped[dt.date] = mapped_column(Date)
     deadline: Mapped[dt.date] = mapped_column(Date)
     late_policy: Mapped[str] = mapped_column(String(10), default="accept")
+    #: "before": on time when submitted before the deadline day begins in Vietnam ("trước ngày 10/11");
+    #: "through": on time until the end of the deadline day ("đến hết ngày 10/11").
+    on_time_rule: Mapped[str] = mapped_column(String(10), default="before", server_default="before")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[FormVersion] = relationship(lazy="joined")
     assignments: Mapped[list[PeriodUnit]] = relationship(back_populates="period", cascade="all, delete-orphan")

@@ -1,7 +1,7 @@
 """Report intake logic, free of request state: values, rules, versions, deadlines, workflow, matrix, roll-up.
 
-Time comes in as parameters (``now`` in UTC, ``day`` in local time); views pass ``utcnow()`` and ``today()``,
-tests freeze them by passing their own or by monkeypatching ``today``/``now`` here.
+Time comes in as parameters (``now`` in UTC, ``day`` in local time); views pass the toolkit's ``utcnow()`` and
+``local_today()``, tests freeze ``portal.clock``.
 """
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ from portal.toolkit import (
     format_date,
     format_number,
     get_plugin_config,
+    issue_number,
+    issuer_of,
+    local_date,
     lock,
     user_error,
     utcnow,
@@ -45,8 +48,6 @@ from .models import (
     Revision,
     Submission,
 )
-
-LOCAL_OFFSET = dt.timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving
 
 KIND_LABELS = {
     "integer": _l("Whole number"),
@@ -91,21 +92,6 @@ STATUS_SHORT = {
     "missing": _l("Missing"),
 }
 ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
-
-
-def now() -> dt.datetime:
-    """The current UTC time (naive), as stored."""
-    return utcnow()
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    """The calendar day in Tam Đường of a stored UTC time."""
-    return (moment + LOCAL_OFFSET).date()
-
-
-def today() -> dt.date:
-    """Today in Tam Đường; tests monkeypatch this to freeze the clock."""
-    return local_date(now())
 
 
 # --- field values -------------------------------------------------------------------------------------------
@@ -424,6 +410,12 @@ def default_deadline(year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
+def annual_deadline_text() -> str:
+    """REPORTS_ANNUAL_DEADLINE ("MM-DD") as people write it: "10/11"."""
+    month, day = (int(p) for p in str(get_plugin_config("REPORTS_ANNUAL_DEADLINE", "11-10")).split("-"))
+    return f"{day:02d}/{month:02d}"
+
+
 def units_for(kinds: Sequence[str], unit_ids: Sequence[int], on: dt.date | None = None) -> list[int]:
     """Units of ``kinds`` plus the picked ones; those of a kind only when in force on ``on``."""
     by_kind = Unit.kind.in_(list(kinds))
@@ -448,8 +440,34 @@ def assignment(period_id: int, unit_id: int) -> PeriodUnit | None:
     return db.session.scalar(select(PeriodUnit).where(PeriodUnit.period_id == period_id, PeriodUnit.unit_id == unit_id))
 
 
+ON_TIME_RULE_LABELS = {
+    "before": _l("Before the deadline day (the day before at the latest)"),
+    "through": _l("Until the end of the deadline day"),
+}
+
+
 def effective_deadline(period: Period, extended_until: dt.date | None) -> dt.date:
+    """The deadline date as written (an extension replaces it when later)."""
     return max(period.deadline, extended_until) if extended_until else period.deadline
+
+
+def last_on_time_day(deadline: dt.date, rule: str | None, extended_until: dt.date | None = None) -> dt.date:
+    """The last local day a report counts as on time: "trước ngày 10/11" ends on 9/11; an extension runs to its end."""
+    base = deadline - dt.timedelta(days=1) if (rule or "before") == "before" else deadline
+    return max(base, extended_until) if extended_until else base
+
+
+def period_last_day(period: Period, extended_until: dt.date | None) -> dt.date:
+    return last_on_time_day(period.deadline, period.on_time_rule, extended_until)
+
+
+def deadline_hint(period: Period, extended_until: dt.date | None = None) -> str:
+    """How the deadline reads: "trước ngày 10/11/2025", "đến hết ngày 10/11/2025" (extensions: to the end of)."""
+    if extended_until and extended_until >= period.deadline:
+        return _("until the end of %(day)s", day=format_date(extended_until))
+    if (period.on_time_rule or "before") == "before":
+        return _("before %(day)s", day=format_date(period.deadline))
+    return _("until the end of %(day)s", day=format_date(period.deadline))
 
 
 def is_locked(period: Period, extended_until: dt.date | None, sub: Submission | None, day: dt.date) -> bool:
@@ -457,7 +475,7 @@ def is_locked(period: Period, extended_until: dt.date | None, sub: Submission | 
 
     A report returned for correction may always be resubmitted: the office asked for it.
     """
-    if period.late_policy != "lock" or day <= effective_deadline(period, extended_until):
+    if period.late_policy != "lock" or day <= period_last_day(period, extended_until):
         return False
     return sub is None or sub.first_submitted_at is None
 
@@ -467,7 +485,7 @@ def is_locked(period: Period, extended_until: dt.date | None, sub: Submission | 
 def _lock_message(period: Period, extended_until: dt.date | None) -> str:
     return _(
         "The period \"%(name)s\" closed on %(day)s and no longer accepts reports. Ask the standing office for an extension.",
-        name=period.name, day=format_date(effective_deadline(period, extended_until)),
+        name=period.name, day=format_date(period_last_day(period, extended_until)),
     )
 
 
@@ -559,7 +577,11 @@ def submit(sub: Submission, link: PeriodUnit, user: Any, at: dt.datetime) -> dic
     resubmission = sub.first_submitted_at is not None
     if not resubmission:
         sub.first_submitted_at = at
-        sub.late = local_date(at) > effective_deadline(period, link.extended_until)
+        sub.late = local_date(at) > period_last_day(period, link.extended_until)
+        db.session.flush()
+        unit = db.session.get(Unit, sub.unit_id)
+        if unit is not None:  # the report's number in the unit's register, taken with the submission
+            issue_number("reports_submission", sub.id, issuer_of(unit), "BC", local_date(at))
     sub.submitted_at = at
     sub.state = "submitted"
     sub.revisions.append(Revision(number=len(sub.revisions) + 1, values=dict(sub.values or {}), at=at,
@@ -603,6 +625,7 @@ class OwedItem:
     deadline: dt.date
     sub: Submission | None
     bucket: str  # owed, due_soon, overdue, returned, locked, submitted, accepted
+    hint: str = ""  # "trước ngày 10/11/2025"
 
 
 def owed_for_unit(unit_id: int, day: dt.date) -> list[OwedItem]:
@@ -618,18 +641,19 @@ def owed_for_unit(unit_id: int, day: dt.date) -> list[OwedItem]:
     for period, extended in rows:
         sub = subs.get(period.id)
         deadline = effective_deadline(period, extended)
+        last = period_last_day(period, extended)
         state = sub.state if sub else None
         if state in ("submitted", "accepted", "returned"):
             bucket = state
         elif is_locked(period, extended, sub, day):
             bucket = "locked"
-        elif day > deadline:
+        elif day > last:
             bucket = "overdue"
-        elif (deadline - day).days <= soon:
+        elif (last - day).days <= soon:
             bucket = "due_soon"
         else:
             bucket = "owed"
-        items.append(OwedItem(period, deadline, sub, bucket))
+        items.append(OwedItem(period, deadline, sub, bucket, deadline_hint(period, extended)))
     order = {"returned": 0, "overdue": 1, "due_soon": 2, "owed": 3, "locked": 4, "submitted": 5, "accepted": 6}
     items.sort(key=lambda i: (order[i.bucket], i.deadline))
     return items
@@ -666,7 +690,7 @@ def build_matrix(
     period_ids: Sequence[int] = (), state: str = "",
 ) -> Matrix:
     """Units × periods with each cell's status and counts per unit kind, in four queries whatever the size."""
-    pq = select(Period.id, Period.name, Period.year, Period.deadline, Period.kind).order_by(Period.opens_on, Period.id)
+    pq = select(Period.id, Period.name, Period.year, Period.deadline, Period.kind, Period.on_time_rule).order_by(Period.opens_on, Period.id)
     if year:
         pq = pq.where(Period.year == year)
     if period_ids:
@@ -692,13 +716,13 @@ def build_matrix(
     units = db.session.execute(
         select(Unit.id, Unit.name, Unit.kind, Unit.code).where(Unit.id.in_(unit_ids or [0]))
     ).all()
-    deadlines = {p.id: p.deadline for p in periods}
+    rules = {p.id: (p.deadline, p.on_time_rule) for p in periods}
     cells: dict[tuple[int, int], str] = {}
     kind_of = {u.id: u.kind for u in units}
     per_kind: dict[str, dict[str, int]] = defaultdict(_counts)
     for link in links:
         s = subs.get((link.unit_id, link.period_id))
-        deadline = max(deadlines[link.period_id], link.extended_until) if link.extended_until else deadlines[link.period_id]
+        deadline = last_on_time_day(*rules[link.period_id], link.extended_until)
         st = status_of(s.state if s else None, bool(s and s.late), bool(s and s.first_submitted_at), deadline, day)
         cells[(link.unit_id, link.period_id)] = st
         c = per_kind[kind_of[link.unit_id]]
@@ -792,6 +816,19 @@ def not_submitted(period: Period, scope: ColumnElement[bool] | None = None) -> l
         .where(PeriodUnit.period_id == period.id, Unit.id.not_in(done), scope if scope is not None else true())
     ).all()
     return sorted(rows, key=lambda r: vi_sort_key(r.name))
+
+
+def unit_history(unit_ids: Sequence[int]) -> list[tuple[Period, Unit, Submission | None]]:
+    """Every period owed by these units (a unit and its predecessors), newest first, with each unit's submission."""
+    rows = db.session.execute(
+        select(Period, Unit, Submission)
+        .join(PeriodUnit, PeriodUnit.period_id == Period.id)
+        .join(Unit, Unit.id == PeriodUnit.unit_id)
+        .outerjoin(Submission, (Submission.period_id == Period.id) & (Submission.unit_id == PeriodUnit.unit_id))
+        .where(PeriodUnit.unit_id.in_(list(unit_ids)))
+        .order_by(Period.opens_on.desc(), Period.id.desc())
+    ).all()
+    return [(p, u, s) for p, u, s in rows]
 
 
 def evidence_rows(unit_id: int, year: int | None) -> list[tuple[Period, Submission | None]]:

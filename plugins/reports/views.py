@@ -20,6 +20,11 @@ from portal.toolkit import (
     format_date,
     get_plugin_config,
     is_fragment_request,
+    issued_number,
+    issuer_of,
+    local_date,
+    local_now,
+    local_today,
     lock,
     notify_unit,
     render,
@@ -27,7 +32,9 @@ from portal.toolkit import (
     send_upload,
     store,
     unit_clause,
+    unit_lineage,
     user_error,
+    utcnow,
     vi_sort_key,
     xlsx_response,
 )
@@ -69,7 +76,7 @@ def _files(sub: Submission | None) -> dict[int, str]:
 
 
 def _saved_at() -> str:
-    return (svc.now() + svc.LOCAL_OFFSET).strftime("%H:%M")
+    return local_now().strftime("%H:%M")
 
 
 def _report_page(period: Period, link: PeriodUnit | None, sub: Submission | None, errors: dict[str, str] | None = None,
@@ -89,7 +96,7 @@ def _report_page(period: Period, link: PeriodUnit | None, sub: Submission | None
     lock_reason, editable = None, False
     if link is not None and current_user.can("reports.submit", link.unit_id):
         try:
-            svc.ensure_editable(period, link, sub, svc.today())
+            svc.ensure_editable(period, link, sub, local_today())
             editable = True
         except HTTPException as exc:  # shown to the unit as the reason the form is read-only
             lock_reason = exc.description
@@ -158,9 +165,9 @@ def _editing(period_id: int, unit_id: int) -> tuple[Period, PeriodUnit, Submissi
     check_unit("reports.submit", unit_id)
     period = db.get_or_404(Period, period_id)
     link = svc.assignment(period.id, unit_id)
-    svc.ensure_editable(period, link, None, svc.today())  # not assigned / not open yet: refuse before creating
+    svc.ensure_editable(period, link, None, local_today())  # not assigned / not open yet: refuse before creating
     sub = svc.lock_submission(period, unit_id)  # held until commit: changes of one report run one at a time
-    svc.ensure_editable(period, link, sub, svc.today())
+    svc.ensure_editable(period, link, sub, local_today())
     return period, link, sub  # type: ignore[return-value]
 
 
@@ -171,8 +178,21 @@ def _editing(period_id: int, unit_id: int) -> tuple[Period, PeriodUnit, Submissi
 def index() -> ResponseReturnValue:
     if not current_user.can("reports.submit") or current_user.unit_id is None:
         return redirect(url_for("reports.matrix"))
-    items = svc.owed_for_unit(current_user.unit_id, svc.today())
-    return render("reports/index.html", items=items, buckets=svc.BUCKET_LABELS, today=svc.today())
+    items = svc.owed_for_unit(current_user.unit_id, local_today())
+    return render("reports/index.html", items=items, buckets=svc.BUCKET_LABELS, today=local_today())
+
+
+@bp.route("/unit/<int:unit_id>")
+@require_permission(*VIEWERS)
+def unit_history(unit_id: int) -> ResponseReturnValue:
+    """A unit's reports over the years, with those its predecessors filed before they merged into it."""
+    unit = db.get_or_404(Unit, unit_id)
+    if not (current_user.can("reports.view", unit.id) or current_user.can("reports.submit", unit.id)):
+        abort(403)
+    lineage = unit_lineage(unit.id)
+    rows = svc.unit_history(lineage)
+    return render("reports/unit_history.html", unit=unit, rows=rows, predecessors=len(lineage) - 1, svc=svc,
+                  today=local_today())
 
 
 @bp.route("/p/<int:period_id>/u/<int:unit_id>")
@@ -242,7 +262,7 @@ def submit(period_id: int, unit_id: int) -> ResponseReturnValue:
     period, link, sub = _editing(period_id, unit_id)
     errors, raw, conflicts = _apply_posted(sub, period.version)
     if not errors:
-        errors = svc.submit(sub, link, current_user, svc.now())
+        errors = svc.submit(sub, link, current_user, utcnow())
     if errors:
         db.session.rollback()
         period, link, sub = _load(period_id, unit_id)
@@ -274,10 +294,13 @@ def download(period_id: int, unit_id: int, upload_id: int) -> ResponseReturnValu
 def print_report(period_id: int, unit_id: int) -> ResponseReturnValue:
     period, link, sub = _load(period_id, unit_id)
     unit = db.session.get(Unit, unit_id)
-    parent = db.session.get(Unit, unit.parent_id) if unit and unit.parent_id else None
-    return render("reports/print.html", period=period, sub=sub, unit=unit, parent=parent, version=period.version,
+    if unit is None:
+        abort(404)
+    number = issued_number("reports_submission", sub.id) if sub else None
+    return render("reports/print.html", period=period, sub=sub, unit=unit, issuer=issuer_of(unit), number=number,
+                  version=period.version,
                   values=(sub.values if sub else {}) or {}, files=_files(sub), svc=svc,
-                  doc_day=svc.local_date(sub.submitted_at) if sub and sub.submitted_at else svc.today())
+                  doc_day=local_date(sub.submitted_at) if sub and sub.submitted_at else local_today())
 
 
 # --- review side --------------------------------------------------------------------------------------------
@@ -293,7 +316,7 @@ def _review_target(sub_id: int) -> Submission:
 @require_permission("reports.review")
 def accept(sub_id: int) -> ResponseReturnValue:
     sub = _review_target(sub_id)
-    svc.review(sub, "accept", current_user, svc.now())
+    svc.review(sub, "accept", current_user, utcnow())
     notify_unit(sub.unit_id, _("Your report \"%(name)s\" was accepted.", name=sub.period.name),
                 url_for("reports.report", period_id=sub.period_id, unit_id=sub.unit_id))
     db.session.commit()
@@ -312,7 +335,7 @@ def return_report(sub_id: int) -> ResponseReturnValue:
         period, link, sub2 = _load(sub.period_id, sub.unit_id)
         form_errors = {"_return": _("Write what the unit must correct.")}
         return _report_page(period, link, sub2, form_errors, status=422)
-    svc.review(sub, "return", current_user, svc.now(), form.comment.data)
+    svc.review(sub, "return", current_user, utcnow(), form.comment.data)
     link = url_for("reports.report", period_id=sub.period_id, unit_id=sub.unit_id)
     notify_unit(sub.unit_id, _("Your report \"%(name)s\" was returned: %(comment)s", name=sub.period.name,
                                comment=form.comment.data), link,
@@ -368,7 +391,7 @@ def _matrix_args() -> dict[str, Any]:
 @require_permission("reports.view")
 def matrix() -> ResponseReturnValue:
     args = _matrix_args()
-    m = svc.build_matrix(svc.today(), unit_clause("reports.view", Unit.id), **args)
+    m = svc.build_matrix(local_today(), unit_clause("reports.view", Unit.id), **args)
     years = sorted({p.year for p in _period_choices()}, reverse=True)
     return render("reports/matrix.html", fragment="matrix_table", m=m, years=years, svc=svc, **args)
 
@@ -376,7 +399,7 @@ def matrix() -> ResponseReturnValue:
 @bp.route("/matrix.xlsx")
 @require_permission("reports.view")
 def matrix_xlsx() -> ResponseReturnValue:
-    m = svc.build_matrix(svc.today(), unit_clause("reports.view", Unit.id), **_matrix_args())
+    m = svc.build_matrix(local_today(), unit_clause("reports.view", Unit.id), **_matrix_args())
     labels = {k: str(v) for k, v in svc.STATUS_LABELS.items()}
     grid = [
         [u.name, str(svc.UNIT_KIND_LABELS.get(u.kind, u.kind))]
@@ -399,7 +422,7 @@ def _rollup_period() -> Period:
     period_id = request.args.get("period", type=int)
     if period_id:
         return db.get_or_404(Period, period_id)
-    period = db.session.scalar(select(Period).where(Period.opens_on <= svc.today())
+    period = db.session.scalar(select(Period).where(Period.opens_on <= local_today())
                                .order_by(Period.opens_on.desc()).limit(1))
     if period is None:
         raise user_error(404, _("No report period has been opened yet."))
@@ -453,16 +476,16 @@ def reminders(period_id: int) -> ResponseReturnValue:
         notified = 0
         for row in missing:
             notified += notify_unit(
-                row.id, _("Reminder: the report \"%(name)s\" is due by %(day)s.", name=period.name,
-                          day=format_date(svc.effective_deadline(period, row.extended_until))),
+                row.id, _("Reminder: the report \"%(name)s\" is due %(day)s.", name=period.name,
+                          day=svc.deadline_hint(period, row.extended_until)),
                 link, email_subject=_("Report reminder: %(name)s", name=period.name),
             )
             db.session.add(Event(period_id=period.id, unit_id=row.id, action="reminded", user_id=current_user.id,
-                                 actor=current_user.full_name, at=svc.now(), comment=deadline))
+                                 actor=current_user.full_name, at=utcnow(), comment=deadline))
         db.session.commit()
         flash(_("Reminder sent to %(units)s units (%(users)s users).", units=len(missing), users=notified), "success")
         return redirect(url_for("reports.reminders", period_id=period.id))
-    return render("reports/reminders.html", period=period, missing=missing, svc=svc, today=svc.today())
+    return render("reports/reminders.html", period=period, missing=missing, svc=svc, today=local_today())
 
 
 # --- periods ------------------------------------------------------------------------------------------------
@@ -488,7 +511,7 @@ def periods() -> ResponseReturnValue:
     form.unit_ids.choices = _unit_choices()
     status = 200
     if request.method == "GET":
-        form.year.data = svc.today().year
+        form.year.data = local_today().year
         form.unit_kinds.data = ["agency", "mass_org", "commune"]
     elif form.validate_on_submit():
         deadline = form.deadline.data or svc.default_deadline(form.year.data)
@@ -500,7 +523,7 @@ def periods() -> ResponseReturnValue:
         if not form.errors:
             period = Period(name=form.name.data, kind=form.kind.data, year=form.year.data,
                             version_id=form.version_id.data, opens_on=form.opens_on.data, deadline=deadline,
-                            late_policy=form.late_policy.data)
+                            late_policy=form.late_policy.data, on_time_rule=form.on_time_rule.data)
             db.session.add(period)
             svc.assign_units(period, unit_ids)
             db.session.commit()
@@ -525,8 +548,10 @@ def period(period_id: int) -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         action = request.form.get("action")
-        if action == "policy" and request.form.get("late_policy") in svc.POLICY_LABELS:
+        if action == "policy" and request.form.get("late_policy") in svc.POLICY_LABELS and \
+                request.form.get("on_time_rule", period.on_time_rule) in svc.ON_TIME_RULE_LABELS:
             period.late_policy = request.form["late_policy"]
+            period.on_time_rule = request.form.get("on_time_rule", period.on_time_rule)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("reports.period", period_id=period.id))
@@ -656,7 +681,7 @@ def delete_rule(form_id: int, index: int) -> ResponseReturnValue:
 @bp.route("/widget/owed")
 @require_permission("reports.submit")
 def widget_owed() -> ResponseReturnValue:
-    items = [i for i in svc.owed_for_unit(current_user.unit_id, svc.today())
+    items = [i for i in svc.owed_for_unit(current_user.unit_id, local_today())
              if i.bucket in ("returned", "overdue", "due_soon", "owed")] if current_user.unit_id else []
     return render("reports/widgets.html", fragment="widget_owed", items=items, buckets=svc.BUCKET_LABELS)
 
@@ -664,7 +689,7 @@ def widget_owed() -> ResponseReturnValue:
 @bp.route("/widget/completeness")
 @require_permission("reports.view")
 def widget_completeness() -> ResponseReturnValue:
-    day = svc.today()
+    day = local_today()
     current = db.session.scalar(select(Period).where(Period.opens_on <= day).order_by(Period.opens_on.desc()).limit(1))
     m = svc.build_matrix(day, unit_clause("reports.view", Unit.id), period_ids=[current.id]) if current else None
     return render("reports/widgets.html", fragment="widget_completeness", current=current, m=m, svc=svc)

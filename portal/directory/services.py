@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import joinedload
 
+from portal.clock import local_today
 from portal.extensions import db
 from portal.i18n import fold, format_date, gettext as _, lazy_gettext as _l, vi_sort_key
-from portal.models import UNIT_KINDS, Unit, UnitName
+from portal.models import UNIT_KINDS, Unit, UnitAreaLink, UnitName
 from portal.signals import unit_merged, unit_renamed
 
 KIND_LABELS = {
@@ -31,6 +32,29 @@ EXPORT_COLUMNS = (
     "code", "name", "kind", "parent_code", "head", "phone", "email", "address",
     "valid_from", "valid_to", "successor_code", "note",
 )
+#: Column headers of the exported workbook; the import reads these (in Vietnamese or English) or the codes above.
+COLUMN_LABELS = {
+    "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "parent_code": _l("Parent unit code"),
+    "head": _l("Head"), "phone": _l("Phone"), "email": _l("E-mail"), "address": _l("Address"),
+    "valid_from": _l("Valid from"), "valid_to": _l("Valid until"), "successor_code": _l("Successor unit code"),
+    "note": _l("Note"),
+}
+
+
+def _in_every_language(labels: dict[str, Any]) -> dict[str, str]:
+    """Folded label (in each interface language) and folded code -> code, to read what any export wrote."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    out = {fold(code): code for code in labels}
+    for lang in current_app.config.get("PORTAL_LANGUAGES", ("vi", "en")):
+        with force_locale(lang):
+            out.update({fold(str(label)): code for code, label in labels.items()})
+    return out
+
+
+def export_headers() -> list[str]:
+    return [str(COLUMN_LABELS[c]) for c in EXPORT_COLUMNS]
 
 
 def search_units(
@@ -38,7 +62,7 @@ def search_units(
     today: dt.date | None = None,
 ) -> list[Unit]:
     """Return units matching a diacritic- and case-insensitive query, in Vietnamese order (one SQL query)."""
-    today = today or dt.date.today()
+    today = today or local_today()
     stmt = select(Unit).options(joinedload(Unit.parent)).where(scope if scope is not None else true())
     folded = fold(q)
     if folded:
@@ -126,7 +150,7 @@ def apply_unit(unit: Unit, values: dict[str, Any], rename_on: dt.date | None = N
         setattr(unit, key, value)
     unit.search_name = fold(unit.name)[:200]  # the column's length: folding can lengthen rare characters
     if old_name and old_name != unit.name:
-        effective = rename_on or dt.date.today()
+        effective = rename_on or local_today()
         last_end = max((n.valid_to for n in unit.names), default=None)
         unit.names.append(
             UnitName(
@@ -143,11 +167,65 @@ def announce_rename(unit: Unit, old_name: str, effective: dt.date) -> None:
     unit_renamed.send(unit, unit=unit, old_name=old_name, effective=effective)
 
 
-def merge_unit(unit: Unit, successor: Unit, effective: dt.date) -> None:
-    """Close ``unit`` the day before ``effective`` and point it at its successor; history keeps the old unit."""
+def merge_unit(unit: Unit, successor: Unit, effective: dt.date, area_to: Iterable[Unit] = ()) -> None:
+    """Close ``unit`` the day before ``effective`` and point it at its main successor (whose totals take its history);
+    ``area_to`` are other units that received part of its area: recorded and shown only. History keeps the old unit."""
     unit.valid_to = effective - dt.timedelta(days=1)
     unit.successor_id = successor.id
+    have = {link.to_unit_id for link in db.session.scalars(select(UnitAreaLink).where(UnitAreaLink.unit_id == unit.id))}
+    for other in area_to:
+        if other.id not in (successor.id, unit.id) and other.id not in have:
+            db.session.add(UnitAreaLink(unit_id=unit.id, to_unit_id=other.id))
+            have.add(other.id)
     unit_merged.send(unit, unit=unit, successor=successor)
+
+
+# --- lineage: a unit and the units merged into it ---
+
+def _successor_pairs() -> list[tuple[int, int]]:
+    return [(r.id, r.successor_id) for r in db.session.execute(
+        select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None)))]
+
+
+def unit_lineage(unit_id: int) -> list[int]:
+    """The unit and every unit whose main successor (followed through later mergers) it is: ``unit_id`` first.
+
+    Plugins use it so a successor's pages and totals take in its predecessors' history, which stays stored under
+    the old units. One query.
+    """
+    children: dict[int, list[int]] = {}
+    for uid, succ in _successor_pairs():
+        children.setdefault(succ, []).append(uid)
+    out, todo, seen = [], [unit_id], set()
+    while todo:
+        current = todo.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        out.append(current)
+        todo.extend(children.get(current, []))
+    return out
+
+
+def final_successors() -> dict[int, int]:
+    """Each merged unit mapped to the unit its history now belongs to (the end of its main-successor chain)."""
+    nxt = dict(_successor_pairs())
+    out = {}
+    for uid in nxt:
+        current, hops = uid, 0
+        while current in nxt and hops < 50:
+            current, hops = nxt[current], hops + 1
+        out[uid] = current
+    return out
+
+
+def area_links(unit_id: int) -> tuple[list[Unit], list[Unit]]:
+    """(units that received part of this unit's area, units part of whose area this unit received)."""
+    gave = list(db.session.scalars(select(Unit).join(UnitAreaLink, UnitAreaLink.to_unit_id == Unit.id)
+                                   .where(UnitAreaLink.unit_id == unit_id)))
+    took = list(db.session.scalars(select(Unit).join(UnitAreaLink, UnitAreaLink.unit_id == Unit.id)
+                                   .where(UnitAreaLink.to_unit_id == unit_id)))
+    return sorted(gave, key=lambda u: vi_sort_key(u.name)), sorted(took, key=lambda u: vi_sort_key(u.name))
 
 
 # --- Excel import/export ---
@@ -157,7 +235,7 @@ def export_rows(units: Iterable[Unit]) -> list[list[Any]]:
     rows = []
     for u in units:
         rows.append([
-            u.code, u.name, u.kind,
+            u.code, u.name, str(KIND_LABELS.get(u.kind, u.kind)),
             by_id[u.parent_id].code if u.parent_id in by_id else "",
             u.head or "", u.phone or "", u.email or "", u.address or "",
             u.valid_from, u.valid_to,
@@ -172,6 +250,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)  # (Excel row number, message)
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # written anyway, but worth a look
 
 
 def _cell_text(value: Any) -> str:
@@ -201,7 +280,13 @@ def _cell_date(value: Any) -> dt.date | None:
 def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
     """Create or update units by code from spreadsheet rows. Nothing is written when any row is invalid."""
     result = ImportResult()
-    index = {h.strip().lower(): i for i, h in enumerate(headers)}
+    columns = _in_every_language(COLUMN_LABELS)
+    kinds = _in_every_language(KIND_LABELS)
+    index: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        code = columns.get(fold(str(h or "")))
+        if code and code not in index:
+            index[code] = i
     for required in ("code", "name", "kind"):
         if required not in index:
             result.errors.append((1, _("Missing column: %(col)s.", col=required)))
@@ -222,7 +307,8 @@ def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
         errs: list[str] = []
         code = _cell_text(get(row, "code")).lower()
         name = _cell_text(get(row, "name"))
-        kind = _cell_text(get(row, "kind"))
+        kind_text = _cell_text(get(row, "kind"))
+        kind = kinds.get(fold(kind_text), kind_text)
         if not CODE_RE.match(code):
             errs.append(_("invalid code %(code)r", code=code))
         elif code in codes_in_file:
@@ -232,7 +318,8 @@ def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
         if not name or len(name) > 200 or "<" in name or ">" in name:
             errs.append(_("name is empty, too long or contains < >"))
         if kind not in UNIT_KINDS:
-            errs.append(_("unknown kind %(kind)r (use: %(kinds)s)", kind=kind, kinds=", ".join(UNIT_KINDS)))
+            errs.append(_("unknown kind %(kind)r (use: %(kinds)s)", kind=kind_text,
+                          kinds=", ".join(str(KIND_LABELS.get(k, k)) for k in UNIT_KINDS)))
         for col, limit in (("head", 120), ("address", 255), ("note", 2000)):
             text = _cell_text(get(row, col))
             if len(text) > limit or "<" in text or ">" in text:
@@ -285,6 +372,18 @@ def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
             cur = code_parent.get(cur)
     if result.errors:
         return result
+
+    # A unit added under a unit that has ended is allowed (history) but usually a mistake: say so.
+    ends = {code: u.valid_to for code, u in existing.items()}
+    ends.update({values["code"]: values["valid_to"] for _n, values in parsed})
+    names = {code: u.name for code, u in existing.items()} | {v["code"]: v["name"] for _n, v in parsed}
+    for n, values in parsed:
+        parent_end = ends.get(values["_parent"]) if values["_parent"] else None
+        starts = values["valid_from"] or local_today()
+        if parent_end is not None and starts > parent_end:
+            result.warnings.append((n, _("%(unit)s is placed under %(parent)s, which ended on %(day)s.",
+                                         unit=values["name"], parent=names.get(values["_parent"], values["_parent"]),
+                                         day=format_date(parent_end))))
 
     units = dict(existing)
     for _n, values in parsed:

@@ -1,7 +1,6 @@
 """Unit directory: list with live search, tree, detail with members and history, edit, merge, Excel."""
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
@@ -9,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.audit import history_for
+from portal.clock import local_today
 from portal.directory import services
 from portal.directory.forms import ImportForm, MergeForm, UnitForm
 from portal.exports import read_rows, xlsx_response
@@ -36,7 +36,7 @@ def index() -> ResponseReturnValue:
     units = services.search_units(q, kind, state, scope=unit_clause("directory.view", Unit.id))
     return render(
         "directory/index.html", fragment="unit_list", units=units, q=q, kind=kind, state=state,
-        kinds=services.KIND_LABELS, today=dt.date.today(),
+        kinds=services.KIND_LABELS, today=local_today(),
     )
 
 
@@ -44,7 +44,7 @@ def index() -> ResponseReturnValue:
 @require_permission("directory.view")
 def tree() -> ResponseReturnValue:
     units = services.search_units(scope=unit_clause("directory.view", Unit.id))
-    return render("directory/tree.html", roots=services.unit_tree(units), kinds=services.KIND_LABELS, today=dt.date.today())
+    return render("directory/tree.html", roots=services.unit_tree(units), kinds=services.KIND_LABELS, today=local_today())
 
 
 @bp.route("/<int:unit_id>")
@@ -56,9 +56,11 @@ def detail(unit_id: int) -> ResponseReturnValue:
     children = sorted(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id)), key=lambda u: vi_sort_key(u.name))
     predecessors = list(db.session.scalars(select(Unit).where(Unit.successor_id == unit.id)))
     history = history_for("directory_unit", unit.id) if current_user.can("portal.audit") else []
+    area_to, area_from = services.area_links(unit.id)
     return render(
         "directory/detail.html", unit=unit, members=members, children=children, predecessors=predecessors,
-        history=history, kinds=services.KIND_LABELS, today=dt.date.today(),
+        area_to=area_to, area_from=area_from,
+        history=history, kinds=services.KIND_LABELS, today=local_today(),
     )
 
 
@@ -87,7 +89,7 @@ def _edit(unit: Unit | None) -> ResponseReturnValue:
         clash = db.session.scalar(select(Unit.id).where(Unit.code == values["code"], Unit.id != (unit.id if unit else 0)))
         if clash:
             errors["code"] = _("This code is already used by another unit.")
-        effective = form.rename_on.data or dt.date.today()
+        effective = form.rename_on.data or local_today()
         if unit is not None and (problem := services.check_rename(unit, values["name"], effective)):
             errors["rename_on"] = problem
         if not errors:
@@ -126,6 +128,7 @@ def merge(unit_id: int) -> ResponseReturnValue:
     unit = db.get_or_404(Unit, unit_id)
     form = MergeForm()
     form.successor_id.choices = _choices(unit.id)
+    form.area_to_ids.choices = _choices(unit.id)[1:]
     status = 200
     if form.validate_on_submit():
         successor = db.session.get(Unit, form.successor_id.data) if form.successor_id.data else None
@@ -136,7 +139,8 @@ def merge(unit_id: int) -> ResponseReturnValue:
             form.effective.errors.append(_("The merger must take effect after the unit's start date."))
             status = 400
         else:
-            services.merge_unit(unit, successor, form.effective.data)
+            others = [u for u in (db.session.get(Unit, i) for i in form.area_to_ids.data or []) if u is not None]
+            services.merge_unit(unit, successor, form.effective.data, others)
             db.session.commit()
             flash(_("%(old)s is merged into %(new)s. Its history is kept.", old=unit.name, new=successor.name), "success")
             return redirect(url_for("directory.detail", unit_id=unit.id))
@@ -149,7 +153,7 @@ def merge(unit_id: int) -> ResponseReturnValue:
 @require_permission("directory.view")
 def export() -> ResponseReturnValue:
     units = services.search_units(scope=unit_clause("directory.view", Unit.id))
-    headers = list(services.EXPORT_COLUMNS)
+    headers = services.export_headers()
     return xlsx_response("don-vi.xlsx", [(_("Units"), headers, services.export_rows(units))])
 
 
@@ -177,7 +181,9 @@ def import_units() -> ResponseReturnValue:
             else:
                 db.session.commit()
                 flash(_("Import done: %(created)s created, %(updated)s updated.", created=result.created, updated=result.updated), "success")
+                for n, message in result.warnings:
+                    flash(_("Row %(row)s: %(message)s", row=n, message=message), "warning")
                 return redirect(url_for("directory.index"))
     elif request.method == "POST":
         status = 400
-    return render("directory/import.html", form=form, result=result, columns=services.EXPORT_COLUMNS, status=status)
+    return render("directory/import.html", form=form, result=result, columns=services.export_headers(), status=status)

@@ -14,7 +14,9 @@ from portal import create_app
 from portal.extensions import db
 from portal.models import Role, Unit, User
 
-CORE_DEMO_USERS = {"admin", "thuongtruc", "noivu", "hoidong", "mttq", "banbo", "binhlu", "kiemtra", "lanhdao"}
+CORE_DEMO_USERS = {"admin", "thuongtruc", "noivu", "hoidong", "mttq", "banbo", "binhlu", "kiemtra", "lanhdao",
+                   # the bodies of the communes formed on 01/07/2025
+                   "vhxh_binhlu", "ubnd_binhlu", "ubnd_banbo", "ubnd_taleng", "kiemtra_binhlu", "chutich_binhlu"}
 
 
 @pytest.fixture
@@ -65,10 +67,10 @@ def test_seed_demo_with_a_chosen_password_is_idempotent(cli_app, cli, monkeypatc
     cli("init")
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "demo-mat-khau-1")
     first = cli("seed-demo").output
-    assert "Units added: 36" in first and "demo-mat-khau-1" in first and "generated" not in first
-    assert _count(cli_app, Unit) == 36
-    assert _count(cli_app, Unit, Unit.kind == "commune") == 13
-    assert _count(cli_app, Unit, Unit.is_sample.is_(True)) == 2
+    assert "Units added: 47" in first and "demo-mat-khau-1" in first and "generated" not in first
+    assert _count(cli_app, Unit) == 47
+    assert _count(cli_app, Unit, Unit.kind == "commune") == 13 + 5  # the five communes formed on 01/07/2025
+    assert _count(cli_app, Unit, Unit.is_sample.is_(True)) == 3  # two enterprises and a village
     with cli_app.app_context():
         users = {u.username: u for u in db.session.scalars(select(User))}
         assert set(users) == CORE_DEMO_USERS
@@ -79,11 +81,11 @@ def test_seed_demo_with_a_chosen_password_is_idempotent(cli_app, cli, monkeypatc
         assert "Xã Bản Bo" in communes and "Thị trấn Tam Đường" in communes
     second = cli("seed-demo").output
     assert "Units added: 0" in second and "already exist" in second
-    assert _count(cli_app, Unit) == 36 and _count(cli_app, User) == len(CORE_DEMO_USERS)
+    assert _count(cli_app, Unit) == 47 and _count(cli_app, User) == len(CORE_DEMO_USERS)
     client = cli_app.test_client()
     assert client.post("/login", data={"username": "admin", "password": "demo-mat-khau-1"}).status_code == 302
     listing = client.get("/units/?kind=commune").get_data(as_text=True)
-    assert listing.count('<td><a href="/units/') == 13
+    assert listing.count('<td><a href="/units/') == 18
     assert "Xã Bản Bo" in client.get("/units/?q=ban+bo").get_data(as_text=True)
 
 
@@ -149,9 +151,9 @@ def test_backup_and_restore_round_trip_with_an_upload(cli_app, cli, tmp_path):
         db.session.remove()
     (uploads / "bienban.pdf").unlink()
     (uploads / "later.pdf").write_bytes(b"%PDF later")
-    assert _count(cli_app, Unit) == 35
+    assert _count(cli_app, Unit) == 46
     assert "Restored" in cli("restore", str(archive), "--yes").output
-    assert _count(cli_app, Unit) == 36
+    assert _count(cli_app, Unit) == 47
     assert sorted(p.name for p in uploads.iterdir()) == ["bienban.pdf"]
     assert (uploads / "bienban.pdf").read_bytes() == b"%PDF-1.4 bien ban"
     with sqlite3.connect(str(tmp_path / "portal.db")) as conn:

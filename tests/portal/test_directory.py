@@ -284,6 +284,32 @@ HEAD = ["code", "name", "kind", "parent_code", "head", "phone", "email", "addres
         "successor_code", "note"]
 
 
+HEAD_VI = ["Mã", "Tên", "Loại", "Mã đơn vị cấp trên", "Người đứng đầu", "Điện thoại", "Thư điện tử", "Địa chỉ",
+           "Hiệu lực từ ngày", "Hiệu lực đến ngày", "Mã đơn vị kế thừa", "Ghi chú"]
+
+
+def test_export_reimports_as_it_is_and_warns_of_children_under_ended_units(app, client, admin, make_unit):
+    district = make_unit("UBND huyện Tam Đường", kind="district", code="ubnd-huyen", valid_from=dt.date(2021, 1, 1),
+                         valid_to=dt.date(2025, 6, 30))
+    make_unit("Xã Bản Bo", code="xa-ban-bo", parent_id=district, valid_from=dt.date(2021, 1, 1))
+    exported = client.get("/units/export.xlsx").data
+    ws = load_workbook(io.BytesIO(exported)).active
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    rows.append(["xa-moi", "Xã Mới", "Xã, thị trấn", "ubnd-huyen", "", "", "", "", "01/07/2025", "", "", ""])
+    rows.append(["thon-1", "Thôn 1", "Thôn, bản", "xa-ban-bo", "", "", "", "", "", "", "", ""])
+    resp = client.post("/units/import", data={"file": (io.BytesIO(_xlsx(rows)), "don-vi.xlsx")},
+                       content_type="multipart/form-data", follow_redirects=True)
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "thêm mới 2, cập nhật 2" in body
+    assert "Dòng 4: Xã Mới được đặt dưới UBND huyện Tam Đường, đơn vị này đã kết thúc từ 30/06/2025." in body
+    assert "Dòng 5" not in body  # Xã Bản Bo is still in force
+    assert _unit(app, "xa-moi").kind == "commune" and _unit(app, "thon-1").kind == "village"
+    english = [["Code", "Name", "Kind", "Parent unit code"], ["thon-2", "Thôn 2", "Village", "xa-ban-bo"]]
+    resp = client.post("/units/import", data={"file": (io.BytesIO(_xlsx(english)), "units.xlsx")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 302 and _unit(app, "thon-2").kind == "village"
+
+
 def test_export_opens_in_openpyxl_with_the_right_rows(client, admin, make_unit):
     district = make_unit("UBND huyện Tam Đường", kind="district", code="ubnd-huyen", valid_from=dt.date(2021, 1, 1))
     make_unit("Xã Bản Bo", code="xa-ban-bo", parent_id=district, valid_from=dt.date(2021, 1, 1),
@@ -292,8 +318,9 @@ def test_export_opens_in_openpyxl_with_the_right_rows(client, admin, make_unit):
     assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
     ws = load_workbook(io.BytesIO(resp.data)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0]) == HEAD
+    assert list(rows[0]) == HEAD_VI
     body = {r[0]: r for r in rows[1:]}
+    assert body["xa-ban-bo"][2] == "Xã, thị trấn"  # the kind as people read it
     assert set(body) == {"ubnd-huyen", "xa-ban-bo"}
     assert body["xa-ban-bo"][1] == "Xã Bản Bo" and body["xa-ban-bo"][3] == "ubnd-huyen"
     assert body["xa-ban-bo"][9].date() == dt.date(2025, 6, 30)

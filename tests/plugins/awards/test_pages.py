@@ -208,13 +208,20 @@ def test_demo_data_is_complete_and_idempotent(app, runner, monkeypatch):
         db.session.commit()
         demo.seed_demo("demo-pass-123")
         db.session.commit()
-        assert db.session.scalar(select(func.count(CouncilMember.id))) == 9
-        assert sorted(db.session.scalars(select(NominationRound.year))) == [2023, 2025]
+        # the district council (9) ended with the district; xã Bình Lư's council (5) is the active one
+        assert db.session.scalar(select(func.count(CouncilMember.id))) == 14
+        assert db.session.scalar(select(func.count(CouncilMember.id)).where(CouncilMember.active)) == 5
+        from portal.clock import local_today
+
+        assert sorted(db.session.scalars(select(NominationRound.year))) == sorted([2023, 2025, local_today().year])
         for year in (2023, 2025):
             kinds = set(db.session.scalars(select(Nomination.kind).join(NominationRound).where(NominationRound.year == year)))
             assert kinds == {"collective", "individual", "household"}
-        closed = db.session.scalar(select(VotingSession).where(VotingSession.state == "published"))
-        assert closed is not None and db.session.scalar(select(func.count()).select_from(Ballot)) == 9
+        closed = db.session.scalar(select(VotingSession).where(VotingSession.state == "published")
+                                   .order_by(VotingSession.meeting_date))
+        live = db.session.scalar(select(VotingSession).where(VotingSession.state == "open"))
+        assert live is not None and live.meeting_date == local_today() and "dữ liệu mẫu" in live.title
+        assert closed is not None and db.session.scalar(select(func.count()).select_from(Ballot)) == 9 + 8 + 1
         verdicts = {i["nominee"]: (i["agree"], i["verdict"]) for i in closed.result["items"]}
         assert verdicts["Nguyễn Thị Hằng"] == (8, "not_approved")  # 8/9 < 90 % of all members
         assert closed.result["written"] == 1
@@ -227,7 +234,7 @@ def test_secretariat_defines_award_types_with_exact_fractions(app, client, world
     as_user("thuky")
     form = {"name": "Chiến sĩ thi đua cấp tỉnh", "giver": "Chủ tịch UBND tỉnh", "nominee_kinds": ["individual"],
             "quorum_num": "2", "quorum_den": "3", "threshold_num": "90", "threshold_den": "100",
-            "denominator": "members", "written_ballots": "y", "cap_of_id": "0", "legal_basis": "NĐ 91/2017/NĐ-CP",
+            "denominator": "members", "written_ballots": "y", "cap_of_id": "0", "legal_basis": "NĐ 98/2023/NĐ-CP",
             "active": "y"}
     page = client.get("/awards/types/new").get_data(as_text=True)
     assert 'type="checkbox"' in page and 'name="nominee_kinds"' in page

@@ -228,8 +228,8 @@ def test_minutes_hash_is_the_sha256_of_the_canonical_result(app, client, world, 
         assert s.result_sha256 == hashlib.sha256(canonical).hexdigest()
         assert services.result_verified(s)
         page = client.get(f"/awards/sessions/{sid}/minutes").get_data(as_text=True)
-        assert s.result_sha256 in page and "(đã kiểm tra)" in page
+        assert s.result_sha256 in page and "kết quả đã lưu khớp với mã" in page
         s.result = {**s.result, "members": 10}  # tampering with the stored result shows on the minutes
         db.session.commit()
     page = client.get(f"/awards/sessions/{sid}/minutes").get_data(as_text=True)
-    assert "không khớp với kết quả đã lưu" in page
+    assert "kết quả đã lưu KHÔNG khớp với mã" in page

@@ -30,9 +30,11 @@ def test_board_records_a_contribution_and_prints_its_receipt(app, client, login_
     resp = client.post("/fund/contributions/new", data=dict(FORM, amount="15000000", donor_name="Lò Văn Thắng"))
     assert resp.status_code == 302
     receipt = client.get(resp.headers["Location"] + "/receipt").get_data(as_text=True)
-    assert "2024/000002" in receipt and 'class="document receipt"' in receipt
+    assert "2024/000002" in receipt and 'class="document receipt a5"' in receipt
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in receipt and "ngày 05 tháng 3 năm 2024" in receipt
-    assert "15.000.000 đồng" in receipt
+    assert "15.000.000 đồng" in receipt and "Bằng chữ" in receipt and "Mười lăm triệu đồng" in receipt
+    assert receipt.count('class="document receipt a5"') == 2  # two copies (liên) on A5
+    assert "Liên 1" in receipt and "Liên 2: Giao cho người nộp" in receipt
 
 
 @pytest.mark.parametrize("raw, message", [

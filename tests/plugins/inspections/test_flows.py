@@ -130,7 +130,9 @@ def test_demo_data_is_idempotent(app) -> None:
         for _ in range(2):
             plugin.seed_demo("demo-pass-1")
             db.session.commit()
-        assert db.session.scalar(select(func.count(Inspection.id))) == 2
+        # Bản Bo 2024 (signed), Bình Lư 2025 (planned), and this year's visit of xã Bình Lư's team (in progress)
+        assert db.session.scalar(select(func.count(Inspection.id))) == 3
+        assert db.session.scalar(select(func.count(Inspection.id)).where(Inspection.state == "in_progress")) == 1
         assert db.session.scalar(select(func.count(Finding.id)).where(Finding.state == "open")) == 2
         assert db.session.scalar(select(func.count(ChecklistTemplate.id))) == 1
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,21 +17,24 @@ def enabled_plugins() -> list[str]:
 
 
 class Clock:
-    """The plugin's clock, frozen: tests move it with ``clock.set(...)``."""
+    """The portal's clock, frozen (naive = UTC): tests move it with ``clock.set(...)``."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from plugins.reports import services
-
-        self.moment = dt.datetime(2024, 11, 5, 3, 0)
-        monkeypatch.setattr(services, "now", lambda: self.moment)
+    def __init__(self) -> None:
+        self.set(dt.datetime(2024, 11, 5, 3, 0))
 
     def set(self, moment: dt.datetime) -> None:
+        from portal.clock import set_frozen
+
         self.moment = moment
+        set_frozen(moment)
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return Clock(monkeypatch)
+def clock() -> Iterator[Clock]:
+    from portal.clock import set_frozen
+
+    yield Clock()
+    set_frozen(None)
 
 
 @dataclass

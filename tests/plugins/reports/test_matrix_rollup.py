@@ -187,7 +187,7 @@ def test_demo_data_is_idempotent_and_realistic(app, client, make_user):
         db.session.commit()
         assert db.session.scalar(select(func.count(Submission.id))) == count
         names = list(db.session.scalars(select(Period.name).order_by(Period.opens_on)))
-        assert names[0] == "Báo cáo năm 2022" and "Sơ kết giữa kỳ 2023" in names and len(names) == 6
+        assert names[0] == "Báo cáo năm 2022" and "Sơ kết giữa kỳ 2023" in names and len(names) == 7 and "dữ liệu mẫu" in names[-1]
         states = set(db.session.scalars(select(Submission.state)))
         assert {"accepted", "returned", "submitted"} <= states
         assert db.session.scalar(select(func.count(Submission.id)).where(Submission.late.is_(True))) > 0

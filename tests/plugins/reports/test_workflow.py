@@ -191,14 +191,15 @@ def test_full_cycle_submit_return_resubmit_accept_then_locked(client, login_as, 
 
 
 def test_submission_after_the_deadline_is_marked_late(client, login_as, make_user, world, app, clock):
+    """"Trước ngày 10/11" (the default rule): 23:59 on 9/11 in Vietnam is on time, 00:30 on 10/11 is late."""
     login_as("banbo", ["unit_reporter"], world.unit_a)
-    clock.set(dt.datetime(2024, 11, 10, 16, 0))  # 23:00 on 10/11 in Tam Đường: still on time
+    clock.set(dt.datetime(2024, 11, 9, 16, 59))  # 23:59 on 9/11 in Tam Đường: still on time
     assert _fill(client, world, poor="10", escaped="1").status_code == 302
     assert _sub(app, world).late is False
-    clock.set(dt.datetime(2024, 11, 10, 17, 30))  # 00:30 on 11/11 local time
-    from plugins.reports.services import today
+    clock.set(dt.datetime(2024, 11, 9, 17, 30))  # 00:30 on 10/11 local time, still 9/11 in UTC
+    from portal.clock import local_today as today
 
-    assert today() == dt.date(2024, 11, 11)
+    assert today() == dt.date(2024, 11, 10)
     make_user("binhlu", ["unit_reporter"], world.unit_b)
     client = app.test_client()
     login(client, "binhlu")
@@ -206,11 +207,31 @@ def test_submission_after_the_deadline_is_marked_late(client, login_as, make_use
     assert client.post(world.url(world.unit_b, "/submit"),
                        data={"_fields": ["poor", "escaped"], "poor": "10", "escaped": "1"}).status_code == 302
     assert _sub(app, world, world.unit_b).late is True
+    assert "trước ngày 10/11/2024" in client.get("/reports/").get_data(as_text=True)
     make_user("lanhdao", ["leadership"])
     client = app.test_client()
     login(client, "lanhdao")
     matrix = client.get("/reports/matrix").get_data(as_text=True)
     assert 's-late' in matrix and 's-on_time' in matrix
+
+
+def test_through_rule_keeps_the_deadline_day_on_time(client, login_as, world, app, clock):
+    """A period set to "đến hết ngày 10/11" accepts 23:59 on 10/11 as on time and 00:00 on 11/11 as late."""
+    from plugins.reports.models import Period
+
+    with app.app_context():
+        db.session.get(Period, world.period_id).on_time_rule = "through"
+        db.session.commit()
+    login_as("banbo", ["unit_reporter"], world.unit_a)
+    assert "đến hết ngày 10/11/2024" in client.get("/reports/").get_data(as_text=True)
+    clock.set(dt.datetime(2024, 11, 10, 16, 59))  # 23:59 on 10/11 local
+    assert _fill(client, world, poor="10", escaped="1").status_code == 302
+    assert _sub(app, world).late is False
+    from plugins.reports import services as svc
+
+    assert svc.last_on_time_day(dt.date(2024, 11, 10), "through") == dt.date(2024, 11, 10)
+    assert svc.last_on_time_day(dt.date(2024, 11, 10), "before") == dt.date(2024, 11, 9)
+    assert svc.last_on_time_day(dt.date(2024, 11, 10), "before", dt.date(2024, 11, 20)) == dt.date(2024, 11, 20)
 
 
 def test_locked_period_refuses_submissions_with_a_clear_message(client, login_as, world, app, clock):
