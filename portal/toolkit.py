@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from portal import signals
 from portal.audit import history_for
-from portal.charts import Series, bar_chart
+from portal.charts import Series, bar_chart, line_chart
 from portal.exports import read_rows, workbook_bytes, xlsx_response
 from portal.directory.services import KIND_LABELS as UNIT_KIND_LABELS
+from portal.directory.services import predecessors, predecessors_in
 from portal.errors import user_error
 from portal.extensions import db
 from portal.forms import MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, strip
@@ -92,11 +93,14 @@ __all__ = [
     "hx_trigger",
     "is_fragment_request",
     "lazy_gettext",
+    "line_chart",
     "lazy_pgettext",
     "ngettext",
     "notify_unit",
     "notify_users",
     "pgettext",
+    "predecessors",
+    "predecessors_in",
     "public",
     "read_rows",
     "redirect_or_hx",

@@ -13,6 +13,7 @@ from portal.toolkit import _, _l, signals
 from . import models
 from .seed import seed_demo
 from .views import bp
+from . import views_indicators  # noqa: F401  (routes on bp)
 
 
 def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs: Any) -> list[signals.Evidence] | None:
@@ -53,6 +54,8 @@ plugin = Plugin(
         Permission("reports.review", _l("Accept or return reports, send reminders"),
                    {"admin": "all", "standing_office": "all"}),
         Permission("reports.manage", _l("Define report forms and periods"), {"admin": "all", "standing_office": "all"}),
+        Permission("reports.indicators", _l("See indicators, trends and the movement at a glance"),
+                   {"admin": "all", "standing_office": "all", "leadership": "all"}),
     ),
     nav=(
         NavItem("reports.index", _l("Reports"), permission="reports.view", order=10),
@@ -60,6 +63,7 @@ plugin = Plugin(
     widgets=(
         Widget("reports.widget_owed", _l("Reports my unit owes"), permission="reports.submit", order=10),
         Widget("reports.widget_completeness", _l("Report completeness"), permission="reports.review", order=11),
+        Widget("reports.widget_movement", _l("The movement at a glance"), permission="reports.indicators", order=5),
     ),
     default_config={
         "REPORTS_ANNUAL_DEADLINE": "11-10",  # month-day of the annual deadline

@@ -305,3 +305,33 @@ def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
         unit.parent_id = units[values["_parent"]].id if values["_parent"] else None
         unit.successor_id = units[values["_successor"]].id if values["_successor"] else None
     return result
+
+
+# --- successors and predecessors (merged communes) ---------------------------------------------------------------
+
+def predecessors_in(links: dict[int, int | None], unit_id: int) -> list[int]:
+    """Units merged into ``unit_id``, directly or through earlier mergers, from ``links`` (unit id -> successor id).
+
+    Pure (no query) so pages that need it for many units load the links once; a loop in the links ends the walk."""
+    children: dict[int, list[int]] = {}
+    for uid, succ in links.items():
+        if succ is not None and succ != uid:
+            children.setdefault(succ, []).append(uid)
+    out: list[int] = []
+    seen = {unit_id}
+    todo = list(children.get(unit_id, ()))
+    while todo:
+        uid = todo.pop(0)
+        if uid in seen:
+            continue
+        seen.add(uid)
+        out.append(uid)
+        todo.extend(children.get(uid, ()))
+    return sorted(out)
+
+
+def predecessors(unit_id: int) -> list[int]:
+    """Ids of the units whose successor (recursively) is ``unit_id``: a new commune's old communes (one query)."""
+    links = {uid: succ for uid, succ in db.session.execute(select(Unit.id, Unit.successor_id)
+                                                           .where(Unit.successor_id.is_not(None)))}
+    return predecessors_in(links, unit_id)
