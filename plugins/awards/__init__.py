@@ -7,6 +7,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _l
 
 from . import models
+from .review import review_sections
 from .blueprint import bp
 from .demo import seed_demo
 from .permissions import MANAGE, NOMINATE, VIEW, VOTE
@@ -34,4 +35,5 @@ plugin = Plugin(
     default_config={"AWARDS_TURNOUT_POLL_SECONDS": 3, "AWARDS_MAX_FILE_BYTES": 10 * 1024 * 1024},
     translations=Path(__file__).with_name("translations"),
     seed_demo=seed_demo,
+    review_sections=review_sections,
 )

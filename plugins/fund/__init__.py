@@ -10,6 +10,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _, _l, db, format_money, signals
 
 from . import models
+from .review import review_sections
 from .views import bp
 
 PERMISSIONS = (
@@ -76,4 +77,5 @@ plugin = Plugin(
     translations=Path(__file__).with_name("translations"),
     setup=setup,
     seed_demo=seed_demo,
+    review_sections=review_sections,
 )

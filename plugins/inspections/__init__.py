@@ -10,6 +10,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _l
 
 from . import models
+from .review import review_sections
 from .demo import seed_demo
 from .views import bp
 
@@ -75,4 +76,5 @@ plugin = Plugin(
     translations=Path(__file__).with_name("translations"),
     setup=_setup,
     seed_demo=seed_demo,
+    review_sections=review_sections,
 )

@@ -11,6 +11,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _, _l, signals
 
 from . import models
+from .review import review_sections
 from .seed import seed_demo
 from .views import bp
 from . import views_indicators  # noqa: F401  (routes on bp)
@@ -73,4 +74,5 @@ plugin = Plugin(
     translations=Path(__file__).with_name("translations"),
     setup=setup,
     seed_demo=seed_demo,
+    review_sections=review_sections,
 )
