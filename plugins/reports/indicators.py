@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select, true
 
-from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, predecessors_in, vi_sort_key
+from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessors_in, vi_sort_key
 
 from . import services as svc
 from .models import NUMERIC_KINDS, FormField, Indicator, Period, Submission
@@ -111,6 +111,12 @@ def rounded(ind: Indicator, value: Fraction | None) -> Decimal | None:
         return None
     q = Decimal(1).scaleb(-max(0, min(6, ind.decimals or 0)))
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(q, ROUND_HALF_UP)
+
+
+def shown(ind: Indicator, value: Fraction | None) -> str:
+    """A value as text with the indicator's decimals ("18,25"), "—" when there is none."""
+    r = rounded(ind, value)
+    return "—" if r is None else format_number(r, max(0, min(6, ind.decimals or 0)))
 
 
 def direction(ind: Indicator, change: Fraction | None) -> str:
