@@ -68,6 +68,9 @@ class Widget:
     title: Any
     permission: str | None = None
     order: int = 100
+    # Shown only to users holding ``permission`` for every unit (district overviews for leadership and the
+    # standing office; a unit's own reporter does not get a district-wide tile on the dashboard).
+    all_units: bool = False
 
 
 @dataclass(frozen=True)

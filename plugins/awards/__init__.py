@@ -31,6 +31,7 @@ plugin = Plugin(
     widgets=(
         Widget("awards.widget_vote", _l("Council votes open for me"), permission=VOTE, order=10),
         Widget("awards.widget_review", _l("Nominations awaiting review"), permission=MANAGE, order=20),
+        Widget("awards.widget_results", _l("Awards given"), permission=VIEW, order=8, all_units=True),
     ),
     default_config={"AWARDS_TURNOUT_POLL_SECONDS": 3, "AWARDS_MAX_FILE_BYTES": 10 * 1024 * 1024},
     translations=Path(__file__).with_name("translations"),

@@ -38,6 +38,7 @@ _ROUTES = [
     ("/sessions/<int:session_id>/ballots", "session_ballots", views.session_ballots, ["GET"]),
     ("/widgets/vote", "widget_vote", views.widget_vote, ["GET"]),
     ("/widgets/review", "widget_review", views.widget_review, ["GET"]),
+    ("/widgets/results", "widget_results", views.widget_results, ["GET"]),
 ]
 for rule, endpoint, view, methods in _ROUTES:
     bp.add_url_rule(rule, endpoint, view, methods=methods)

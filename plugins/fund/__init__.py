@@ -63,7 +63,9 @@ plugin = Plugin(
     permissions=PERMISSIONS,
     nav=(NavItem("fund.index", _l("Fund for the poor"), permission="fund.view", order=40),
          NavItem("fund.pledges", _l("Pledges"), permission="fund.pledge", order=41)),
-    widgets=(Widget("fund.widget_summary", _l("Fund for the poor"), permission="fund.view", order=40),),
+    widgets=(Widget("fund.widget_summary", _l("Fund for the poor"), permission="fund.view", order=40),
+             Widget("fund.widget_overview", _l("Fund: raised and spent"), permission="fund.view", order=7,
+                    all_units=True)),
     default_config={
         "FUND_YEAR_START_MONTH": 1,  # month a fund year starts (1 = calendar year)
         "FUND_PUBLIC_BENEFICIARY": "initials_village",  # "full" | "initials_village" | "hidden"

@@ -59,6 +59,8 @@ plugin = Plugin(
     nav=(NavItem("inspections.index", _l("Inspections"), permission="inspections.view", order=20),),
     widgets=(
         Widget("inspections.widget_mine", _l("My inspections"), permission="inspections.conduct", order=20),
+        Widget("inspections.widget_overview", _l("Inspections at a glance"), permission="inspections.view", order=6,
+               all_units=True),
         Widget("inspections.widget_overdue", _l("Overdue findings"), permission="inspections.followup", order=21),
     ),
     default_config={

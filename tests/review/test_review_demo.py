@@ -58,3 +58,26 @@ def test_leadership_reads_but_cannot_edit(demo, client):
     assert client.post("/review/", data=FORM).status_code == 403
     assert client.post(f"/review/{review_id}/part/limits", data={"text": "x"}).status_code == 403
     assert client.get("/").status_code == 200
+
+
+def test_leadership_sees_the_movement_at_a_glance(demo, client):
+    login(client, "lanhdao")
+    page = client.get("/").get_data(as_text=True)
+    for endpoint in ("reports/widget/movement", "inspections/widgets/overview", "fund/widget/overview",
+                     "awards/widgets/results"):
+        assert f'hx-get="/{endpoint}"' in page, endpoint
+    movement = client.get("/reports/widget/movement", headers=HX).get_data(as_text=True)
+    assert "Tỷ lệ hộ nghèo" in movement and "/reports/indicators/" in movement and "/reports/matrix" in movement
+    assert re.search(r"<strong>\d+,\d\d</strong> %", movement)
+    inspections = client.get("/inspections/widgets/overview", headers=HX).get_data(as_text=True)
+    assert "/inspections/summary" in inspections and "đã khắc phục" in inspections
+    fund = client.get("/fund/widget/overview", headers=HX).get_data(as_text=True)
+    assert "/fund/report" in fund and "đồng" in fund
+    awards = client.get("/awards/widgets/results", headers=HX).get_data(as_text=True)
+    assert "/awards/" in awards
+    # a commune's reporter gets no district-wide tiles
+    client.post("/logout")
+    login(client, "banbo")
+    page = client.get("/").get_data(as_text=True)
+    assert "inspections/widgets/overview" not in page and "awards/widgets/results" not in page
+    assert "reports/widget/movement" not in page
