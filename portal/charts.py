@@ -108,7 +108,9 @@ def line_chart(
                      f'<text x="{pad_l - 4}" y="{y + 4:.1f}" text-anchor="end" class="lbl">{escape(value_format(t))}</text>')
     parts.append(f'<line x1="{pad_l}" y1="{pad_t + plot_h}" x2="{width - pad_r}" y2="{pad_t + plot_h}" class="axis"/>')
     for i, cat in enumerate(categories):
-        parts.append(f'<text x="{x_of(i):.1f}" y="{height - pad_b + 18}" text-anchor="middle" class="lbl">'
+        # the end labels lean inwards, so a year under the last point is not cut at the edge of a phone
+        anchor = "start" if i == 0 and n > 1 else ("end" if i == n - 1 and n > 1 else "middle")
+        parts.append(f'<text x="{x_of(i):.1f}" y="{height - pad_b + 18}" text-anchor="{anchor}" class="lbl">'
                      f'{escape(cat)}</text>')
     for j, s in enumerate(series):
         css = escape(s.css_class)

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.plugin import ReviewContext, ReviewFigure, ReviewSection, ReviewTable
-from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, format_percent
+from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_percent
 
 from . import indicators as ind_svc
 from . import services as svc
@@ -67,12 +67,12 @@ def _indicators(ctx: ReviewContext) -> ReviewSection | None:
         trend = ind_svc.build_trend(ind, periods, data)
         values = [ind_svc.rounded(ind, v) for v in trend.district]
         rows.append([ind.name + (f" ({ind.unit_label})" if ind.unit_label else ""), *values])
+        unit = f" {ind.unit_label}" if ind.unit_label else ""
         known = [(p, v) for p, v in zip(periods, trend.district) if v is not None]
         if len(known) >= 2:
             (p1, v1), (p2, v2) = known[0], known[-1]
             sentences.append(_("%(name)s: %(first)s in %(y1)s, %(last)s in %(y2)s.", name=ind.name,
-                               first=format_number(ind_svc.rounded(ind, v1)) + (ind.unit_label or ""),
-                               y1=p1.year, last=format_number(ind_svc.rounded(ind, v2)) + (ind.unit_label or ""),
+                               first=ind_svc.shown(ind, v1) + unit, y1=p1.year, last=ind_svc.shown(ind, v2) + unit,
                                y2=p2.year))
         if n == 0:
             figures.append(ReviewFigure(ind.name, years, [(_("District"), [None if v is None else float(v)

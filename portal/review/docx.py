@@ -13,10 +13,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from flask import current_app
 
-from portal.i18n import format_doc_date, format_number, gettext as _
+from portal.i18n import format_doc_date, gettext as _
 
 from .models import Review
-from .services import PART_LABELS, paragraphs
+from .services import PART_LABELS, cell_number, cell_text, paragraphs
 
 FONT = "Times New Roman"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -55,16 +55,6 @@ def _heading(doc: Any, text: str, level: int) -> None:
     p.paragraph_format.space_before = Pt(8)
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, (int, float)):
-        return format_number(value)
-    return str(value)
-
-
 def _table(doc: Any, table: dict[str, Any]) -> None:
     header, rows = table.get("header", []), table.get("rows", [])
     if table.get("title"):
@@ -82,8 +72,8 @@ def _table(doc: Any, table: dict[str, Any]) -> None:
         for i, value in enumerate(row[: len(header)]):
             cells[i].text = ""
             par = cells[i].paragraphs[0]
-            _font(par.add_run(_cell_text(value)), 12)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            _font(par.add_run(cell_text(value)), 12)
+            if cell_number(value) is not None:
                 par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_paragraph()
 

@@ -57,14 +57,43 @@ def context_for(review: Review) -> ReviewContext:
 
 
 def _cell(value: Any) -> Any:
-    """A table cell as JSON: numbers stay numbers (Excel sums them), anything else becomes text."""
+    """A table cell as JSON: numbers stay numbers (Excel sums them), anything else becomes text.
+
+    A Decimal keeps its places ({"n": 17.7, "p": 2} shows as 17,70), so a column of rates lines up."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
+        value = round(Decimal(value.numerator) / Decimal(value.denominator), 6)
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(round(value, 6))
+        places = -value.as_tuple().exponent if isinstance(value.as_tuple().exponent, int) else 0
+        if places <= 0:
+            return int(value)
+        return {"n": float(value), "p": min(int(places), 6)}
     return str(value)
+
+
+def cell_number(cell: Any) -> int | float | None:
+    """The number of a stored cell (for Excel), or None when it is text."""
+    if isinstance(cell, dict):
+        return cell.get("n")
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return cell
+    return None
+
+
+def cell_text(cell: Any) -> str:
+    """A stored cell as people read it: 1.234 / 17,70 / text."""
+    from portal.i18n import format_number
+
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return _("yes") if cell else _("no")
+    if isinstance(cell, dict):
+        return format_number(Decimal(str(cell.get("n"))), int(cell.get("p") or 0))
+    if isinstance(cell, (int, float)):
+        return format_number(cell)
+    return str(cell)
 
 
 def _table(t: ReviewTable) -> dict[str, Any]:
@@ -195,6 +224,8 @@ def all_tables(review: Review) -> list[tuple[str, dict[str, Any]]]:
     out = []
     for n, s in enumerate(review.sections, start=1):
         for m, t in enumerate(s.data.get("tables", []), start=1):
+            t = {**t, "rows": [[cell_number(c) if cell_number(c) is not None else c for c in row]
+                               for row in t.get("rows", [])]}
             title = re.sub(r"[\[\]*?/\\:]", "-", f"{n}.{m} {t.get('title') or s.title}")
             out.append((title, t))  # the number in front keeps titles unique once cut to 31 characters
     return out
