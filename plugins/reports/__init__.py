@@ -23,8 +23,11 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs:
         return None
     from . import services
 
+    from . import indicators
+
     out = []
     day = services.today()
+    formulas = [indicators.Formula(ind) for ind in indicators.all_indicators()]
     for period, sub in services.evidence_rows(unit_id, year):
         if sub is not None and sub.first_submitted_at is not None:
             value = str(services.STATE_LABELS[sub.state]) + (" – " + _("late") if sub.late else "")
@@ -36,6 +39,18 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs:
             source="reports", label=_("Report: %(name)s", name=period.name), value=value,
             url=url_for("reports.report", period_id=period.id, unit_id=unit_id),
         ))
+        if sub is not None and sub.state == "accepted":
+            # what the unit reported, as indicators (from its own figures, exactly as the district computes them)
+            for f in formulas:
+                value = f.value(f.parts([sub.values or {}]))
+                if value is not None:
+                    unit = f" {f.indicator.unit_label}" if f.indicator.unit_label else ""
+                    out.append(signals.Evidence(
+                        source="reports", label=_("%(indicator)s – %(name)s", indicator=f.indicator.name,
+                                                  name=period.name),
+                        value=indicators.shown(f.indicator, value) + unit,
+                        url=url_for("reports.indicator_trend", ind_id=f.indicator.id),
+                    ))
     return out
 
 

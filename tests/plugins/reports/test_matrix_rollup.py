@@ -168,6 +168,17 @@ def test_unit_evidence_signal_reports_the_year(app, world):
             assert [(e.source, e.label, e.value) for e in evidence] == [
                 ("reports", "Báo cáo: Báo cáo năm 2024", "Đã tiếp nhận – muộn")]
             assert collect_unit_evidence(world.unit_a, 2023) == []
+        # with an indicator, the accepted report's own figures become evidence too
+        from plugins.reports.models import Indicator
+
+        sub = db.session.scalar(db.select(Submission).where(Submission.unit_id == world.unit_a))
+        sub.values = {"poor": 30, "escaped": 7}
+        db.session.add(Indicator(code="thoat", name="Tỷ lệ thoát nghèo", numerator="escaped", denominator="poor",
+                                 multiplier="100", decimals=1, unit_label="%", unit_kinds=[]))
+        db.session.commit()
+        with app.test_request_context():
+            evidence = collect_unit_evidence(world.unit_a, 2024)
+            assert [(e.label, e.value) for e in evidence][1] == ("Tỷ lệ thoát nghèo – Báo cáo năm 2024", "23,3 %")
 
 
 # the core's seed_units leaves its CSV file to the garbage collector (reported to the lead, not ours to change)
