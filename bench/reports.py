@@ -37,11 +37,12 @@ def seed(password: str) -> None:
         db.session.execute(insert(PeriodUnit), [dict(period_id=period.id, unit_id=u) for u in unit_ids])
         at = dt.datetime(year, 11, 1)
         db.session.execute(insert(Submission), [
-            dict(period_id=period.id, unit_id=u, state=("accepted", "submitted", "returned", "draft")[k % 4],
+            # states cycle in runs of three, so communes and agencies (every fourth unit) both have accepted reports
+            dict(period_id=period.id, unit_id=u, state=("accepted", "submitted", "returned", "draft")[k // 3 % 4],
                  values={"tong_so_ho": 1500 + k, "ho_ngheo_dau_nam": 200 + k - p, "ho_thoat_ngheo": 20 + k % 9,
                          "ho_ngheo_cuoi_nam": 190 + k - p, "ho_can_ngheo": 90, "tien_van_dong": 150_000_000,
                          "nha_dai_doan_ket": 3, "tu_danh_gia": "Hoàn thành tốt"},
-                 first_submitted_at=None if k % 4 == 3 else at, submitted_at=None if k % 4 == 3 else at,
+                 first_submitted_at=None if k // 3 % 4 == 3 else at, submitted_at=None if k // 3 % 4 == 3 else at,
                  late=k % 5 == 0, updated_at=at)
             for k, u in enumerate(unit_ids) if k % 10
         ])

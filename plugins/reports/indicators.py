@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, or_, select, true
 
 from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessors_in, vi_sort_key
 
@@ -46,7 +46,11 @@ def term_value(parsed: Sequence[tuple[int, str]], values: dict[str, Any]) -> Fra
     total = Fraction(0)
     for sign, term in parsed:
         if term[0].isalpha():
-            n = svc.numeric(values.get(term))
+            raw = values.get(term)
+            if isinstance(raw, int) and not isinstance(raw, bool):  # whole numbers, the common case: no Decimal
+                total += sign * raw
+                continue
+            n = svc.numeric(raw)
             if n is None:
                 return None
         else:
@@ -78,6 +82,11 @@ class Formula:
         self.den = terms(ind.denominator) if ind.denominator else None
         self.mult = multiplier(ind)
         self.kinds = set(ind.unit_kinds or [])
+
+    @property
+    def keys(self) -> set[str]:
+        """The field keys the indicator reads."""
+        return {t for _s, t in (*self.num, *(self.den or ())) if t[0].isalpha()}
 
     def counts(self, unit_kind: str) -> bool:
         return not self.kinds or unit_kind in self.kinds
@@ -238,15 +247,26 @@ class ReportData:
 
 
 def load_reports(period_ids: Sequence[int], states: Sequence[str] = STATES_ACCEPTED,
-                 scope: ColumnElement[bool] | None = None) -> ReportData:
-    rows = db.session.execute(
-        select(Submission.unit_id, Submission.period_id, Submission.values)
-        .where(Submission.period_id.in_(list(period_ids) or [0]), Submission.state.in_(list(states)),
-               scope if scope is not None else true())
-    ).all()
+                 scope: ColumnElement[bool] | None = None, keys: Iterable[str] | None = None) -> ReportData:
+    """Reports of the periods; with ``keys``, only those fields are read (in SQL), not each report's whole JSON."""
+    where = (Submission.period_id.in_(list(period_ids) or [0]), Submission.state.in_(list(states)),
+             scope if scope is not None else true())
+    if keys is None:
+        rows = db.session.execute(select(Submission.unit_id, Submission.period_id, Submission.values).where(*where)).all()
+        values = {(r.unit_id, r.period_id): r.values or {} for r in rows}
+    else:
+        names = sorted(set(keys))
+        rows = db.session.execute(select(Submission.unit_id, Submission.period_id,
+                                         *[Submission.values[k].as_string() for k in names]).where(*where)).all()
+        values = {(r[0], r[1]): {k: v for k, v in zip(names, r[2:]) if v is not None} for r in rows}
+    # The units that reported, every unit in a successor link (merged or merged into): not the whole directory.
+    reported = {uid for uid, _pid in values}
+    successors = select(Unit.successor_id).where(Unit.successor_id.is_not(None))
     units = {u.id: UnitInfo(u.id, u.name, u.kind, u.successor_id)
-             for u in db.session.execute(select(Unit.id, Unit.name, Unit.kind, Unit.successor_id))}
-    return ReportData({(r.unit_id, r.period_id): r.values or {} for r in rows}, units)
+             for u in db.session.execute(
+                 select(Unit.id, Unit.name, Unit.kind, Unit.successor_id)
+                 .where(or_(Unit.id.in_(reported or {0}), Unit.successor_id.is_not(None), Unit.id.in_(successors))))}
+    return ReportData(values, units)
 
 
 def district_parts(formula: Formula, data: ReportData, period_id: int, kind: str | None = None) -> Parts:
@@ -273,12 +293,22 @@ def build_trend(ind: Indicator, periods: Sequence[Period], data: ReportData) -> 
             seen.add(succ)
             succ = links.get(succ)
     kind_order = list(UNIT_KIND_LABELS)
+    # each report's numerator and denominator once; rows, unit kinds and the district add these up
+    cell = {key: formula.parts([values]) for key, values in data.values.items()}
+
+    def summed(keys: Iterable[tuple[int, int]]) -> Parts:
+        total = Parts()
+        for key in keys:
+            if key in cell:
+                total.add(cell[key])
+        return total
+
     for uid in row_ids:
         unit = data.units.get(uid)
         if unit is None or not formula.counts(unit.kind):
             continue
         family = [uid, *predecessors_in(links, uid)]
-        parts = [formula.parts(data.values[(u, p.id)] for u in family if (u, p.id) in data.values) for p in periods]
+        parts = [summed((u, p.id) for u in family) for p in periods]
         merged = [data.units[u].name for u in family[1:] if u in data.units and any((u, p.id) in data.values
                                                                                  for p in periods)]
         trend.rows.append(TrendRow(unit, sorted(merged, key=vi_sort_key), parts, [formula.value(x) for x in parts]))
@@ -287,9 +317,11 @@ def build_trend(ind: Indicator, periods: Sequence[Period], data: ReportData) -> 
     kinds = sorted({data.units[u].kind for u, _p in data.values if u in data.units
                     and formula.counts(data.units[u].kind)},
                    key=lambda k: kind_order.index(k) if k in kind_order else 99)
+    counted = [(uid, pid) for uid, pid in cell if uid in data.units and formula.counts(data.units[uid].kind)]
     for kind in kinds:
-        trend.by_kind.append((kind, [formula.value(district_parts(formula, data, p.id, kind)) for p in periods]))
-    trend.district_parts = [district_parts(formula, data, p.id) for p in periods]
+        trend.by_kind.append((kind, [formula.value(summed(k for k in counted if k[1] == p.id
+                                                          and data.units[k[0]].kind == kind)) for p in periods]))
+    trend.district_parts = [summed(k for k in counted if k[1] == p.id) for p in periods]
     trend.district = [formula.value(x) for x in trend.district_parts]
     return trend
 

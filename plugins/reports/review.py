@@ -57,7 +57,8 @@ def _indicators(ctx: ReviewContext) -> ReviewSection | None:
     if not inds or not periods:
         return None
     data = ind_svc.load_reports([p.id for p in periods], ind_svc.STATES_ACCEPTED,
-                                Submission.unit_id.in_(list(ctx.unit_ids) or [0]))
+                                Submission.unit_id.in_(list(ctx.unit_ids) or [0]),
+                                {k for ind in inds for k in ind_svc.Formula(ind).keys})
     years = [str(p.year) for p in periods]
     rows: list[list[Any]] = []
     sentences: list[str] = []

@@ -113,7 +113,7 @@ def _trend(ind: Indicator) -> tuple[ind_svc.Trend, dict[str, Any]]:
     periods = ind_svc.trend_periods(year_from, year_to, kind)
     data = ind_svc.load_reports([p.id for p in periods],
                                 ind_svc.STATES_SUBMITTED if include else ind_svc.STATES_ACCEPTED,
-                                unit_clause("reports.view", Submission.unit_id))
+                                unit_clause("reports.view", Submission.unit_id), ind_svc.Formula(ind).keys)
     trend = ind_svc.build_trend(ind, periods, data)
     return trend, {"year_from": year_from, "year_to": year_to, "kind": kind, "include": include}
 
@@ -169,7 +169,8 @@ def widget_movement() -> ResponseReturnValue:
     inds = ind_svc.all_indicators()[:4]
     periods = ind_svc.trend_periods(FIRST_YEAR, LAST_YEAR)
     data = ind_svc.load_reports([p.id for p in periods], ind_svc.STATES_ACCEPTED,
-                                unit_clause("reports.view", Submission.unit_id))
+                                unit_clause("reports.view", Submission.unit_id),
+                                {k for ind in inds for k in ind_svc.Formula(ind).keys})
     lines = []
     for ind in inds:
         f = ind_svc.Formula(ind)

@@ -60,19 +60,17 @@ def _table(doc: Any, table: dict[str, Any]) -> None:
     if table.get("title"):
         _para(doc, table["title"], 12, italic=True)
     t = doc.add_table(rows=1, cols=max(len(header), 1))
-    t.style = "Table Grid"
+    t.style = "Table Grid"  # its font (Times New Roman 12 pt) is set once in review_docx: cells need no run fonts
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     for i, h in enumerate(header):
-        cell = t.rows[0].cells[i]
-        cell.text = ""
-        _font(cell.paragraphs[0].add_run(str(h)), 12, bold=True)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        par = t.rows[0].cells[i].paragraphs[0]
+        par.add_run(str(h)).bold = True
+        par.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for row in rows:
         cells = t.add_row().cells
         for i, value in enumerate(row[: len(header)]):
-            cells[i].text = ""
             par = cells[i].paragraphs[0]
-            _font(par.add_run(cell_text(value)), 12)
+            par.add_run(cell_text(value))
             if cell_number(value) is not None:
                 par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_paragraph()
@@ -107,9 +105,12 @@ def review_docx(review: Review, subject: str) -> bytes:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin = Mm(20), Mm(20)
         section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(13)
+    for name, size in (("Normal", 13), ("Table Grid", 12)):
+        style = doc.styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.set(qn("w:eastAsia"), FONT)
     _header(doc, review)
     _para(doc, _("REPORT"), 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_before = Pt(12)
     _para(doc, subject, 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
