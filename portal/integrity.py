@@ -57,7 +57,8 @@ def lock(model: type[T], ident: Any, column: str = "id") -> T | None:
         # Columns with an onupdate default (updated_at) are set to themselves too, so nothing changes.
         same = {c.name: c for c in table.columns if c.onupdate is not None or c.name == column}
         db.session.execute(update(table).where(table.c[column] == ident).values(same))
-    stmt = select(model).where(col == ident).with_for_update().execution_options(populate_existing=True)
+    # OF the row's own table: eager joins (e.g. an outer join to a user's unit) cannot be locked on PostgreSQL
+    stmt = select(model).where(col == ident).with_for_update(of=model).execution_options(populate_existing=True)
     return db.session.scalars(stmt).first()
 
 
