@@ -11,7 +11,7 @@ from portal.audit import history_for
 from portal.charts import Series, bar_chart, line_chart
 from portal.exports import read_rows, workbook_bytes, xlsx_response
 from portal.directory.services import KIND_LABELS as UNIT_KIND_LABELS
-from portal.directory.services import predecessors, predecessors_in
+from portal.directory.services import predecessor_map, predecessors, predecessors_in
 from portal.errors import user_error
 from portal.extensions import db
 from portal.forms import MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, strip
@@ -99,6 +99,7 @@ __all__ = [
     "notify_unit",
     "notify_users",
     "pgettext",
+    "predecessor_map",
     "predecessors",
     "predecessors_in",
     "public",

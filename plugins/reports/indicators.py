@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, true
 
-from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessors_in, vi_sort_key
+from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, vi_sort_key
 
 from . import services as svc
 from .models import NUMERIC_KINDS, FormField, Indicator, Period, Submission
@@ -303,11 +303,12 @@ def build_trend(ind: Indicator, periods: Sequence[Period], data: ReportData) -> 
                 total.add(cell[key])
         return total
 
+    before = predecessor_map(links)
     for uid in row_ids:
         unit = data.units.get(uid)
         if unit is None or not formula.counts(unit.kind):
             continue
-        family = [uid, *predecessors_in(links, uid)]
+        family = [uid, *before.get(uid, ())]
         parts = [summed((u, p.id) for u in family) for p in periods]
         merged = [data.units[u].name for u in family[1:] if u in data.units and any((u, p.id) in data.values
                                                                                  for p in periods)]

@@ -27,7 +27,7 @@ from portal.toolkit import (
     format_number,
     get_plugin_config,
     lock,
-    predecessors_in,
+    predecessor_map,
     user_error,
     utcnow,
     vi_sort_key,
@@ -909,8 +909,9 @@ def match_previous(now_rows: Sequence[Any], before_rows: Sequence[Any], links: d
     names = {r.unit_id: r.name for r in (*now_rows, *before_rows)}
     keep_now, keep_before, cmp = [], [], Comparison(None)
     used: set[int] = set()
+    merged_into = predecessor_map(links)
     for r in now_rows:
-        family = [u for u in [r.unit_id, *predecessors_in(links, r.unit_id)] if u in before_by_unit and u not in used]
+        family = [u for u in [r.unit_id, *merged_into.get(r.unit_id, ())] if u in before_by_unit and u not in used]
         if not family:
             cmp.only_now.append(r.name)
             continue

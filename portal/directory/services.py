@@ -309,14 +309,16 @@ def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
 
 # --- successors and predecessors (merged communes) ---------------------------------------------------------------
 
-def predecessors_in(links: dict[int, int | None], unit_id: int) -> list[int]:
+def predecessors_in(links: dict[int, int | None], unit_id: int,
+                    children: dict[int, list[int]] | None = None) -> list[int]:
     """Units merged into ``unit_id``, directly or through earlier mergers, from ``links`` (unit id -> successor id).
 
     Pure (no query) so pages that need it for many units load the links once; a loop in the links ends the walk."""
-    children: dict[int, list[int]] = {}
-    for uid, succ in links.items():
-        if succ is not None and succ != uid:
-            children.setdefault(succ, []).append(uid)
+    if children is None:
+        children = {}
+        for uid, succ in links.items():
+            if succ is not None and succ != uid:
+                children.setdefault(succ, []).append(uid)
     out: list[int] = []
     seen = {unit_id}
     todo = list(children.get(unit_id, ()))
@@ -328,6 +330,15 @@ def predecessors_in(links: dict[int, int | None], unit_id: int) -> list[int]:
         out.append(uid)
         todo.extend(children.get(uid, ()))
     return sorted(out)
+
+
+def predecessor_map(links: dict[int, int | None]) -> dict[int, list[int]]:
+    """Every unit's predecessors at once (unit id -> sorted ids), for pages that need them for many units."""
+    children: dict[int, list[int]] = {}
+    for uid, succ in links.items():
+        if succ is not None and succ != uid:
+            children.setdefault(succ, []).append(uid)
+    return {uid: predecessors_in(links, uid, children) for uid in children}
 
 
 def predecessors(unit_id: int) -> list[int]:

@@ -1,9 +1,13 @@
 """Routes of the review document (/review). Thin: the snapshot and the texts are in services, Word in docx."""
 from __future__ import annotations
 
+import hashlib
+import json
+from collections import OrderedDict
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask_babel import get_locale
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -173,11 +177,37 @@ def print_view(review_id: int) -> ResponseReturnValue:
     return render("review/print.html", review=review, svc=svc, figure_svg=figure_svg)
 
 
+DOCX_CACHE_SIZE = 16
+
+
+def _docx_bytes(review: Review) -> bytes:
+    """The Word file, built once per content: a review changes only by an edit or a regenerate, and the file is
+    asked for again and again once signed. The key covers everything the file shows (texts, figures' time, the
+    header's config, the language); the cache lives in the app (per worker), not in a module global."""
+    cfg = current_app.config
+    key = hashlib.sha256(json.dumps([
+        review.id, review.kind, review.title, review.number, str(review.doc_date), review.signer_title,
+        review.signer_name, review.results, review.limits, review.lessons, review.proposals, str(review.drafted_at),
+        [(s.id, s.position, s.title, s.narrative, str(s.taken_at)) for s in review.sections],
+        cfg.get("PORTAL_SUPERIOR_BODY"), cfg.get("PORTAL_ISSUING_BODY"), cfg.get("PORTAL_PLACE"), str(get_locale()),
+    ], ensure_ascii=False).encode()).hexdigest()
+    cache: OrderedDict[str, bytes] = current_app.extensions.setdefault("portal_review_docx", OrderedDict())
+    data = cache.get(key)
+    if data is None:
+        data = review_docx(review, subject(review))
+        cache[key] = data
+        while len(cache) > DOCX_CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return data
+
+
 @bp.route("/<int:review_id>.docx")
 @require_permission("review.view", "review.manage")
 def docx(review_id: int) -> ResponseReturnValue:
     review = _review(review_id)
-    resp = Response(review_docx(review, subject(review)), mimetype=DOCX_MIME)
+    resp = Response(_docx_bytes(review), mimetype=DOCX_MIME)
     resp.headers["Content-Disposition"] = f'attachment; filename="bao-cao-{review.kind}-{review.year_from}-' \
                                           f'{review.year_to}-{review.id}.docx"'
     return resp

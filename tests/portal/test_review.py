@@ -142,3 +142,32 @@ def test_who_may_do_what(client, login_as, app):
     page = client.get("/review/").get_data(as_text=True)
     assert "review-form" not in page
     assert client.post("/review/", data=FORM).status_code == 403
+
+
+def test_the_loader_refuses_review_sections_that_cannot_be_called():
+    from portal.loader import validate
+    from portal.plugin import PluginError
+
+    broken = Plugin(name="broken", title="x", blueprint=Blueprint("broken", __name__), review_sections="sections")
+    with pytest.raises(PluginError, match="review_sections must be callable"):
+        validate(broken, "broken", __name__, [])
+
+
+def test_a_plugin_named_review_is_refused():
+    from portal.loader import discover
+    from portal.plugin import PluginError
+
+    with pytest.raises(PluginError, match="reserved"):
+        discover(["review"], lambda name: [])
+
+
+def test_the_word_file_follows_every_edit(office, app):
+    review_id = _draft(office)
+    first = office.get(f"/review/{review_id}.docx").data
+    assert office.get(f"/review/{review_id}.docx").data == first  # built once per content
+    office.post(f"/review/{review_id}/part/proposals", data={"text": "Đề xuất mới."})
+    doc = Document(io.BytesIO(office.get(f"/review/{review_id}.docx").data))
+    assert "Đề xuất mới." in [p.text for p in doc.paragraphs]
+    office.post(f"/review/{review_id}/details", data={"title": "Tổng kết thử", "number": "9/BC-UBND"})
+    doc = Document(io.BytesIO(office.get(f"/review/{review_id}.docx").data))
+    assert "9/BC-UBND" in doc.tables[0].rows[0].cells[0].text
