@@ -52,6 +52,13 @@ def test_office_drafts_edits_prints_and_exports_the_final_review(page, live_serv
     page.reload()
     assert "Một số xã còn nộp muộn." in page.inner_text("main") and "trông chờ, ỷ lại" in page.inner_text("main")
 
+    # the draft reads on a phone: nothing wider than the screen (wide tables scroll inside their frame)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(OUT / "review-phone.png"), full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     # the .docx: the official header, numbered headings, the tables and the edited texts
     with page.expect_download() as info:
         page.click("#docx-link")
