@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path, PurePosixPath
 
@@ -13,7 +14,7 @@ from portal.plugin import NavItem, Permission, Plugin, PluginError, Widget
 
 GROUP = "portal.plugins"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-RESERVED = frozenset({"auth", "directory", "dashboard", "portal", "static", "admin", "audit", "i18n", "db"})
+RESERVED = frozenset({"auth", "directory", "dashboard", "portal", "static", "admin", "audit", "i18n", "db", "review"})
 
 EntryPointFinder = Callable[[str], Iterable[EntryPoint]]
 
@@ -26,6 +27,8 @@ class PortalState:
     permissions: dict[str, Permission] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
     widgets: list[Widget] = field(default_factory=list)
+    #: (plugin name, its review_sections) in PORTAL_PLUGINS order
+    review_providers: list[tuple[str, Callable[..., Any]]] = field(default_factory=list)
 
 
 def state(app: Flask) -> PortalState:
@@ -100,6 +103,8 @@ def validate(plugin: object, name: str, package: str, enabled: list[str]) -> Non
         if not key.startswith(name.upper() + "_"):
             raise PluginError(name, f"config key {key!r} must start with {name.upper() + '_'!r}")
     _validate_assets(plugin, name)
+    if plugin.review_sections is not None and not callable(plugin.review_sections):
+        raise PluginError(name, "review_sections must be callable (ReviewContext -> list of ReviewSection)")
     for req in plugin.requires:
         if req not in enabled:
             raise PluginError(name, f"requires plugin {req!r}, which must be enabled before it")
@@ -137,6 +142,8 @@ def register(app: Flask, plugins: list[Plugin]) -> None:
         st.nav.extend(plugin.nav)
         st.widgets.extend(plugin.widgets)
         st.plugins[plugin.name] = plugin
+        if plugin.review_sections is not None:
+            st.review_providers.append((plugin.name, plugin.review_sections))
         if plugin.setup is not None:
             plugin.setup(app)
     st.nav.sort(key=lambda n: (n.order, str(n.label)))

@@ -1,7 +1,8 @@
 """The plugin contract: what a plugin declares and the core registers for it."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -67,6 +68,71 @@ class Widget:
     title: Any
     permission: str | None = None
     order: int = 100
+    # Shown only to users holding ``permission`` for every unit (district overviews for leadership and the
+    # standing office; a unit's own reporter does not get a district-wide tile on the dashboard).
+    all_units: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    """What a review document covers, handed to each plugin's ``review_sections``.
+
+    ``unit_ids`` are the units the review is about (those of ``unit_kinds`` in force at some time in the years,
+    ended ones included: history stays under the old names)."""
+
+    kind: str  # "midterm" (sơ kết), "final" (tổng kết) or "annual"
+    year_from: int
+    year_to: int
+    unit_ids: tuple[int, ...]
+    unit_kinds: tuple[str, ...] = ()
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year_from, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year_to, 12, 31)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.year_from, self.year_to + 1))
+
+
+@dataclass(frozen=True)
+class ReviewTable:
+    """A table of a review section: cells are str, int, Decimal/Fraction (kept as numbers in Excel) or None."""
+
+    header: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewFigure:
+    """A chart drawn by the core (``kind`` "line" or "bar"); series are (label, values) pairs."""
+
+    title: str
+    categories: Sequence[str]
+    series: Sequence[tuple[str, Sequence[float | None]]]
+    kind: str = "line"
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    """One part of the review a plugin contributes, with its figures as of the moment the review is drafted.
+
+    ``key`` is unique within the plugin (the review keeps the office's narrative under it when figures are
+    regenerated); ``order`` places the section among all plugins' sections; ``narrative`` is the default paragraph
+    the office edits; ``highlights`` are short sentences the core offers for "results achieved"."""
+
+    key: str
+    title: str
+    order: int = 100
+    narrative: str = ""
+    tables: Sequence[ReviewTable] = ()
+    figures: Sequence[ReviewFigure] = ()
+    highlights: Sequence[str] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,3 +162,7 @@ class Plugin:
     # as delegated listeners that look for their elements. No inline <style>/<script>: the CSP forbids them.
     stylesheets: tuple[str, ...] = ()  # e.g. ("reports.css",)
     scripts: tuple[str, ...] = ()  # e.g. ("reports.js",), loaded with defer after htmx
+    # Sections of the movement review (báo cáo sơ kết / tổng kết, /review): called in app context with the review's
+    # years and units, when the review is drafted and when the office regenerates its figures. Returns the
+    # plugin's sections (may be empty); the core snapshots them, so they must read only committed data.
+    review_sections: Callable[[ReviewContext], Sequence[ReviewSection]] | None = None

@@ -41,6 +41,10 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
         },
     ),
     Permission("directory.edit", _l("Edit units, import and export the directory"), {"admin": SCOPE_ALL}),
+    Permission("review.manage", _l("Draft, edit and regenerate the movement reviews"),
+               {"admin": SCOPE_ALL, "standing_office": SCOPE_ALL}),
+    Permission("review.view", _l("Read and print the movement reviews"),
+               {"admin": SCOPE_ALL, "standing_office": SCOPE_ALL, "leadership": SCOPE_ALL}),
 )
 
 

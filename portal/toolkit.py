@@ -9,10 +9,17 @@ from flask_login import current_user
 from portal import signals
 from portal.clock import local_date, local_now, local_today, to_local
 from portal.audit import history_for
-from portal.charts import Series, bar_chart
+from portal.charts import Series, bar_chart, line_chart
 from portal.exports import read_rows, workbook_bytes, xlsx_response
 from portal.directory.services import KIND_LABELS as UNIT_KIND_LABELS
-from portal.directory.services import area_links, final_successors, unit_lineage
+from portal.directory.services import (
+    area_links,
+    final_successors,
+    predecessor_map,
+    predecessors,
+    predecessors_in,
+    unit_lineage,
+)
 from portal.documents import Issuer, issue_number, issued_number, issuer_of
 from portal.errors import user_error
 from portal.extensions import db
@@ -106,11 +113,15 @@ __all__ = [
     "local_now",
     "local_today",
     "lazy_gettext",
+    "line_chart",
     "lazy_pgettext",
     "ngettext",
     "notify_unit",
     "notify_users",
     "pgettext",
+    "predecessor_map",
+    "predecessors",
+    "predecessors_in",
     "public",
     "read_rows",
     "redirect_or_hx",

@@ -52,6 +52,11 @@ def _seed(app: Flask) -> None:
             if plugin.seed_demo is not None:
                 plugin.seed_demo(PASSWORD)
                 db.session.commit()
+        from portal.review.services import draft
+
+        draft({"kind": "final", "title": "Tổng kết 2021–2025", "year_from": 2021, "year_to": 2025,
+               "unit_kinds": ["commune", "mass_org"]}, None)  # a review, so its routes get real ids
+        db.session.commit()
         roles = [r for r in db.session.scalars(select(Role)) if r.code != "admin"]
         ensure_demo_user(EVERYONE, "Thử Mọi Quyền", [r.code for r in roles], "xa-ban-bo", PASSWORD)
         db.session.commit()
@@ -83,6 +88,8 @@ _ARG_SQL: dict[tuple[str, str], str] = {
     ("*", "form_id"): "SELECT id FROM reports_form ORDER BY id",
     ("*", "period_id"): "SELECT id FROM reports_period ORDER BY id",
     ("*", "index"): "SELECT 0",
+    ("*", "ind_id"): "SELECT id FROM reports_indicator ORDER BY id",
+    ("*", "review_id"): "SELECT id FROM portal_review ORDER BY id",
     ("fund.contribution", "entry_id"): "SELECT id FROM fund_contribution ORDER BY id",
     ("fund.receipt", "entry_id"): "SELECT id FROM fund_contribution ORDER BY id",
     ("fund.", "entry_id"): "SELECT id FROM fund_disbursement ORDER BY id",
@@ -107,6 +114,10 @@ _COMBO_SQL: dict[str, str] = {
     "inspections.item_delete": "SELECT template_id, id AS item_id FROM inspections_item ORDER BY id DESC",
     "reports.download": "SELECT s.period_id, s.unit_id, a.upload_id FROM reports_attachment a "
                         "JOIN reports_submission s ON s.id = a.submission_id ORDER BY a.id",
+    "review.section_text": "SELECT review_id, id AS section_id FROM portal_review_section ORDER BY id",
+    "review.part_text": "SELECT id AS review_id, 'limits' AS part FROM portal_review ORDER BY id",
+    "reports.field_aggregation": "SELECT v.form_id, f.key FROM reports_form_field f "
+                                 "JOIN reports_form_version v ON v.id = f.version_id ORDER BY f.id DESC",
     "reports.change_field": "SELECT v.form_id, f.key, 'up' AS action FROM reports_form_field f "
                             "JOIN reports_form_version v ON v.id = f.version_id ORDER BY f.id DESC",
     "reports.save_field": "SELECT p.period_id, p.unit_id, f.key FROM reports_period_unit p "

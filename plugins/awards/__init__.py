@@ -7,6 +7,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _l
 
 from . import models
+from .review import review_sections
 from .blueprint import bp
 from .demo import seed_demo
 from .permissions import MANAGE, NOMINATE, REGISTRATIONS, VIEW, VOTE
@@ -34,6 +35,7 @@ plugin = Plugin(
     widgets=(
         Widget("awards.widget_vote", _l("Council votes open for me"), permission=VOTE, order=10),
         Widget("awards.widget_review", _l("Nominations awaiting review"), permission=MANAGE, order=20),
+        Widget("awards.widget_results", _l("Awards given"), permission=VIEW, order=8, all_units=True),
     ),
     default_config={
         "AWARDS_TURNOUT_POLL_SECONDS": 3, "AWARDS_MAX_FILE_BYTES": 10 * 1024 * 1024,
@@ -60,4 +62,5 @@ plugin = Plugin(
     translations=Path(__file__).with_name("translations"),
     migrations=Path(__file__).with_name("migrations"),
     seed_demo=seed_demo,
+    review_sections=review_sections,
 )

@@ -66,6 +66,7 @@ _ROUTES = [
     ("/records/<int:record_id>/remove", "record_remove", pv.record_remove, ["POST"]),
     ("/widgets/vote", "widget_vote", views.widget_vote, ["GET"]),
     ("/widgets/review", "widget_review", views.widget_review, ["GET"]),
+    ("/widgets/results", "widget_results", views.widget_results, ["GET"]),
 ]
 for rule, endpoint, view, methods in _ROUTES:
     bp.add_url_rule(rule, endpoint, view, methods=methods)

@@ -607,3 +607,23 @@ def widget_vote() -> ResponseReturnValue:
 def widget_review() -> ResponseReturnValue:
     count = db.session.scalar(select(db.func.count(Nomination.id)).where(Nomination.state == "submitted")) or 0
     return _page("awards/widgets.html", "review_widget", count=count)
+
+
+@require_permission(VIEW)
+def widget_results() -> ResponseReturnValue:
+    """Awards given per year: approved items of published sessions, collectives and individuals apart."""
+    years: dict[int, dict[str, int]] = {}
+    rows = db.session.execute(
+        select(NominationRound.year, VotingSession.result).join(VotingSession, VotingSession.round_id == NominationRound.id)
+        .where(VotingSession.state == "published")
+    ).all()
+    ids = {item.get("nomination") for _y, result in rows for item in (result or {}).get("items", [])}
+    kinds = dict(db.session.execute(select(Nomination.id, Nomination.kind).where(Nomination.id.in_(ids))).all()) \
+        if ids else {}
+    for year, result in rows:
+        for item in (result or {}).get("items", []):
+            if item.get("verdict") == "approved":
+                counts = years.setdefault(year, {"collective": 0, "other": 0})
+                counts["collective" if kinds.get(item.get("nomination")) == "collective" else "other"] += 1
+    pending = db.session.scalar(select(db.func.count(Nomination.id)).where(Nomination.state.in_(("submitted", "eligible")))) or 0
+    return _page("awards/widgets.html", "results_widget", years=sorted(years.items()), pending=pending)

@@ -10,6 +10,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _, _l, db, format_money, signals
 
 from . import models
+from .review import review_sections
 from .views import bp
 
 PERMISSIONS = (
@@ -64,7 +65,9 @@ plugin = Plugin(
     permissions=PERMISSIONS,
     nav=(NavItem("fund.index", _l("Fund for the poor"), permission="fund.view", order=40),
          NavItem("fund.pledges", _l("Pledges"), permission="fund.pledge", order=41)),
-    widgets=(Widget("fund.widget_summary", _l("Fund for the poor"), permission="fund.view", order=40),),
+    widgets=(Widget("fund.widget_summary", _l("Fund for the poor"), permission="fund.view", order=40),
+             Widget("fund.widget_overview", _l("Fund: raised and spent"), permission="fund.view", order=7,
+                    all_units=True)),
     default_config={
         "FUND_YEAR_START_MONTH": 1,  # month a fund year starts (1 = calendar year)
         "FUND_PUBLIC_BENEFICIARY": "initials_village",  # "full" | "initials_village" | "hidden"
@@ -84,4 +87,5 @@ plugin = Plugin(
     migrations=Path(__file__).with_name("migrations"),
     setup=setup,
     seed_demo=seed_demo,
+    review_sections=review_sections,
 )

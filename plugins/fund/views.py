@@ -163,6 +163,16 @@ def widget_summary() -> ResponseReturnValue:
                   raised=raised, pending=sv.pending_approval())
 
 
+@bp.route("/widget/overview")
+@require_permission("fund.view")
+def widget_overview() -> ResponseReturnValue:
+    """This fund year at a glance: raised, spent by category, houses built."""
+    today = local_today()
+    year = sv.current_year(today)
+    report = sv.period_report(year.start, year.end) if year else None
+    return render("fund/widget.html", fragment="fund_overview", year=year, report=report)
+
+
 # --- contributions and receipts ---
 
 @bp.route("/contributions")

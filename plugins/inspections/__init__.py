@@ -10,6 +10,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _l
 
 from . import models
+from .review import review_sections
 from .demo import seed_demo
 from .views import bp
 
@@ -60,6 +61,8 @@ plugin = Plugin(
     nav=(NavItem("inspections.index", _l("Inspections"), permission="inspections.view", order=20),),
     widgets=(
         Widget("inspections.widget_mine", _l("My inspections"), permission="inspections.conduct", order=20),
+        Widget("inspections.widget_overview", _l("Inspections at a glance"), permission="inspections.view", order=6,
+               all_units=True),
         Widget("inspections.widget_overdue", _l("Overdue findings"), permission="inspections.followup", order=21),
     ),
     default_config={
@@ -78,4 +81,5 @@ plugin = Plugin(
     migrations=Path(__file__).with_name("migrations"),
     setup=_setup,
     seed_demo=seed_demo,
+    review_sections=review_sections,
 )

@@ -716,3 +716,24 @@ def widget_overdue() -> ResponseReturnValue:
     today = _today()
     rows = list(db.session.scalars(sv.findings_query(_visible_findings(), None, today).limit(20)))
     return render("inspections/widgets.html", fragment="overdue_widget", findings=rows, today=today)
+
+
+@bp.route("/widgets/overview")
+@require_permission(VIEW)
+def widget_overview() -> ResponseReturnValue:
+    """The district at a glance: inspections done per year of the movement, findings fixed, open and overdue."""
+    today = _today()
+    visible = unit_clause(VIEW, Inspection.unit_id)
+    done = dict(db.session.execute(
+        select(Inspection.year, func.count(Inspection.id))
+        .where(Inspection.state.in_((COMPLETED, SIGNED)), visible).group_by(Inspection.year)
+    ).all())
+    counts = db.session.execute(
+        select(func.count(Finding.id), func.sum(db.case((Finding.state == CLOSED, 1), else_=0)),
+               func.sum(db.case(((Finding.state != CLOSED) & (Finding.due_date < today), 1), else_=0)))
+        .join(Inspection, Finding.inspection_id == Inspection.id).where(visible)
+    ).one()
+    total, closed, overdue = int(counts[0] or 0), int(counts[1] or 0), int(counts[2] or 0)
+    return render("inspections/widgets.html", fragment="overview_widget", done=sorted(done.items()),
+                  findings_total=total, findings_closed=closed, findings_open=total - closed,
+                  findings_overdue=overdue)

@@ -12,7 +12,9 @@ from portal.toolkit import _, _l, local_today, signals, unit_lineage
 
 from . import models
 from .demo import seed_demo
+from .review import review_sections
 from .views import bp
+from . import views_indicators  # noqa: F401  (routes on bp)
 
 
 def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs: Any) -> list[signals.Evidence] | None:
@@ -21,8 +23,11 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs:
         return None
     from . import services
 
+    from . import indicators
+
     out = []
     day = local_today()
+    formulas = [indicators.Formula(ind) for ind in indicators.all_indicators()]
     rows = [(p, s, uid) for uid in unit_lineage(unit_id) for p, s in services.evidence_rows(uid, year)]
     for period, sub, owner in rows:  # the unit's own reports, then those of the units merged into it
         if sub is not None and sub.first_submitted_at is not None:
@@ -35,6 +40,18 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs:
             source="reports", label=_("Report: %(name)s", name=period.name), value=value,
             url=url_for("reports.report", period_id=period.id, unit_id=owner),
         ))
+        if sub is not None and sub.state == "accepted":
+            # what the unit reported, as indicators (from its own figures, exactly as the district computes them)
+            for f in formulas:
+                value = f.value(f.parts([sub.values or {}]))
+                if value is not None:
+                    unit = f" {f.indicator.unit_label}" if f.indicator.unit_label else ""
+                    out.append(signals.Evidence(
+                        source="reports", label=_("%(indicator)s – %(name)s", indicator=f.indicator.name,
+                                                  name=period.name),
+                        value=indicators.shown(f.indicator, value) + unit,
+                        url=url_for("reports.indicator_trend", ind_id=f.indicator.id),
+                    ))
     return out
 
 
@@ -55,6 +72,8 @@ plugin = Plugin(
         Permission("reports.review", _l("Accept or return reports, send reminders"),
                    {"admin": "all", "standing_office": "all"}),
         Permission("reports.manage", _l("Define report forms and periods"), {"admin": "all", "standing_office": "all"}),
+        Permission("reports.indicators", _l("See indicators, trends and the movement at a glance"),
+                   {"admin": "all", "standing_office": "all", "leadership": "all"}),
     ),
     nav=(
         NavItem("reports.index", _l("Reports"), permission="reports.view", order=10),
@@ -62,6 +81,7 @@ plugin = Plugin(
     widgets=(
         Widget("reports.widget_owed", _l("Reports my unit owes"), permission="reports.submit", order=10),
         Widget("reports.widget_completeness", _l("Report completeness"), permission="reports.review", order=11),
+        Widget("reports.widget_movement", _l("The movement at a glance"), permission="reports.indicators", order=5),
     ),
     default_config={
         "REPORTS_ANNUAL_DEADLINE": "11-10",  # month-day of the annual deadline
@@ -73,4 +93,5 @@ plugin = Plugin(
     migrations=Path(__file__).with_name("migrations"),
     setup=setup,
     seed_demo=seed_demo,
+    review_sections=review_sections,
 )

@@ -14,7 +14,7 @@ PERIODS = 10
 
 def seed(password: str) -> None:
     from plugins.reports.models import FormVersion, Period, PeriodUnit, ReportForm, Submission
-    from plugins.reports.seed import seed_demo
+    from plugins.reports.demo import seed_demo
 
     seed_demo(password)  # the annual form and its six real periods
     ensure_demo_user(USERNAME, "Benchmark reports", ["standing_office"], None, password)
@@ -37,21 +37,47 @@ def seed(password: str) -> None:
         db.session.execute(insert(PeriodUnit), [dict(period_id=period.id, unit_id=u) for u in unit_ids])
         at = dt.datetime(year, 11, 1)
         db.session.execute(insert(Submission), [
-            dict(period_id=period.id, unit_id=u, state=("accepted", "submitted", "returned", "draft")[k % 4],
-                 values={"ho_ngheo_dau_nam": 200 + k, "ho_thoat_ngheo": 20 + k % 9, "ho_can_ngheo": 90,
-                         "tien_van_dong": 150_000_000, "nha_dai_doan_ket": 3},
-                 first_submitted_at=None if k % 4 == 3 else at, submitted_at=None if k % 4 == 3 else at,
+            # states cycle in runs of three, so communes and agencies (every fourth unit) both have accepted reports
+            dict(period_id=period.id, unit_id=u, state=("accepted", "submitted", "returned", "draft")[k // 3 % 4],
+                 values={"tong_so_ho": 1500 + k, "ho_ngheo_dau_nam": 200 + k - p, "ho_thoat_ngheo": 20 + k % 9,
+                         "ho_ngheo_cuoi_nam": 190 + k - p, "ho_can_ngheo": 90, "tien_van_dong": 150_000_000,
+                         "nha_dai_doan_ket": 3, "tu_danh_gia": "Hoàn thành tốt"},
+                 first_submitted_at=None if k // 3 % 4 == 3 else at, submitted_at=None if k // 3 % 4 == 3 else at,
                  late=k % 5 == 0, updated_at=at)
             for k, u in enumerate(unit_ids) if k % 10
         ])
     db.session.commit()
+    _draft_review()
+
+
+def _draft_review() -> None:
+    """The tổng kết over the ten bench years and every unit; its drafting time is printed (a POST, done once)."""
+    import time
+
+    from portal.review.services import draft
+
+    started = time.perf_counter()
+    draft({"kind": "final", "title": "Tổng kết thử 2016–2025", "year_from": 2016, "year_to": 2025,
+           "unit_kinds": ["commune", "agency", "mass_org"]}, None)
+    db.session.commit()
+    print(f"  review drafted (200 units × 10 periods, every plugin) in {time.perf_counter() - started:.2f} s",
+          flush=True)
 
 
 def pages() -> list[tuple[str, str]]:
     from plugins.reports.models import Period
 
     last = db.session.scalar(select(Period.id).where(Period.name.like("Báo cáo thử %")).order_by(Period.year.desc()))
+    from plugins.reports.models import Indicator
+    from portal.review.models import Review
+
+    rate = db.session.scalar(select(Indicator.id).where(Indicator.code == "ty_le_ho_ngheo"))
+    review = db.session.scalar(select(Review.id).where(Review.title == "Tổng kết thử 2016–2025"))
     return [
+        ("reports trend (indicator, 10 periods)", f"/reports/indicators/{rate}?from=2016&to=2025&kind=other"),
+        ("review document (draft view)", f"/review/{review}"),
+        ("review print", f"/review/{review}/print"),
+        ("review .docx", f"/review/{review}.docx"),
         ("reports matrix (all periods)", "/reports/matrix"),
         ("reports matrix (one year, htmx filter)", "/reports/matrix?year=2025&kind=commune"),
         ("reports roll-up", f"/reports/rollup?period={last}&include=submitted"),

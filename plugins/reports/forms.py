@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.toolkit import DateField, FlaskForm, NoMarkup, _l, strip
 
 from .models import RULE_OPERATORS
-from .services import KIND_LABELS, ON_TIME_RULE_LABELS, PERIOD_KIND_LABELS, POLICY_LABELS, UNIT_KIND_LABELS
+from .services import AGGREGATION_LABELS, KIND_LABELS, ON_TIME_RULE_LABELS, PERIOD_KIND_LABELS, POLICY_LABELS, UNIT_KIND_LABELS
 
 
 class ReportFormForm(FlaskForm):
@@ -23,6 +23,30 @@ class FieldForm(FlaskForm):
     min_value = StringField(_l("Minimum"), [Optional(), Length(max=20)], filters=[strip])
     max_value = StringField(_l("Maximum"), [Optional(), Length(max=20)], filters=[strip])
     choices = TextAreaField(_l("Options (one per line)"), [Optional(), Length(max=4000), NoMarkup()], filters=[strip])
+    aggregation = SelectField(_l("District roll-up"), choices=list(AGGREGATION_LABELS.items()), default="sum")
+    unit_kinds = SelectMultipleField(_l("Units counted in the roll-up"), choices=list(UNIT_KIND_LABELS.items()),
+                                     default=["commune"])
+
+
+class AggregationForm(FlaskForm):
+    """How one existing field rolls up (sum, average, …) and which unit kinds it counts."""
+
+    aggregation = SelectField(_l("District roll-up"), choices=list(AGGREGATION_LABELS.items()))
+    unit_kinds = SelectMultipleField(_l("Units counted in the roll-up"), choices=list(UNIT_KIND_LABELS.items()))
+
+
+class IndicatorForm(FlaskForm):
+    code = StringField(_l("Code"), [DataRequired(), Length(max=40)], filters=[strip])
+    name = StringField(_l("Name"), [DataRequired(), Length(max=200), NoMarkup()], filters=[strip])
+    numerator = StringField(_l("Numerator"), [DataRequired(), Length(max=255)], filters=[strip])
+    denominator = StringField(_l("Denominator (optional)"), [Optional(), Length(max=255)], filters=[strip])
+    multiplier = StringField(_l("Multiplier"), [Optional(), Length(max=20)], filters=[strip], default="1")
+    unit_label = StringField(_l("Unit of measure"), [Optional(), Length(max=40), NoMarkup()], filters=[strip])
+    decimals = IntegerField(_l("Decimals shown"), [Optional(), NumberRange(0, 6)], default=2)
+    lower_is_better = BooleanField(_l("Lower is better"))
+    unit_kinds = SelectMultipleField(_l("Unit kinds counted"), choices=list(UNIT_KIND_LABELS.items()),
+                                     default=["commune"])
+    description = TextAreaField(_l("Description"), [Optional(), Length(max=2000), NoMarkup()], filters=[strip])
 
 
 class RuleForm(FlaskForm):

@@ -15,6 +15,10 @@ RULE_OPERATORS = ("<=", "<", "=", ">=", ">", "!=")
 STATES = ("draft", "submitted", "returned", "accepted")
 LATE_POLICIES = ("accept", "lock")
 PERIOD_KINDS = ("annual", "midterm", "final", "other")
+#: How a field's values combine in the roll-up (DHIS2's aggregation type). "latest" takes each unit's value of the
+#: latest period and sums them across units (a stock such as poor households at the end of the year).
+NUMERIC_AGGREGATIONS = ("sum", "average", "min", "max", "latest", "none")
+OTHER_AGGREGATIONS = ("count", "none")  # text and choices: how many answered / chose each option
 
 
 class ReportForm(Audited, db.Model):
@@ -70,6 +74,10 @@ class FormField(Audited, db.Model):
     min_value: Mapped[str | None] = mapped_column(String(30))  # decimal text, for number kinds
     max_value: Mapped[str | None] = mapped_column(String(30))
     choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    aggregation: Mapped[str] = mapped_column(String(12), default="sum", server_default="sum")
+    # Unit kinds whose values enter the roll-up; empty = every kind. Household counts name only "commune", so
+    # mass organisations and agencies are not added to the communes' households unless the form says so.
+    unit_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     version: Mapped[FormVersion] = relationship(back_populates="fields")
 
 
@@ -180,3 +188,23 @@ class Attachment(db.Model):
     submission_id: Mapped[int] = mapped_column(ForeignKey("reports_submission.id", ondelete="CASCADE"), index=True)
     field_key: Mapped[str] = mapped_column(String(40))
     upload_id: Mapped[int] = mapped_column(ForeignKey("portal_upload.id"))
+
+
+class Indicator(Audited, db.Model):
+    """An indicator as data: (Σ numerator ÷ Σ denominator) × multiplier over report fields, never summed rates.
+
+    Expressions are field keys and numbers joined by + or - (e.g. "ho_ngheo_dau_nam - ho_ngheo_cuoi_nam")."""
+
+    __tablename__ = "reports_indicator"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    numerator: Mapped[str] = mapped_column(String(255))
+    denominator: Mapped[str | None] = mapped_column(String(255))
+    multiplier: Mapped[str] = mapped_column(String(20), default="1")  # decimal text: 100 for a percentage
+    unit_label: Mapped[str] = mapped_column(String(40), default="")
+    decimals: Mapped[int] = mapped_column(Integer, default=2)
+    lower_is_better: Mapped[bool] = mapped_column(Boolean, default=False)
+    unit_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty = every kind
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str | None] = mapped_column(Text)

@@ -39,8 +39,9 @@ from portal.toolkit import (
     xlsx_response,
 )
 
+from . import indicators as ind_svc
 from . import services as svc
-from .forms import ExtensionForm, FieldForm, PeriodForm, ReportFormForm, ReturnForm, RuleForm
+from .forms import AggregationForm, ExtensionForm, FieldForm, PeriodForm, ReportFormForm, ReturnForm, RuleForm
 from .models import NUMERIC_KINDS, Attachment, Event, FormVersion, Period, PeriodUnit, ReportForm, Submission
 
 bp = Blueprint("reports", __name__, template_folder="templates", static_folder="static")
@@ -434,9 +435,11 @@ def _rollup_period() -> Period:
 def rollup() -> ResponseReturnValue:
     period = _rollup_period()
     include = request.args.get("include") == "submitted"
-    rows, aggs, prev = svc.rollup(period, include, unit_clause("reports.view", Submission.unit_id))
-    return render("reports/rollup.html", fragment="rollup_table", period=period, rows=rows, aggs=aggs, prev=prev,
-                  include=include, periods=_period_choices(), svc=svc)
+    rows, aggs, cmp = svc.rollup(period, include, unit_clause("reports.view", Submission.unit_id))
+    indicators = ind_svc.compare_indicators(rows, cmp.now_rows, cmp.before_rows)
+    return render("reports/rollup.html", fragment="rollup_table", period=period, rows=rows, aggs=aggs, cmp=cmp,
+                  prev=cmp.previous, indicators=indicators, ind_svc=ind_svc, include=include,
+                  periods=_period_choices(), svc=svc)
 
 
 @bp.route("/rollup.xlsx")
@@ -444,24 +447,38 @@ def rollup() -> ResponseReturnValue:
 def rollup_xlsx() -> ResponseReturnValue:
     period = _rollup_period()
     include = request.args.get("include") == "submitted"
-    rows, aggs, prev = svc.rollup(period, include, unit_clause("reports.view", Submission.unit_id))
-    fields = [a.field for a in aggs]
+    rows, aggs, cmp = svc.rollup(period, include, unit_clause("reports.view", Submission.unit_id))
+    fields = [a.field for a in aggs if a.field.kind in NUMERIC_KINDS]
 
     def num(value: Any) -> Any:
         n = svc.numeric(value)
         return None if n is None else (int(n) if n == n.to_integral() else float(n))
+
+    def kinds(f: Any) -> str:
+        return ", ".join(str(svc.UNIT_KIND_LABELS[k]) for k in f.unit_kinds or [] if k in svc.UNIT_KIND_LABELS) \
+            or _("all kinds")
 
     per_unit = [
         [r.name, str(svc.UNIT_KIND_LABELS.get(r.kind, r.kind)), str(svc.STATE_LABELS[r.state]),
          _("yes") if r.late else _("no"), *[num((r.values or {}).get(f.key)) for f in fields]]
         for r in rows
     ]
-    summary = [[a.field.label, a.count, num(a.total), num(a.average), num(a.low), num(a.high), num(a.previous_total)]
-               for a in aggs]
+    summary = [[a.field.label, str(svc.AGGREGATION_LABELS[a.aggregation]), kinds(a.field), a.count, num(a.value),
+                num(a.total), num(a.average), num(a.low), num(a.high), num(a.same_units), num(a.previous)]
+               for a in aggs if a.field.kind in NUMERIC_KINDS]
+    choices = [[a.field.label, option, n] for a in aggs for option, n in a.choice_counts]
+    indicators = [[c.indicator.name, num(ind_svc.rounded(c.indicator, c.value)),
+                   num(ind_svc.rounded(c.indicator, c.same_units)), num(ind_svc.rounded(c.indicator, c.previous)),
+                   c.indicator.unit_label]
+                  for c in ind_svc.compare_indicators(rows, cmp.now_rows, cmp.before_rows)]
     return xlsx_response(f"tong-hop-{period.year}-{period.id}.xlsx", [
         (_("By unit"), [_("Unit"), _("Kind"), _("State"), _("Late"), *[f.label for f in fields]], per_unit),
-        (_("District totals"), [_("Field"), _("Reports"), _("Sum"), _("Average"), _("Minimum"), _("Maximum"),
-                                _("Sum, previous period")], summary),
+        (_("District totals"), [_("Field"), _("Roll-up"), _("Units counted"), _("Reports"), _("Value"), _("Sum"),
+                                _("Average"), _("Minimum"), _("Maximum"), _("Value, same units"),
+                                _("Previous period, same units")], summary),
+        (_("Options chosen"), [_("Field"), _("Option"), _("Reports")], choices),
+        (_("Indicators"), [_("Indicator"), _("Value"), _("Value, same units"), _("Previous period, same units"),
+                           _("Unit of measure")], indicators),
     ])
 
 
@@ -618,7 +635,10 @@ def add_field(form_id: int) -> ResponseReturnValue:
     rf = db.get_or_404(ReportForm, form_id)
     ff = FieldForm()
     if ff.validate_on_submit():
-        data = {name: getattr(ff, name).data for name in ("label", "kind", "help", "required", "min_value", "max_value")}
+        data = {name: getattr(ff, name).data for name in ("label", "kind", "help", "required", "min_value", "max_value",
+                                                          "aggregation", "unit_kinds")}
+        if data["kind"] not in NUMERIC_KINDS and data["aggregation"] == "sum":  # the form's default is for numbers
+            data["aggregation"] = svc.default_aggregation(data["kind"])
         data["choices"] = [c.strip() for c in (ff.choices.data or "").splitlines() if c.strip()]
         errors = svc.check_field_values(data)
         for name, message in errors.items():
@@ -642,6 +662,24 @@ def change_field(form_id: int, key: str, action: str) -> ResponseReturnValue:
         svc.remove_field(version, key)
     else:
         svc.move_field(version, key, -1 if action == "up" else 1)
+    return _changed(rf, before)
+
+
+@bp.route("/forms/<int:form_id>/fields/<key>/aggregation", methods=["POST"])
+@require_permission("reports.manage")
+def field_aggregation(form_id: int, key: str) -> ResponseReturnValue:
+    rf = db.get_or_404(ReportForm, form_id)
+    if svc.field_by_key(rf.latest, key) is None:
+        abort(404)
+    form = AggregationForm()
+    if not form.validate_on_submit():
+        raise user_error(422, _("Choose how the field rolls up."))
+    before = rf.latest.number
+    try:
+        svc.set_aggregation(svc.editable_version(rf), key, form.aggregation.data, form.unit_kinds.data or [])
+    except svc.FieldError as exc:
+        db.session.rollback()
+        raise user_error(422, str(exc)) from None
     return _changed(rf, before)
 
 

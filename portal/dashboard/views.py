@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.models import Notification, utcnow
+from portal.plugin import SCOPE_ALL
 from portal.rendering import render
 from portal.security import public, require_login
 
@@ -18,7 +19,9 @@ bp = Blueprint("dashboard", __name__)
 @require_login
 def index() -> ResponseReturnValue:
     widgets = [
-        w for w in current_app.extensions["portal"].widgets if w.permission is None or current_user.can(w.permission)
+        w for w in current_app.extensions["portal"].widgets
+        if w.permission is None
+        or (current_user.scope(w.permission) == SCOPE_ALL if w.all_units else current_user.can(w.permission))
     ]
     notes = list(
         db.session.scalars(

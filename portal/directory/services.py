@@ -404,3 +404,42 @@ def import_units(headers: list[str], rows: list[list[Any]]) -> ImportResult:
         unit.parent_id = units[values["_parent"]].id if values["_parent"] else None
         unit.successor_id = units[values["_successor"]].id if values["_successor"] else None
     return result
+
+
+# --- successors and predecessors (merged communes) ---------------------------------------------------------------
+
+def predecessors_in(links: dict[int, int | None], unit_id: int,
+                    children: dict[int, list[int]] | None = None) -> list[int]:
+    """Units merged into ``unit_id``, directly or through earlier mergers, from ``links`` (unit id -> successor id).
+
+    Pure (no query) so pages that need it for many units load the links once; a loop in the links ends the walk."""
+    if children is None:
+        children = {}
+        for uid, succ in links.items():
+            if succ is not None and succ != uid:
+                children.setdefault(succ, []).append(uid)
+    out: list[int] = []
+    seen = {unit_id}
+    todo = list(children.get(unit_id, ()))
+    while todo:
+        uid = todo.pop(0)
+        if uid in seen:
+            continue
+        seen.add(uid)
+        out.append(uid)
+        todo.extend(children.get(uid, ()))
+    return sorted(out)
+
+
+def predecessor_map(links: dict[int, int | None]) -> dict[int, list[int]]:
+    """Every unit's predecessors at once (unit id -> sorted ids), for pages that need them for many units."""
+    children: dict[int, list[int]] = {}
+    for uid, succ in links.items():
+        if succ is not None and succ != uid:
+            children.setdefault(succ, []).append(uid)
+    return {uid: predecessors_in(links, uid, children) for uid in children}
+
+
+def predecessors(unit_id: int) -> list[int]:
+    """Ids of the units whose successor (recursively) is ``unit_id``: a new commune's old communes (one query)."""
+    return unit_lineage(unit_id)[1:]  # one definition of "merged into": the lineage, without the unit itself

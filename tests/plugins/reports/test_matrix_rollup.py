@@ -95,15 +95,16 @@ def test_rollup_sums_accepted_reports_beside_the_previous_period_and_exports(cli
     page = client.get(f"/reports/rollup?period={world.period_id}").get_data(as_text=True)
     assert "Báo cáo năm 2023" in page and ">300<" in page and ">500<" in page
     page = client.get(f"/reports/rollup?period={world.period_id}&include=submitted").get_data(as_text=True)
-    assert ">500<" in page and ">250<" in page  # sum 500, average 250
+    # sum 500 over both units; compared with 2023 on Bản Bo only (300 against 500): Bình Lư is named
+    assert ">500<" in page and "-200" in page and "Xã Bình Lư" in page.split('id="compare-units"')[1][:800]
     resp = client.get(f"/reports/rollup.xlsx?period={world.period_id}&include=submitted")
     wb = load_workbook(io.BytesIO(resp.data))
     units = list(wb.worksheets[0].iter_rows(values_only=True))
     assert [r[0] for r in units[1:]] == ["Xã Bản Bo", "Xã Bình Lư"]
     assert units[1][4:7] == (300, 40, 12.5) and units[2][4:7] == (200, 30, 20)
     totals = {r[0]: r for r in wb.worksheets[1].iter_rows(values_only=True)}
-    assert totals["Số hộ nghèo đầu năm"][1:] == (2, 500, 250, 200, 300, 500)
-    assert totals["Tỷ lệ hộ nghèo (%)"][2] == 32.5
+    # field, roll-up, units counted, reports, value, sum, average, min, max, same units, previous (same units)
+    assert totals["Số hộ nghèo đầu năm"][1:] == ("Tổng", "mọi loại đơn vị", 2, 500, 500, 250, 200, 300, 300, 500)
 
 
 def test_editing_a_form_in_use_makes_a_new_version(client, login_as, world, app):
@@ -167,6 +168,17 @@ def test_unit_evidence_signal_reports_the_year(app, world):
             assert [(e.source, e.label, e.value) for e in evidence] == [
                 ("reports", "Báo cáo: Báo cáo năm 2024", "Đã tiếp nhận – muộn")]
             assert collect_unit_evidence(world.unit_a, 2023) == []
+        # with an indicator, the accepted report's own figures become evidence too
+        from plugins.reports.models import Indicator
+
+        sub = db.session.scalar(db.select(Submission).where(Submission.unit_id == world.unit_a))
+        sub.values = {"poor": 30, "escaped": 7}
+        db.session.add(Indicator(code="thoat", name="Tỷ lệ thoát nghèo", numerator="escaped", denominator="poor",
+                                 multiplier="100", decimals=1, unit_label="%", unit_kinds=[]))
+        db.session.commit()
+        with app.test_request_context():
+            evidence = collect_unit_evidence(world.unit_a, 2024)
+            assert [(e.label, e.value) for e in evidence][1] == ("Tỷ lệ thoát nghèo – Báo cáo năm 2024", "23,3 %")
 
 
 # the core's seed_units leaves its CSV file to the garbage collector (reported to the lead, not ours to change)
@@ -187,7 +199,7 @@ def test_demo_data_is_idempotent_and_realistic(app, client, make_user):
         db.session.commit()
         assert db.session.scalar(select(func.count(Submission.id))) == count
         names = list(db.session.scalars(select(Period.name).order_by(Period.opens_on)))
-        assert names[0] == "Báo cáo năm 2022" and "Sơ kết giữa kỳ 2023" in names and len(names) == 7 and "dữ liệu mẫu" in names[-1]
+        assert names[0] == "Báo cáo năm 2021" and "Sơ kết giữa kỳ 2023" in names and len(names) == 8 and "dữ liệu mẫu" in names[-1]
         states = set(db.session.scalars(select(Submission.state)))
         assert {"accepted", "returned", "submitted"} <= states
         assert db.session.scalar(select(func.count(Submission.id)).where(Submission.late.is_(True))) > 0

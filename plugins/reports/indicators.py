@@ -1,0 +1,358 @@
+"""Indicators as data and their trends: (Σ numerator ÷ Σ denominator) × multiplier over the reports of a set of
+units, computed with exact fractions. Rates are never summed or averaged: a district's poverty rate is the sum of
+the communes' poor households over the sum of their households.
+
+An expression is field keys and numbers joined by + or - (the cross-field rules' language), so it is linear: a
+successor commune's value for a period before the merger is computed from the sum of its predecessors' reports.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select, true
+
+from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, vi_sort_key
+
+from . import services as svc
+from .models import NUMERIC_KINDS, FormField, Indicator, Period, Submission
+
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def terms(text: str | None) -> list[tuple[int, str]]:
+    """Signed terms of an expression (names are not checked here; see check_indicator)."""
+    if not (text or "").strip():
+        return []
+    return svc.parse_expression(text or "", _NAME.findall(text or ""))
+
+
+def known_keys() -> set[str]:
+    """Number field keys of every form version (one query)."""
+    return set(db.session.scalars(select(FormField.key).where(FormField.kind.in_(NUMERIC_KINDS)).distinct()))
+
+
+def multiplier(ind: Indicator) -> Fraction:
+    return Fraction(Decimal(ind.multiplier or "1"))
+
+
+def term_value(parsed: Sequence[tuple[int, str]], values: dict[str, Any]) -> Fraction | None:
+    """The expression over one report, or None when one of its fields is empty."""
+    total = Fraction(0)
+    for sign, term in parsed:
+        if term[0].isalpha():
+            raw = values.get(term)
+            if isinstance(raw, int) and not isinstance(raw, bool):  # whole numbers, the common case: no Decimal
+                total += sign * raw
+                continue
+            n = svc.numeric(raw)
+            if n is None:
+                return None
+        else:
+            n = Decimal(term)
+        total += sign * Fraction(n)
+    return total
+
+
+@dataclass
+class Parts:
+    """Summed numerator and denominator of the reports counted (those giving every field the indicator uses)."""
+
+    numerator: Fraction = Fraction(0)
+    denominator: Fraction = Fraction(0)
+    reports: int = 0
+
+    def add(self, other: Parts) -> None:
+        self.numerator += other.numerator
+        self.denominator += other.denominator
+        self.reports += other.reports
+
+
+class Formula:
+    """An indicator parsed once, evaluated on many reports."""
+
+    def __init__(self, ind: Indicator) -> None:
+        self.indicator = ind
+        self.num = terms(ind.numerator)
+        self.den = terms(ind.denominator) if ind.denominator else None
+        self.mult = multiplier(ind)
+        self.kinds = set(ind.unit_kinds or [])
+
+    @property
+    def keys(self) -> set[str]:
+        """The field keys the indicator reads."""
+        return {t for _s, t in (*self.num, *(self.den or ())) if t[0].isalpha()}
+
+    def counts(self, unit_kind: str) -> bool:
+        return not self.kinds or unit_kind in self.kinds
+
+    def parts(self, value_sets: Iterable[dict[str, Any]]) -> Parts:
+        p = Parts()
+        for values in value_sets:
+            n = term_value(self.num, values)
+            d = term_value(self.den, values) if self.den is not None else Fraction(0)
+            if n is None or d is None:
+                continue
+            p.numerator += n
+            p.denominator += d
+            p.reports += 1
+        return p
+
+    def value(self, p: Parts) -> Fraction | None:
+        """The indicator of summed parts, exact; None when no report counts or the denominator is 0."""
+        if not p.reports:
+            return None
+        if self.den is None:
+            return p.numerator * self.mult
+        if p.denominator == 0:
+            return None
+        return p.numerator / p.denominator * self.mult
+
+
+def rounded(ind: Indicator, value: Fraction | None) -> Decimal | None:
+    """A value for display, rounded half up to the indicator's decimals (only here, never before summing)."""
+    if value is None:
+        return None
+    q = Decimal(1).scaleb(-max(0, min(6, ind.decimals or 0)))
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(q, ROUND_HALF_UP)
+
+
+def shown(ind: Indicator, value: Fraction | None) -> str:
+    """A value as text with the indicator's decimals ("18,25"), "—" when there is none."""
+    r = rounded(ind, value)
+    return "—" if r is None else format_number(r, max(0, min(6, ind.decimals or 0)))
+
+
+def direction(ind: Indicator, change: Fraction | None) -> str:
+    """better / worse / same for a change, by the indicator's direction."""
+    if change is None:
+        return ""
+    if change == 0:
+        return "same"
+    return "better" if (change < 0) == bool(ind.lower_is_better) else "worse"
+
+
+def check_indicator(data: dict[str, Any], current_id: int | None = None) -> dict[str, str]:
+    """Errors by form-field name (Vietnamese through the catalog); nothing is stored when there are any."""
+    errors: dict[str, str] = {}
+    code = (data.get("code") or "").strip()
+    if not CODE_RE.match(code):
+        errors["code"] = _("Use lower-case letters, digits and _ (start with a letter), e.g. ty_le_ho_ngheo.")
+    else:
+        other = db.session.scalar(select(Indicator.id).where(Indicator.code == code))
+        if other is not None and other != current_id:
+            errors["code"] = _("Another indicator already uses this code.")
+    keys = known_keys()
+    for name in ("numerator", "denominator"):
+        text = (data.get(name) or "").strip()
+        if not text and name == "denominator":
+            continue
+        try:
+            svc.parse_expression(text, keys)
+        except svc.FieldError as exc:
+            errors[name] = str(exc)
+    try:
+        mult = Decimal(str(data.get("multiplier") or "1").replace(",", "."))
+        if not mult.is_finite() or mult <= 0 or mult > 10**9:
+            raise InvalidOperation
+    except InvalidOperation:
+        errors["multiplier"] = _("Enter a positive number, e.g. 100 for a percentage.")
+    bad_kinds = [k for k in data.get("unit_kinds") or [] if k not in UNIT_KIND_LABELS]
+    if bad_kinds:
+        errors["unit_kinds"] = _("Choose from the listed unit kinds.")
+    return errors
+
+
+def apply_indicator(ind: Indicator, data: dict[str, Any]) -> None:
+    ind.code = data["code"].strip()
+    ind.name = data["name"].strip()
+    ind.numerator = data["numerator"].strip()
+    ind.denominator = (data.get("denominator") or "").strip() or None
+    ind.multiplier = format(Decimal(str(data.get("multiplier") or "1").replace(",", ".")).normalize(), "f")
+    ind.unit_label = (data.get("unit_label") or "").strip()
+    ind.decimals = int(data.get("decimals") or 0)
+    ind.lower_is_better = bool(data.get("lower_is_better"))
+    ind.unit_kinds = list(data.get("unit_kinds") or [])
+    ind.description = (data.get("description") or "").strip() or None
+
+
+def all_indicators() -> list[Indicator]:
+    return list(db.session.scalars(select(Indicator).order_by(Indicator.position, Indicator.id)))
+
+
+# --- values by unit, unit kind and district, per period --------------------------------------------------------
+
+STATES_ACCEPTED = ("accepted",)
+STATES_SUBMITTED = ("accepted", "submitted")
+
+
+def trend_periods(year_from: int, year_to: int, kind: str = "annual") -> list[Period]:
+    return list(db.session.scalars(
+        select(Period).where(Period.year >= year_from, Period.year <= year_to, Period.kind == kind)
+        .order_by(Period.year, Period.opens_on, Period.id)
+    ))
+
+
+@dataclass
+class UnitInfo:
+    id: int
+    name: str
+    kind: str
+    successor_id: int | None
+
+
+@dataclass
+class TrendRow:
+    unit: UnitInfo
+    merged_from: list[str]  # names of the predecessors whose reports are summed into this row
+    parts: list[Parts]
+    values: list[Fraction | None]
+
+    @property
+    def change(self) -> Fraction | None:
+        """Last period against the first one this unit (or its predecessors) reported in."""
+        known = [v for v in self.values if v is not None]
+        return known[-1] - known[0] if len(known) >= 2 else None
+
+
+@dataclass
+class Trend:
+    formula: Formula
+    periods: list[Period]
+    rows: list[TrendRow] = field(default_factory=list)
+    by_kind: list[tuple[str, list[Fraction | None]]] = field(default_factory=list)
+    district: list[Fraction | None] = field(default_factory=list)
+    district_parts: list[Parts] = field(default_factory=list)
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.formula.indicator
+
+
+@dataclass
+class ReportData:
+    """The reports of some periods, loaded in two queries: values by (unit, period) and every unit's links."""
+
+    values: dict[tuple[int, int], dict[str, Any]]
+    units: dict[int, UnitInfo]
+
+    @property
+    def links(self) -> dict[int, int | None]:
+        return {u.id: u.successor_id for u in self.units.values()}
+
+
+def load_reports(period_ids: Sequence[int], states: Sequence[str] = STATES_ACCEPTED,
+                 scope: ColumnElement[bool] | None = None, keys: Iterable[str] | None = None) -> ReportData:
+    """Reports of the periods; with ``keys``, only those fields are read (in SQL), not each report's whole JSON."""
+    where = (Submission.period_id.in_(list(period_ids) or [0]), Submission.state.in_(list(states)),
+             scope if scope is not None else true())
+    if keys is None:
+        rows = db.session.execute(select(Submission.unit_id, Submission.period_id, Submission.values).where(*where)).all()
+        values = {(r.unit_id, r.period_id): r.values or {} for r in rows}
+    else:
+        names = sorted(set(keys))
+        rows = db.session.execute(select(Submission.unit_id, Submission.period_id,
+                                         *[Submission.values[k].as_string() for k in names]).where(*where)).all()
+        values = {(r[0], r[1]): {k: v for k, v in zip(names, r[2:]) if v is not None} for r in rows}
+    # The units that reported, every unit in a successor link (merged or merged into): not the whole directory.
+    reported = {uid for uid, _pid in values}
+    successors = select(Unit.successor_id).where(Unit.successor_id.is_not(None))
+    units = {u.id: UnitInfo(u.id, u.name, u.kind, u.successor_id)
+             for u in db.session.execute(
+                 select(Unit.id, Unit.name, Unit.kind, Unit.successor_id)
+                 .where(or_(Unit.id.in_(reported or {0}), Unit.successor_id.is_not(None), Unit.id.in_(successors))))}
+    return ReportData(values, units)
+
+
+def district_parts(formula: Formula, data: ReportData, period_id: int, kind: str | None = None) -> Parts:
+    """Every counted unit's own report once (a merger moves no report, so nothing is counted twice)."""
+    sets = [v for (uid, pid), v in data.values.items()
+            if pid == period_id and uid in data.units and formula.counts(data.units[uid].kind)
+            and (kind is None or data.units[uid].kind == kind)]
+    return formula.parts(sets)
+
+
+def build_trend(ind: Indicator, periods: Sequence[Period], data: ReportData) -> Trend:
+    """Rows per unit (a successor commune summing its predecessors' reports), per unit kind and district-wide."""
+    formula = Formula(ind)
+    trend = Trend(formula, list(periods))
+    links = data.links
+    reported = {uid for uid, _pid in data.values}
+    row_ids: set[int] = set()
+    for uid in reported:
+        row_ids.add(uid)
+        seen = {uid}
+        succ = links.get(uid)
+        while succ is not None and succ not in seen:  # the new commune carries the old one's history
+            row_ids.add(succ)
+            seen.add(succ)
+            succ = links.get(succ)
+    kind_order = list(UNIT_KIND_LABELS)
+    # each report's numerator and denominator once; rows, unit kinds and the district add these up
+    cell = {key: formula.parts([values]) for key, values in data.values.items()}
+
+    def summed(keys: Iterable[tuple[int, int]]) -> Parts:
+        total = Parts()
+        for key in keys:
+            if key in cell:
+                total.add(cell[key])
+        return total
+
+    before = predecessor_map(links)
+    for uid in row_ids:
+        unit = data.units.get(uid)
+        if unit is None or not formula.counts(unit.kind):
+            continue
+        family = [uid, *before.get(uid, ())]
+        parts = [summed((u, p.id) for u in family) for p in periods]
+        merged = [data.units[u].name for u in family[1:] if u in data.units and any((u, p.id) in data.values
+                                                                                 for p in periods)]
+        trend.rows.append(TrendRow(unit, sorted(merged, key=vi_sort_key), parts, [formula.value(x) for x in parts]))
+    trend.rows.sort(key=lambda r: (kind_order.index(r.unit.kind) if r.unit.kind in kind_order else 99,
+                                   vi_sort_key(r.unit.name)))
+    kinds = sorted({data.units[u].kind for u, _p in data.values if u in data.units
+                    and formula.counts(data.units[u].kind)},
+                   key=lambda k: kind_order.index(k) if k in kind_order else 99)
+    counted = [(uid, pid) for uid, pid in cell if uid in data.units and formula.counts(data.units[uid].kind)]
+    for kind in kinds:
+        trend.by_kind.append((kind, [formula.value(summed(k for k in counted if k[1] == p.id
+                                                          and data.units[k[0]].kind == kind)) for p in periods]))
+    trend.district_parts = [summed(k for k in counted if k[1] == p.id) for p in periods]
+    trend.district = [formula.value(x) for x in trend.district_parts]
+    return trend
+
+
+@dataclass
+class IndicatorComparison:
+    """An indicator this period against the previous one, on the units that reported in both."""
+
+    indicator: Indicator
+    value: Fraction | None  # every unit that reported this period
+    same_units: Fraction | None
+    previous: Fraction | None
+
+    @property
+    def change(self) -> Fraction | None:
+        if self.same_units is None or self.previous is None:
+            return None
+        return self.same_units - self.previous
+
+
+def compare_indicators(now_rows: Sequence[Any], now_same: Sequence[Any], before_same: Sequence[Any]
+                       ) -> list[IndicatorComparison]:
+    """Indicators over the roll-up rows (see services.match_previous for the same-unit rows)."""
+    out = []
+    for ind in all_indicators():
+        f = Formula(ind)
+
+        def val(rows: Sequence[Any]) -> Fraction | None:
+            return f.value(f.parts((r.values or {}) for r in rows if f.counts(r.kind)))
+
+        out.append(IndicatorComparison(ind, val(now_rows), val(now_same) if before_same else None,
+                                       val(before_same) if before_same else None))
+    return out

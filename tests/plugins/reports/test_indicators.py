@@ -1,0 +1,277 @@
+"""Aggregation per field, indicators from summed numerators and denominators (exact fractions), comparison on the
+same units, merged communes carrying their predecessors' history, the indicator pages and their query counts."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import insert, select
+
+from portal.extensions import db
+from tests.helpers import count_queries
+
+
+def _f(kind, aggregation, choices=(), unit_kinds=()):
+    from plugins.reports.models import FormField
+
+    return FormField(key="k", label="K", kind=kind, aggregation=aggregation, choices=list(choices),
+                     unit_kinds=list(unit_kinds))
+
+
+ITEMS = [(1, (1,), 10), (2, (1,), "4.5"), (1, (2,), 7), (3, (1,), None)]  # unit, order (period), value
+
+
+@pytest.mark.parametrize("how,expected", [
+    ("sum", Decimal("21.5")), ("average", Decimal("7.17")), ("min", Decimal("4.5")), ("max", Decimal(10)),
+    ("latest", Decimal("11.5")),  # unit 1's latest (7, period 2) + unit 2's 4.5
+    ("none", None),
+])
+def test_every_numeric_aggregation(app, how, expected):
+    from plugins.reports import services as svc
+
+    agg = svc.aggregate_field(_f("decimal", how), ITEMS)
+    assert agg.value == expected and agg.count == 3 and agg.total == Decimal("21.5")
+
+
+def test_choices_and_text_are_counted_per_option(app):
+    from plugins.reports import services as svc
+
+    single = svc.aggregate_field(_f("choice", "count", ["Tốt", "Khá", "Đạt"]),
+                                 [(1, 0, "Tốt"), (2, 0, "Tốt"), (3, 0, "Đạt"), (4, 0, None)])
+    assert single.choice_counts == [("Tốt", 2), ("Khá", 0), ("Đạt", 1)] and single.value == 3
+    multi = svc.aggregate_field(_f("multichoice", "count", ["Loa", "Hội nghị"]),
+                                [(1, 0, ["Loa", "Hội nghị"]), (2, 0, ["Loa"])])
+    assert multi.choice_counts == [("Loa", 2), ("Hội nghị", 1)]
+    text = svc.aggregate_field(_f("text", "count"), [(1, 0, "a"), (2, 0, ""), (3, 0, "b")])
+    assert text.value == 2 and text.choice_counts == []
+    assert svc.aggregate_field(_f("choice", "none", ["A", "B"]), [(1, 0, "A")]).choice_counts == []
+    # a stored aggregation that does not fit the kind falls back to the kind's default
+    assert svc.aggregate_field(_f("choice", "sum", ["A", "B"]), [(1, 0, "A")]).choice_counts == [("A", 1), ("B", 0)]
+
+
+def test_mass_organisations_are_not_added_to_the_communes_households(app):
+    from plugins.reports import services as svc
+    from plugins.reports.models import FormField, FormVersion
+
+    version = FormVersion(number=1)
+    version.fields = [FormField(key="ho", label="Hộ nghèo", kind="integer", aggregation="sum", unit_kinds=["commune"]),
+                      FormField(key="tien", label="Tiền", kind="integer", aggregation="sum", unit_kinds=[])]
+    rows = [SimpleNamespace(unit_id=1, kind="commune", values={"ho": 300, "tien": 5}),
+            SimpleNamespace(unit_id=2, kind="commune", values={"ho": 200, "tien": 5}),
+            SimpleNamespace(unit_id=3, kind="mass_org", values={"ho": 40, "tien": 7})]
+    aggs = svc.aggregate(version, rows)
+    assert aggs["ho"].value == 500 and aggs["tien"].value == 17
+
+
+def _indicator(**kw):
+    from plugins.reports.models import Indicator
+
+    base = dict(code="x", name="X", numerator="poor", denominator="households", multiplier="100", decimals=2,
+                unit_kinds=["commune"], lower_is_better=True)
+    return Indicator(**{**base, **kw})
+
+
+def test_indicators_divide_the_sums_exactly_never_add_rates(app):
+    from plugins.reports import indicators as ind_svc
+
+    rate = ind_svc.Formula(_indicator())
+    reports = [{"poor": 1, "households": 3}, {"poor": 1, "households": 7}, {"poor": 5}]  # the last lacks a field
+    parts = rate.parts(reports)
+    assert (parts.numerator, parts.denominator, parts.reports) == (2, 10, 2)
+    assert rate.value(parts) == Fraction(20)  # 2/10, not 33,33 % + 14,29 % (47,62) nor their mean (23,81)
+    assert ind_svc.rounded(rate.indicator, Fraction(1, 3) * 100) == Decimal("33.33")
+    drop = ind_svc.Formula(_indicator(numerator="start - end", denominator="start", lower_is_better=False))
+    assert drop.value(drop.parts([{"start": 300, "end": 240}, {"start": 100, "end": 95}])) == Fraction(65 * 100, 400)
+    count = ind_svc.Formula(_indicator(numerator="escaped", denominator=None, multiplier="1"))
+    assert count.value(count.parts([{"escaped": 12}, {"escaped": "3"}])) == 15
+    assert count.value(count.parts([])) is None
+    zero = ind_svc.Formula(_indicator())
+    assert zero.value(zero.parts([{"poor": 0, "households": 0}])) is None
+    assert ind_svc.direction(rate.indicator, Fraction(-1)) == "better"
+    assert ind_svc.direction(drop.indicator, Fraction(-1)) == "worse"
+
+
+def test_comparison_uses_the_same_units_and_names_the_others(app):
+    from plugins.reports import services as svc
+
+    now = [SimpleNamespace(unit_id=1, name="Xã A", kind="commune", values={"poor": 90}),
+           SimpleNamespace(unit_id=2, name="Xã B", kind="commune", values={"poor": 50})]
+    before = [SimpleNamespace(unit_id=1, name="Xã A", kind="commune", values={"poor": 100}),
+              SimpleNamespace(unit_id=3, name="Xã C", kind="commune", values={"poor": 70})]
+    now_same, before_same, cmp = svc.match_previous(now, before, {1: None, 2: None, 3: None})
+    assert [r.unit_id for r in now_same] == [1] and [r.values["poor"] for r in before_same] == [100]
+    assert cmp.only_now == ["Xã B"] and cmp.only_before == ["Xã C"] and cmp.compared == ["Xã A"]
+
+
+def test_a_successor_is_compared_with_the_sum_of_its_predecessors(app):
+    from plugins.reports import services as svc
+
+    now = [SimpleNamespace(unit_id=9, name="Xã Mới", kind="commune", values={"poor": 120})]
+    before = [SimpleNamespace(unit_id=1, name="Xã A", kind="commune", values={"poor": 100}),
+              SimpleNamespace(unit_id=2, name="Xã B", kind="commune", values={"poor": 60})]
+    now_same, before_same, cmp = svc.match_previous(now, before, {1: 9, 2: 9, 9: None})
+    assert sum(r.values["poor"] for r in before_same) == 160 and cmp.merged == {"Xã Mới": ["Xã A", "Xã B"]}
+    assert cmp.only_before == [] and cmp.only_now == []
+
+
+def _period(version_id, year, kind="annual"):
+    from plugins.reports.models import Period
+
+    p = Period(name=f"Báo cáo năm {year}", kind=kind, year=year, version_id=version_id,
+               opens_on=dt.date(year, 9, 1), deadline=dt.date(year, 11, 10))
+    db.session.add(p)
+    db.session.flush()
+    return p
+
+
+@pytest.fixture
+def merged(app, make_unit):
+    """Two old communes merged on 1/7/2025 into a new one; the old report 2023–2024, the new one 2025."""
+    from plugins.reports.models import Indicator, Submission
+    from tests.plugins.reports.conftest import build_form
+
+    new = make_unit("Xã Bản Bo (mới)", code="xa-ban-bo-2025", valid_from=dt.date(2025, 7, 1))
+    old_a = make_unit("Xã Bản Bo", code="xa-ban-bo", valid_to=dt.date(2025, 6, 30), successor_id=new)
+    old_b = make_unit("Xã Nà Tăm", code="xa-na-tam", valid_to=dt.date(2025, 6, 30), successor_id=new)
+    other = make_unit("Xã Khác", code="xa-khac")
+    org = make_unit("Hội Nông dân", kind="mass_org", code="hoi-nd")
+    with app.app_context():
+        form = build_form([("poor", "integer", {}), ("households", "integer", {})], [])
+        ind = Indicator(code="ty_le", name="Tỷ lệ hộ nghèo", numerator="poor", denominator="households",
+                        multiplier="100", decimals=2, lower_is_better=True, unit_kinds=["commune"], unit_label="%")
+        db.session.add(ind)
+        data = {2023: {old_a: (30, 100), old_b: (10, 300), other: (50, 200), org: (5, 5)},
+                2024: {old_a: (20, 100), old_b: (10, 300), other: (40, 200)},
+                2025: {new: (24, 400), other: (30, 200)}}
+        for year, rows in data.items():
+            p = _period(form.latest.id, year)
+            for uid, (poor, households) in rows.items():
+                db.session.add(Submission(period_id=p.id, unit_id=uid, state="accepted",
+                                          values={"poor": poor, "households": households}))
+        db.session.commit()
+        return SimpleNamespace(new=new, old_a=old_a, old_b=old_b, other=other, ind=ind.id)
+
+
+def test_predecessors_follow_the_successor_links(app, merged, make_unit):
+    from portal.toolkit import predecessors
+
+    later = make_unit("Xã Sau", code="xa-sau")
+    with app.app_context():
+        assert predecessors(merged.new) == sorted([merged.old_a, merged.old_b])
+        db.session.execute(db.update(db.Model.metadata.tables["directory_unit"])
+                           .where(db.Model.metadata.tables["directory_unit"].c.id == merged.new)
+                           .values(successor_id=later))
+        assert predecessors(later) == sorted([merged.new, merged.old_a, merged.old_b])  # recursive
+        assert predecessors(merged.other) == []
+
+
+def test_a_merged_communes_trend_includes_its_predecessors(app, merged):
+    from plugins.reports import indicators as ind_svc
+    from plugins.reports.models import Indicator
+
+    with app.app_context():
+        ind = db.session.get(Indicator, merged.ind)
+        periods = ind_svc.trend_periods(2021, 2025)
+        trend = ind_svc.build_trend(ind, periods, ind_svc.load_reports([p.id for p in periods]))
+        rows = {r.unit.name: r for r in trend.rows}
+        new = rows["Xã Bản Bo (mới)"]
+        assert new.values == [Fraction(40 * 100, 400), Fraction(30 * 100, 400), Fraction(24 * 100, 400)]
+        assert new.merged_from == ["Xã Bản Bo", "Xã Nà Tăm"]
+        assert rows["Xã Bản Bo"].values == [Fraction(30), Fraction(20), None]  # history under the old name
+        # district: each report once (the mass organisation is not a commune), from the sums
+        assert trend.district == [Fraction(90 * 100, 600), Fraction(70 * 100, 600), Fraction(54 * 100, 600)]
+        assert "Hội Nông dân" not in rows
+
+
+def test_trend_page_table_chart_and_export(app, client, login_as, merged):
+    login_as("lanhdao", ["leadership"])
+    page = client.get(f"/reports/indicators/{merged.ind}?unit={merged.new}").get_data(as_text=True)
+    assert "<svg" in page and "polyline" in page and "Xã Bản Bo (mới)" in page.split("<svg")[1].split("</svg>")[0]
+    row = page.split(f'id="trend-unit-{merged.new}"')[1].split("</tr>")[0]
+    assert ">10,00<" in row and ">7,50<" in row and ">6,00<" in row and "gồm số liệu của Xã Bản Bo, Xã Nà Tăm" in row
+    assert client.get(f"/reports/indicators/{merged.ind}?from=2025&to=2021").status_code == 400
+    assert client.get(f"/reports/indicators/{merged.ind}.xlsx").status_code == 200
+    assert client.post("/reports/indicators", data={"code": "a", "name": "A", "numerator": "poor"}).status_code == 403
+
+
+def test_the_standing_office_edits_indicators(app, client, login_as, merged):
+    from plugins.reports.models import Indicator
+
+    login_as("thuongtruc", ["standing_office"])
+    bad = client.post("/reports/indicators", data={"code": "Sai Mã", "name": "X", "numerator": "khong_co + 1",
+                                                  "multiplier": "-3"})
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Unknown" not in body
+    assert "khong_co" in body and "Hãy nhập một số dương" in body
+    ok = client.post("/reports/indicators", data={"code": "so_ho", "name": "Số hộ nghèo", "numerator": "poor",
+                                                 "multiplier": "1", "decimals": "0", "unit_kinds": ["commune"]})
+    assert ok.status_code == 302
+    with app.app_context():
+        ind = db.session.scalar(select(Indicator).where(Indicator.code == "so_ho"))
+        assert (ind.denominator, ind.multiplier, ind.unit_kinds) == (None, "1", ["commune"])
+    dup = client.post(f"/reports/indicators/{ind.id}/edit", data={"code": "ty_le", "name": "X", "numerator": "poor"})
+    assert dup.status_code == 422 and "Mã này đã được chỉ tiêu khác dùng." in dup.get_data(as_text=True)
+    assert client.post(f"/reports/indicators/{ind.id}/delete").status_code == 302
+    page = client.get(f"/reports/rollup?period=").get_data(as_text=True)
+    assert "Tỷ lệ hộ nghèo" in page
+
+
+def test_the_builder_sets_a_fields_aggregation(app, client, login_as, world):
+    from plugins.reports.models import ReportForm
+
+    login_as("thuongtruc", ["standing_office"])
+    resp = client.post(f"/reports/forms/{world.form_id}/fields/rate/aggregation",
+                       data={"aggregation": "average", "unit_kinds": ["commune"]})
+    assert resp.status_code == 302
+    bad = client.post(f"/reports/forms/{world.form_id}/fields/ways/aggregation", data={"aggregation": "sum"})
+    assert bad.status_code == 422
+    with app.app_context():
+        f = next(f for f in db.session.get(ReportForm, world.form_id).latest.fields if f.key == "rate")
+        assert (f.aggregation, f.unit_kinds) == ("average", ["commune"])
+    page = client.get(f"/reports/forms/{world.form_id}").get_data(as_text=True)
+    assert 'value="average" selected' in page
+
+
+def _grow(app, version_id, units, years, start=0):
+    from portal.models import Unit
+    from plugins.reports.models import Submission
+
+    with app.app_context():
+        ids = []
+        for i in range(start, start + units):
+            db.session.execute(insert(Unit).values(code=f"q-{i}", name=f"Xã Q {i}", search_name=f"xa q {i}",
+                                                   kind="commune", is_sample=False))
+        ids = list(db.session.scalars(select(Unit.id).where(Unit.code.like("q-%"))))
+        for year in years:
+            p = _period(version_id, year)
+            db.session.execute(insert(Submission), [dict(period_id=p.id, unit_id=u, state="accepted",
+                                                         values={"poor": 10, "households": 100}, versions={},
+                                                         late=False, updated_at=dt.datetime(year, 11, 1))
+                                                    for u in ids])
+        db.session.commit()
+
+
+def test_trend_and_rollup_queries_do_not_grow(app, client, login_as, merged):
+    from plugins.reports.models import FormVersion
+
+    login_as("thuongtruc", ["standing_office"])
+    with app.app_context():
+        version_id = db.session.scalar(select(FormVersion.id))
+    urls = [f"/reports/indicators/{merged.ind}?from=2015&to=2025", "/reports/indicators", "/", "/reports/widget/movement"]
+
+    def measure():
+        counts = []
+        for url in urls:
+            client.get(url)
+            with count_queries(app) as statements:
+                assert client.get(url).status_code == 200
+            counts.append(len(statements))
+        return counts
+
+    _grow(app, version_id, 5, [2021])
+    few = measure()
+    _grow(app, version_id, 60, [2018, 2019, 2020], start=5)
+    assert measure() == few
