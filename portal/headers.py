@@ -41,6 +41,8 @@ def init_app(app: Flask) -> None:
             if not resp.cache_control.no_store:
                 resp.headers["Cache-Control"] = "no-store"
             resp.expires = None
+            # the service worker keeps a page offline only for the user it was rendered for (portal/offline.py)
+            resp.headers["X-Portal-User"] = str(current_user.id)
         return resp
 
 

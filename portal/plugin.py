@@ -96,3 +96,6 @@ class Plugin:
     # as delegated listeners that look for their elements. No inline <style>/<script>: the CSP forbids them.
     stylesheets: tuple[str, ...] = ()  # e.g. ("reports.css",)
     scripts: tuple[str, ...] = ()  # e.g. ("reports.js",), loaded with defer after htmx
+    # Pages (local URLs) this user needs in the field without a connection: the service worker keeps a copy of
+    # each for them only (portal/offline.py). Return only pages the user may see; never public pages.
+    offline_pages: Callable[[Any], list[str]] | None = None
