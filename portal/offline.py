@@ -37,6 +37,7 @@ def shell_urls() -> list[str]:
 
     css, js = plugin_assets()
     return [asset_url("static", "portal.css"), asset_url("static", "htmx.min.js"), asset_url("static", "portal.js"),
+            asset_url("static", "offline.js"),
             *css, *js]
 
 

@@ -100,7 +100,7 @@
       mark.setAttribute("role", "status");
       box.appendChild(mark);
     }
-    mark.textContent = "⏳ " + T.dataset.queued;
+    mark.textContent = T.dataset.queued;
   }
 
   document.addEventListener("htmx:configRequest", function (e) {
