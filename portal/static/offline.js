@@ -73,7 +73,8 @@
         jobs.push(shrink(value).then(function (f) { fields.push([name, f]); }));
       } else { fields.push([name, value]); }
     });
-    var labelled = elt.closest("[data-offline-label]");
+    var ev = cfg.triggeringEvent, src = ev && ev.target && ev.target.closest ? ev.target : elt;
+    var labelled = src.closest("[data-offline-label]");
     var dedupe = cfg.verb + " " + cfg.path + " " + (cfg.formData.get("item") || "");
     var row = {
       user: user, verb: cfg.verb, path: cfg.path, fields: fields, key: cfg.headers["Idempotency-Key"] || newKey(),
@@ -86,7 +87,7 @@
       var old = rows.filter(function (r) { return r.state === "pending" && r.dedupe && r.dedupe === row.dedupe; });
       return Promise.all(old.map(function (r) { return drop(r.id); }));
     }).then(function () { return put(row); }).then(function () {
-      markQueued(elt);
+      markQueued(src);
       return refresh();
     });
   }
@@ -122,7 +123,8 @@
   });
 
   function swapInto(row, resp, text) {
-    var sel = resp.headers.get("HX-Retarget") || row.target;
+    // a replayed answer carries no retarget: the first one was shown already (never swap a whole form)
+    var sel = resp.headers.get("HX-Retarget") || (resp.headers.get("X-Replayed") ? null : row.target);
     var target = sel && row.page === location.pathname ? document.querySelector(sel) : null;
     if (!target || !window.htmx) { return false; }
     htmx.swap(target, text, { swapStyle: resp.headers.get("HX-Reswap") || "outerHTML" });

@@ -79,11 +79,12 @@ function shell(req) {
 }
 
 // The kept copy, marked so the page shows the offline banner; its own headers (CSP included) stay.
-function keptCopy(req) {
+function keptCopy(req, fragment) {
   return meta("/user").then(function (user) {
     if (!user) { return Response.error(); }
     return caches.open(PAGES + user).then(function (c) { return c.match(key(req.url)); }).then(function (hit) {
       if (!hit || hit.headers.get("X-Portal-User") !== user) { return Response.error(); }
+      if (fragment) { return hit; }
       return hit.text().then(function (html) {
         return new Response(html.replace('<main id="main"', '<main id="main" data-offline-copy="1"'),
           { status: 200, headers: hit.headers });
@@ -92,10 +93,10 @@ function keptCopy(req) {
   });
 }
 
-function page(req) {
+function page(req, fragment) {
   return fetch(req).then(function (r) {
     var user = r.headers.get("X-Portal-User");
-    var done = setUser(user).then(function () {
+    var done = (fragment ? Promise.resolve() : setUser(user)).then(function () {
       if (!user || !r.ok || r.redirected) { return; }
       return meta("/pages").then(function (pages) {
         if (pages && pages.indexOf(key(req.url)) >= 0) {
@@ -104,12 +105,16 @@ function page(req) {
       });
     });
     return done.then(function () { return r; }, function () { return r; });
-  }, function () { return keptCopy(req); });
+  }, function () { return keptCopy(req, fragment); });
 }
 
 self.addEventListener("fetch", function (e) {
   var req = e.request, url = new URL(req.url);
   if (req.method !== "GET" || url.origin !== self.location.origin) { return; }
   if (isStatic(url)) { e.respondWith(shell(req)); return; }
-  if (req.mode === "navigate") { e.respondWith(page(req)); }
+  if (req.mode === "navigate") { e.respondWith(page(req, false)); return; }
+  // a part of a kept page loaded by htmx (an inspection's section): network first, else the kept copy
+  e.respondWith(meta("/pages").then(function (pages) {
+    return pages && pages.indexOf(key(req.url)) >= 0 ? page(req, true) : fetch(req);
+  }));
 });
