@@ -80,6 +80,7 @@ _ARG_SQL: dict[tuple[str, str], str] = {
     ("*", "form_id"): "SELECT id FROM reports_form ORDER BY id",
     ("*", "period_id"): "SELECT id FROM reports_period ORDER BY id",
     ("*", "index"): "SELECT 0",
+    ("inspections.section_items", "sid"): "SELECT id FROM inspections_section ORDER BY id",
     ("fund.contribution", "entry_id"): "SELECT id FROM fund_contribution ORDER BY id",
     ("fund.receipt", "entry_id"): "SELECT id FROM fund_contribution ORDER BY id",
     ("fund.", "entry_id"): "SELECT id FROM fund_disbursement ORDER BY id",

@@ -122,6 +122,16 @@
     if (cfg.verb === "get" && e.detail.boosted) { location.href = cfg.path; }
   });
 
+  // a save that went through online makes the kept copies older: refresh them a little later, once
+  var resync = null;
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var cfg = e.detail.requestConfig;
+    if (cfg && cfg.verb !== "get" && e.detail.successful && offlineElt(cfg.elt)) {
+      clearTimeout(resync);
+      resync = setTimeout(function () { swSync(true); }, 10000);
+    }
+  });
+
   function swapInto(row, resp, text) {
     // a replayed answer carries no retarget: the first one was shown already (never swap a whole form)
     var sel = resp.headers.get("HX-Retarget") || (resp.headers.get("X-Replayed") ? null : row.target);

@@ -78,10 +78,19 @@ function shell(req) {
   });
 }
 
-// The kept copy, marked so the page shows the offline banner; its own headers (CSP included) stay.
+// The user of the browser's session now, from the readable companion of the session cookie (undefined: cannot tell).
+function sessionUser() {
+  if (!self.cookieStore) { return Promise.resolve(undefined); }
+  return self.cookieStore.get("portal_user").then(function (c) { return c ? c.value : null; },
+    function () { return undefined; });
+}
+
+// The kept copy, marked so the page shows the offline banner; its own headers (CSP included) stay. Only for the
+// user of the last page seen online, and of the session the browser holds now.
 function keptCopy(req, fragment) {
-  return meta("/user").then(function (user) {
-    if (!user) { return Response.error(); }
+  return Promise.all([meta("/user"), sessionUser()]).then(function (users) {
+    var user = users[0];
+    if (!user || (users[1] !== undefined && users[1] !== user)) { return Response.error(); }
     return caches.open(PAGES + user).then(function (c) { return c.match(key(req.url)); }).then(function (hit) {
       if (!hit || hit.headers.get("X-Portal-User") !== user) { return Response.error(); }
       if (fragment) { return hit; }

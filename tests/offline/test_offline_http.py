@@ -48,3 +48,13 @@ def test_logged_in_pages_name_their_user_and_public_ones_do_not(client, login_as
     html = resp.get_data(as_text=True)
     assert re.search(r'id="offline-texts"[^>]*data-sw="/sw.js"', html)
     assert "Đang ngoại tuyến – dữ liệu sẽ được gửi khi có mạng" in html
+
+
+def test_a_readable_cookie_names_the_session_user_for_the_service_worker(client, login_as, make_unit):
+    made = login_as("banbo", ["unit_reporter"], make_unit("Xã Bản Bo"))
+    cookie = client.get_cookie("portal_user")
+    assert cookie is not None and cookie.value == str(made.id) and not cookie.http_only
+    assert "portal_user" not in (client.get("/").headers.get("Set-Cookie") or "")  # set once, not on every page
+    client.post("/logout")
+    assert client.get_cookie("portal_user") is None
+    assert "Set-Cookie" not in client.get("/login").headers  # anonymous visitors get no cookie from it

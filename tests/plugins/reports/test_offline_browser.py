@@ -161,3 +161,21 @@ def test_logout_warns_about_unsent_changes_and_forgets_the_users_pages(browser, 
     page.wait_for_timeout(300)
     assert "Số hộ nghèo đầu năm" not in page.content()
     ctx.close()
+
+
+def test_a_browser_whose_session_is_gone_opens_no_kept_page(browser, live_server, world, make_user):
+    make_user("banbo", ["unit_reporter"], world.unit_a)
+    ctx = browser.new_context(viewport={"width": 360, "height": 740})
+    page = ctx.new_page()
+    login(page, live_server, "banbo")
+    wait_kept(page, world.url())
+    ctx.clear_cookies()  # the session ended (browser restarted, cookie gone) while the phone is offline
+    offline(ctx)
+    try:
+        page.goto(live_server + world.url())
+    except Exception:  # noqa: BLE001 - the browser's own "no connection" page
+        pass
+    page.wait_for_load_state()
+    page.wait_for_timeout(300)
+    assert "Số hộ nghèo đầu năm" not in page.content()
+    ctx.close()
