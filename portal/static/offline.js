@@ -79,7 +79,8 @@
     var row = {
       user: user, verb: cfg.verb, path: cfg.path, fields: fields, key: cfg.headers["Idempotency-Key"] || newKey(),
       target: detail.target && detail.target.id ? "#" + detail.target.id : null, page: location.pathname,
-      label: labelled ? labelled.dataset.offlineLabel : document.title, at: Date.now(), state: "pending",
+      label: (labelled ? labelled.dataset.offlineLabel : document.title) + (files ? " (" + T.dataset.file + ")" : ""),
+      at: Date.now(), state: "pending",
       dedupe: files ? null : dedupe
     };
     return Promise.all(jobs).then(mine).then(function (rows) {

@@ -102,6 +102,7 @@ def test_a_200_item_inspection_page_stays_within_60_kb(client, make_unit, make_t
             "item": item, f"result.{item}": "fail" if k % 10 == 0 else "pass", f"version.{item}": "0",
             f"note.{item}": "Chưa thực hiện" if k % 10 == 0 else ""})
     raw = client.get(f"/inspections/{iid}").data
+    print("inspection-200 page bytes:", len(raw), "gzip:", len(__import__("gzip").compress(raw)))
     assert len(raw) <= 60 * 1024, f"{len(raw)} bytes"
     html = raw.decode()
     assert "150</strong>/200 đã trả lời" in html and html.count('data-item="') == 20

@@ -1,5 +1,6 @@
 """A real phone without a connection: an inspector opens the inspection offline, answers five items (one in a
-section opened offline) and takes a photo; back online everything is sent once, in order."""
+section opened offline) and takes a photo, looks at what waits and discards one answer; back online the rest is
+sent once, in order."""
 from __future__ import annotations
 
 import pytest
@@ -49,6 +50,14 @@ def test_inspector_answers_offline_and_syncs(browser, live_server, app, make_uni
     page.screenshot(path="/tmp/offline-inspection-queued.png")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+    # what is waiting can be seen, and one change discarded
+    page.click("#offline-queue")
+    page.wait_for_selector("#offline-panel li")
+    assert page.locator("#offline-panel li").count() == 6 and "2.1" in page.inner_text("#offline-panel")
+    page.screenshot(path="/tmp/offline-inspection-panel.png")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#offline-panel li", has_text="2.1").locator("button").click()
+    page.wait_for_selector("#offline-queue:has-text('chờ gửi (5)')")
 
     online(ctx)
     page.evaluate("window.dispatchEvent(new Event('online'))")
@@ -58,7 +67,7 @@ def test_inspector_answers_offline_and_syncs(browser, live_server, app, make_uni
         rows = {a.item_id: (a.result, a.note, a.version) for a in db.session.scalars(select(Answer))}
         photos = db.session.scalar(select(func.count()).select_from(Photo))
     assert rows == {ids[0]: ("pass", None, 1), ids[1]: ("fail", "Chưa có sổ theo dõi", 1), ids[2]: ("pass", None, 1),
-                    ids[3]: ("pass", None, 1), ids[4]: ("na", None, 1)}
+                    ids[3]: ("pass", None, 1)}  # the discarded answer was never sent
     assert photos == 1
     page.wait_for_selector(f"#item-{ids[0]} .insp-photos img")
     page.screenshot(path="/tmp/offline-inspection-synced.png")
