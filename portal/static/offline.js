@@ -137,7 +137,8 @@
     // a replayed answer carries no retarget: the first one was shown already (never swap a whole form)
     var sel = resp.headers.get("HX-Retarget") || (resp.headers.get("X-Replayed") ? null : row.target);
     var target = sel && row.page === location.pathname ? document.querySelector(sel) : null;
-    if (!target || !window.htmx) { return false; }
+    // an answer for one part never replaces a whole form (it belongs to an element the server names)
+    if (!target || !window.htmx || (target.tagName === "FORM" && !resp.headers.get("HX-Retarget"))) { return false; }
     htmx.swap(target, text, { swapStyle: resp.headers.get("HX-Reswap") || "outerHTML" });
     var trig = resp.headers.get("HX-Trigger");
     if (trig && /^[\w:.-]+$/.test(trig)) { htmx.trigger(document.body, trig); }
@@ -160,7 +161,8 @@
     return mine().then(function (rows) {
       // conflicts and refusals of this page, kept from a send made elsewhere: show them now
       rows.filter(function (r) { return r.state !== "pending" && r.page === location.pathname; }).forEach(function (r) {
-        if (swapInto(r, new Response(""), r.body)) { drop(r.id); }
+        var h = r.retarget ? { "HX-Retarget": r.retarget, "HX-Reswap": r.reswap || "outerHTML" } : {};
+        if (swapInto(r, new Response("", { headers: h }), r.body)) { drop(r.id); }
       });
       rows = rows.filter(function (r) { return r.state === "pending"; });
       if (!rows.length) { return; }
@@ -177,6 +179,8 @@
                   // 409: the value changed on the server; both are shown and the server's stays until the user chooses
                   row.state = resp.status === 409 ? "conflict" : "refused";
                   row.body = text;
+                  row.retarget = resp.headers.get("HX-Retarget");
+                  row.reswap = resp.headers.get("HX-Reswap");
                   return (swapInto(row, resp, text) ? drop(row.id) : put(row)).then(function () { return true; });
                 });
               }, function () { return false; });  // the link dropped again: keep the rest, in order

@@ -40,6 +40,9 @@
     if (yes === li.hasAttribute("data-answered")) { return; }
     li.toggleAttribute("data-answered", yes);
     if (done) { done.textContent = Number(done.textContent) + (yes ? 1 : -1); }
+    var count = li.closest("details") && li.closest("details").querySelector("summary small");
+    var parts = count ? count.textContent.split("/") : [];
+    if (parts.length === 2) { count.textContent = (Number(parts[0]) + (yes ? 1 : -1)) + "/" + parts[1]; }
     progress();
   }
   function progress() {

@@ -44,6 +44,7 @@ def test_inspector_answers_offline_and_syncs(browser, live_server, app, make_uni
     page.locator(f"#item-{ids[4]} label.na").click()
     page.wait_for_selector("#offline-queue:has-text('chờ gửi (6)')")  # the note replaced its item's first answer
     assert "5</strong>/6" in page.inner_html("#insp-progress")
+    assert page.inner_text("details.insp-section >> nth=1 >> summary small") == "1/2"  # per section too
     page.locator("#insp-progress").scroll_into_view_if_needed()
     page.screenshot(path="/tmp/offline-inspection-items.png")
     page.evaluate("window.scrollTo(0, 0)")
