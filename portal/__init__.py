@@ -130,6 +130,7 @@ def _register_core(app: Flask) -> None:
     from portal.dashboard.views import bp as dashboard_bp
     from portal.directory.views import bp as directory_bp
     from portal.review.views import bp as review_bp
+    from portal.offline import bp as offline_bp
     from portal.security import CORE_PERMISSIONS
 
     app.register_blueprint(auth_bp)
@@ -137,6 +138,7 @@ def _register_core(app: Flask) -> None:
     app.register_blueprint(directory_bp, url_prefix="/units")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(review_bp, url_prefix="/review")
+    app.register_blueprint(offline_bp)
     for perm in CORE_PERMISSIONS:
         app.extensions["portal"].permissions[perm.code] = perm
     cli.init_app(app)

@@ -41,7 +41,26 @@ def init_app(app: Flask) -> None:
             if not resp.cache_control.no_store:
                 resp.headers["Cache-Control"] = "no-store"
             resp.expires = None
+            # the service worker keeps a page offline only for the user it was rendered for (portal/offline.py)
+            resp.headers["X-Portal-User"] = str(current_user.id)
+        if not is_static_request():
+            _mark_session_user(resp, str(current_user.id) if _logged_in(current_user) else None)
         return resp
+
+
+#: A readable companion of the session cookie naming its user (no secret: the id is in every page). Without a
+#: connection the service worker compares it with the user of a kept page: a browser whose session is gone opens none.
+USER_COOKIE = "portal_user"
+
+
+def _mark_session_user(resp: Response, user_id: str | None) -> None:
+    if request.cookies.get(USER_COOKIE) == user_id:
+        return
+    if user_id is None:
+        resp.delete_cookie(USER_COOKIE, path="/")
+    else:
+        resp.set_cookie(USER_COOKIE, user_id, path="/", samesite="Lax", httponly=False,
+                        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]) or https_request())
 
 
 def _logged_in(user: Any) -> bool:

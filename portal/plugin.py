@@ -166,3 +166,6 @@ class Plugin:
     # years and units, when the review is drafted and when the office regenerates its figures. Returns the
     # plugin's sections (may be empty); the core snapshots them, so they must read only committed data.
     review_sections: Callable[[ReviewContext], Sequence[ReviewSection]] | None = None
+    # Pages (local URLs) this user needs in the field without a connection: the service worker keeps a copy of
+    # each for them only (portal/offline.py). Return only pages the user may see; never public pages.
+    offline_pages: Callable[[Any], list[str]] | None = None

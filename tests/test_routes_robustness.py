@@ -90,6 +90,7 @@ _ARG_SQL: dict[tuple[str, str], str] = {
     ("*", "index"): "SELECT 0",
     ("*", "ind_id"): "SELECT id FROM reports_indicator ORDER BY id",
     ("*", "review_id"): "SELECT id FROM portal_review ORDER BY id",
+    ("inspections.section_items", "sid"): "SELECT id FROM inspections_section ORDER BY id",
     ("fund.contribution", "entry_id"): "SELECT id FROM fund_contribution ORDER BY id",
     ("fund.receipt", "entry_id"): "SELECT id FROM fund_contribution ORDER BY id",
     ("fund.", "entry_id"): "SELECT id FROM fund_disbursement ORDER BY id",

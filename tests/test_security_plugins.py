@@ -291,7 +291,8 @@ def test_security_headers_on_a_page_of_each_plugin(seeded: Flask, https: bool) -
     seeded.config["PORTAL_FORCE_HTTPS"] = https
     client = seeded.test_client()
     resp = client.post("/login", data={"username": "admin", "password": PASSWORD})
-    cookie = resp.headers["Set-Cookie"]
+    # the session cookie (the readable portal_user cookie beside it names the user for the service worker)
+    cookie = next(c for c in resp.headers.getlist("Set-Cookie") if not c.startswith("portal_user="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and (("Secure" in cookie) is https)
     for url in PAGES:
         resp = client.get(url)

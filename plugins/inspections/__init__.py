@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask_babel import format_datetime
@@ -34,6 +35,29 @@ def _setup(app: Flask) -> None:
     app.jinja_env.filters["inspections_points"] = services.points_decimal
     app.jinja_env.globals["inspections_state"] = services.state_label
     app.jinja_env.globals["inspections_finding_state"] = services.finding_state_label
+
+
+def _offline_pages(user: Any) -> list[str]:
+    """The inspections this user conducts (planned or under way), each page holding its whole checklist."""
+    if not user.can("inspections.conduct"):
+        return []
+    from flask import url_for
+
+    from . import services
+
+    from sqlalchemy import select
+
+    from portal.toolkit import db
+
+    from .models import ChecklistSection
+
+    out = []
+    for i in services.my_inspections(user.id):
+        out.append(url_for("inspections.detail", inspection_id=i.id))
+        sids = db.session.scalars(select(ChecklistSection.id).where(ChecklistSection.template_id == i.template_id))
+        out += [url_for("inspections.section_items", inspection_id=i.id, sid=sid)
+                for sid in ([*(["recheck"] if i.previous_id else []), *sids])]
+    return out
 
 
 plugin = Plugin(
@@ -82,4 +106,5 @@ plugin = Plugin(
     setup=_setup,
     seed_demo=seed_demo,
     review_sections=review_sections,
+    offline_pages=_offline_pages,
 )

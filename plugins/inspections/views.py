@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, or_, select
+from werkzeug.exceptions import HTTPException
 
 from portal.toolkit import (
     Series,
@@ -28,6 +29,7 @@ from portal.toolkit import (
     get_plugin_config,
     hx_retarget,
     hx_trigger,
+    idempotent,
     is_fragment_request,
     notify_unit,
     redirect_or_hx,
@@ -278,6 +280,23 @@ def _detail_context(inspection: Inspection) -> dict[str, Any]:
     per_section, total = sv.score(checklist, answers)
     on_team = current_user.id in inspection.team_ids() and current_user.can(CONDUCT)
     findings = sv.load_findings(inspection.id) if inspection.state in (COMPLETED, SIGNED) else []
+    # items numbered by section (1.1, 1.2, 2.1 ...); the open section is the asked one, else the first unanswered's
+    numbers = {item.id: f"{section.position}.{k}" for section, items in checklist for k, item in enumerate(items, 1)}
+    groups: list[tuple[Any, ChecklistSection | None, list[ChecklistItem]]] = \
+        ([("recheck", None, recheck)] if recheck else []) + [(s.id, s, items) for s, items in sections]
+
+    def given(item: ChecklistItem) -> bool:
+        return bool(answers.get(item.id) and answers[item.id].given)
+
+    unanswered = [(sid, i) for sid, _s, items in groups for i in items if not given(i)]
+    group_counts = {sid: (sum(1 for i in items if given(i)), len(items)) for sid, _s, items in groups}
+    asked = request.args.get("section", "")
+    ids = [str(sid) for sid, _s, _items in groups]
+    if asked in ids:
+        open_section: Any = groups[ids.index(asked)][0]
+    else:
+        open_section = unanswered[0][0] if unanswered else (groups[0][0] if groups else None)
+    item_count = len(numbers)
     return dict(
         inspection=inspection, checklist=checklist, sections=sections, recheck=recheck, answers=answers,
         photos=photos, earlier=earlier, per_section=per_section, total=total, threshold=_threshold(),
@@ -286,6 +305,9 @@ def _detail_context(inspection: Inspection) -> dict[str, Any]:
         missing=sv.missing_for_completion(checklist, answers, photos) if inspection.state == IN_PROGRESS else [],
         unit_choices=_unit_choices() if findings and on_team and inspection.state == COMPLETED else [],
         sign_form=SignForm() if inspection.state == COMPLETED else None,
+        numbers=numbers, open_section=open_section, item_count=item_count, groups=groups, group_counts=group_counts,
+        answered_count=item_count - len(unanswered) if inspection.state != PLANNED else None,
+        next_item=unanswered[0][1] if unanswered else None,
     )
 
 
@@ -294,6 +316,20 @@ def _detail_context(inspection: Inspection) -> dict[str, Any]:
 def detail(inspection_id: int) -> ResponseReturnValue:
     inspection = _get_inspection(inspection_id)
     return render("inspections/detail.html", fragment="score", **_detail_context(inspection))
+
+
+@bp.route("/<int:inspection_id>/sections/<sid>")
+@require_permission(VIEW, CONDUCT)
+def section_items(inspection_id: int, sid: str) -> ResponseReturnValue:
+    """The items of one section, loaded when it is opened: the page itself carries only the current section."""
+    inspection = _get_inspection(inspection_id)
+    ctx = _detail_context(inspection)
+    items = {str(k): v for k, _s, v in ctx["groups"]}.get(sid)
+    if items is None:
+        raise user_error(404, _("This section does not exist."))
+    resp = make_response(render_template("inspections/_section_items.html", items=items, **ctx))
+    resp.vary.add("HX-Request")
+    return resp
 
 
 @bp.route("/<int:inspection_id>/start", methods=["POST"])
@@ -307,26 +343,29 @@ def start(inspection_id: int) -> ResponseReturnValue:
     return redirect_or_hx(url_for(".detail", inspection_id=inspection.id))
 
 
-def _parse_answer(item: ChecklistItem) -> dict[str, Any]:
-    """Read one item's answer from the form; refuse bad values with a 400 and a clear message."""
+def _parse_answer(item: ChecklistItem, suffix: str = "") -> dict[str, Any]:
+    """Read one item's answer from the form (fields ``result<suffix>`` ...: the checklist form names them
+    ``result.<item id>``); refuse bad values with a 400 and a clear message."""
     form = request.form
-    result = form.get("result") or None
+    result = form.get("result" + suffix) or None
     number: Decimal | None = None
-    text = (form.get("text") or "").strip() or None
-    note = (form.get("note") or "").strip() or None
+    text = (form.get("text" + suffix) or "").strip() or None
+    note = (form.get("note" + suffix) or "").strip() or None
+    raw_number = (form.get("number" + suffix) or "").strip()
     if item.answer_type == PASS_FAIL:
         if result not in (None, PASS, FAIL, NA):
             raise user_error(400, _("Choose pass, fail or not applicable."))
     else:
         if result not in (None, NA):
             raise user_error(400, _("Choose pass, fail or not applicable."))
-    if item.answer_type == NUMBER and result != NA and (form.get("number") or "").strip():
+    if item.answer_type == NUMBER and result != NA and raw_number:
         try:
-            number = Decimal(form["number"].strip().replace(",", "."))
+            number = Decimal(raw_number.replace(",", "."))
         except InvalidOperation:
             raise user_error(400, _("Enter a number.")) from None
         if not number.is_finite() or number < 0 or (item.max_score is not None and number > item.max_score):
-            raise user_error(400, _("The number must be between 0 and %(max)s.", max=item.max_score or "∞"))
+            raise user_error(400, _("The number must be between 0 and %(max)s.", max=format_number(item.max_score)
+                                    if item.max_score is not None else "∞"))
     if item.answer_type != TEXT:
         text = None
     for value in (text, note):
@@ -346,20 +385,23 @@ def _item_response(inspection: Inspection, item: ChecklistItem, status: int = 20
     resp = make_response(body, status)
     resp.vary.add("HX-Request")
     if status == 200:
-        return hx_trigger(resp, "inspections:answered")
-    # the answer form targets its small saved-state box; a conflict replaces the whole item instead
+        hx_trigger(resp, "inspections:answered")
+    # the answer form targets its small saved-state box; a photo or a conflict replaces the whole item instead
     return hx_retarget(resp, f"#item-{item.id}", "outerHTML")
 
 
-@bp.route("/<int:inspection_id>/items/<int:item_id>/answer", methods=["POST"])
-@require_permission(CONDUCT)
-def answer(inspection_id: int, item_id: int) -> ResponseReturnValue:
-    inspection = _get_inspection(inspection_id)
-    _require_team(inspection)
-    item = _get_item(inspection, item_id)
-    values = _parse_answer(item)
+def _save_answer(inspection: Inspection, item: ChecklistItem, suffix: str) -> ResponseReturnValue:
     try:
-        seen = int(request.form.get("version", ""))
+        values = _parse_answer(item, suffix)
+    except HTTPException as exc:
+        if not is_fragment_request():
+            raise
+        # shown next to the item (a number out of range must not fail silently)
+        resp = make_response(render_template("inspections/_item_state.html", item=item, error=exc.description,
+                                             a=sv.load_answers(inspection.id).get(item.id)), 422)
+        return hx_retarget(resp, f"#item-{item.id}-state", "outerHTML")
+    try:
+        seen: int | None = int(request.form.get("version" + suffix, ""))
     except ValueError:
         seen = None
     try:
@@ -372,21 +414,44 @@ def answer(inspection_id: int, item_id: int) -> ResponseReturnValue:
     if not is_fragment_request():
         return _item_response(inspection, item)
     # only the saved-state box is swapped, so text being typed elsewhere in the item is never replaced
-    resp = make_response(render_template("inspections/_item_state.html", item=item, a=saved))
+    resp = make_response(render_template("inspections/_item_state.html", item=item, a=saved, show_saved=True))
     resp.vary.add("HX-Request")
+    hx_retarget(resp, f"#item-{item.id}-state", "outerHTML")
     return hx_trigger(resp, "inspections:answered")
 
 
-@bp.route("/<int:inspection_id>/items/<int:item_id>/photos", methods=["POST"])
+@bp.route("/<int:inspection_id>/items/<int:item_id>/answer", methods=["POST"])
 @require_permission(CONDUCT)
-def photo(inspection_id: int, item_id: int) -> ResponseReturnValue:
+@idempotent
+def answer(inspection_id: int, item_id: int) -> ResponseReturnValue:
     inspection = _get_inspection(inspection_id)
     _require_team(inspection)
-    item = _get_item(inspection, item_id)
+    return _save_answer(inspection, _get_item(inspection, item_id), "")
+
+
+@bp.route("/<int:inspection_id>/answers", methods=["POST"])
+@require_permission(CONDUCT)
+@idempotent
+def answers(inspection_id: int) -> ResponseReturnValue:
+    """The checklist form: one form for every item, saving the item named by ``item`` (its button, or the
+    script on each change); without JavaScript a photo chosen for that item is stored with it."""
+    inspection = _get_inspection(inspection_id)
+    _require_team(inspection)
+    raw = request.form.get("item", "")
+    if not raw.isdigit() or len(raw) > 10:
+        raise user_error(400, _("Choose the item to save."))
+    item = _get_item(inspection, int(raw))
+    storage = request.files.get(f"photo.{item.id}")
+    if storage is not None and storage.filename and not is_fragment_request():
+        _store_photo(inspection, item, storage)
+    return _save_answer(inspection, item, f".{item.id}")
+
+
+def _store_photo(inspection: Inspection, item: ChecklistItem, storage: Any) -> None:
     with _refusing():
         sv.require_state(inspection, IN_PROGRESS)
     try:
-        checked = check_file(request.files.get("photo"), PHOTO_KINDS, get_plugin_config("INSPECTIONS_MAX_PHOTO_BYTES"))
+        checked = check_file(storage, PHOTO_KINDS, get_plugin_config("INSPECTIONS_MAX_PHOTO_BYTES"))
         small = downscale_image(checked, max_side=get_plugin_config("INSPECTIONS_PHOTO_MAX_SIDE", 1600))
     except UploadError as exc:
         raise user_error(400, str(exc)) from None
@@ -394,6 +459,16 @@ def photo(inspection_id: int, item_id: int) -> ResponseReturnValue:
     db.session.flush()
     db.session.add(Photo(inspection_id=inspection.id, item_id=item.id, upload_id=upload.id, created_by=current_user.id))
     db.session.commit()
+
+
+@bp.route("/<int:inspection_id>/items/<int:item_id>/photos", methods=["POST"])
+@require_permission(CONDUCT)
+@idempotent
+def photo(inspection_id: int, item_id: int) -> ResponseReturnValue:
+    inspection = _get_inspection(inspection_id)
+    _require_team(inspection)
+    item = _get_item(inspection, item_id)
+    _store_photo(inspection, item, request.files.get("photo") or request.files.get(f"photo.{item.id}"))
     return _item_response(inspection, item)
 
 

@@ -55,6 +55,18 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs:
     return out
 
 
+def offline_pages(user: Any) -> list[str]:
+    """The reports a unit officer owes (drafts and returned ones included), to fill in without a connection."""
+    if user.unit_id is None or not user.can("reports.submit", user.unit_id):
+        return []
+    from . import services
+
+    owed = [i for i in services.owed_for_unit(user.unit_id, local_today())
+            if i.bucket in ("returned", "overdue", "due_soon", "owed")]
+    return [url_for("reports.index")] + [
+        url_for("reports.report", period_id=i.period.id, unit_id=user.unit_id) for i in owed]
+
+
 def setup(app: Flask) -> None:
     signals.unit_evidence.connect(unit_evidence)
 
@@ -92,6 +104,7 @@ plugin = Plugin(
     translations=Path(__file__).with_name("translations"),
     migrations=Path(__file__).with_name("migrations"),
     setup=setup,
+    offline_pages=offline_pages,
     seed_demo=seed_demo,
     review_sections=review_sections,
 )

@@ -19,6 +19,7 @@ from portal.toolkit import (
     db,
     format_date,
     get_plugin_config,
+    idempotent,
     is_fragment_request,
     issued_number,
     issuer_of,
@@ -205,6 +206,7 @@ def report(period_id: int, unit_id: int) -> ResponseReturnValue:
 
 @bp.route("/p/<int:period_id>/u/<int:unit_id>/field/<key>", methods=["POST"])
 @require_permission("reports.submit")
+@idempotent
 def save_field(period_id: int, unit_id: int, key: str) -> ResponseReturnValue:
     period, link, sub = _editing(period_id, unit_id)
     f = svc.field_by_key(period.version, key)

@@ -29,8 +29,17 @@
     if (form.matches("form.lang") && form.elements.next) {
       form.elements.next.value = location.pathname + location.search;
     }
-    // logging out forgets what this browser kept of logged-in pages (plugins listen to portal:logout too)
-    if (form.matches("form[data-logout]")) { forget(); }
+    // logging out forgets what this browser kept of logged-in pages (plugins listen to portal:logout too);
+    // portal:beforelogout may refuse (unsent answers, offline.js) or ask to wait for its clean-up
+    if (form.matches("form[data-logout]")) {
+      var ask = new CustomEvent("portal:beforelogout", { cancelable: true, detail: { form: form, wait: [] } });
+      if (!document.dispatchEvent(ask)) { e.preventDefault(); e.stopImmediatePropagation(); return; }
+      forget();
+      if (ask.detail.wait.length) {
+        e.preventDefault();
+        Promise.all(ask.detail.wait).then(function () { form.submit(); }, function () { form.submit(); });
+      }
+    }
   }, true);
 
   function forget() {

@@ -60,19 +60,22 @@ def test_answer_from_a_stale_phone_is_refused(portal, seed_app):
     for r in tally:
         # one phone answers; the other still shows the page from before and answers the same item differently
         item = items[2 * r]
-        forms = [p.form(url, f"/items/{item}/answer") for p in phones]
-        first = phones[0].post(forms[0].action, forms[0].values(result="pass", note="Có danh sách niêm yết"),
-                               hx=True)
-        stale = phones[1].post(forms[1].action, forms[1].values(result="fail", note="Chưa niêm yết"), hx=True)
+        # (the checklist is one form; each change posts it naming the item, fields "<name>.<item id>")
+        forms = [p.form(url, "/answers") for p in phones]
+        first = phones[0].post(forms[0].action, forms[0].values(
+            **{"item": item, f"result.{item}": "pass", f"note.{item}": "Có danh sách niêm yết"}), hx=True)
+        stale = phones[1].post(forms[1].action, forms[1].values(
+            **{"item": item, f"result.{item}": "fail", f"note.{item}": "Chưa niêm yết"}), hx=True)
         tally.check(r, first.status == 200, f"first answer {first!r}")
         tally.check(r, stale.status == 409, f"stale answer {stale!r}, expected 409")
         tally.check(r, answer_of(seed_app, inspection, item) == "pass",
                     f"stored {answer_of(seed_app, inspection, item)!r}, the newer answer was 'pass'")
         # both phones answer another item at the same instant, from the same version
         item = items[2 * r + 1]
-        forms = [p.form(url, f"/items/{item}/answer") for p in phones]
+        forms = [p.form(url, "/answers") for p in phones]
         choices = ["pass", "fail"]
-        shots = fire(2, lambda i: phones[i].post(forms[i].action, forms[i].values(result=choices[i]), hx=True))
+        shots = fire(2, lambda i: phones[i].post(forms[i].action, forms[i].values(
+            **{"item": item, f"result.{item}": choices[i]}), hx=True))
         ok = [i for i, s in enumerate(shots) if s.status == 200]
         tally.check(r, len(ok) == 1 and sorted(s.status for s in shots) == [200, 409], f"answers {shots}")
         if len(ok) == 1:

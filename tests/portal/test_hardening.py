@@ -267,7 +267,8 @@ def test_security_headers_and_no_store_for_logged_in_pages(client, make_user):
     assert "Strict-Transport-Security" not in anon.headers
     make_user("hd", ["admin"])
     resp = client.post("/login", data={"username": "hd", "password": PASSWORD})
-    cookie = resp.headers["Set-Cookie"]
+    # the session cookie (the readable portal_user cookie beside it names the user for the service worker)
+    cookie = next(c for c in resp.headers.getlist("Set-Cookie") if not c.startswith("portal_user="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie  # plain HTTP
     page = client.get("/")
     _header_checks(page)

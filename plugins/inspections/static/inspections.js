@@ -1,33 +1,102 @@
-/* Per-item saving on an inspection: show "saving", "saved" (from the server) or "not saved – try again" when the
- * network fails, and resend unsaved answers when the phone is back online. The texts come from #insp-texts. */
+/* The checklist is one form (#checklist): each change saves only its item (the fields named "<name>.<item id>"),
+ * a chosen photo goes to the item's photo address. Collapsed sections load their items when opened, and
+ * "7/12 answered" with the jump to the next unanswered item follows the answers. Without a connection the core queue (offline.js) keeps the saves. Texts: #insp-texts. */
 (function () {
   "use strict";
-  function texts() { return document.getElementById("insp-texts"); }
+  function form() { return document.getElementById("checklist"); }
+  function itemOf(el) { return el && el.closest ? el.closest("li[data-item]") : null; }
+
+  document.addEventListener("htmx:configRequest", function (e) {
+    var f = form(), ev = e.detail.triggeringEvent;
+    if (!f || e.detail.elt !== f) { return; }
+    var input = ev && ev.target, li = itemOf(input), fd = e.detail.formData;
+    if (!li) { e.preventDefault(); return; }
+    var id = li.dataset.item, keep = {}, file = input.type === "file" && input.files.length ? input.files[0] : null;
+    keep.csrf_token = fd.get("csrf_token");
+    Array.from(fd.keys()).forEach(function (k) {
+      if (k.slice(-id.length - 1) === "." + id && !file) { keep[k] = fd.getAll(k); }
+    });
+    Array.from(fd.keys()).forEach(function (k) { fd["delete"](k); });
+    Object.keys(keep).forEach(function (k) {
+      [].concat(keep[k]).forEach(function (v) { if (!(v instanceof File)) { fd.append(k, v); } });
+    });
+    if (file) {
+      fd.append("photo", file);
+      e.detail.path = f.dataset.photoUrl.replace("/items/0/", "/items/" + id + "/");
+      input.value = "";
+    } else {
+      fd.append("item", id);
+    }
+  });
+
+  // --- "7/12 answered" and the jump to the next unanswered item (other sections load when opened) ------
+  function given(li) {
+    var checked = li.querySelector("input[name^='result.']:checked");
+    var typed = li.querySelector("input[name^='number.'], textarea[name^='text.']");
+    return !!(checked || (typed && typed.value.trim()));
+  }
+  function answered(li, yes) {
+    var done = document.querySelector("#insp-progress .insp-done");
+    if (yes === li.hasAttribute("data-answered")) { return; }
+    li.toggleAttribute("data-answered", yes);
+    if (done) { done.textContent = Number(done.textContent) + (yes ? 1 : -1); }
+    var count = li.closest("details") && li.closest("details").querySelector("summary small");
+    var parts = count ? count.textContent.split("/") : [];
+    if (parts.length === 2) { count.textContent = (Number(parts[0]) + (yes ? 1 : -1)) + "/" + parts[1]; }
+    progress();
+  }
+  function progress() {
+    var next = document.querySelector(".insp-next");
+    if (!next) { return; }
+    var first = document.querySelector("li[data-item]:not([data-answered])") ||
+      document.querySelector("details.insp-section[data-todo]:not([open])");
+    next.hidden = !first;
+    if (first) { next.setAttribute("href", "#" + first.id); }
+  }
+  document.addEventListener("change", function (e) {
+    var li = itemOf(e.target);
+    if (li && form() && form().contains(li) && e.target.type !== "file") { answered(li, given(li)); }
+  });
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest(".insp-next");
+    var el = a && document.querySelector(a.getAttribute("href"));
+    if (!el) { return; }
+    e.preventDefault();
+    var details = el.matches("details") ? el : el.closest("details");
+    if (details && !details.open) { details.dataset.jump = "1"; details.open = true; }
+    if (!el.matches("details")) { el.scrollIntoView({ block: "start" }); }
+  });
+  // a section's items arrived: jump to its first unanswered one when that was the aim
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var details = e.detail.target && e.detail.target.closest && e.detail.target.closest("details.insp-section");
+    if (!details) { return; }
+    var link = details.querySelector(".insp-nojs");
+    if (link) { link.hidden = true; }
+    if (!details.querySelector("li[data-item]:not([data-answered])")) { details.removeAttribute("data-todo"); }
+    if (details.dataset.jump) {
+      delete details.dataset.jump;
+      var first = details.querySelector("li[data-item]:not([data-answered])");
+      if (first) { first.scrollIntoView({ block: "start" }); }
+    }
+    progress();
+  });
+
+  // --- saving state -------------------------------------------------------------------------------------
   function box(e) {
-    var elt = e.detail && e.detail.elt;
-    return texts() && elt && elt.closest ? elt.closest("form[data-insp-answer]") : null;
+    var cfg = e.detail.requestConfig, ev = cfg && cfg.triggeringEvent, li = itemOf(ev && ev.target);
+    return li && form() && e.detail.elt === form() ? li.querySelector(".insp-state-box") : null;
   }
-  function mark(f, text, cls) {
-    var s = f.querySelector(".insp-state");
-    if (s) { s.textContent = text; s.className = "insp-state " + cls; }
-  }
-  function lost(e) {
-    var f = box(e);
-    if (f) { mark(f, "⚠ " + texts().dataset.failed, "danger"); f.setAttribute("data-unsaved", "1"); }
+  function mark(b, text, cls) {
+    var s = b.querySelector(".insp-state") || b.appendChild(document.createElement("span"));
+    s.textContent = text; s.className = "insp-state " + cls;
   }
   document.addEventListener("htmx:beforeRequest", function (e) {
-    var f = box(e);
-    if (f) { mark(f, texts().dataset.saving, "muted"); }
+    var b = box(e), T = document.getElementById("insp-texts");
+    if (b && T && navigator.onLine) { mark(b, T.dataset.saving, "muted"); }
   });
-  document.addEventListener("htmx:sendError", lost);
-  document.addEventListener("htmx:responseError", lost);
-  document.addEventListener("htmx:afterRequest", function (e) {
-    var f = box(e), st = e.detail.xhr ? e.detail.xhr.status : 0;
-    if (!f) { return; }
-    if (st >= 200 && st < 300) { f.removeAttribute("data-unsaved"); } else if (document.contains(f)) { lost(e); }
+  document.addEventListener("htmx:responseError", function (e) {
+    var b = box(e), T = document.getElementById("insp-texts");
+    if (b && T && document.contains(b)) { mark(b, "⚠ " + T.dataset.failed, "danger"); }
   });
-  window.addEventListener("online", function () {
-    if (!texts()) { return; }
-    document.querySelectorAll("form[data-unsaved]").forEach(function (f) { htmx.trigger(f, "submit"); });
-  });
+
 })();

@@ -59,7 +59,7 @@ def test_answer_is_saved_on_its_own_and_shows_saved_state(app, client, setup) ->
     resp = _answer(client, setup["iid"], item, "pass", note="Có biên bản hội nghị")
     text = resp.get_data(as_text=True)
     assert resp.status_code == 200 and text.lstrip().startswith(f'<span class="insp-state-box" id="item-{item}-state"')
-    assert 'name="version" value="1"' in text and 'data-saved="1"' in text
+    assert f'name="version.{item}" value="1"' in text and 'data-saved="1"' in text
     assert resp.headers["HX-Trigger"] == "inspections:answered"
     # a plain form post (no JavaScript) redirects back to the item
     plain = _answer(client, setup["iid"], setup["items"][2], "fail", headers={})
@@ -199,8 +199,14 @@ def test_forged_inspection_id_is_refused(app, client, setup) -> None:
 def test_bad_answer_values_are_refused(app, client, setup, item_index, data, message) -> None:
     resp = client.post(f"/inspections/{setup['iid']}/items/{setup['items'][item_index]}/answer",
                        data={"version": "0", **data}, headers=HX)
-    assert resp.status_code == 400 and message in resp.get_data(as_text=True)
+    # shown next to the item, in its saved-state box (a number out of range does not fail silently)
+    assert resp.status_code == 422 and message in resp.get_data(as_text=True)
+    assert resp.headers["HX-Retarget"] == f"#item-{setup['items'][item_index]}-state"
+    assert 'role="alert"' in resp.get_data(as_text=True)
     assert _count(app, Answer) == 0
+    plain = client.post(f"/inspections/{setup['iid']}/items/{setup['items'][item_index]}/answer",
+                        data={"version": "0", **data})
+    assert plain.status_code == 400 and message in plain.get_data(as_text=True)
 
 
 def test_outsiders_cannot_answer(app, client, setup, make_user) -> None:
