@@ -107,6 +107,21 @@ def vi_sort_key(text: str | None) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return tuple(letters), tuple(tones)
 
 
+_KEY_MAX = 0xC000  # exotic code points above this sort together (keeps the key clear of surrogates)
+
+
+def vi_sort_text(text: str | None) -> str:
+    """``vi_sort_key`` as a string that sorts the same under binary comparison (a database column, indexed).
+
+    Each number of the key becomes one character (offset past the control characters); the letters and the
+    tones are separated by U+001F, lower than any of them, so a shorter name still sorts first. The column
+    compares bytewise (SQLite's default, "C" collation on PostgreSQL) and UTF-8 keeps code point order.
+    """
+    letters, tones = vi_sort_key(text)
+    enc = "".join(chr(0x20 + min(v, _KEY_MAX)) for v in letters)
+    return enc + "\x1f" + "".join(chr(0x20 + t) for t in tones)
+
+
 # --- formatting (all through Babel, in the current locale) ---
 
 def format_number(value: int | float | Decimal | None, digits: int | None = None) -> str:
