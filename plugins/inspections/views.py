@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, or_, select
 
 from portal.toolkit import (
+    paginate,
     Series,
     Unit,
     UploadError,
@@ -152,8 +153,9 @@ def index() -> ResponseReturnValue:
         q = q.where(Inspection.state == state)
     if year:
         q = q.where(Inspection.year == year)
-    rows = list(db.session.scalars(q.order_by(Inspection.planned_date.desc(), Inspection.id.desc()).limit(200)))
-    return render("inspections/index.html", fragment="inspection_list", inspections=rows, state=state, year=year,
+    page = paginate(q, (Inspection.planned_date.desc(), Inspection.id.desc()))
+    return render("inspections/index.html", fragment="inspection_list", inspections=page.items, page=page,
+                  state=state, year=year,
                   states=STATES, threshold=_threshold())
 
 
@@ -489,9 +491,8 @@ def findings() -> ResponseReturnValue:
     state = request.args.get("state", "active")
     overdue = request.args.get("overdue") == "1"
     today = _today()
-    rows = list(db.session.scalars(
-        sv.findings_query(_visible_findings(), state, today if overdue else None).limit(500)))
-    return render("inspections/findings.html", fragment="finding_list", findings=rows, state=state,
+    page = paginate(sv.findings_query(_visible_findings(), state, today if overdue else None), sv.FINDING_ORDER)
+    return render("inspections/findings.html", fragment="finding_list", findings=page.items, page=page, state=state,
                   overdue=overdue, today=today)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 from portal.toolkit import (
+    paginate,
     Unit,
     Upload,
     UploadError,
@@ -332,8 +333,6 @@ def submissions() -> ResponseReturnValue:
     period_id = request.args.get("period", type=int)
     state = request.args.get("state", "")
     kind = request.args.get("kind", "")
-    page = max(request.args.get("page", 1, type=int), 1)
-    size = int(get_plugin_config("PORTAL_PAGE_SIZE", 50))
     query = (
         select(Submission.id, Submission.period_id, Submission.unit_id, Submission.state, Submission.late,
                Submission.submitted_at, Unit.name.label("unit_name"), Unit.kind, Period.name.label("period_name"))
@@ -346,12 +345,11 @@ def submissions() -> ResponseReturnValue:
         query = query.where(Submission.state == state)
     if kind:
         query = query.where(Unit.kind == kind)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.execute(
-        query.order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(size).offset((page - 1) * size)
-    ).all()
+    # submitted_at is empty while a returned report is being corrected: the first submission keeps its place
+    sent = func.coalesce(Submission.submitted_at, Submission.first_submitted_at)
+    page = paginate(query, (sent.desc(), Submission.id.desc()), rows="row", count=True)
     return render(
-        "reports/submissions.html", fragment="submission_list", rows=rows, total=total, page=page, size=size,
+        "reports/submissions.html", fragment="submission_list", rows=page.items, total=page.total, page=page,
         periods=_period_choices(), period_id=period_id, state=state, kind=kind, svc=svc,
     )
 
