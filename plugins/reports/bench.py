@@ -47,13 +47,13 @@ def seed(password: str) -> None:
     db.session.commit()
 
 
-def pages() -> list[tuple[str, str]]:
+def pages() -> list[tuple[str, ...]]:
     from plugins.reports.models import Period
 
     last = db.session.scalar(select(Period.id).where(Period.name.like("Báo cáo thử %")).order_by(Period.year.desc()))
     return [
         ("reports matrix (all periods)", "/reports/matrix"),
-        ("reports matrix (one year, htmx filter)", "/reports/matrix?year=2025&kind=commune"),
+        ("reports matrix (one year, htmx filter)", "/reports/matrix?year=2025&kind=commune", "fragment"),
         ("reports roll-up", f"/reports/rollup?period={last}&include=submitted"),
         ("reports submissions", "/reports/submissions"),
     ]
