@@ -323,6 +323,10 @@ def return_report(sub_id: int) -> ResponseReturnValue:
     return redirect(link)
 
 
+def _years() -> list[int]:
+    return list(db.session.scalars(select(Period.year).distinct().order_by(Period.year.desc())))
+
+
 def _period_choices() -> list[Any]:
     return list(db.session.execute(select(Period.id, Period.name, Period.year).order_by(Period.opens_on.desc())).all())
 
@@ -354,9 +358,18 @@ def submissions() -> ResponseReturnValue:
     )
 
 
-def _matrix_args() -> dict[str, Any]:
+def _matrix_year(years: list[int]) -> int | None:
+    """The year asked (``?year=`` empty: all years); by default the current year, else the latest with periods."""
+    raw = request.args.get("year")
+    if raw is not None:
+        return request.args.get("year", type=int)
+    this_year = svc.today().year
+    return this_year if this_year in years or not years else max(years)
+
+
+def _matrix_args(years: list[int]) -> dict[str, Any]:
     return {
-        "year": request.args.get("year", type=int),
+        "year": _matrix_year(years),
         "unit_kind": request.args.get("kind", "") if request.args.get("kind", "") in svc.UNIT_KIND_LABELS else "",
         "state": request.args.get("status", "") if request.args.get("status", "") in svc.STATUS_LABELS else "",
     }
@@ -365,16 +378,16 @@ def _matrix_args() -> dict[str, Any]:
 @bp.route("/matrix")
 @require_permission("reports.view")
 def matrix() -> ResponseReturnValue:
-    args = _matrix_args()
+    years = _years()
+    args = _matrix_args(years)
     m = svc.build_matrix(svc.today(), unit_clause("reports.view", Unit.id), **args)
-    years = sorted({p.year for p in _period_choices()}, reverse=True)
     return render("reports/matrix.html", fragment="matrix_table", m=m, years=years, svc=svc, **args)
 
 
 @bp.route("/matrix.xlsx")
 @require_permission("reports.view")
 def matrix_xlsx() -> ResponseReturnValue:
-    m = svc.build_matrix(svc.today(), unit_clause("reports.view", Unit.id), **_matrix_args())
+    m = svc.build_matrix(svc.today(), unit_clause("reports.view", Unit.id), **_matrix_args(_years()))
     labels = {k: str(v) for k, v in svc.STATUS_LABELS.items()}
     grid = [
         [u.name, str(svc.UNIT_KIND_LABELS.get(u.kind, u.kind))]
