@@ -31,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))  # this checkout's portal and plugins, not those of an editable install elsewhere
 PASSWORD = "bench-password-1"
 CORE_UNITS = 500
 
@@ -101,7 +102,6 @@ def _with_kind(pages: list[tuple[str, ...]]) -> list[tuple[str, str, str]]:
 def seed(env: dict[str, str], plugins: list[str]) -> Pages:
     """Create schema, demo data, CORE_UNITS extra units and each plugin's bench data; return pages per user."""
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
     from sqlalchemy import insert
 
     from portal import create_app

@@ -14,7 +14,7 @@ PERIODS = 10
 
 def seed(password: str) -> None:
     from plugins.reports.models import FormVersion, Period, PeriodUnit, ReportForm, Submission
-    from plugins.reports.seed import seed_demo
+    from plugins.reports.demo import seed_demo
 
     seed_demo(password)  # the annual form and its six real periods
     ensure_demo_user(USERNAME, "Benchmark reports", ["standing_office"], None, password)
