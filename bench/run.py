@@ -269,6 +269,7 @@ def main() -> int:
             for label, path, kind in user_pages:
                 headers = {"HX-Request": "true"} if kind == "fragment" else None
                 rows.append((label, path, kind, measure(port, client.cookie, path, args.requests, args.concurrency, headers)))
+                print(f"  measured {label}: p95 {rows[-1][3]['p95']:.0f} ms", flush=True)
     finally:
         server.terminate()
         server.wait(10)

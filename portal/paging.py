@@ -135,7 +135,7 @@ def paginate(
     """Run one page of ``stmt`` ordered by ``order`` (ending with a unique column), keyset-paged in SQL.
 
     ``rows``: "entity" gives the first column of each row (``select(Unit)`` → units), "mapping" gives row mappings,
-    "row" the rows. ``after``/``before`` default to the request's ``?after=``/``?before=`` cursors.
+    "row" the rows (with the sort values as extra ``_pk0``... columns). ``after``/``before`` default to the request's ``?after=``/``?before=`` cursors.
     One query for the page (size + 1 rows to know whether there is a next one), one more when ``count``.
     """
     size = max(1, min(size or page_size(), MAX_PAGE_SIZE))
@@ -170,7 +170,7 @@ def paginate(
     elif rows == "mapping":
         items = [row._mapping for row in got]
     else:
-        items = [row[: len(row) - n] for row in got]
+        items = got  # whole rows; the extra _pk* columns are harmless
     return Page(
         items=items, size=size, total=total, args=args, first=not has_prev,
         next_cursor=_encode(keys[-1]) if has_next and keys else None,

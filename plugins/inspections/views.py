@@ -496,6 +496,22 @@ def findings() -> ResponseReturnValue:
                   overdue=overdue, today=today)
 
 
+@bp.route("/findings.xlsx")
+@require_permission(VIEW, FOLLOWUP)
+def findings_xlsx() -> ResponseReturnValue:
+    """The whole filtered list of findings (the page shows it a page at a time)."""
+    state = request.args.get("state", "active")
+    today = _today()
+    overdue = request.args.get("overdue") == "1"
+    rows = [
+        [f.recommendation or f.description, f.inspection.unit.name, f.responsible_unit.name, f.due_date,
+         str(sv.finding_state_label(f.state))]
+        for f in db.session.scalars(sv.findings_query(_visible_findings(), state, today if overdue else None))
+    ]
+    headers = [_("Finding"), _("Unit inspected"), _("Responsible unit"), _("Due date"), _("State")]
+    return xlsx_response("ton-tai-kien-nghi.xlsx", [(_("Findings"), headers, rows)])
+
+
 def _get_finding(finding_id: int) -> Finding:
     finding = db.session.scalar(select(Finding).join(Inspection, Finding.inspection_id == Inspection.id)
                                 .where(Finding.id == finding_id))

@@ -2,7 +2,7 @@
 
 Runs against an instance kept by ``bench/run.py --keep`` (same data as the benchmark):
 
-    .venv/bin/python bench/profile.py /tmp/portal-bench-XXXX [--requests 20] [--top 12] [--only units]
+    .venv/bin/python bench/profiling.py /tmp/portal-bench-XXXX [--requests 20] [--top 12] [--only units]
 
 For each bench page: milliseconds per request split into SQL (the DB-API execute and fetch calls), template
 (Jinja rendering, SQL issued from inside templates excluded) and other Python, and the top functions by own time.
@@ -50,6 +50,7 @@ def main() -> int:
     from portal import create_app
 
     app = create_app()
+    app.config["WTF_CSRF_ENABLED"] = False  # the test client logs in by posting the form directly
     pages: dict[str, list[tuple[str, str, str]]] = {"bench_core": bench._with_kind([
         ("dashboard", "/", "dashboard"), ("units list", "/units/"), ("units search (htmx)", "/units/?q=ban+bo", "fragment"),
         ("audit log", "/admin/audit/"), ("users", "/admin/users/"),
@@ -60,8 +61,6 @@ def main() -> int:
             pages[hook.USERNAME] = bench._with_kind(list(hook.pages()))
     for username, user_pages in pages.items():
         client = app.test_client()
-        with client.session_transaction():
-            pass
         resp = client.post("/login", data={"username": username, "password": bench.PASSWORD})
         assert resp.status_code == 302, f"login {username}: {resp.status_code}"
         for label, path, kind in user_pages:
