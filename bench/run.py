@@ -1,7 +1,10 @@
 """Benchmark: serve the portal with gunicorn on 127.0.0.1, seed data, measure pages against a static file.
 
-Not a test: it prints a table. Figures are only comparable within one run (ratios to the static baseline),
-never across machines.
+Not a test: it prints a table, and exits 1 when a page breaks its budget (BUDGETS, issue 18), so a regression
+shows at once. Figures are only comparable within one run (ratios to the static baseline), never across machines.
+
+A bench hook's pages() gives (label, path) or (label, path, kind), kind one of BUDGETS: "page" (default),
+"dashboard", "fragment" (sent as an htmx request), "document" (print views, minutes, drafts) or "export".
 
     .venv/bin/python bench/run.py                      # SQLite, every installed plugin that has a bench module (<package>/bench.py)
     .venv/bin/python bench/run.py --plugins reports    # one plugin
@@ -28,8 +31,35 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))  # this checkout's portal and plugins, not those of an editable install elsewhere
 PASSWORD = "bench-password-1"
 CORE_UNITS = 500
+
+#: Per kind of page: minimum req/s as a share of the static file's, p95 ms, raw bytes, gzipped bytes (None: no limit).
+BUDGETS: dict[str, dict[str, float | None]] = {
+    "page": {"ratio": 0.1, "p95": 100, "raw": 60_000, "gzip": 10_000},
+    "dashboard": {"ratio": 0.25, "p95": 100, "raw": 60_000, "gzip": 10_000},
+    "fragment": {"ratio": 0.25, "p95": 100, "raw": None, "gzip": 8_000},
+    "document": {"ratio": None, "p95": 300, "raw": 300_000, "gzip": None},
+    "export": {"ratio": None, "p95": 300, "raw": 300_000, "gzip": None},
+}
+
+
+def over_budget(kind: str, r: dict[str, float | str], ratio: float) -> list[str]:
+    """What a measured page breaks in its kind's budget (empty: within it)."""
+    b = BUDGETS[kind]
+    out = []
+    if r["status"] != "200":
+        out.append(f"status {r['status']}")
+    if b["ratio"] is not None and ratio < b["ratio"]:
+        out.append(f"rate {ratio:.2f} < {b['ratio']}")
+    if b["p95"] is not None and float(r["p95"]) > b["p95"]:
+        out.append(f"p95 > {b['p95']:.0f} ms")
+    if b["raw"] is not None and float(r["bytes"]) > b["raw"]:
+        out.append(f"raw > {b['raw'] / 1000:.0f} KB")
+    if b["gzip"] is not None and float(r["gzip"]) > b["gzip"]:
+        out.append(f"gzip > {b['gzip'] / 1000:.0f} KB")
+    return out
 
 
 def free_port() -> int:
@@ -56,10 +86,22 @@ def load_hook(name: str):  # type: ignore[no-untyped-def]
     return importlib.import_module(module)
 
 
-def seed(env: dict[str, str], plugins: list[str]) -> dict[str, list[tuple[str, str]]]:
+Pages = dict[str, list[tuple[str, str, str]]]
+
+
+def _with_kind(pages: list[tuple[str, ...]]) -> list[tuple[str, str, str]]:
+    out = []
+    for entry in pages:
+        label, path, kind = (*entry, "page")[:3]
+        if kind not in BUDGETS:
+            raise SystemExit(f"page {label!r}: kind {kind!r} is not one of {sorted(BUDGETS)}")
+        out.append((label, path, kind))
+    return out
+
+
+def seed(env: dict[str, str], plugins: list[str]) -> Pages:
     """Create schema, demo data, CORE_UNITS extra units and each plugin's bench data; return pages per user."""
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
     from sqlalchemy import insert
 
     from portal import create_app
@@ -71,7 +113,7 @@ def seed(env: dict[str, str], plugins: list[str]) -> dict[str, list[tuple[str, s
     from portal.seed import ensure_demo_user, seed_units
 
     app = create_app()
-    pages: dict[str, list[tuple[str, str]]] = {}
+    pages: Pages = {}
     with app.app_context():
         set_cli_actor("bench")
         init_database()
@@ -84,15 +126,39 @@ def seed(env: dict[str, str], plugins: list[str]) -> dict[str, list[tuple[str, s
         db.session.execute(insert(Unit), rows)
         ensure_demo_user("bench_core", "Bench Admin", ["admin"], None, PASSWORD)
         db.session.commit()
-        pages["bench_core"] = [("dashboard", "/"), ("units list", "/units/"), ("units search", "/units/?q=ban+bo")]
+        pages["bench_core"] = _with_kind([
+            ("dashboard", "/", "dashboard"), ("units list", "/units/"), ("units search (htmx)", "/units/?q=ban+bo", "fragment"),
+            ("units, print view (all)", "/units/print", "document"), ("units export", "/units/export.xlsx", "export"),
+            ("audit log", "/admin/audit/"), ("users", "/admin/users/"),
+        ])
         for name in plugins:
             hook = load_hook(name)
             started = time.perf_counter()
             hook.seed(PASSWORD)
             db.session.commit()
             print(f"  seeded {name} in {time.perf_counter() - started:.1f} s", flush=True)
-            pages[hook.USERNAME] = list(hook.pages())
+            pages[hook.USERNAME] = _with_kind(list(hook.pages()))
+        if plugins:
+            pages["bench_core"] += _review_pages()
     return pages
+
+
+def _review_pages() -> list[tuple[str, str, str]]:
+    """The core's movement review over the bench years and every unit, drafted once from every plugin's data
+    (its drafting time is printed); then its pages, measured as documents."""
+    from portal.extensions import db
+    from portal.review.services import draft
+
+    started = time.perf_counter()
+    review = draft({"kind": "final", "title": "Tổng kết thử 2016–2025", "year_from": 2016, "year_to": 2025,
+                    "unit_kinds": ["commune", "agency", "mass_org"]}, None)
+    db.session.commit()
+    print(f"  review drafted (every plugin's bench data) in {time.perf_counter() - started:.2f} s", flush=True)
+    return _with_kind([
+        ("review document (draft view)", f"/review/{review.id}", "document"),
+        ("review print", f"/review/{review.id}/print", "document"),
+        ("review .docx", f"/review/{review.id}.docx", "export"),
+    ])
 
 
 class Client:
@@ -133,7 +199,8 @@ class Client:
         assert status == 302, f"login of {username} failed ({status})"
 
 
-def measure(port: int, cookie: str, path: str, requests: int, concurrency: int) -> dict[str, float]:
+def measure(port: int, cookie: str, path: str, requests: int, concurrency: int,
+            headers: dict[str, str] | None = None) -> dict[str, float | str]:
     latencies: list[float] = []
     statuses: set[int] = set()
     size = 0
@@ -147,7 +214,7 @@ def measure(port: int, cookie: str, path: str, requests: int, concurrency: int) 
         local = []
         for _ in range(per_thread):
             t0 = time.perf_counter()
-            status, body = client.request("GET", path)
+            status, body = client.request("GET", path, extra=headers)
             local.append(time.perf_counter() - t0)
             with lock:
                 statuses.add(status)
@@ -157,8 +224,8 @@ def measure(port: int, cookie: str, path: str, requests: int, concurrency: int) 
 
     client = Client(port)
     client.cookie = cookie
-    client.request("GET", path)  # warm up
-    _, packed = client.request("GET", path, extra={"Accept-Encoding": "gzip"})  # bytes on the wire for a browser
+    client.request("GET", path, extra=headers)  # warm up
+    _, packed = client.request("GET", path, extra={**(headers or {}), "Accept-Encoding": "gzip"})  # bytes on the wire
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     started = time.perf_counter()
     for t in threads:
@@ -187,6 +254,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
+    parser.add_argument("--no-budget", action="store_true", help="print the table only, exit 0 whatever the figures")
     args = parser.parse_args()
 
     instance = Path(tempfile.mkdtemp(prefix="portal-bench-"))
@@ -214,23 +282,36 @@ def main() -> int:
             except OSError:
                 time.sleep(0.1)
         baseline = measure(port, "", "/static/portal.css", args.requests, args.concurrency)
-        rows = [("static baseline", "/static/portal.css", baseline)]
+        rows = [("static baseline", "/static/portal.css", "static", baseline)]
         for username, user_pages in pages.items():
             client = Client(port)
             client.login(username)
-            for label, path in user_pages:
-                rows.append((label, path, measure(port, client.cookie, path, args.requests, args.concurrency)))
+            for label, path, kind in user_pages:
+                headers = {"HX-Request": "true"} if kind == "fragment" else None
+                rows.append((label, path, kind, measure(port, client.cookie, path, args.requests, args.concurrency, headers)))
+                print(f"  measured {label}: p95 {rows[-1][3]['p95']:.0f} ms", flush=True)
     finally:
         server.terminate()
         server.wait(10)
         if not args.keep:
             shutil.rmtree(instance, ignore_errors=True)
 
-    print(f"\n{db_label}, gunicorn {args.workers} workers, {args.concurrency} client threads, {args.requests} requests/page")
-    print(f"{'page':<28} {'status':>6} {'bytes':>9} {'gzip':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs static':>9}")
-    for label, path, r in rows:
-        ratio = r["rps"] / baseline["rps"] if baseline["rps"] else 0
-        print(f"{label[:28]:<28} {r['status']:>6} {int(r['bytes']):>9} {int(r['gzip']):>8} {r['rps']:>8.0f} {r['p50']:>8.1f} {r['p95']:>8.1f} {ratio:>9.2f}")
+    load = os.getloadavg()
+    print(f"\n{db_label}, gunicorn {args.workers} workers, {args.concurrency} client threads, {args.requests} requests/page,"
+          f" load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
+    print(f"{'page':<34} {'kind':<9} {'status':>6} {'bytes':>9} {'gzip':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'vs static':>9}  budget")
+    broken = 0
+    for label, path, kind, r in rows:
+        ratio = float(r["rps"]) / float(baseline["rps"]) if baseline["rps"] else 0
+        problems = [] if kind == "static" else over_budget(kind, r, ratio)
+        broken += bool(problems)
+        verdict = "-" if kind == "static" else ("ok" if not problems else "OVER: " + ", ".join(problems))
+        print(f"{label[:34]:<34} {kind:<9} {r['status']:>6} {int(r['bytes']):>9} {int(r['gzip']):>8} {r['rps']:>7.0f}"
+              f" {r['p50']:>7.1f} {r['p95']:>7.1f} {ratio:>9.2f}  {verdict}")
+    if broken:
+        print(f"\n{broken} page(s) over budget" + (" (ignored: --no-budget)" if args.no_budget else ""))
+        return 0 if args.no_budget else 1
+    print("\nEvery page within budget.")
     return 0
 
 

@@ -53,6 +53,16 @@ def plugin_assets() -> tuple[list[str], list[str]]:
     return css, js
 
 
+def static_path() -> Path | None:
+    """The file a static request serves (None outside the folder)."""
+    filename = (request.view_args or {}).get("filename")
+    if not filename or not request.endpoint:
+        return None
+    folder = _folder(request.endpoint).resolve()
+    path = (folder / filename).resolve()
+    return path if path.is_file() and path.is_relative_to(folder) else None
+
+
 def is_static_request() -> bool:
     return bool(request.endpoint) and (request.endpoint == "static" or request.endpoint.endswith(".static"))
 

@@ -43,7 +43,7 @@ class Defaults:
     PORTAL_SMTP_HOST: str | None = None
     PORTAL_SMTP_PORT = 25
     PORTAL_MAIL_FROM = "portal@localhost"
-    # Gzip HTML/text responses in the app (turn off when a reverse proxy already compresses).
+    # Compress pages, fragments and static files (brotli or gzip) in the app; False when a reverse proxy does.
     PORTAL_GZIP = True
     # Rows per page in long lists.
     PORTAL_PAGE_SIZE = 50

@@ -12,6 +12,7 @@ from flask import Response
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,37 +23,43 @@ def xml_safe(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def _put(ws: Any, row: int, column: int, value: Any) -> Any:
-    """Write one cell; text is always a string cell, never a formula (a unit named '=HYPERLINK(...)' stays text)."""
+def _cell(ws: Any, value: Any) -> Any:
+    """One cell; text is always a string cell, never a formula (a unit named '=HYPERLINK(...)' stays text)."""
     if isinstance(value, str):
-        cell = ws.cell(row=row, column=column)
-        cell.value = xml_safe(value)
+        cell = WriteOnlyCell(ws, value=xml_safe(value))
         cell.data_type = "s"  # openpyxl would otherwise store text starting with '=' as a formula
         return cell
     if value is not None and not isinstance(value, (int, float, dt.date, dt.datetime, dt.time, Decimal, bool)):
-        return _put(ws, row, column, str(value))  # lazy strings and other objects: their text
-    return ws.cell(row=row, column=column, value=value)
+        return _cell(ws, str(value))  # lazy strings and other objects: their text
+    return WriteOnlyCell(ws, value=value)
 
 
 def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
-    """Build an xlsx from (title, headers, rows) triples; numbers stay numbers so Excel can sum them."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    """Build an xlsx from (title, headers, rows) triples; numbers stay numbers so Excel can sum them.
+
+    Write-only mode streams rows to the file instead of keeping a cell object per value: several times faster
+    on the thousand-row exports (the whole lists behind the paged pages).
+    """
+    wb = Workbook(write_only=True)
     for title, headers, rows in sheets:
         safe_title = re.sub(r"[\\/*?:\[\]]", " ", xml_safe(str(title))).strip()[:31] or "Sheet"
         ws = wb.create_sheet(title=safe_title)
-        for col, header in enumerate(headers, start=1):
-            _put(ws, 1, col, str(header)).font = Font(bold=True)
+        rows = list(rows)
         widths = [len(str(h)) for h in headers]
-        for r, row in enumerate(rows, start=2):
-            for col, value in enumerate(row, start=1):
-                _put(ws, r, col, value)
-            for i, value in enumerate(row):
-                if i < len(widths):
-                    widths[i] = max(widths[i], min(60, len(str(value)) if value is not None else 0))
-        for i, width in enumerate(widths, start=1):
+        for row in rows:
+            for i, value in enumerate(row[: len(widths)]):
+                widths[i] = max(widths[i], min(60, len(str(value)) if value is not None else 0))
+        for i, width in enumerate(widths, start=1):  # before the first row: write-only sheets need them first
             ws.column_dimensions[get_column_letter(i)].width = width + 2
         ws.freeze_panes = "A2"
+        header_cells = []
+        for header in headers:
+            cell = _cell(ws, str(header))
+            cell.font = Font(bold=True)
+            header_cells.append(cell)
+        ws.append(header_cells)
+        for row in rows:
+            ws.append([_cell(ws, value) for value in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

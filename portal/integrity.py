@@ -143,8 +143,9 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
     answer, a replayed offline queue) answers with the first result and changes nothing.
 
     The key (hidden ``_once`` field or ``Idempotency-Key`` header) is claimed by an INSERT in the view's own
-    transaction: it commits with the view's changes or rolls back with them (a refused attempt can be retried).
-    A concurrent duplicate blocks on that INSERT until the first commits, then replays its answer.
+    transaction, and the view's answer is recorded in that same transaction before the one commit: the action, the
+    key and the answer are stored together or not at all (a refused attempt can be retried). A concurrent
+    duplicate blocks on that INSERT until the first commits, then replays its answer.
     """
 
     @wraps(view)
@@ -162,11 +163,18 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             db.session.flush()
         except IntegrityError:
             return _replay(scoped)
-        resp = current_app.make_response(view(*args, **kwargs))
+        # The view's commits become flushes, so its changes, the key and the recorded answer commit together: a
+        # worker killed after the commit still leaves an answer to replay, and one killed before leaves nothing.
+        session = db.session()
+        session.commit = session.flush  # type: ignore[method-assign]
+        try:
+            resp = current_app.make_response(view(*args, **kwargs))
+        finally:
+            del session.commit
         if resp.status_code >= 400:
             db.session.rollback()  # a refused attempt leaves no key: the user may correct and send again
             return resp
-        # The view committed with the key (or rolled back, and this UPDATE finds nothing): record its answer.
+        # Record the answer with the key (if the view rolled back, this UPDATE finds nothing), then commit all.
         location = _location(resp)
         body = None
         if not location and not resp.is_streamed and resp.content_length is not None \

@@ -44,6 +44,7 @@ from portal.i18n import (
 )
 from portal.models import Audited, Role, Unit, Upload, User, utcnow
 from portal.seed import ensure_demo_user
+from portal.paging import MAX_PAGE_SIZE, Page, page_size, paginate
 from portal.notifications import notify_unit, notify_users
 from portal.rendering import hx_redirect, hx_retarget, hx_trigger, is_fragment_request, redirect_or_hx, render
 from portal.security import check_unit, public, require_login, require_permission, unit_clause
@@ -70,7 +71,9 @@ __all__ = [
     "FlaskForm",
     "Issuer",
     "MAX_MONEY",
+    "MAX_PAGE_SIZE",
     "MoneyField",
+    "Page",
     "NoMarkup",
     "Series",
     "Role",
@@ -118,6 +121,8 @@ __all__ = [
     "ngettext",
     "notify_unit",
     "notify_users",
+    "page_size",
+    "paginate",
     "pgettext",
     "predecessor_map",
     "predecessors",

@@ -97,7 +97,7 @@ def seed(password: str) -> None:
     db.session.commit()
 
 
-def pages() -> list[tuple[str, str]]:
+def pages() -> list[tuple[str, ...]]:
     r = db.session.scalar(select(NominationRound.id).where(NominationRound.name.like("%(đo)")))
     closed = db.session.scalar(select(VotingSession.id).where(VotingSession.title == "Phiên đã kiểm phiếu (đo)"))
     open_ = db.session.scalar(select(VotingSession.id).where(VotingSession.title == "Phiên đang bỏ phiếu (đo)"))
@@ -107,6 +107,6 @@ def pages() -> list[tuple[str, str]]:
         ("round search", f"/awards/rounds/{r}?q=so+12"),
         ("open session + turnout", f"/awards/sessions/{open_}"),
         ("ballot, 40 nominees", f"/awards/sessions/{open_}/vote"),
-        ("minutes, 40 nominees", f"/awards/sessions/{closed}/minutes"),
+        ("minutes, 40 nominees", f"/awards/sessions/{closed}/minutes", "document"),
         ("ballot list, 60 x 40", f"/awards/sessions/{closed}/ballots"),
     ]

@@ -6,6 +6,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 
 from portal.toolkit import (
+    paginate,
     lock_or_404,
     UploadError,
     Unit,
@@ -194,23 +195,23 @@ def round_detail(round_id: int) -> ResponseReturnValue:
     nomination_round = db.get_or_404(NominationRound, round_id)
     q = (request.args.get("q") or "").strip()[:100]
     state = request.args.get("state", "")
-    stmt = select(Nomination).where(Nomination.round_id == round_id, _nomination_scope())
+    stmt = (select(Nomination).join(Unit, Unit.id == Nomination.unit_id)
+            .where(Nomination.round_id == round_id, _nomination_scope()))
     if state in NOMINATION_STATES:
         stmt = stmt.where(Nomination.state == state)
-    noms = list(db.session.scalars(stmt))
     if q:
+        # diacritic-insensitive on the nominee (folded here: SQLite has no unaccent), only ids leave Python
         needle = fold(q)
-        noms = [n for n in noms if needle in fold(n.nominee) or needle in n.unit.search_name]
-    noms.sort(key=lambda n: (vi_sort_key(n.award_type.name), vi_sort_key(n.unit.name), vi_sort_key(n.nominee)))
-    size = get_plugin_config("PORTAL_PAGE_SIZE", 50)
-    last = max(1, -(-len(noms) // size))
-    page = min(last, max(1, request.args.get("page", 1, type=int) or 1))
-    total, noms = len(noms), noms[(page - 1) * size:page * size]
+        ids = [nid for nid, name in db.session.execute(
+            select(Nomination.id, Nomination.nominee).where(Nomination.round_id == round_id)) if needle in fold(name)]
+        stmt = stmt.where(or_(Nomination.id.in_(ids), Unit.search_name.contains(needle, autoescape=True)))
+    # award types in the order they were set up, then units in Vietnamese order: paged in SQL
+    page = paginate(stmt, (Nomination.award_type_id, Unit.sort_key, Nomination.id), count=True)
     sessions = list(db.session.scalars(
         select(VotingSession).where(VotingSession.round_id == round_id).order_by(VotingSession.meeting_date)
     ))
-    return _page("awards/round.html", "nomination_list", nomination_round=nomination_round, nominations=noms,
-                 sessions=sessions, q=q, state=state, page=page, last=last, total=total)
+    return _page("awards/round.html", "nomination_list", nomination_round=nomination_round, nominations=page.items,
+                 sessions=sessions, q=q, state=state, page=page, total=page.total)
 
 
 def _district_wide() -> bool:

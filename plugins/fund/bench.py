@@ -83,13 +83,14 @@ def seed(password: str) -> None:
     db.session.commit()
 
 
-def pages() -> list[tuple[str, str]]:
+def pages() -> list[tuple[str, ...]]:
     latest = db.session.scalar(select(func.max(FundYear.label)))
     return [
         ("fund ledger", f"/fund/ledger?year={latest}"),
+        ("fund contributions (1M)", f"/fund/contributions?year={latest}"),
         ("fund ledger, page 1000", f"/fund/ledger?year={latest}&page=1000"),
         ("fund period report", f"/fund/report?year={latest}"),
         ("fund public page", f"/fund/public?year={latest}"),
-        ("fund public table (print)", f"/fund/public/print?year={latest}"),
+        ("fund public table (print)", f"/fund/public/print?year={latest}", "document"),
         ("fund unit leaderboard", f"/fund/units?year={latest}"),
     ]

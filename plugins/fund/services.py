@@ -779,15 +779,6 @@ def public_beneficiary(name: str, village: str, mode: str) -> str:
     return ""
 
 
-def paged(stmt: Select[Any], page: int, size: int) -> tuple[list[Any], int, int]:
-    """Rows of one page, the page number and the page count (for short lists; ledger lists use ``day_window``)."""
-    total = int(db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
-    pages = max(1, -(-total // size))
-    page = min(max(1, page), pages)
-    rows = list(db.session.execute(stmt.limit(size).offset((page - 1) * size)).mappings())
-    return rows, page, pages
-
-
 def public_donors(year: FundYear) -> Select[Any]:  # rows ordered by window_rows (date, id)
     """Receipts of a fund year for the public list: no notes, no users; anonymity decided by the caller."""
     c = Contribution

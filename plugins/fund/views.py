@@ -20,6 +20,8 @@ from portal.toolkit import (
     format_money,
     local_today,
     get_plugin_config,
+    page_size,
+    paginate,
     hx_trigger,
     idempotent,
     public,
@@ -81,7 +83,7 @@ def _page() -> int:
 
 
 def _size() -> int:
-    return int(get_plugin_config("FUND_PAGE_SIZE", 50))
+    return page_size(int(get_plugin_config("FUND_PAGE_SIZE", 50)))
 
 
 def _year() -> FundYear | None:
@@ -180,16 +182,13 @@ def widget_overview() -> ResponseReturnValue:
 def contributions() -> ResponseReturnValue:
     year = _year()
     campaign_id = request.args.get("campaign", 0, type=int)
-    entries, page, pages = [], 1, 1
-    if year:
-        win = sv.day_window(year, _page(), _size(), "R", campaign_id)
-        stmt = select(Contribution).where(Contribution.fund_year_id == year.id)
-        if campaign_id:
-            stmt = stmt.where(Contribution.campaign_id == campaign_id)
-        rows = sv.window_rows(stmt, Contribution.date, win, _size(), Contribution.id.desc())
-        entries, page, pages = [r["Contribution"] for r in rows], win.page, win.pages
-    return render("fund/contributions.html", fragment="contribution_list", entries=entries,
-                  page=page, pages=pages, year=year, years=_years(), campaign_id=campaign_id,
+    stmt = select(Contribution).where(Contribution.fund_year_id == (year.id if year else None))
+    if campaign_id:
+        stmt = stmt.where(Contribution.campaign_id == campaign_id)
+    # keyset on the (fund_year_id, date, id) index: the 20,000th page costs what the first does
+    page = paginate(stmt, (Contribution.date.desc(), Contribution.id.desc()), size=_size())
+    return render("fund/contributions.html", fragment="contribution_list", entries=page.items,
+                  page=page, year=year, years=_years(), campaign_id=campaign_id,
                   campaigns=_campaign_choices(_("All campaigns")))
 
 
@@ -284,12 +283,11 @@ def contribution_reverse(entry_id: int) -> ResponseReturnValue:
 @require_permission("fund.view")
 def disbursements() -> ResponseReturnValue:
     state = request.args.get("state", "")
-    stmt = select(Disbursement).order_by(Disbursement.proposed_at.desc(), Disbursement.id.desc())
+    stmt = select(Disbursement)
     if state in sv.STATE_LABELS:
         stmt = stmt.where(Disbursement.state == state)
-    rows, page, pages = sv.paged(stmt, _page(), _size())
-    return render("fund/disbursements.html", fragment="disbursement_list", items=[r["Disbursement"] for r in rows],
-                  page=page, pages=pages, state=state)
+    page = paginate(stmt, (Disbursement.proposed_at.desc(), Disbursement.id.desc()), size=_size())
+    return render("fund/disbursements.html", fragment="disbursement_list", items=page.items, page=page, state=state)
 
 
 @bp.route("/disbursements/new", methods=["GET", "POST"])

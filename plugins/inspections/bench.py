@@ -70,7 +70,7 @@ def seed(password: str) -> None:
     db.session.commit()
 
 
-def pages() -> list[tuple[str, str]]:
+def pages() -> list[tuple[str, ...]]:
     ids = list(db.session.scalars(select(Inspection.id).join(ChecklistTemplate).where(ChecklistTemplate.code == "bench")
                                   .order_by(Inspection.id).limit(2)))
     done, ongoing = ids[0], ids[1]
@@ -78,7 +78,7 @@ def pages() -> list[tuple[str, str]]:
         ("inspections list", "/inspections/"),
         ("inspection (200 items, in progress)", f"/inspections/{ongoing}"),
         ("inspection (200 items, completed)", f"/inspections/{done}"),
-        ("minutes", f"/inspections/{done}/minutes"),
+        ("minutes", f"/inspections/{done}/minutes", "document"),
         ("findings", "/inspections/findings/"),
         ("summary", "/inspections/summary?year=2023"),
     ]

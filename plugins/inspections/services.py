@@ -505,7 +505,10 @@ def findings_query(visible: Any, state: str | None, overdue_on: dt.date | None) 
         q = q.where(Finding.state == state)
     if overdue_on is not None:
         q = q.where(Finding.state != CLOSED, Finding.due_date < overdue_on)
-    return q.order_by(Finding.due_date, Finding.id)
+    return q.order_by(*FINDING_ORDER)
+
+
+FINDING_ORDER = (Finding.due_date, Finding.id)
 
 
 def my_inspections(user_id: int) -> list[Inspection]:

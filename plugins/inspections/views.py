@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from werkzeug.exceptions import HTTPException
 
 from portal.toolkit import (
+    paginate,
     Series,
     Unit,
     UploadError,
@@ -156,8 +157,9 @@ def index() -> ResponseReturnValue:
         q = q.where(Inspection.state == state)
     if year:
         q = q.where(Inspection.year == year)
-    rows = list(db.session.scalars(q.order_by(Inspection.planned_date.desc(), Inspection.id.desc()).limit(200)))
-    return render("inspections/index.html", fragment="inspection_list", inspections=rows, state=state, year=year,
+    page = paginate(q, (Inspection.planned_date.desc(), Inspection.id.desc()))
+    return render("inspections/index.html", fragment="inspection_list", inspections=page.items, page=page,
+                  state=state, year=year,
                   states=STATES, threshold=_threshold())
 
 
@@ -580,10 +582,25 @@ def findings() -> ResponseReturnValue:
     state = request.args.get("state", "active")
     overdue = request.args.get("overdue") == "1"
     today = _today()
-    rows = list(db.session.scalars(
-        sv.findings_query(_visible_findings(), state, today if overdue else None).limit(500)))
-    return render("inspections/findings.html", fragment="finding_list", findings=rows, state=state,
+    page = paginate(sv.findings_query(_visible_findings(), state, today if overdue else None), sv.FINDING_ORDER)
+    return render("inspections/findings.html", fragment="finding_list", findings=page.items, page=page, state=state,
                   overdue=overdue, today=today)
+
+
+@bp.route("/findings.xlsx")
+@require_permission(VIEW, FOLLOWUP)
+def findings_xlsx() -> ResponseReturnValue:
+    """The whole filtered list of findings (the page shows it a page at a time)."""
+    state = request.args.get("state", "active")
+    today = _today()
+    overdue = request.args.get("overdue") == "1"
+    rows = [
+        [f.recommendation or f.description, f.inspection.unit.name, f.responsible_unit.name, f.due_date,
+         str(sv.finding_state_label(f.state))]
+        for f in db.session.scalars(sv.findings_query(_visible_findings(), state, today if overdue else None))
+    ]
+    headers = [_("Finding"), _("Unit inspected"), _("Responsible unit"), _("Due date"), _("State")]
+    return xlsx_response("ton-tai-kien-nghi.xlsx", [(_("Findings"), headers, rows)])
 
 
 def _get_finding(finding_id: int) -> Finding:

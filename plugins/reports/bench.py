@@ -47,39 +47,19 @@ def seed(password: str) -> None:
             for k, u in enumerate(unit_ids) if k % 10
         ])
     db.session.commit()
-    _draft_review()
 
 
-def _draft_review() -> None:
-    """The tổng kết over the ten bench years and every unit; its drafting time is printed (a POST, done once)."""
-    import time
-
-    from portal.review.services import draft
-
-    started = time.perf_counter()
-    draft({"kind": "final", "title": "Tổng kết thử 2016–2025", "year_from": 2016, "year_to": 2025,
-           "unit_kinds": ["commune", "agency", "mass_org"]}, None)
-    db.session.commit()
-    print(f"  review drafted (200 units × 10 periods, every plugin) in {time.perf_counter() - started:.2f} s",
-          flush=True)
-
-
-def pages() -> list[tuple[str, str]]:
+def pages() -> list[tuple[str, ...]]:
     from plugins.reports.models import Period
 
     last = db.session.scalar(select(Period.id).where(Period.name.like("Báo cáo thử %")).order_by(Period.year.desc()))
     from plugins.reports.models import Indicator
-    from portal.review.models import Review
 
     rate = db.session.scalar(select(Indicator.id).where(Indicator.code == "ty_le_ho_ngheo"))
-    review = db.session.scalar(select(Review.id).where(Review.title == "Tổng kết thử 2016–2025"))
     return [
         ("reports trend (indicator, 10 periods)", f"/reports/indicators/{rate}?from=2016&to=2025&kind=other"),
-        ("review document (draft view)", f"/review/{review}"),
-        ("review print", f"/review/{review}/print"),
-        ("review .docx", f"/review/{review}.docx"),
         ("reports matrix (all periods)", "/reports/matrix"),
-        ("reports matrix (one year, htmx filter)", "/reports/matrix?year=2025&kind=commune"),
+        ("reports matrix (one year, htmx filter)", "/reports/matrix?year=2025&kind=commune", "fragment"),
         ("reports roll-up", f"/reports/rollup?period={last}&include=submitted"),
         ("reports submissions", "/reports/submissions"),
     ]

@@ -712,7 +712,9 @@ def build_matrix(
     period_ids: Sequence[int] = (), state: str = "",
 ) -> Matrix:
     """Units × periods with each cell's status and counts per unit kind, in four queries whatever the size."""
-    pq = select(Period.id, Period.name, Period.year, Period.deadline, Period.kind, Period.on_time_rule).order_by(Period.opens_on, Period.id)
+    # newest period first: the column that matters this month is the one beside the unit names
+    pq = (select(Period.id, Period.name, Period.year, Period.deadline, Period.kind, Period.on_time_rule)
+          .order_by(Period.opens_on.desc(), Period.id.desc()))
     if year:
         pq = pq.where(Period.year == year)
     if period_ids:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 from portal.toolkit import (
+    paginate,
     Unit,
     Upload,
     UploadError,
@@ -348,6 +349,10 @@ def return_report(sub_id: int) -> ResponseReturnValue:
     return redirect(link)
 
 
+def _years() -> list[int]:
+    return list(db.session.scalars(select(Period.year).distinct().order_by(Period.year.desc())))
+
+
 def _period_choices() -> list[Any]:
     return list(db.session.execute(select(Period.id, Period.name, Period.year).order_by(Period.opens_on.desc())).all())
 
@@ -358,8 +363,6 @@ def submissions() -> ResponseReturnValue:
     period_id = request.args.get("period", type=int)
     state = request.args.get("state", "")
     kind = request.args.get("kind", "")
-    page = max(request.args.get("page", 1, type=int), 1)
-    size = int(get_plugin_config("PORTAL_PAGE_SIZE", 50))
     query = (
         select(Submission.id, Submission.period_id, Submission.unit_id, Submission.state, Submission.late,
                Submission.submitted_at, Unit.name.label("unit_name"), Unit.kind, Period.name.label("period_name"))
@@ -372,19 +375,27 @@ def submissions() -> ResponseReturnValue:
         query = query.where(Submission.state == state)
     if kind:
         query = query.where(Unit.kind == kind)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.execute(
-        query.order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(size).offset((page - 1) * size)
-    ).all()
+    # submitted_at is empty while a returned report is being corrected: the first submission keeps its place
+    sent = func.coalesce(Submission.submitted_at, Submission.first_submitted_at)
+    page = paginate(query, (sent.desc(), Submission.id.desc()), rows="row", count=True)
     return render(
-        "reports/submissions.html", fragment="submission_list", rows=rows, total=total, page=page, size=size,
+        "reports/submissions.html", fragment="submission_list", rows=page.items, total=page.total, page=page,
         periods=_period_choices(), period_id=period_id, state=state, kind=kind, svc=svc,
     )
 
 
-def _matrix_args() -> dict[str, Any]:
+def _matrix_year(years: list[int]) -> int | None:
+    """The year asked (``?year=`` empty: all years); by default the current year, else the latest with periods."""
+    raw = request.args.get("year")
+    if raw is not None:
+        return request.args.get("year", type=int)
+    this_year = local_today().year
+    return this_year if this_year in years or not years else max(years)
+
+
+def _matrix_args(years: list[int]) -> dict[str, Any]:
     return {
-        "year": request.args.get("year", type=int),
+        "year": _matrix_year(years),
         "unit_kind": request.args.get("kind", "") if request.args.get("kind", "") in svc.UNIT_KIND_LABELS else "",
         "state": request.args.get("status", "") if request.args.get("status", "") in svc.STATUS_LABELS else "",
     }
@@ -393,16 +404,16 @@ def _matrix_args() -> dict[str, Any]:
 @bp.route("/matrix")
 @require_permission("reports.view")
 def matrix() -> ResponseReturnValue:
-    args = _matrix_args()
+    years = _years()
+    args = _matrix_args(years)
     m = svc.build_matrix(local_today(), unit_clause("reports.view", Unit.id), **args)
-    years = sorted({p.year for p in _period_choices()}, reverse=True)
     return render("reports/matrix.html", fragment="matrix_table", m=m, years=years, svc=svc, **args)
 
 
 @bp.route("/matrix.xlsx")
 @require_permission("reports.view")
 def matrix_xlsx() -> ResponseReturnValue:
-    m = svc.build_matrix(local_today(), unit_clause("reports.view", Unit.id), **_matrix_args())
+    m = svc.build_matrix(local_today(), unit_clause("reports.view", Unit.id), **_matrix_args(_years()))
     labels = {k: str(v) for k, v in svc.STATUS_LABELS.items()}
     grid = [
         [u.name, str(svc.UNIT_KIND_LABELS.get(u.kind, u.kind))]

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import sessions
 from portal.roles import mark_edited
@@ -13,6 +14,7 @@ from portal.admin.forms import GrantForm, ResetPasswordForm, UserForm
 from portal.extensions import db
 from portal.i18n import fold, gettext as _, vi_sort_key
 from portal.models import AuditEntry, Role, RoleGrant, Unit, User
+from portal.paging import paginate
 from portal.rendering import render
 from portal.security import require_permission
 
@@ -34,19 +36,16 @@ def _fill_choices(form: UserForm) -> list[Role]:
 @bp.route("/users/")
 @require_permission("portal.admin")
 def users() -> ResponseReturnValue:
-    q = (request.args.get("q") or "").strip()
-    stmt = select(User).order_by(User.username)
+    q = (request.args.get("q") or "").strip()[:100]
+    stmt = select(User).options(selectinload(User.roles), joinedload(User.unit))
     if q:
         like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(User.username).like(like), func.lower(User.full_name).like(like)))
-    found = list(db.session.scalars(stmt))
-    if q:
-        # diacritic-insensitive match on the full name, done here: SQLite has no unaccent
+        # diacritic-insensitive match on the full name too, folded here (SQLite has no unaccent): ids only
         folded = fold(q)
-        extra = [u for u in db.session.scalars(select(User)) if folded in fold(u.full_name) and u not in found]
-        found += extra
-    found.sort(key=lambda u: vi_sort_key(u.full_name))
-    return render("admin/users.html", fragment="user_list", users=found, q=q)
+        ids = [uid for uid, name in db.session.execute(select(User.id, User.full_name)) if folded in fold(name)]
+        stmt = stmt.where(or_(func.lower(User.username).like(like), func.lower(User.full_name).like(like), User.id.in_(ids)))
+    page = paginate(stmt, (User.username, User.id), count=True)
+    return render("admin/users.html", fragment="user_list", users=page.items, page=page, q=q)
 
 
 def _save_user(form: UserForm, user: User, roles: list[Role]) -> bool:
@@ -195,24 +194,20 @@ def grant_delete(role_id: int, grant_id: int) -> ResponseReturnValue:
 @bp.route("/audit/")
 @require_permission("portal.audit")
 def audit() -> ResponseReturnValue:
-    size = current_app.config["PORTAL_PAGE_SIZE"]
-    page = max(request.args.get("page", 1, type=int), 1)
     object_type = (request.args.get("type") or "").strip()
     actor = (request.args.get("actor") or "").strip()
-    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
+    stmt = select(AuditEntry)
     if object_type:
         stmt = stmt.where(AuditEntry.object_type == object_type)
     if actor:
         stmt = stmt.where(AuditEntry.actor == actor)
-    entries = list(db.session.scalars(stmt.offset((page - 1) * size).limit(size + 1)))
-    has_next = len(entries) > size
+    page = paginate(stmt, (AuditEntry.id.desc(),))
     types = list(db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)))
     return render(
         "admin/audit.html",
         fragment="audit_list",
-        entries=entries[:size],
+        entries=page.items,
         page=page,
-        has_next=has_next,
         types=types,
         object_type=object_type,
         actor=actor,

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from portal.clock import local_today
@@ -57,11 +57,11 @@ def export_headers() -> list[str]:
     return [str(COLUMN_LABELS[c]) for c in EXPORT_COLUMNS]
 
 
-def search_units(
+def units_query(
     q: str = "", kind: str = "", status: str = "all", scope: ColumnElement[bool] | None = None,
     today: dt.date | None = None,
-) -> list[Unit]:
-    """Return units matching a diacritic- and case-insensitive query, in Vietnamese order (one SQL query)."""
+) -> Select[tuple[Unit]]:
+    """Units matching a diacritic- and case-insensitive query (unordered: page it with ``UNIT_ORDER``)."""
     today = today or local_today()
     stmt = select(Unit).options(joinedload(Unit.parent)).where(scope if scope is not None else true())
     folded = fold(q)
@@ -75,9 +75,19 @@ def search_units(
         stmt = stmt.where(or_(Unit.valid_to.is_(None), Unit.valid_to >= today))
     elif status == "ended":
         stmt = stmt.where(Unit.valid_to < today)
-    units = list(db.session.scalars(stmt))
-    units.sort(key=lambda u: vi_sort_key(u.name))
-    return units
+    return stmt
+
+
+#: Vietnamese order from the stored key, the id breaking ties (and making keyset cursors unique).
+UNIT_ORDER = (Unit.sort_key, Unit.id)
+
+
+def search_units(
+    q: str = "", kind: str = "", status: str = "all", scope: ColumnElement[bool] | None = None,
+    today: dt.date | None = None,
+) -> list[Unit]:
+    """Every matching unit in Vietnamese order, sorted in SQL (for the tree, the export and the print view)."""
+    return list(db.session.scalars(units_query(q, kind, status, scope, today).order_by(*UNIT_ORDER)))
 
 
 @dataclass
@@ -94,8 +104,8 @@ def unit_tree(units: Sequence[Unit]) -> list[TreeNode]:
         parent = nodes.get(u.parent_id) if u.parent_id else None
         (parent.children if parent else roots).append(nodes[u.id])
     for node in nodes.values():
-        node.children.sort(key=lambda n: vi_sort_key(n.unit.name))
-    roots.sort(key=lambda n: vi_sort_key(n.unit.name))
+        node.children.sort(key=lambda n: (n.unit.sort_key, n.unit.id))
+    roots.sort(key=lambda n: (n.unit.sort_key, n.unit.id))
     return roots
 
 

@@ -15,6 +15,7 @@ from portal.exports import read_rows, xlsx_response
 from portal.extensions import db
 from portal.i18n import gettext as _, vi_sort_key
 from portal.models import Unit, User
+from portal.paging import paginate
 from portal.rendering import render
 from portal.security import check_unit, require_permission, unit_clause
 from portal.uploads import UploadError, check_file
@@ -23,7 +24,7 @@ bp = Blueprint("directory", __name__)
 
 
 def _choices(exclude: int | None = None) -> list[tuple[int, str]]:
-    units = sorted(db.session.scalars(select(Unit)), key=lambda u: vi_sort_key(u.name))
+    units = db.session.scalars(select(Unit).order_by(*services.UNIT_ORDER))
     return [(0, "—")] + [(u.id, f"{u.name} ({u.code})") for u in units if u.id != exclude]
 
 
@@ -33,11 +34,22 @@ def index() -> ResponseReturnValue:
     q = (request.args.get("q") or "").strip()[:100]
     kind = request.args.get("kind", "")
     state = request.args.get("status", "all")
-    units = services.search_units(q, kind, state, scope=unit_clause("directory.view", Unit.id))
+    stmt = services.units_query(q, kind, state, scope=unit_clause("directory.view", Unit.id))
+    page = paginate(stmt, services.UNIT_ORDER, count=True)
     return render(
-        "directory/index.html", fragment="unit_list", units=units, q=q, kind=kind, state=state,
+        "directory/index.html", fragment="unit_list", page=page, units=page.items, q=q, kind=kind, state=state,
         kinds=services.KIND_LABELS, today=local_today(),
     )
+
+
+@bp.route("/print")
+@require_permission("directory.view")
+def print_list() -> ResponseReturnValue:
+    """The whole filtered list on one page, lean (no links per cell), for paper."""
+    q = (request.args.get("q") or "").strip()[:100]
+    units = services.search_units(q, request.args.get("kind", ""), request.args.get("status", "all"),
+                                  scope=unit_clause("directory.view", Unit.id))
+    return render("directory/print.html", units=units, kinds=services.KIND_LABELS, q=q)
 
 
 @bp.route("/tree")
@@ -53,7 +65,7 @@ def detail(unit_id: int) -> ResponseReturnValue:
     unit = db.get_or_404(Unit, unit_id)
     check_unit("directory.view", unit.id)
     members = sorted(db.session.scalars(select(User).where(User.unit_id == unit.id)), key=lambda u: vi_sort_key(u.full_name))
-    children = sorted(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id)), key=lambda u: vi_sort_key(u.name))
+    children = list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(*services.UNIT_ORDER)))
     predecessors = list(db.session.scalars(select(Unit).where(Unit.successor_id == unit.id)))
     history = history_for("directory_unit", unit.id) if current_user.can("portal.audit") else []
     area_to, area_from = services.area_links(unit.id)

@@ -23,6 +23,7 @@ from sqlalchemy import MetaData, create_engine, select, text
 import portal.loader
 from portal import create_app
 from portal.extensions import db
+from portal.i18n import vi_sort_text
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 LEGACY = Path(__file__).resolve().parent / "legacy_0002"  # migrations/ as released at 8ef7f5f (frozen)
@@ -206,7 +207,9 @@ def test_an_upgrade_keeps_existing_rows(empty_db, monkeypatch):
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             units = conn.execute(text("SELECT code, name FROM directory_unit")).all()
             users = conn.execute(text("SELECT username, unit_id FROM portal_user")).all()
+            sort_key = conn.execute(text("SELECT sort_key FROM directory_unit")).scalar()
     assert version and units == [("xa-ban-bo", "Xã Bản Bo")] and users == [("banbo", 1)]
+    assert sort_key == vi_sort_text("Xã Bản Bo")  # 0007 backfills the key of existing units
 
 
 def _decode(value):

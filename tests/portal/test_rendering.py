@@ -5,10 +5,11 @@ import pytest
 from flask import flash
 
 from portal.rendering import hx_redirect, hx_retarget, hx_trigger, is_fragment_request, redirect_or_hx, render, render_fragment
+from portal.paging import Page
 from tests.helpers import HX
 
 TEMPLATE = "directory/index.html"
-CONTEXT = {"units": [], "q": "", "kind": "", "state": "all", "kinds": {}, "today": None}
+CONTEXT = {"units": [], "page": Page(items=[], size=50, total=0), "q": "", "kind": "", "state": "all", "kinds": {}, "today": None}
 
 
 @pytest.fixture

@@ -153,7 +153,8 @@ def test_every_period_adds_up(app, client, login_as, fund, give, spend):
 
 
 @pytest.mark.parametrize("path", ["/fund/ledger?year=2024", "/fund/ledger?year=2024&page=2", "/fund/report?year=2024",
-                                  "/fund/public?year=2024", "/fund/public/print?year=2024", "/fund/", "/fund/units"])
+                                  "/fund/public?year=2024", "/fund/public/print?year=2024", "/fund/", "/fund/units",
+                                  "/fund/contributions?year=2024", "/fund/disbursements"])
 def test_pages_run_a_constant_number_of_queries(app, client, login_as, fund, give, spend, path):
     login_as("lanhdao", ["leadership"])
     counts, sizes = [], []

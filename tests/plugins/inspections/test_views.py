@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from plugins.inspections.models import Answer, Finding, Inspection, Photo
 from portal.models import Upload
+from portal.exports import read_rows
 from tests.helpers import HX, count_queries, login
 
 from .conftest import jpeg_bytes
@@ -359,3 +360,50 @@ def test_inspection_page_query_count_does_not_grow_with_items(app, client, make_
 
 
 QUERY_COUNTS: dict[int, int] = {}
+
+
+def test_inspection_list_and_findings_page_in_sql(app, client, make_unit, make_template, make_inspection, login_as,
+                                                  item_ids) -> None:
+    import datetime as dt
+    import html
+    import re
+
+    from plugins.inspections.models import Finding
+
+    unit = make_unit()
+    leader = login_as("ktv-list", ["inspector"])
+    tid = make_template(n=3)
+    item = item_ids(tid)[0]
+
+    def add(n: int) -> None:
+        for k in range(n):
+            iid = make_inspection(tid, unit, leader.id, state="completed", year=2024)
+            with app.app_context():
+                db.session.add(Finding(inspection_id=iid, item_id=item, description=f"Tồn tại {iid}-{k}",
+                                       responsible_unit_id=unit, due_date=dt.date(2025, 1, 1) + dt.timedelta(days=k)))
+                db.session.commit()
+
+    counts = {}
+    for n in (3, 60):
+        add(n if n == 3 else n - 3)
+        for url in ("/inspections/", "/inspections/findings/"):
+            client.get(url)
+            with count_queries(app) as queries:
+                resp = client.get(url, headers=HX)
+            assert resp.status_code == 200
+            counts[(n, url)] = len(queries)
+    assert counts[(3, "/inspections/")] == counts[(60, "/inspections/")]
+    assert counts[(3, "/inspections/findings/")] == counts[(60, "/inspections/findings/")]
+    app.config["PORTAL_PAGE_SIZE"] = 25
+    seen: list[str] = []
+    url: str | None = "/inspections/findings/?state=all"
+    while url:
+        body = client.get(url, headers=HX).get_data(as_text=True)
+        assert body.lstrip().startswith('<section id="finding-list"')
+        seen += re.findall(r"Tồn tại \d+-\d+", body)
+        link = re.search(r'<a href="([^"]+)"[^>]*rel="next"', body)
+        url = html.unescape(link.group(1)) if link else None
+        assert url is None or "state=all" in url
+    assert len(seen) == len(set(seen)) == 60
+    resp = client.get("/inspections/findings.xlsx?state=all")  # the whole list stays available in one file
+    assert resp.status_code == 200 and len(read_rows(resp.data)[1]) == 60

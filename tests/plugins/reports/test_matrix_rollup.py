@@ -207,3 +207,27 @@ def test_demo_data_is_idempotent_and_realistic(app, client, make_user):
     page = client.get("/reports/matrix").get_data(as_text=True)
     assert "s-missing" in page and "s-late" in page and "Xã Bản Bo" in page
     assert client.get("/reports/rollup").status_code == 200
+
+
+def test_matrix_defaults_to_the_current_year_newest_period_first(client, login_as, world, app, clock):
+    from plugins.reports.models import Period, PeriodUnit
+
+    with app.app_context():
+        old = db.session.get(Period, world.period_id)
+        for name, year, opens in (("Quý I/2025", 2025, dt.date(2025, 3, 1)), ("Quý II/2025", 2025, dt.date(2025, 6, 1))):
+            p = Period(name=name, kind="quarterly", year=year, version_id=old.version_id, opens_on=opens,
+                       deadline=opens + dt.timedelta(days=20), late_policy="accept")
+            p.assignments = [PeriodUnit(unit_id=world.unit_a)]
+            db.session.add(p)
+        db.session.commit()
+    clock.set(dt.datetime(2025, 7, 1, 3))  # before logging in: a session started "in the future" is not valid
+    login_as("thuongtruc", ["standing_office"])
+    page = client.get("/reports/matrix").get_data(as_text=True)
+    assert "Báo cáo năm 2024" not in page and page.index("Quý II/2025") < page.index("Quý I/2025")
+    assert '<option selected>2025</option>' in page
+    everything = client.get("/reports/matrix?year=").get_data(as_text=True)
+    assert "Báo cáo năm 2024" in everything and everything.index("Quý I/2025") < everything.index("Báo cáo năm 2024")
+    clock.set(dt.datetime(2026, 2, 1, 3))  # no period yet this year: the latest year that has some
+    login(client, "thuongtruc")  # seven months on, the session has expired (PORTAL_SESSION_MAX_DAYS)
+    assert "Quý II/2025" in client.get("/reports/matrix").get_data(as_text=True)
+    assert "Báo cáo năm 2024" in client.get("/reports/matrix?year=2024").get_data(as_text=True)

@@ -1,0 +1,111 @@
+"""The toolkit paginator through HTTP: keyset pages in SQL, plain links, htmx fragments, bad cursors, the sort key."""
+from __future__ import annotations
+
+import html
+import re
+
+from sqlalchemy import insert, select
+
+from portal.extensions import db
+from portal.i18n import fold, vi_sort_key, vi_sort_text
+from portal.models import Unit
+from portal.paging import MAX_PAGE_SIZE
+from tests.helpers import HX, count_queries
+
+NAMES = ["Thôn Đông", "Thôn Dao", "Thôn 10", "Thôn 2", "Ăn Uống", "An Bình", "Ấp Mới", "Bản Bo", "Bạn Bè", "bản Lang",
+         "Thôn Ðặc", "Xã Ứng Hòa", "Xã Ưng", "Xã Uông", "Zô", "thôn 02", "Thôn Dao Hai"]
+
+
+def test_stored_sort_key_sorts_like_vi_sort_key():
+    assert sorted(NAMES, key=vi_sort_text) == sorted(NAMES, key=vi_sort_key)
+
+
+def _units(app, n, prefix="Thôn Thử"):
+    with app.app_context():
+        db.session.execute(insert(Unit), [
+            {"code": f"u-{prefix[-3:]}-{i}", "name": f"{prefix} {i}", "search_name": fold(f"{prefix} {i}"), "kind": "village"}
+            for i in range(n)
+        ])
+        db.session.commit()
+
+
+def _names(body: str) -> list[str]:
+    return re.findall(r'/units/\d+">([^<]+)</a>', body)
+
+
+def test_units_are_sorted_in_sql_and_kept_up_to_date(app, client, login_as, make_unit):
+    login_as("quantri", ["admin"])
+    for i, name in enumerate(NAMES):
+        make_unit(name, code=f"n{i}")
+    body = client.get("/units/").get_data(as_text=True)
+    assert _names(body) == sorted(NAMES, key=vi_sort_key)
+    with app.app_context():  # an ORM rename updates the key (the event), a Core insert gets it from the default
+        unit = db.session.scalar(select(Unit).where(Unit.code == "n0"))
+        unit.name = "A Đầu Tiên"
+        db.session.commit()
+        db.session.execute(insert(Unit), [{"code": "core", "name": "Ă Core", "search_name": "a core", "kind": "other"}])
+        db.session.commit()
+        keys = dict(db.session.execute(select(Unit.name, Unit.sort_key)).all())
+    assert keys["A Đầu Tiên"] == vi_sort_text("A Đầu Tiên") and keys["Ă Core"] == vi_sort_text("Ă Core")
+    expected = sorted(["A Đầu Tiên", "Ă Core", *NAMES[1:]], key=vi_sort_key)
+    assert _names(client.get("/units/").get_data(as_text=True)) == expected and expected[0] == "A Đầu Tiên"
+
+
+def test_units_pages_by_keyset_with_plain_links_and_htmx_fragments(app, client, login_as):
+    login_as("quantri", ["admin"])
+    app.config["PORTAL_PAGE_SIZE"] = 20
+    _units(app, 45)
+    first = client.get("/units/?q=thu").get_data(as_text=True)
+    assert "45 đơn vị" in first and len(_names(first)) == 20 and 'rel="prev"' not in first
+    # without JavaScript: a real href carrying the filter and an opaque keyset cursor (no page number, no offset)
+    href = html.unescape(re.search(r'<a href="([^"]+)"[^>]*rel="next"', first).group(1))
+    assert "q=thu" in href and "after=" in href and "page=" not in href
+    second = client.get(href).get_data(as_text=True)
+    assert "<html" in second and len(_names(second)) == 20
+    # with htmx: the same link answers the list alone, which swaps itself in place
+    fragment = client.get(href, headers=HX).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="unit-list"') and "<html" not in fragment
+    assert 'hx-target="#unit-list"' in fragment and _names(fragment) == _names(second)
+    third_href = html.unescape(re.search(r'<a href="([^"]+)"[^>]*rel="next"', second).group(1))
+    third = client.get(third_href).get_data(as_text=True)
+    assert len(_names(third)) == 5 and 'rel="next"' not in third
+    everything = _names(first) + _names(second) + _names(third)
+    assert everything == sorted({f"Thôn Thử {i}" for i in range(45)}, key=vi_sort_key)
+    # back from the third page: the second page again
+    prev = html.unescape(re.search(r'<a href="([^"]+)"[^>]*rel="prev"', third).group(1))
+    assert "before=" in prev and _names(client.get(prev).get_data(as_text=True)) == _names(second)
+    # a unit added before the cursor does not shift the next page (an offset would)
+    _units(app, 1, prefix="Thôn Thử 0 B")  # sorts on the first page
+    assert _names(client.get(third_href).get_data(as_text=True)) == _names(third)
+
+
+def test_page_size_is_capped_and_damaged_cursors_are_refused(app, client, login_as):
+    login_as("quantri", ["admin"])
+    _units(app, MAX_PAGE_SIZE + 20)
+    assert len(_names(client.get("/units/?size=100000").get_data(as_text=True))) == MAX_PAGE_SIZE
+    for bad in ("x", "eyJhIjoxfQ", "WzEsMiwzXQ", "W251bGwsMV0"):
+        resp = client.get(f"/units/?after={bad}")
+        assert resp.status_code == 400 and "Liên kết trang này bị hỏng" in resp.get_data(as_text=True)
+    assert client.get("/units/?before=%%%").status_code == 400
+
+
+def test_print_view_and_export_keep_the_whole_list(app, client, login_as):
+    login_as("quantri", ["admin"])
+    app.config["PORTAL_PAGE_SIZE"] = 10
+    _units(app, 30)
+    printed = client.get("/units/print?q=thu").get_data(as_text=True)
+    assert printed.count("Thôn Thử") == 30
+    assert client.get("/units/export.xlsx").status_code == 200
+
+
+def test_paged_lists_query_count_does_not_grow(app, client, login_as):
+    login_as("quantri", ["admin"])
+    counts = {}
+    for n in (5, 300):
+        _units(app, n, prefix=f"Thôn N{n}")
+        with count_queries(app) as statements:
+            for url in ("/units/", "/admin/users/", "/admin/audit/"):
+                assert client.get(url).status_code == 200
+                assert client.get(url, headers=HX).status_code == 200
+        counts[n] = len(statements)
+    assert counts[5] == counts[300]
