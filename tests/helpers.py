@@ -46,9 +46,20 @@ def count_queries(app: Flask) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", before)
 
 
+def goto(page: Any, url: str) -> None:
+    """``page.goto`` that tries once more when Chromium aborts the very first navigation of a new context
+    (net::ERR_ABORTED, seen now and then on a loaded machine before any page of ours had run)."""
+    try:
+        page.goto(url)
+    except Exception as exc:  # playwright's Error
+        if "ERR_ABORTED" not in str(exc):
+            raise
+        page.goto(url)
+
+
 def browser_login(page: Any, base_url: str, username: str, password: str = PASSWORD) -> None:
     """Log in through the real login form in Playwright."""
-    page.goto(base_url + "/login")
+    goto(page, base_url + "/login")
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("main form button[type=submit]")  # not the language buttons in the header

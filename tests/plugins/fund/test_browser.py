@@ -5,14 +5,14 @@ import re
 
 import pytest
 
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, goto
 
 pytestmark = pytest.mark.browser
 
 
 def browser_login(page, base_url: str, username: str) -> None:
     """Log in through the form in <main> (tests.helpers.browser_login clicks the header's language button first)."""
-    page.goto(base_url + "/login")
+    goto(page, base_url + "/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
