@@ -89,6 +89,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
     loader.register(app, plugins)
     i18n.warn_missing_catalogs(app, plugins)
     _install_templates(app)
+    from portal import templating
+
+    templating.init_app(app, plugins)
     return app
 
 
@@ -175,13 +178,13 @@ def _register_core(app: Flask) -> None:
     @app.before_request
     def refuse_control_characters() -> None:
         # NUL cannot be stored in PostgreSQL text columns; refusing it here keeps every form a clean 400.
-        from portal.errors import user_error
         from portal.i18n import gettext
+        from portal.integrity import Refused
 
         for values in (request.args, request.form):
             for value in values.values():
                 if "\x00" in value:
-                    raise user_error(400, gettext("The input contains a character that is not allowed (NUL)."))
+                    raise Refused(400, gettext("The input contains a character that is not allowed (NUL)."))
 
     @app.after_request
     def vary_on_htmx(resp: Response) -> Response:

@@ -61,7 +61,7 @@ def init_app(app: Flask) -> None:
 
 
 def user_error(status: int, message: str) -> HTTPException:
-    """Build an HTTP error whose translated message is shown to the user: ``raise user_error(409, _(...))``."""
+    """Deprecated: raise ``Refused(status, message)`` (portal.integrity) instead; kept until the next release."""
     from werkzeug.exceptions import default_exceptions
 
     exc = default_exceptions.get(status, HTTPException)(description=message)

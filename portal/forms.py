@@ -9,7 +9,7 @@ from flask import has_request_context
 from flask_babel import get_translations
 from flask_wtf import FlaskForm as _FlaskWTFForm
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, StringField, TextAreaField
+from wtforms import Field, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
@@ -17,7 +17,20 @@ from wtforms.widgets import TextInput
 from portal.i18n import coerce_money, format_date, format_number
 from portal.i18n import lazy_gettext as _l
 
-__all__ = ["FlaskForm", "MoneyField", "DateField", "NoMarkup", "strip", "MAX_MONEY"]
+__all__ = [
+    "FlaskForm", "MoneyField", "DateField", "UnitsField", "NoMarkup", "strip", "MAX_MONEY", "INVALID_FORM",
+    "form_status",
+]
+
+#: The one status of a form sent back with errors, in the core and every plugin: 422 (Unprocessable Content:
+#: the request was understood, what was typed is not acceptable). 400 stays for requests that are malformed
+#: (damaged cursor, missing security token), 409 for a state that changed, 403/404 as usual.
+INVALID_FORM = 422
+
+
+def form_status(form: Any) -> int:
+    """The status to answer a rendered form with: INVALID_FORM when it has errors, else 200."""
+    return INVALID_FORM if form.errors else 200
 
 #: Largest amount the portal accepts (10^15 đồng): beyond any real gift, far inside BIGINT.
 MAX_MONEY = 10**15
@@ -182,6 +195,15 @@ class MoneyField(StringField):
         if value > self.maximum:
             raise ValueError(_l("The amount is too large."))
         self.data = value
+
+
+class UnitsField(SelectMultipleField):
+    """Several units picked at once (ids); fill ``choices`` with toolkit ``unit_choices``. One field type for
+    every unit picker, so the core renders them all the same way (checkbox list with a filter)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", int)
+        super().__init__(*args, **kwargs)
 
 
 class DateField(StringField):

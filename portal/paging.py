@@ -24,8 +24,8 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
-from portal.errors import user_error
 from portal.extensions import db
+from portal.integrity import Refused
 from portal.i18n import gettext as _
 
 #: Hard cap of rows per page, whatever a caller or ``?size=`` asks.
@@ -109,7 +109,7 @@ def _decode(cursor: str, n: int) -> list[Any]:
                 out.append(v)
         return out
     except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
-        raise user_error(400, _("This page link is damaged or out of date: start again from the first page.")) from None
+        raise Refused(400, _("This page link is damaged or out of date: start again from the first page.")) from None
 
 
 def _beyond(columns: Sequence[tuple[ColumnElement[Any], bool]], values: Sequence[Any], forward: bool) -> ColumnElement[bool]:

@@ -169,3 +169,7 @@ class Plugin:
     # Pages (local URLs) this user needs in the field without a connection: the service worker keeps a copy of
     # each for them only (portal/offline.py). Return only pages the user may see; never public pages.
     offline_pages: Callable[[Any], list[str]] | None = None
+    # The plugin's labels (state, kind … names shown to users), declared once in its labels.py: a module or a
+    # mapping of NAME -> value. Templates of every plugin reach them the same way, ``labels.<plugin>.NAME``, and
+    # permission codes as ``perms.<plugin>.<verb>`` (built from ``permissions``); a misspelt name is an error.
+    labels: ModuleType | Mapping[str, Any] | None = None

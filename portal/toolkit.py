@@ -18,12 +18,13 @@ from portal.directory.services import (
     predecessor_map,
     predecessors,
     predecessors_in,
+    unit_choices,
     unit_lineage,
 )
 from portal.documents import Issuer, issue_number, issued_number, issuer_of
 from portal.errors import user_error
 from portal.extensions import db
-from portal.forms import MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, strip
+from portal.forms import INVALID_FORM, MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, UnitsField, form_status, strip
 from portal.integrity import Refused, expect_state, idempotent, lock, lock_or_404, once_input
 from portal.i18n import (
     coerce_money,
@@ -68,6 +69,10 @@ __all__ = [
     "lock_or_404",
     "once_input",
     "DateField",
+    "INVALID_FORM",
+    "UnitsField",
+    "form_status",
+    "unit_choices",
     "FlaskForm",
     "Issuer",
     "MAX_MONEY",

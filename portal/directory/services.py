@@ -82,6 +82,26 @@ def units_query(
 UNIT_ORDER = (Unit.sort_key, Unit.id)
 
 
+def unit_choices(
+    kinds: Sequence[str] | None = None, blank: str | None = None, exclude: int | None = None,
+    with_code: bool = False, current: bool = False, scope: ColumnElement[bool] | None = None,
+) -> list[tuple[int, str]]:
+    """(id, name) pairs for a unit picker, in Vietnamese order (sorted in SQL). ``blank`` puts (0, blank) first;
+    ``current`` keeps only units in force today (local date); ``scope`` is a ``unit_clause`` for the user."""
+    stmt = select(Unit.id, Unit.name, Unit.code)
+    if kinds:
+        stmt = stmt.where(Unit.kind.in_(tuple(kinds)))
+    if exclude is not None:
+        stmt = stmt.where(Unit.id != exclude)
+    if current:
+        stmt = stmt.where(or_(Unit.valid_to.is_(None), Unit.valid_to >= local_today()))
+    if scope is not None:
+        stmt = stmt.where(scope)
+    rows = db.session.execute(stmt.order_by(*UNIT_ORDER)).all()
+    out = [(r.id, f"{r.name} ({r.code})" if with_code else r.name) for r in rows]
+    return ([(0, blank)] if blank is not None else []) + out
+
+
 def search_units(
     q: str = "", kind: str = "", status: str = "all", scope: ColumnElement[bool] | None = None,
     today: dt.date | None = None,
