@@ -39,6 +39,9 @@ class Defaults:
     PORTAL_MAX_IMAGE_PIXELS = 50_000_000
     # Whole request size cap; Flask answers 413 above it.
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # How users reach the portal (scheme, host, any path prefix), for links in e-mail and shared pages;
+    # None: the host of the current request.
+    PORTAL_BASE_URL: str | None = None
     # Optional SMTP for e-mail notifications; in-app notifications always work. SECURITY: "starttls" (port 587),
     # "tls" (implicit TLS, port 465) or "none" (a relay on localhost). Give the password in the environment
     # (FLASK_PORTAL_SMTP_PASSWORD), never in a committed file. CAFILE: a private CA's certificates, if any.
