@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ from portal.extensions import db
 from portal.i18n import gettext as _, lazy_gettext as _l
 from portal.models import MailOutbox, NoticePreference, Notification, User, utcnow
 from portal.plugin import NoticeKind
+from portal.urls import absolute, absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -76,21 +77,6 @@ def _wanting_email(users: Sequence[User], kind: NoticeKind) -> list[User]:
     return [u for u in with_address if saved.get(u.id, kind.default_email)]
 
 
-def absolute_link(link: str | None) -> str | None:
-    """A link for an e-mail: local paths get PORTAL_BASE_URL (else the request's host) in front."""
-    if not link or not link.startswith("/") or link.startswith("//"):
-        return link
-    base = (current_app.config.get("PORTAL_BASE_URL") or "").rstrip("/")
-    if not base and has_request_context():
-        base = request.host_url.rstrip("/")
-    return base + link if base else link
-
-
-def _settings_path() -> str:
-    # built without a request (CLI reminders): the URL map alone knows the path
-    return current_app.url_map.bind("portal.invalid").build("dashboard.notice_settings")
-
-
 def notify_users(users: list[User], message: str, link: str | None = None, email_subject: str | None = None,
                  *, kind: str = GENERAL.code) -> int:
     """Add a notification for each active user, and queue an e-mail for those who want ``kind`` by e-mail.
@@ -102,8 +88,8 @@ def notify_users(users: list[User], message: str, link: str | None = None, email
         db.session.add(Notification(user_id=user.id, message=message, link=link))
     if current_app.config.get("PORTAL_SMTP_HOST") and active:
         subject = (email_subject or message).strip().splitlines()[0][:200] if (email_subject or message) else ""
-        target = absolute_link(link)
-        footer = _("Choose which notices come by e-mail: %(url)s", url=absolute_link(_settings_path()))
+        target = absolute(link) if link else None
+        footer = _("Choose which notices come by e-mail: %(url)s", url=absolute_url("dashboard.notice_settings"))
         body = message + (f"\n\n{target}" if target else "") + "\n\n-- \n" + footer
         the_kind = _kind(kind)
         for user in _wanting_email(active, the_kind):
