@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.forms import DateField, FlaskForm, NoMarkup, strip
@@ -68,4 +68,4 @@ class AuditFilterForm(FlaskForm):
 
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValueError(_l("The end date must not be before the start date."))
+            raise ValidationError(_l("The end date must not be before the start date."))

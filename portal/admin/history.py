@@ -51,6 +51,8 @@ _CORE = {"RECORDS": RECORDS, "FIELDS": FIELDS, "VALUES": VALUES}
 
 def _declared(name: str) -> dict[str, Any]:
     out = dict(_CORE[name])
+    if name == "VALUES":
+        out["portal_role_grant.permission"] = {c: p.label for c, p in current_app.extensions["portal"].permissions.items()}
     for plugin in current_app.extensions["portal"].plugins.values():
         out.update(_public(plugin.labels).get(name) or {})
     return out
