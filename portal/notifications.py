@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from typing import Any
 
 from flask import Flask, current_app
@@ -87,7 +88,8 @@ def notify_users(users: list[User], message: str, link: str | None = None, email
     for user in active:
         db.session.add(Notification(user_id=user.id, message=message, link=link))
     if current_app.config.get("PORTAL_SMTP_HOST") and active:
-        subject = (email_subject or message).strip().splitlines()[0][:200] if (email_subject or message) else ""
+        lines = str(email_subject or message or "").strip().splitlines()
+        subject = lines[0][:200] if lines else str(GENERAL.label)
         target = absolute(link) if link else None
         footer = _("Choose which notices come by e-mail: %(url)s", url=absolute_url("dashboard.notice_settings"))
         body = message + (f"\n\n{target}" if target else "") + "\n\n-- \n" + footer
@@ -220,6 +222,8 @@ def _message(row: MailOutbox) -> EmailMessage:
     msg["Subject"] = row.subject
     msg["From"] = current_app.config["PORTAL_MAIL_FROM"]
     msg["To"] = row.to_addr
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain=str(msg["From"]).rpartition("@")[2].strip(">") or None)
     msg.set_content(row.body)
     return msg
 
