@@ -331,3 +331,15 @@ def test_a_kind_must_carry_the_plugins_prefix():
                  notice_kinds=(NoticeKind("news", "Tin"),))
     with pytest.raises(PluginError, match="notice kind 'news' must start with 'mailtest.'"):
         validate(bad, "mailtest", __name__, [])
+
+
+def test_without_a_mail_server_nothing_is_queued_and_the_command_says_why(app, client, login_as, runner):
+    app.config["PORTAL_SMTP_HOST"] = None
+    me = login_as("vanphong", ["standing_office"])
+    _with_email(app, me.id, "vanphong@tamduong.vn")
+    assert client.post("/mailtest/announce").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Notification.id))) == 1  # in-app notices still work
+    assert _rows(app) == []
+    result = runner.invoke(args=["portal", "mail", "send"])
+    assert result.exit_code == 1 and "PORTAL_SMTP_HOST is not set" in result.output
