@@ -60,6 +60,7 @@ class Defaults:
     PORTAL_MAIL_RETRY_MINUTES = 5
     PORTAL_MAIL_MAX_ATTEMPTS = 6
     PORTAL_MAIL_CLAIM_MINUTES = 10
+    PORTAL_MAIL_KEEP_DAYS = 30  # sent and given-up rows are deleted by the cron command after this many days
     # Compress pages, fragments and static files (brotli or gzip) in the app; False when a reverse proxy does.
     PORTAL_GZIP = True
     # Rows per page in long lists.

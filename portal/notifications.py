@@ -276,3 +276,12 @@ def send_due(ids: Sequence[int] | None = None, limit: int = 200) -> SendResult:
                 log.warning("mail %s to %s failed: %s", row_id, msg["To"], exc)
             result.add(_record(row_id, token, error, attempts))
     return result
+
+
+def prune_outbox(days: int) -> int:
+    """Delete mail sent or given up more than ``days`` ago (the outbox is a queue, not an archive); commit."""
+    cutoff = utcnow() - dt.timedelta(days=days)
+    done = db.session.execute(db.delete(MailOutbox).where(
+        or_(MailOutbox.sent_at < cutoff, MailOutbox.failed_at < cutoff)).execution_options(synchronize_session=False))
+    db.session.commit()
+    return done.rowcount or 0

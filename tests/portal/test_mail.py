@@ -217,7 +217,7 @@ def test_a_hanging_smtp_server_leaves_the_page_fast_and_the_row_queued(app, clie
     assert row.sent_at is None and row.failed_at is None and row.attempts == 1 and row.claim is None
     assert "timed out" in row.last_error and row.next_try_at > row.created_at
     # not due yet: the cron run leaves it alone
-    assert "sent: 0, to retry: 0, given up: 0" in runner.invoke(args=["portal", "mail", "send"]).output
+    assert "sent: 0, to retry: 0, given up: 0," in runner.invoke(args=["portal", "mail", "send"]).output
     # the server is back, five minutes later the cron command sends it
     silent_server.close()
     inbox = Inbox(database_url)
@@ -230,12 +230,12 @@ def test_a_hanging_smtp_server_leaves_the_page_fast_and_the_row_queued(app, clie
     finally:
         ctrl.stop()
         inbox.engine.dispose()
-    assert "sent: 1, to retry: 0, given up: 0" in result.output
+    assert "sent: 1, to retry: 0, given up: 0," in result.output
     [row] = _rows(app)
     assert row.sent_at is not None and row.attempts == 2 and len(inbox.messages) == 1
 
 
-def test_retries_back_off_and_then_give_up(app, client, login_as, frozen_at):
+def test_retries_back_off_and_then_give_up(app, client, login_as, frozen_at, runner):
     app.config.update(PORTAL_SMTP_PORT=_free_port(), PORTAL_MAIL_MAX_ATTEMPTS=3)  # nothing listens: refused
     now = dt.datetime(2026, 3, 2, 1, 0)
     frozen_at(now)
@@ -258,6 +258,8 @@ def test_retries_back_off_and_then_give_up(app, client, login_as, frozen_at):
     with app.app_context():  # given up: never tried again
         assert send_due().retry == 0
     assert _rows(app)[0].attempts == 3
+    frozen_at(now + dt.timedelta(days=31))  # kept a month with its error, then the cron run removes it
+    assert "old rows removed: 1" in runner.invoke(args=["portal", "mail", "send"]).output and _rows(app) == []
 
 
 def test_two_senders_never_send_one_mail_twice(app, client, login_as, make_user, database_url, smtp_port, cert):
