@@ -1,7 +1,7 @@
 """Names the fund shows for its codes, declared once (templates: ``labels.fund.NAME``)."""
 from __future__ import annotations
 
-from portal.toolkit import _l
+from portal.toolkit import _l, lazy_pgettext
 
 DONOR_TYPES = {
     "agency": _l("Agency or unit"),
@@ -15,7 +15,7 @@ STATUSES = {"poor": _l("Poor household"), "near_poor": _l("Near-poor household")
 STATES = {"proposed": _l("Proposed"), "approved": _l("Approved"), "paid": _l("Paid"), "rejected": _l("Rejected")}
 CATEGORY_KINDS = {"house": _l("Houses"), "gift": _l("Gifts"), "other": _l("Other support")}
 #: Ledger line kinds: R a receipt, C a payment (what the ledger and its export show)
-ENTRY_KINDS = {"R": _l("Receipt"), "C": _l("Payment")}
+ENTRY_KINDS = {"R": lazy_pgettext("ledger line", "Receipt"), "C": lazy_pgettext("ledger line", "Payment")}
 
 # For the audit log and record history
 RECORDS = {

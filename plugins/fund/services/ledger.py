@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, func, literal, or_, select, union_all
 
 from portal.toolkit import Unit, _l, db, local_today
 
+from .. import labels
 from ..models import Contribution, DayTotal, Disbursement, FundYear
 from .totals import balance_on, paid, sum_or_zero
 
@@ -118,17 +119,33 @@ def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
 
 
 def ledger_rows(start: dt.date, end: dt.date, reveal_anonymous: bool = False) -> list[tuple[Any, ...]]:
-    """Every entry of a period in date order for the Excel export: (date, kind, number, who, receipt, payment).
+    """The ledger of a period for the Excel export, oldest first: an opening line, then every entry as (date, kind in
+    words, number, who, receipt, payment, balance after it).
 
     An anonymous donor's name is given only with ``reveal_anonymous`` (the fund.confidential permission).
     """
     led = _ledger_union(start, end)
-    out = []
+    balance = balance_on(start - dt.timedelta(days=1))
+    out: list[tuple[Any, ...]] = [(start, "", "", str(_l("Opening balance")), None, None, balance)]
+    # money carried in from outside the ledger counts on its fund year's first day
+    carried = list(db.session.execute(select(FundYear.start, FundYear.carried_in).where(
+        FundYear.start >= start, FundYear.start <= end, FundYear.carried_in != 0).order_by(FundYear.start)))
+    kinds = {k: str(v) for k, v in labels.ENTRY_KINDS.items()}
+    anonymous, carried_label = str(_l("Anonymous benefactor")), str(_l("Carried in"))
     for r in db.session.execute(select(led, FundYear.label).join(FundYear, and_(FundYear.start <= led.c.day,
                                                                                     FundYear.end >= led.c.day))
                                 .order_by(led.c.day, led.c.kind.desc(), led.c.id)).mappings():
+        day = r["day"] if isinstance(r["day"], dt.date) else dt.date.fromisoformat(str(r["day"]))  # SQLite: text
+        while carried and carried[0][0] <= day:
+            first, amount = carried.pop(0)
+            balance += int(amount)
+            out.append((first, "", "", carried_label, int(amount), None, balance))
         signed = int(r["signed"])
-        who = str(_l("Anonymous benefactor")) if r["anonymous"] and not reveal_anonymous else r["who"]
-        out.append((r["day"], r["kind"], f"{r['label']}/{r['number']:06d}", who,
-                    signed if r["kind"] == "R" else None, -signed if r["kind"] == "C" else None))
+        balance += signed
+        who = anonymous if r["anonymous"] and not reveal_anonymous else r["who"]
+        out.append((day, kinds[r["kind"]], f"{r['label']}/{r['number']:06d}", who,
+                    signed if r["kind"] == "R" else None, -signed if r["kind"] == "C" else None, balance))
+    for first, amount in carried:
+        balance += int(amount)
+        out.append((first, "", "", carried_label, int(amount), None, balance))
     return out

@@ -138,3 +138,27 @@ def test_rebuild_totals_command(app, runner, fund, give, spend):
 
     with app.app_context():
         assert balance_on(dt.date(2024, 12, 31)) == 13_000_000
+
+
+def test_excel_ledger_sheet_in_words_with_dates_and_running_balance(app, client, login_as, fund, give, spend):
+    import io
+
+    from openpyxl import load_workbook
+
+    give(8_000_000)
+    spend(3_000_000)
+    login_as("lanhdao", ["leadership"])
+    wb = load_workbook(io.BytesIO(client.get("/fund/report.xlsx?year=2024").data))
+    rows = [list(r) for r in wb["Sổ quỹ"].iter_rows(values_only=True)]
+    header = next(i for i, r in enumerate(rows) if "Số dư" in r)  # after any title block
+    assert rows[header][:7] == ["Ngày", "Loại", "Số", "Người ủng hộ hoặc người nhận", "Thu", "Chi", "Số dư"]
+    lines = [r[:7] for r in rows[header + 1:] if any(v is not None for v in r)]
+    assert [(r[1], r[3], r[4], r[5], r[6]) for r in lines] == [
+        (None, "Số dư đầu kỳ", None, None, 0),
+        (None, "Chuyển vào", 10_000_000, None, 10_000_000),
+        ("Thu", "Nguyễn Văn Hùng", 8_000_000, None, 18_000_000),
+        ("Chi", "Lò Văn Xương", None, 3_000_000, 15_000_000),
+    ]
+    assert all(isinstance(r[0], dt.datetime) for r in lines)  # real dates, not ISO text
+    assert [r[0].date() for r in lines] == [dt.date(2024, 1, 1), dt.date(2024, 1, 1), dt.date(2024, 3, 1),
+                                            dt.date(2024, 6, 1)]
