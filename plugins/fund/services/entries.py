@@ -10,7 +10,7 @@ from portal.toolkit import Refused, _l, db, format_money, get_plugin_config, loc
 
 from .. import labels
 from ..models import Attachment, Contribution, Disbursement, FundYear
-from .totals import balance_on, bump, bump_units
+from .totals import balance_on, bump, bump_commune, bump_units
 from .years import campaign_for, lock_ledger, next_number, year_or_refuse
 
 
@@ -151,6 +151,7 @@ def pay(item_id: int, user_id: int | None, day: dt.date, at: dt.datetime | None 
     item.state, item.paid_by_id, item.paid_at, item.paid_on, item.fund_year_id = "paid", user_id, at or utcnow(), day, year.id
     db.session.flush()
     bump("C", day, year.id, item.amount, category_id=item.category_id)
+    bump_commune(item)
     return item
 
 
@@ -172,6 +173,7 @@ def reverse_disbursement(item_id: int, reason: str, user_id: int | None, day: dt
     db.session.add(reversal)
     db.session.flush()
     bump("C", day, year.id, reversal.amount, category_id=reversal.category_id)
+    bump_commune(reversal)
     return reversal
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, func, literal, or_, select, union_all
 from portal.toolkit import Unit, _l, db, local_today
 
 from .. import labels
-from ..models import Contribution, DayTotal, Disbursement, FundYear
+from ..models import Contribution, DayNet, Disbursement, FundYear
 from .totals import balance_on, paid, sum_or_zero
 
 
@@ -59,15 +59,12 @@ class Window:
     skip: int = 0
 
 
-def day_window(year: FundYear, page: int, size: int, side: str | None = None, campaign_id: int | None = None) -> Window:
-    """Find, from the day totals (one small query), the days on which page ``page`` of the entries falls, newest
-    first; pages then read and sort only those days instead of the whole year."""
-    t = DayTotal
-    stmt = select(t.day, sum_or_zero(t.lines)).where(t.fund_year_id == year.id).group_by(t.day).order_by(t.day.desc())
-    if side:
-        stmt = stmt.where(t.side == side)
-    if campaign_id:
-        stmt = stmt.where(t.campaign_id == campaign_id)
+def day_window(year: FundYear, page: int, size: int, side: str | None = None) -> Window:
+    """Find, from the per-day rows (one small query, a row a day), the days on which page ``page`` of the entries
+    falls, newest first; pages then read and sort only those days instead of the whole year."""
+    n = DayNet
+    lines = {"R": n.receipt_lines, "C": n.payment_lines}.get(side or "", n.receipt_lines + n.payment_lines)
+    stmt = select(n.day, lines).where(n.fund_year_id == year.id).order_by(n.day.desc())
     per_day = [(day, int(n)) for day, n in db.session.execute(stmt) if int(n)]
     total = sum(n for _day, n in per_day)
     pages = max(1, -(-total // size))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 
-from portal.toolkit import Unit, db, vi_sort_key
+from portal.toolkit import Unit, db
 
-from ..models import Category, Contribution, Disbursement, FundYear
+from ..models import Category, CommuneTotal, Contribution, Disbursement, FundYear
 from .totals import paid, sum_or_zero
 
 
@@ -52,19 +52,21 @@ def public_payments(year: FundYear) -> Select[Any]:
 
 def by_commune_category(year: FundYear) -> tuple[list[Any], list[tuple[str, dict[int, int], int, int]]]:
     """Paid support of a fund year as a commune × category table: (categories, [(commune, {cat: amount}, count, total)])."""
-    d = Disbursement
+    t = CommuneTotal
     cats = list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
     table: dict[str, tuple[dict[int, int], list[int]]] = {}
-    for commune, cat_id, count, amount in db.session.execute(
-        select(Unit.name, d.category_id, func.sum(case((d.amount > 0, 1), else_=-1)), sum_or_zero(d.amount))
-        .join(Unit, Unit.id == d.commune_id)
-        .where(paid(), d.fund_year_id == year.id)
-        .group_by(Unit.name, d.category_id)
+    for commune, cat_id, count, amount in db.session.execute(  # the kept totals, communes in Vietnamese order
+        select(Unit.name, t.category_id, sum_or_zero(t.entries), sum_or_zero(t.amount))
+        .join(Unit, Unit.id == t.commune_id)
+        .where(t.fund_year_id == year.id)
+        .group_by(Unit.sort_key, Unit.name, t.category_id)
+        .order_by(Unit.sort_key, Unit.name)
     ):
+        if not count and not amount:
+            continue
         cells, sums = table.setdefault(commune, ({}, [0, 0]))
         cells[cat_id] = int(amount)
         sums[0] += int(count)
         sums[1] += int(amount)
     rows = [(name, cells, sums[0], sums[1]) for name, (cells, sums) in table.items()]
-    rows.sort(key=lambda r: vi_sort_key(r[0]))
     return cats, rows

@@ -10,7 +10,7 @@ from sqlalchemy import Select, case, func, literal, literal_column, or_, select
 from portal.toolkit import db
 
 from .. import labels
-from ..models import Category, Contribution, DayTotal, Disbursement, FundYear, UnitTotal
+from ..models import Category, CommuneTotal, Contribution, DayNet, DayTotal, Disbursement, FundYear, UnitTotal
 
 
 # --- totals: SQL sums over the day totals kept with every entry ---
@@ -27,8 +27,8 @@ def paid() -> Any:
 
 
 def net() -> Any:
-    """Receipts count up, payments down."""
-    return sum_or_zero(case((DayTotal.side == "R", DayTotal.amount), else_=-DayTotal.amount))
+    """Receipts count up, payments down (over the per-day rows: a few hundred a year)."""
+    return sum_or_zero(DayNet.received - DayNet.spent)
 
 
 def _upsert(table: Any, key: tuple[str, ...], values: dict[str, Any], added: tuple[str, ...]) -> None:
@@ -49,6 +49,21 @@ def bump(side: str, day: dt.date, fund_year_id: int, amount: int, **key: Any) ->
               "method": key.get("method") or "", "campaign_id": key.get("campaign_id") or 0,
               "category_id": key.get("category_id") or 0, "entries": 1 if amount > 0 else -1, "lines": 1, "amount": amount}
     _upsert(DayTotal.__table__, KEY, values, ("entries", "lines", "amount"))
+    receipt = side == "R"
+    _upsert(DayNet.__table__, ("day",), {"day": day, "fund_year_id": fund_year_id, "received": amount if receipt else 0,
+                                         "spent": 0 if receipt else amount, "receipt_lines": int(receipt),
+                                         "payment_lines": int(not receipt)},
+            ("received", "spent", "receipt_lines", "payment_lines"))
+
+
+COMMUNE_KEY = ("fund_year_id", "commune_id", "category_id")
+
+
+def bump_commune(item: Disbursement) -> None:
+    """Add a paid disbursement (or its reversal) to its commune's total."""
+    _upsert(CommuneTotal.__table__, COMMUNE_KEY, {"fund_year_id": item.fund_year_id, "commune_id": item.commune_id,
+                                                  "category_id": item.category_id, "entries": 1 if item.amount > 0 else -1,
+                                                  "amount": item.amount}, ("entries", "amount"))
 
 
 UNIT_KEY = ("unit_id", "role", "fund_year_id", "campaign_id")
@@ -88,13 +103,30 @@ def _raw_unit_totals() -> list[Select[Any]]:
     return [given, raised]
 
 
+def _raw_commune_totals() -> Select[Any]:
+    d = Disbursement
+    return select(d.fund_year_id, d.commune_id, d.category_id, func.sum(case((d.amount > 0, 1), else_=-1)),
+                  func.sum(d.amount)).where(paid()).group_by(d.fund_year_id, d.commune_id, d.category_id)
+
+
+def _day_nets_from_totals() -> Select[Any]:
+    t = DayTotal
+    receipt = t.side == "R"
+    return select(t.day, func.min(t.fund_year_id), func.sum(case((receipt, t.amount), else_=0)),
+                  func.sum(case((receipt, 0), else_=t.amount)), func.sum(case((receipt, t.lines), else_=0)),
+                  func.sum(case((receipt, 0), else_=t.lines))).group_by(t.day)
+
+
 _TOTAL_COLUMNS = [*KEY[:2], "fund_year_id", *KEY[2:], "entries", "lines", "amount"]
+_NET_COLUMNS = ["day", "fund_year_id", "received", "spent", "receipt_lines", "payment_lines"]
 
 
 def rebuild_day_totals() -> None:
     """Recompute the day and unit totals from the entries (after a bulk load; the entries are the source of truth)."""
     for table, columns, stmts in ((DayTotal.__table__, _TOTAL_COLUMNS, _raw_day_totals()),
-                                  (UnitTotal.__table__, [*UNIT_KEY, "amount"], _raw_unit_totals())):
+                                  (UnitTotal.__table__, [*UNIT_KEY, "amount"], _raw_unit_totals()),
+                                  (CommuneTotal.__table__, [*COMMUNE_KEY, "entries", "amount"], [_raw_commune_totals()]),
+                                  (DayNet.__table__, _NET_COLUMNS, [_day_nets_from_totals()])):  # after the day totals
         db.session.execute(table.delete())
         for stmt in stmts:
             db.session.execute(table.insert().from_select(columns, stmt))
@@ -112,7 +144,16 @@ def day_totals_match() -> bool:
     kept_units = norm(db.session.execute(select(u.unit_id, u.role, u.fund_year_id, u.campaign_id, u.amount)))
     raw = norm(row for stmt in _raw_day_totals() for row in db.session.execute(stmt))
     raw_units = norm(row for stmt in _raw_unit_totals() for row in db.session.execute(stmt))
-    return kept == raw and kept_units == raw_units
+    c, n = CommuneTotal, DayNet
+    communes = norm(db.session.execute(select(c.fund_year_id, c.commune_id, c.category_id, c.entries, c.amount)))
+    raw_communes = norm(db.session.execute(_raw_commune_totals()))
+
+    def per_day(stmt: Any) -> set[tuple[Any, ...]]:
+        return {(str(r[0]), *(int(v) for v in r[1:])) for r in db.session.execute(stmt) if any(r[2:])}
+
+    nets = per_day(select(n.day, n.fund_year_id, n.received, n.spent, n.receipt_lines, n.payment_lines))
+    return (kept == raw and kept_units == raw_units and communes == raw_communes
+            and nets == per_day(_day_nets_from_totals()))
 
 
 def balance_on(day: dt.date) -> int:
@@ -120,7 +161,7 @@ def balance_on(day: dt.date) -> int:
     row = db.session.execute(
         select(
             select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= day).scalar_subquery(),
-            select(net()).where(DayTotal.day <= day).scalar_subquery(),
+            select(net()).where(DayNet.day <= day).scalar_subquery(),
         )
     ).one()
     return int(row[0]) + int(row[1])
@@ -167,9 +208,9 @@ def period_report(start: dt.date, end: dt.date) -> PeriodReport:
         select(
             select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= start).scalar_subquery(),
             select(sum_or_zero(FundYear.carried_in)).where(FundYear.start > start, FundYear.start <= end).scalar_subquery(),
-            select(net()).where(t.day < start).scalar_subquery(),
+            select(net()).where(DayNet.day < start).scalar_subquery(),
             select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= end).scalar_subquery(),
-            select(net()).where(t.day <= end).scalar_subquery(),
+            select(net()).where(DayNet.day <= end).scalar_subquery(),
         )
     ).one()
     report = PeriodReport(start=start, end=end, opening=int(row[0]) + int(row[2]), carried_in=int(row[1]),
@@ -207,18 +248,19 @@ def period_report(start: dt.date, end: dt.date) -> PeriodReport:
 
 def monthly(start: dt.date, end: dt.date) -> list[tuple[str, int, int]]:
     """(mm/yyyy, receipts, spending) for every month of the period, one GROUP BY query."""
-    t = DayTotal
-    year, month = func.extract("year", t.day), func.extract("month", t.day)
-    sums: dict[tuple[int, int, str], int] = {
-        (int(y), int(m), side): int(s)
-        for y, m, side, s in db.session.execute(
-            select(year, month, t.side, sum_or_zero(t.amount)).where(t.day >= start, t.day <= end).group_by(year, month, t.side)
+    n = DayNet
+    year, month = func.extract("year", n.day), func.extract("month", n.day)
+    sums: dict[tuple[int, int], tuple[int, int]] = {
+        (int(y), int(m)): (int(r), int(s))
+        for y, m, r, s in db.session.execute(
+            select(year, month, sum_or_zero(n.received), sum_or_zero(n.spent))
+            .where(n.day >= start, n.day <= end).group_by(year, month)
         )
     }
     out = []
     y, m = start.year, start.month
     while (y, m) <= (end.year, end.month):
-        out.append((f"{m:02d}/{y}", sums.get((y, m, "R"), 0), sums.get((y, m, "C"), 0)))
+        out.append((f"{m:02d}/{y}", *sums.get((y, m), (0, 0))))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
 
@@ -236,15 +278,16 @@ def years_summary() -> list[YearRow]:
     """Every fund year with opening, receipts, spending and closing (two queries, any number of entries)."""
     years = list(db.session.scalars(select(FundYear).order_by(FundYear.start)))
     sums = {
-        (year_id, side): int(total)
-        for year_id, side, total in db.session.execute(
-            select(DayTotal.fund_year_id, DayTotal.side, sum_or_zero(DayTotal.amount)).group_by(DayTotal.fund_year_id, DayTotal.side)
+        year_id: (int(r), int(s))
+        for year_id, r, s in db.session.execute(
+            select(DayNet.fund_year_id, sum_or_zero(DayNet.received), sum_or_zero(DayNet.spent))
+            .group_by(DayNet.fund_year_id)
         )
     }
     out, balance = [], 0
     for year in years:
         opening = balance + year.carried_in
-        r, s = sums.get((year.id, "R"), 0), sums.get((year.id, "C"), 0)
+        r, s = sums.get(year.id, (0, 0))
         balance = opening + r - s
         out.append(YearRow(year, opening, r, s, balance))
     return out
