@@ -71,7 +71,7 @@ class DayTotal(db.Model):
     fund_year_id: Mapped[int] = mapped_column(ForeignKey("fund_year.id"), index=True)
     donor_type: Mapped[str] = mapped_column(String(20), default="")
     method: Mapped[str] = mapped_column(String(10), default="")
-    campaign_id: Mapped[int] = mapped_column(Integer, default=0)  # 0: none (no FK so the key has no NULLs)
+    campaign_id: Mapped[int] = mapped_column(Integer, default=0, index=True)  # 0: none (no FK: no NULLs in the key)
     category_id: Mapped[int] = mapped_column(Integer, default=0)
     entries: Mapped[int] = mapped_column(Integer, default=0)  # gifts or payments, minus their reversals
     lines: Mapped[int] = mapped_column(Integer, default=0)  # ledger lines, reversals included

@@ -3,6 +3,7 @@ sees that it may not approve its own proposal, another member approves and pays 
 the public sees both, and the public page fits a phone and a 1366 px desktop."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -29,7 +30,8 @@ def _no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
 
 
-def test_board_journey_on_a_phone_and_public_page(app, live_server, page, browser, make_user, fund):
+def test_board_journey_on_a_phone_and_public_page(app, live_server, page, browser, make_user, make_unit, fund,
+                                                  give, spend):
     make_user("thuquy", ["fund_board"], full_name="Lê Thị Thủ Quỹ")
     make_user("truongban", ["fund_board"], full_name="Giàng A Trưởng")
     page.set_viewport_size(PHONE)
@@ -95,6 +97,12 @@ def test_board_journey_on_a_phone_and_public_page(app, live_server, page, browse
     assert "PHIẾU CHI" in head.inner_text("article.document")
     board.close()
 
+    # a district's year: every category paid in several communes, amounts of hundreds of millions
+    give(20_000_000_000, day=dt.date(2024, 1, 5), donor_name="Ngân hàng Chính sách xã hội")
+    communes = [fund["commune"]] + [make_unit(name, kind="commune") for name in ("Xã Khun Há", "Xã Sơn Bình")]
+    for i, category in enumerate(fund["categories"].values()):
+        for commune in communes:
+            spend(123_456_789 + i, day=dt.date(2024, 12, 1), category_id=category, commune_id=commune)
     anon_context = browser.new_context(viewport=PHONE, locale="vi-VN")
     anon = anon_context.new_page()
     goto(anon, live_server + "/fund/public")

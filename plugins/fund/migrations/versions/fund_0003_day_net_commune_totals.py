@@ -1,4 +1,4 @@
-"""Per-day net amounts and per-commune totals kept with every entry, filled from the entries
+"""Per-day net amounts and per-commune totals kept with every entry (filled from existing data); day totals indexed by campaign
 
 Revision ID: fund_0003
 Revises: fund_0002
@@ -42,6 +42,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_fund_commune_total')),
         sa.UniqueConstraint('fund_year_id', 'commune_id', 'category_id', name='uq_fund_commune_total_key'),
     )
+    op.create_index(op.f('ix_fund_day_total_campaign_id'), 'fund_day_total', ['campaign_id'], unique=False)  # campaign sums
     # existing data: the day totals are already kept per day; the commune totals come from the paid entries
     op.execute(
         "INSERT INTO fund_day_net (day, fund_year_id, received, spent, receipt_lines, payment_lines) "
@@ -58,6 +59,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index(op.f('ix_fund_day_total_campaign_id'), table_name='fund_day_total')
     op.drop_table('fund_commune_total')
     op.drop_index(op.f('ix_fund_day_net_fund_year_id'), table_name='fund_day_net')
     op.drop_table('fund_day_net')
