@@ -38,7 +38,7 @@ from ..forms import DisbursementForm, PayForm, ReasonForm, RejectForm
 from ..models import Attachment, Category, Disbursement
 from ..permissions import APPROVE, RECORD, VIEW
 from ..services import entries
-from .common import bodies_on, size
+from .common import bodies_on, refused_into, size
 
 
 @require_permission(VIEW)
@@ -126,10 +126,10 @@ def disbursement_approve(entry_id: int) -> ResponseReturnValue:
 @require_permission(APPROVE)
 @idempotent
 def disbursement_reject(entry_id: int) -> ResponseReturnValue:
+    item = db.get_or_404(Disbursement, entry_id)
     form = RejectForm()
     if not form.validate_on_submit():
-        return _disbursement_page(db.get_or_404(Disbursement, entry_id), status=form_status(form), reject_form=form)
-    db.get_or_404(Disbursement, entry_id)
+        return _disbursement_page(item, status=form_status(form), reject_form=form)
     entries.reject(entry_id, current_user.id, form.reason.data)
     return _done(entry_id, _("Disbursement rejected."))
 
@@ -163,9 +163,7 @@ def disbursement_reverse(entry_id: int) -> ResponseReturnValue:
     try:
         reversal = entries.reverse_disbursement(item.id, form.reason.data, current_user.id, form.date.data)
     except Refused as exc:
-        db.session.rollback()
-        form.reason.errors.append(exc.message)
-        return _disbursement_page(item, status=exc.status, form=form)
+        return _disbursement_page(item, status=refused_into(form, exc, "reason"), form=form)
     db.session.commit()
     flash(_("Correction %(code)s recorded. The original entry is kept unchanged.", code=reversal.code), "success")
     return hx_trigger(redirect_or_hx(url_for("fund.disbursement", entry_id=reversal.id)), "fund:reversed")

@@ -1,6 +1,7 @@
 """Settings of the fund board: fund years, campaigns, spending categories."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, url_for
@@ -33,37 +34,34 @@ def settings() -> ResponseReturnValue:
     return _settings()
 
 
-@require_permission(RECORD)
-def year_add() -> ResponseReturnValue:
-    form = YearForm()
+def _saved(form: Any, save: Callable[[], Any], field: str, message: str, form_name: str) -> ResponseReturnValue:
+    """Run a settings service once the form is valid: its refusal is shown on ``field``; commit and go back."""
     status = INVALID_FORM
     if form.validate_on_submit():
         try:
-            create_year(form.label.data, form.carried_in.data or 0)
+            save()
         except Refused as exc:
-            status = refused_into(form, exc, "label")
+            status = refused_into(form, exc, field)
         else:
             db.session.commit()
-            flash(_("Fund year %(year)s added.", year=form.label.data), "success")
+            flash(message, "success")
             return redirect_or_hx(url_for("fund.settings"))
-    return _settings(status, year_form=form)
+    return _settings(status, **{form_name: form})
+
+
+@require_permission(RECORD)
+def year_add() -> ResponseReturnValue:
+    form = YearForm()
+    return _saved(form, lambda: create_year(form.label.data, form.carried_in.data or 0), "label",
+                  _("Fund year %(year)s added.", year=form.label.data), "year_form")
 
 
 @require_permission(RECORD)
 def campaign_save(campaign_id: int | None = None) -> ResponseReturnValue:
     campaign = db.get_or_404(Campaign, campaign_id) if campaign_id else None
     form = CampaignForm()
-    status = INVALID_FORM
-    if form.validate_on_submit():
-        try:
-            save_campaign(campaign, form.name.data, form.start.data, form.end.data, form.goal.data)
-        except Refused as exc:
-            status = refused_into(form, exc, "end")
-        else:
-            db.session.commit()
-            flash(_("Campaign saved."), "success")
-            return redirect_or_hx(url_for("fund.settings"))
-    return _settings(status, campaign_form=form)
+    return _saved(form, lambda: save_campaign(campaign, form.name.data, form.start.data, form.end.data, form.goal.data),
+                  "end", _("Campaign saved."), "campaign_form")
 
 
 @require_permission(RECORD)
