@@ -118,5 +118,8 @@ def test_board_journey_on_a_phone_and_public_page(app, live_server, page, browse
     _no_sideways_scroll(anon)
     _shot(anon, "1366-public")
     goto(anon, live_server + "/fund/public/print")
+    # and on the printed table it stays inside the A4 page
+    assert anon.evaluate("""() => { const t = document.querySelector('.commune-table');
+        return t.getBoundingClientRect().right <= t.closest('article').getBoundingClientRect().right + 1; }""")
     _shot(anon, "1366-public-print")
     anon_context.close()
