@@ -1,6 +1,8 @@
 """Error pages: full pages for browsers, a message swapped into #flashes for htmx."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -20,6 +22,34 @@ MESSAGES = {
 }
 
 
+#: The page title in words (a user does not know what "409" means).
+TITLES = {
+    400: lambda: _("The request could not be understood"),
+    401: lambda: _("Please log in"),
+    403: lambda: _("Not allowed"),
+    404: lambda: _("Not found"),
+    405: lambda: _("Not allowed here"),
+    409: lambda: _("This could not be done"),
+    413: lambda: _("Upload too large"),
+    422: lambda: _("Please check what you entered"),
+    429: lambda: _("Too many attempts"),
+    500: lambda: _("Something went wrong"),
+}
+
+
+def back_url() -> str | None:
+    """The page the request came from, when it is one of ours (same origin Referer, not the failing URL itself)."""
+    ref = request.referrer
+    if not ref:
+        return None
+    parts = urlsplit(ref)
+    if (parts.scheme, parts.netloc) != (request.scheme, request.host) or not parts.path.startswith("/") \
+            or parts.path.startswith("//") or "\\" in parts.path:
+        return None
+    url = parts.path + (f"?{parts.query}" if parts.query else "")
+    return None if url == request.full_path.rstrip("?") and request.method == "GET" else url
+
+
 def error_response(status: int, message: str | None = None) -> Response:
     text = message or MESSAGES.get(status, MESSAGES[500])()
     if getattr(request, "htmx", None):
@@ -28,7 +58,9 @@ def error_response(status: int, message: str | None = None) -> Response:
         resp.headers["HX-Retarget"] = "#flashes"
         resp.headers["HX-Reswap"] = "innerHTML"
         return resp
-    return make_response(render_template("errors/error.html", status=status, message=text), status)
+    title = TITLES.get(status, TITLES[500 if status >= 500 else 400])()
+    return make_response(render_template("errors/error.html", status=status, message=text, title=title,
+                                         back=back_url()), status)
 
 
 def init_app(app: Flask) -> None:
