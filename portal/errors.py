@@ -1,12 +1,11 @@
 """Error pages: full pages for browsers, a message swapped into #flashes for htmx."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Flask, Response, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.confirm import back_url
 from portal.i18n import gettext as _
 
 MESSAGES = {
@@ -37,19 +36,6 @@ TITLES = {
 }
 
 
-def back_url() -> str | None:
-    """The page the request came from, when it is one of ours (same origin Referer, not the failing URL itself)."""
-    ref = request.referrer
-    if not ref:
-        return None
-    parts = urlsplit(ref)
-    if (parts.scheme, parts.netloc) != (request.scheme, request.host) or not parts.path.startswith("/") \
-            or parts.path.startswith("//") or "\\" in parts.path:
-        return None
-    url = parts.path + (f"?{parts.query}" if parts.query else "")
-    return None if url == request.full_path.rstrip("?") and request.method == "GET" else url
-
-
 def error_response(status: int, message: str | None = None) -> Response:
     text = message or MESSAGES.get(status, MESSAGES[500])()
     if getattr(request, "htmx", None):
@@ -59,8 +45,11 @@ def error_response(status: int, message: str | None = None) -> Response:
         resp.headers["HX-Reswap"] = "innerHTML"
         return resp
     title = TITLES.get(status, TITLES[500 if status >= 500 else 400])()
+    back = back_url(default="")  # the page it came from, when it is one of ours and not this one
+    if back == request.full_path.rstrip("?") and request.method == "GET":
+        back = ""
     return make_response(render_template("errors/error.html", status=status, message=text, title=title,
-                                         back=back_url()), status)
+                                         back=back), status)
 
 
 def init_app(app: Flask) -> None:

@@ -67,7 +67,7 @@ GUIDES: tuple[Guide, ...] = (
                    "inspector-list.png", "/inspections/"),
               Step(_l("Open an inspection and answer each item: passed, failed or not applicable. Answers are saved "
                       "one by one, also without a connection."), "inspector-checklist.png", "/inspections/",
-                   "main a[href*='/inspections/']:not([href$='/new'])"),
+                   "#inspection-list tbody a"),
               Step(_l("A failed item becomes a finding with a due date; the commune reports when it is fixed."),
                    "inspector-findings.png", "/inspections/findings/"),
           )),
@@ -116,10 +116,13 @@ GUIDES: tuple[Guide, ...] = (
 BY_ROLE = {g.role: g for g in GUIDES}
 
 
+CORE_BLUEPRINTS = {"dashboard", "admin", "directory", "review"}
+
+
 def _enabled(guide: Guide) -> bool:
-    """A guide whose plugins are all missing (e.g. no awards plugin) is not offered."""
-    names = set(current_app.extensions["portal"].plugins) | {"dashboard", "admin", "directory", "review"}
-    return not guide.plugins or any(p in names for p in guide.plugins)
+    """A guide about plugins none of which is enabled (e.g. no awards plugin) is not offered."""
+    plugins = set(guide.plugins) - CORE_BLUEPRINTS
+    return not plugins or bool(plugins & set(current_app.extensions["portal"].plugins))
 
 
 def help_topic() -> str | None:
