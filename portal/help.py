@@ -10,10 +10,11 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portal.i18n import lazy_gettext as _l
 from portal.rendering import render
+from portal.security import require_login
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 
@@ -143,13 +144,13 @@ def help_title(role: str) -> Any:
 
 
 @bp.route("/")
-@login_required
+@require_login
 def index() -> ResponseReturnValue:
     return render("help/index.html", guides=[g for g in GUIDES if _enabled(g)])
 
 
 @bp.route("/<role>")
-@login_required
+@require_login
 def topic(role: str) -> ResponseReturnValue:
     guide = BY_ROLE.get(role)
     if guide is None or not _enabled(guide):
