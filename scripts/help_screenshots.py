@@ -50,6 +50,9 @@ def make_app(folder: Path):  # type: ignore[no-untyped-def]
     os.environ["PORTAL_DEMO_PASSWORD"] = PASSWORD
     from portal import create_app
 
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = create_app({
         "SECRET_KEY": "help-screenshots-secret-key", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.db'}",
         "PORTAL_PLUGINS": PLUGINS, "PORTAL_UPLOAD_FOLDER": str(folder / "uploads"),

@@ -147,7 +147,9 @@ def test_the_menu_is_a_button_on_a_phone_and_a_bar_on_a_desktop(live_server, bro
             nav = page.locator("nav.mainnav")
             button = page.locator("details.menu > summary")
             assert button.is_visible() and not nav.is_visible()
-            assert page.locator(".section-now").inner_text() == "Đơn vị"  # the current section is named
+            section = page.locator(".section-now")
+            assert section.inner_text() == "Đơn vị" and section.is_visible()  # the current section is named
+            assert section.evaluate("e => e.scrollWidth <= e.clientWidth")  # in full, not cut to "…"
             header = page.locator("header.topbar").bounding_box()
             assert header["height"] <= 60, header  # one row: ~8 % of the screen, not 30 %
             assert page.locator("form[data-logout] button").is_visible()  # logging out is never hidden
