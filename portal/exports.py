@@ -23,15 +23,30 @@ def xml_safe(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
+_PLAIN = (int, float, dt.date, dt.datetime, dt.time, Decimal, bool)
+
+
 def _cell(ws: Any, value: Any) -> Any:
     """One cell; text is always a string cell, never a formula (a unit named '=HYPERLINK(...)' stays text)."""
     if isinstance(value, str):
         cell = WriteOnlyCell(ws, value=xml_safe(value))
         cell.data_type = "s"  # openpyxl would otherwise store text starting with '=' as a formula
         return cell
-    if value is not None and not isinstance(value, (int, float, dt.date, dt.datetime, dt.time, Decimal, bool)):
+    if value is not None and not isinstance(value, _PLAIN):
         return _cell(ws, str(value))  # lazy strings and other objects: their text
     return WriteOnlyCell(ws, value=value)
+
+
+def _value(ws: Any, value: Any) -> Any:
+    """What a row holds for one value: the plain value wherever openpyxl reads it right (it then fills one reused
+    cell: a cell object per value costs a second conversion and a caught error each, most of an export's time),
+    a string cell only for text openpyxl would take for a formula."""
+    if isinstance(value, str):
+        text = xml_safe(value)
+        return _cell(ws, text) if text.startswith("=") else text
+    if value is None or isinstance(value, _PLAIN):
+        return value
+    return _value(ws, str(value))
 
 
 def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
@@ -59,7 +74,7 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[
             header_cells.append(cell)
         ws.append(header_cells)
         for row in rows:
-            ws.append([_cell(ws, value) for value in row])
+            ws.append([_value(ws, value) for value in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
