@@ -96,6 +96,7 @@ def shoot_guides(browser, base: str) -> list[str]:  # type: ignore[no-untyped-de
             if not step.shot:
                 continue
             page.goto(base + step.path)
+            page.wait_for_load_state("networkidle")  # the dashboard's widgets come by htmx after the page
             if step.follow:
                 link = page.locator(step.follow).first
                 if link.count():
@@ -121,6 +122,7 @@ def shoot_pages(browser, base: str, folder: Path) -> list[str]:  # type: ignore[
                 if who != user:
                     continue
                 page.goto(base + path)
+                page.wait_for_load_state("networkidle")
                 target = folder / f"{name}-{width}.png"
                 target.write_bytes(optimise(page.screenshot(full_page=True)))
                 wide = page.evaluate("document.documentElement.scrollWidth")

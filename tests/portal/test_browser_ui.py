@@ -150,6 +150,9 @@ def test_the_menu_is_a_button_on_a_phone_and_a_bar_on_a_desktop(live_server, bro
             section = page.locator(".section-now")
             assert section.inner_text() == "Đơn vị" and section.is_visible()  # the current section is named
             assert section.evaluate("e => e.scrollWidth <= e.clientWidth")  # in full, not cut to "…"
+            goto(page, live_server + "/")
+            assert section.inner_text() == "Bảng điều khiển" and section.evaluate("e => e.scrollWidth <= e.clientWidth")
+            goto(page, live_server + "/units/")
             header = page.locator("header.topbar").bounding_box()
             assert header["height"] <= 60, header  # one row: ~8 % of the screen, not 30 %
             assert page.locator("form[data-logout] button").is_visible()  # logging out is never hidden
