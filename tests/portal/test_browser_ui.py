@@ -215,3 +215,47 @@ def test_a_confirmation_works_without_javascript(live_server, browser, admin_use
         assert "Đã kết thúc bỏ phiếu" in page.content() and confirming == ["7"]
     finally:
         context.close()
+
+
+def test_the_unit_checkbox_list_filters_and_selects_all_communes(app, live_server, browser, admin_user, make_unit):
+    district = make_unit("UBND huyện Tam Đường", kind="district", code="huyen")
+    old = make_unit("Xã Cũ", code="xa-cu", parent_id=district)
+    for code, name in [("xa-ban-bo", "Xã Bản Bo"), ("xa-ban-hon", "Xã Bản Hon"), ("xa-binh-lu", "Xã Bình Lư")]:
+        make_unit(name, code=code, parent_id=district)
+    make_unit("Phòng Nội vụ", kind="agency", code="noi-vu", parent_id=district)
+    context = browser.new_context(viewport={"width": WIDTH, "height": 740})
+    page = context.new_page()
+    try:
+        browser_login(page, live_server, "admin")
+        goto(page, live_server + f"/units/{old}/merge")
+        box = page.locator("[data-units]")
+        box.locator("[data-units-filter]").fill("ban")  # no diacritics typed: Bản Bo and Bản Hon stay
+        visible = box.locator(".units-list label:visible")
+        assert set(visible.all_inner_texts()) == {"Xã Bản Bo (xa-ban-bo)", "Xã Bản Hon (xa-ban-hon)"}
+        box.locator("[data-units-filter]").fill("")
+        box.get_by_role("button", name="Chọn tất cả xã").click()
+        checked = box.locator(".units-list label:has(input:checked)").all_inner_texts()
+        assert set(checked) == {"Xã Bản Bo (xa-ban-bo)", "Xã Bản Hon (xa-ban-hon)", "Xã Bình Lư (xa-binh-lu)"}
+        assert box.locator("[data-units-count]").inner_text() == "Đã chọn 3"
+        box.get_by_role("button", name="Bỏ chọn").click()
+        assert box.locator("input:checked").count() == 0
+        for label in box.locator(".units-list label").all():
+            assert label.bounding_box()["height"] >= 24
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("enabled_plugins", [["fund"]])
+def test_money_is_grouped_while_typing(live_server, browser, make_user):
+    make_user("thuquy", ["fund_board"])
+    context = browser.new_context(viewport={"width": WIDTH, "height": 740})
+    page = context.new_page()
+    try:
+        browser_login(page, live_server, "thuquy")
+        goto(page, live_server + "/fund/contributions/new")
+        page.locator("#amount").press_sequentially("42500000")
+        assert page.input_value("#amount") == "42.500.000"
+        page.locator("#amount").press("Backspace")
+        assert page.input_value("#amount") == "4.250.000"
+    finally:
+        context.close()
