@@ -106,6 +106,18 @@ def _cell(ws: Any, value: Any, kind: str = TEXT) -> Any:
     return cell
 
 
+def _value(ws: Any, value: Any, kind: str) -> Any:
+    """What a row holds for one value: the plain value where openpyxl reads it right without a format (it then
+    fills one reused cell: a cell object per value costs a second conversion and a caught error each, most of an
+    export's time), else the cell ``_cell`` makes (formats, text that would pass for a formula, lazy strings)."""
+    if type(value) is str:
+        text = xml_safe(value)
+        return text if not text.startswith("=") else _text_cell(ws, text)
+    if value is None or (type(value) in (int, float, Decimal) and kind not in FORMATS):
+        return value
+    return _cell(ws, value, kind)
+
+
 def _shown_width(value: Any, kind: str) -> int:
     if value is None:
         return 0
@@ -180,7 +192,7 @@ def workbook_bytes(sheets: Sequence[Sheet | tuple[Any, Sequence[Any], Iterable[S
         ws.append([])
         ws.append([_text_cell(ws, str(c.label), bold=True) for c in columns])
         for row in rows:
-            ws.append([_cell(ws, value, columns[i].kind if i < len(columns) else TEXT) for i, value in enumerate(row)])
+            ws.append([_value(ws, value, columns[i].kind if i < len(columns) else TEXT) for i, value in enumerate(row)])
         if totals:
             cells = [_cell(ws, value, columns[i].kind) for i, value in enumerate(totals)]
             for cell in cells:
