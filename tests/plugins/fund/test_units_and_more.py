@@ -153,6 +153,8 @@ def test_excel_ledger_sheet_in_words_with_dates_and_running_balance(app, client,
     header = next(i for i, r in enumerate(rows) if "Số dư" in r)  # after any title block
     assert rows[header][:7] == ["Ngày", "Loại", "Số", "Người ủng hộ hoặc người nhận", "Thu", "Chi", "Số dư"]
     lines = [r[:7] for r in rows[header + 1:] if any(v is not None for v in r)]
+    totals = lines.pop()  # the totals row the core's export adds under summed columns
+    assert (totals[4], totals[5], totals[6]) == (18_000_000, 3_000_000, None) and isinstance(totals[0], str)
     assert [(r[1], r[3], r[4], r[5], r[6]) for r in lines] == [
         (None, "Số dư đầu kỳ", None, None, 0),
         (None, "Chuyển vào", 10_000_000, None, 10_000_000),
