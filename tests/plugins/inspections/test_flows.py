@@ -101,7 +101,7 @@ def test_widgets_show_my_inspections_and_my_units_overdue_findings(app, client, 
     client.post(f"/inspections/{iid}/items/{item_ids(tid)[0]}/answer", data={"result": "fail", "version": "0"})
     client.post(f"/inspections/{iid}/complete", data={"confirmed": "1"})
     mine = client.get("/inspections/widgets/mine", headers=HX).get_data(as_text=True)
-    assert mine.lstrip().startswith('<section id="mine-widget"') and "Xã Tả Lèng" in mine and "Xã Khun Há" not in mine
+    assert mine.lstrip().startswith('<section id="widget-mine"') and "Xã Tả Lèng" in mine and "Xã Khun Há" not in mine
     assert planned
     with app.app_context():
         db.session.execute(db.update(Finding).values(due_date=dt.date(2020, 1, 1)))
