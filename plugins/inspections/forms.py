@@ -63,7 +63,8 @@ class FindingForm(FlaskForm):
 class ManualFindingForm(FindingForm):
     """A finding the team writes by hand on the inspection (the checklist item is optional)."""
 
-    item_id = SelectField(_l("Checklist item (optional)"), coerce=int, default=0)
+    item_number = StringField(_l("Number of the checklist item (e.g. 2.3; empty: none)"), filters=[strip],
+                              validators=[Optional(), Length(max=12)], render_kw={"inputmode": "decimal"})
     description = TextAreaField(_l("What the team found"), filters=[strip],
                                 validators=[DataRequired(), Length(max=4000), NoMarkup()])
     recommendation = TextAreaField(_l("Recommendation"), filters=[strip],

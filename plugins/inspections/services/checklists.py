@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import lazyload
 
 from portal.toolkit import Refused, _, db
 
@@ -48,8 +49,10 @@ def load_photos(inspection_id: int) -> dict[int, list[Photo]]:
 
 
 def load_findings(inspection_id: int) -> list[Finding]:
+    """The findings of one inspection (its row is not joined again for each of them)."""
     return list(db.session.scalars(
-        select(Finding).where(Finding.inspection_id == inspection_id).order_by(Finding.id)
+        select(Finding).where(Finding.inspection_id == inspection_id).options(lazyload(Finding.inspection))
+        .order_by(Finding.id)
     ))
 
 

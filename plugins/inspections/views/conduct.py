@@ -70,22 +70,19 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
         editable=on_team and inspection.state == IN_PROGRESS, findings=findings, today=local_today(),
         missing=conduct.missing_for_completion(checklist, answers, photos) if inspection.state == IN_PROGRESS else [],
         unit_choices=responsible_units() if editable_findings else [],
-        finding_form=_finding_form(inspection, numbers, checklist) if editable_findings else None,
+        finding_form=_finding_form(inspection) if editable_findings else None,
         sign_form=SignForm() if inspection.state == COMPLETED else None,
         numbers=numbers, open_section=open_section, item_count=item_count, groups=groups, group_counts=group_counts,
         answered_count=item_count - len(unanswered) if inspection.state != PLANNED else None,
         next_item=unanswered[0][1] if unanswered else None, next_section=unanswered[0][0] if unanswered else None,
-        item_errors={},
+        item_errors={}, editing=request.args.get("edit", type=int),
     )
 
 
-def _finding_form(inspection: Inspection, numbers: dict[int, str], checklist: Any,
-                  form: ManualFindingForm | None = None) -> ManualFindingForm:
+def _finding_form(inspection: Inspection, form: ManualFindingForm | None = None) -> ManualFindingForm:
     days = get_plugin_config("INSPECTIONS_FINDING_DAYS", 30)
     form = form or ManualFindingForm(formdata=None, responsible_unit_id=inspection.unit_id,
                                      due_date=local_today() + dt.timedelta(days=days))
-    form.item_id.choices = [(0, _("— no item —"))] + [
-        (i.id, f"{numbers[i.id]}. {i.text[:80]}") for _s, items in checklist for i in items]
     form.responsible_unit_id.choices = responsible_units()
     return form
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, request, url_for
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -62,11 +62,16 @@ def finding_new(inspection_id: int) -> ResponseReturnValue:
     require_team(inspection)
     conduct.require_state(inspection, COMPLETED)
     ctx = detail_context(inspection)
-    form = _finding_form(inspection, ctx["numbers"], ctx["checklist"], ManualFindingForm())
-    if not form.validate_on_submit():
+    form = _finding_form(inspection, ManualFindingForm())
+    item_id = {number: iid for iid, number in ctx["numbers"].items()}.get((form.item_number.data or "").rstrip("."))
+    valid = form.validate_on_submit()
+    if valid and form.item_number.data and item_id is None:
+        form.item_number.errors.append(_("No item of this checklist has this number."))
+        valid = False
+    if not valid:
         ctx["finding_form"] = form
         return render("inspections/detail.html", fragment="findings", status=INVALID_FORM, **ctx)
-    fs.add_finding(inspection, form.item_id.data or None, form.description.data, form.recommendation.data or "",
+    fs.add_finding(inspection, item_id, form.description.data, form.recommendation.data or "",
                    form.responsible_unit_id.data, form.due_date.data)
     db.session.commit()
     flash(_("The finding is added."), "success")
@@ -76,11 +81,18 @@ def finding_new(inspection_id: int) -> ResponseReturnValue:
 
 
 def finding_edit(inspection_id: int, finding_id: int) -> ResponseReturnValue:
+    """GET: the finding's row with its form (htmx; a plain request gets the page with it); POST: save it."""
     inspection = get_inspection(inspection_id)
     require_team(inspection)
     finding = db.session.get(Finding, finding_id)
     if finding is None or finding.inspection_id != inspection.id:
         raise Refused(404, _("This finding does not belong to this inspection."))
+    if request.method == "GET":
+        if not is_fragment_request():
+            return redirect(url_for(".detail", inspection_id=inspection.id, edit=finding.id) + f"#finding-{finding.id}")
+        ctx = detail_context(inspection)
+        ctx["editing"] = finding.id
+        return render("inspections/_finding_row.html", fragment="finding_row", finding=finding, **ctx)
     conduct.require_state(inspection, COMPLETED)
     form = FindingForm()
     form.responsible_unit_id.choices = responsible_units()

@@ -65,6 +65,7 @@ def test_leader_conducts_inspection_on_a_phone_and_prints_minutes(page, live_ser
     page.get_by_role("button", name="Hoàn thành kiểm tra").click()
     page.click("#confirm-yes")  # asked in the page first
     page.wait_for_selector("#findings")
+    page.locator("#findings li").get_by_role("link", name="Sửa").click()
     recommendation = page.locator("#findings li textarea[name=recommendation]")
     assert recommendation.input_value() == "Chưa ban hành kế hoạch riêng của xã"  # the note, as a first draft
     recommendation.fill("UBND xã ban hành kế hoạch thực hiện phong trào trước ngày 31/12")

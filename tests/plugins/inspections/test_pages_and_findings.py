@@ -135,11 +135,11 @@ def test_a_finding_is_added_by_hand_with_or_without_an_item(app, client, world, 
     page = client.get(f"/inspections/{world['iid']}").get_data(as_text=True)
     assert "Thêm tồn tại" in page and 'name="description"' in page
     url = f"/inspections/{world['iid']}/findings/new"
-    plain = client.post(url, data={"description": "Hồ sơ hộ nghèo chưa lưu đủ", "item_id": "0",
+    plain = client.post(url, data={"description": "Hồ sơ hộ nghèo chưa lưu đủ", "item_number": "",
                                    "recommendation": "Bổ sung hồ sơ", "responsible_unit_id": str(world["agency"]),
                                    "due_date": "31/12/2026"})
     assert plain.status_code == 302
-    frag = client.post(url, headers=hx, data={"description": "Thiếu ảnh mô hình", "item_id": str(world["items"][1]),
+    frag = client.post(url, headers=hx, data={"description": "Thiếu ảnh mô hình", "item_number": "1.2",
                                               "responsible_unit_id": str(world["unit"]), "due_date": "15/01/2027"})
     text = frag.get_data(as_text=True)
     assert frag.status_code == 200 and text.lstrip().startswith('<section class="card" id="findings"')
@@ -153,22 +153,29 @@ def test_a_finding_is_added_by_hand_with_or_without_an_item(app, client, world, 
     # the hand-written finding has its page, with no item
     fid = by_hand.id
     assert "Hồ sơ hộ nghèo chưa lưu đủ" in client.get(f"/inspections/findings/{fid}").get_data(as_text=True)
+    # the page carries no finding form until one is edited: as a fragment, or the page with it (no JavaScript)
+    page = client.get(f"/inspections/{world['iid']}").get_data(as_text=True)
+    assert 'name="responsible_unit_id"' in page and page.count('name="due_date"') == 1  # the "add" form only
+    row = client.get(f"/inspections/{world['iid']}/findings/{fid}", headers=hx).get_data(as_text=True)
+    assert row.lstrip().startswith(f'<li class="insp-item" id="finding-{fid}"') and f'id="rec-{fid}"' in row
+    plain_edit = client.get(f"/inspections/{world['iid']}/findings/{fid}")
+    assert plain_edit.status_code == 302 and f"edit={fid}" in plain_edit.headers["Location"]
+    assert f'id="rec-{fid}"' in client.get(plain_edit.headers["Location"]).get_data(as_text=True)
 
 
 def test_a_bad_hand_finding_is_refused_and_nothing_stored(app, client, world, hx, make_template, item_ids) -> None:
     _complete(client, world)
     before = _count(app, Finding)
     url = f"/inspections/{world['iid']}/findings/new"
-    empty = client.post(url, data={"description": "", "item_id": "0", "responsible_unit_id": str(world["unit"]),
+    empty = client.post(url, data={"description": "", "item_number": "", "responsible_unit_id": str(world["unit"]),
                                    "due_date": "31/02/2026"})
     assert empty.status_code == 422 and "<html" in empty.get_data(as_text=True)
     frag = client.post(url, headers=hx, data={"description": "", "responsible_unit_id": str(world["unit"]),
                                               "due_date": "1/1/2027"})
     assert frag.status_code == 422 and 'class="error"' in frag.get_data(as_text=True)
-    foreign = item_ids(make_template(n=1))[0]
-    wrong = client.post(url, headers=hx, data={"description": "X", "item_id": str(foreign),
+    wrong = client.post(url, headers=hx, data={"description": "X", "item_number": "9.9",
                                                "responsible_unit_id": str(world["unit"]), "due_date": "1/1/2027"})
-    assert wrong.status_code == 422
+    assert wrong.status_code == 422 and "Không có mục nào" in wrong.get_data(as_text=True)
     assert _count(app, Finding) == before
 
 
