@@ -92,17 +92,22 @@ def _save_plan(form: PlanForm, inspection: Inspection) -> bool:
     return True
 
 
-def new() -> ResponseReturnValue:
-    form = _plan_form(None)
-    if form.validate_on_submit():
-        inspection = Inspection(state=PLANNED)
-        if _save_plan(form, inspection):
-            db.session.add(inspection)
-            db.session.commit()
-            flash(_("The inspection is planned."), "success")
-            return redirect_or_hx(url_for(".detail", inspection_id=inspection.id))
-    return render("inspections/edit.html", fragment="plan_form", form=form, inspection=None,
+def _plan_page(inspection: Inspection | None) -> ResponseReturnValue:
+    """Plan a new inspection (None) or change a planned one."""
+    form = _plan_form(inspection)
+    target = inspection if inspection is not None else Inspection(state=PLANNED)
+    if form.validate_on_submit() and _save_plan(form, target):
+        if inspection is None:
+            db.session.add(target)
+        db.session.commit()
+        flash(_("The inspection is planned.") if inspection is None else _("The plan is saved."), "success")
+        return redirect_or_hx(url_for(".detail", inspection_id=target.id))
+    return render("inspections/edit.html", fragment="plan_form", form=form, inspection=inspection,
                   status=form_status(form))
+
+
+def new() -> ResponseReturnValue:
+    return _plan_page(None)
 
 
 def unit_history(unit_id: int) -> ResponseReturnValue:
@@ -122,13 +127,7 @@ def unit_history(unit_id: int) -> ResponseReturnValue:
 def edit(inspection_id: int) -> ResponseReturnValue:
     inspection = get_inspection(inspection_id)
     conduct.require_state(inspection, PLANNED)
-    form = _plan_form(inspection)
-    if form.validate_on_submit() and _save_plan(form, inspection):
-        db.session.commit()
-        flash(_("The plan is saved."), "success")
-        return redirect_or_hx(url_for(".detail", inspection_id=inspection.id))
-    return render("inspections/edit.html", fragment="plan_form", form=form, inspection=inspection,
-                  status=form_status(form))
+    return _plan_page(inspection)
 
 
 def delete(inspection_id: int) -> ResponseReturnValue:
