@@ -2,16 +2,10 @@
 change copies and drops the table, and the drop would cascade to the follow-ups."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
 
 from portal import create_app
 from portal.extensions import db
-
-
-@pytest.fixture
-def enabled_plugins() -> list[str]:
-    return ["inspections"]
 
 
 def _run(app, *args: str) -> None:

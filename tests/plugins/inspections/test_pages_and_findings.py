@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Notification
 from plugins.inspections.models import Finding, FindingUpdate, Inspection
+from tests.helpers import HX
 
 
 def _count(app, model, *where) -> int:
@@ -221,6 +222,10 @@ def test_reported_fixed_tells_the_team_and_the_office_and_closing_asks_first(app
     assert "Xã Bản Bo" in told[office.id].message and told[office.id].link == f"/inspections/findings/{fid}"
     client.post("/logout")
     login(client, "truongdoan")
+    page = client.get(f"/inspections/findings/{fid}")
+    assert "<html" in page.get_data(as_text=True) and "Đã xác minh: đóng tồn tại" in page.get_data(as_text=True)
+    frag = client.get(f"/inspections/findings/{fid}", headers=HX).get_data(as_text=True)
+    assert frag.lstrip().startswith('<section id="finding-followup"')
     url = f"/inspections/findings/{fid}/verify"
     asked = client.post(url, data={"text": "Đã kiểm tra thực tế", "action": "close"})
     assert asked.status_code == 200 and "Đóng tồn tại này" in asked.get_data(as_text=True)
