@@ -142,21 +142,15 @@ def seed_demo_cmd() -> None:
     """Load Tam Đường units, one demo user per role, and each enabled plugin's demo data."""
     from portal.audit import set_cli_actor
     from portal.roles import sync_roles
-    from portal.seed import demo_password, seed_units, seed_users
+    from portal.seed import demo_password, seed_demo
 
     set_cli_actor("seed-demo")
     sync_roles(current_app)
-    added = seed_units()
     from portal.seed import CREATED
 
     password, generated = demo_password(os.environ.get("PORTAL_DEMO_PASSWORD"))
     CREATED.clear()
-    seed_users(password)
-    db.session.commit()
-    for plugin in current_app.extensions["portal"].plugins.values():
-        if plugin.seed_demo is not None:
-            plugin.seed_demo(password)
-            db.session.commit()
+    added = seed_demo(password)
     click.echo(f"Units added: {added}")
     made = list(CREATED)  # every account this run created, the plugins' (council, fund board…) included
     if made:
@@ -339,6 +333,24 @@ def compile_cmd() -> None:
             continue
         _pybabel("compile", "-d", str(trans))
     click.echo("Catalogs compiled.")
+
+
+mail_cli = AppGroup("mail", help="The e-mail outbox.")
+portal_cli.add_command(mail_cli)
+
+
+@mail_cli.command("send")
+@click.option("--limit", default=500, show_default=True, help="Most mails sent by this run.")
+def mail_send_cmd(limit: int) -> None:
+    """Send queued e-mail that is due (for cron or a systemd timer, e.g. every 5 minutes)."""
+    from portal.notifications import prune_outbox, send_due
+
+    if not current_app.config.get("PORTAL_SMTP_HOST"):
+        raise click.ClickException("PORTAL_SMTP_HOST is not set: no mail can be sent")
+    result = send_due(limit=limit)
+    pruned = prune_outbox(int(current_app.config["PORTAL_MAIL_KEEP_DAYS"]))
+    click.echo(f"sent: {result.sent}, to retry: {result.retry}, given up: {result.gave_up}, "
+               f"old rows removed: {pruned}")
 
 
 def init_app(app: Flask) -> None:

@@ -53,7 +53,8 @@ def findings_xlsx() -> ResponseReturnValue:
         for f in db.session.scalars(fs.findings_query(visible_findings(), state, today if overdue else None))
     ]
     headers = [_("Finding"), _("Unit inspected"), _("Responsible unit"), _("Due date"), _("State")]
-    return xlsx_response("ton-tai-kien-nghi.xlsx", [(_("Findings"), headers, rows)])
+    return xlsx_response("ton-tai-kien-nghi.xlsx", [(_("Findings"), headers, rows)],
+                         title=_("Findings and recommendations"))
 
 
 def finding_new(inspection_id: int) -> ResponseReturnValue:

@@ -5,6 +5,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from portal.toolkit import (
+    PERCENT,
+    Column,
     Series,
     _,
     bar_chart,
@@ -48,14 +50,14 @@ def summary_xlsx() -> ResponseReturnValue:
     rows = []
     for r in _summary_rows(year):
         s = r.score
-        pct = percent_text(s.ratio, 2) if s else None
         passed = s.passed(threshold()) if s else None
-        rows.append([r.unit_name, r.inspections, float(pct) if pct is not None else None,
+        rows.append([r.unit_name, r.inspections, s.ratio if s else None,
                      "" if passed is None else (_("pass") if passed else _("fail")), r.open_findings,
                      r.overdue_findings])
-    headers = [_("Unit"), _("Inspections"), _("Latest score (%)"), _("Result"), _("Open findings"),
-               _("Overdue findings")]
-    return xlsx_response(f"kiem-tra-{year}.xlsx", [(_("Summary %(year)s", year=year), headers, rows)])
+    headers = [_("Unit"), Column(_("Inspections"), total=True), Column(_("Latest score (%)"), PERCENT), _("Result"),
+               Column(_("Open findings"), total=True), Column(_("Overdue findings"), total=True)]
+    return xlsx_response(f"kiem-tra-{year}.xlsx", [(_("Summary %(year)s", year=year), headers, rows)],
+                         title=_("Inspection summary"), period=str(year))
 
 
 def widget_mine() -> ResponseReturnValue:
