@@ -7,13 +7,14 @@ from typing import Any
 from flask import Flask
 from flask_babel import format_datetime
 
-from portal.plugin import NavItem, Permission, Plugin, Widget
+from portal.plugin import NavItem, Plugin, Widget
 from portal.toolkit import _l
 
-from . import models
-from .review import review_sections
+from . import labels, models
+from .blueprint import bp
 from .demo import seed_demo
-from .views import bp
+from .permissions import CONDUCT, FOLLOWUP, PERMISSIONS, VIEW
+from .review import review_sections
 
 
 def _roman(n: int) -> str:
@@ -27,32 +28,28 @@ def _roman(n: int) -> str:
 
 
 def _setup(app: Flask) -> None:
-    from . import services
+    from .services.scoring import percent_text, points_decimal
 
     app.jinja_env.filters["inspections_time"] = lambda value: format_datetime(value, "HH:mm") if value else ""
-    app.jinja_env.filters["inspections_pct"] = services.percent_text
+    app.jinja_env.filters["inspections_pct"] = percent_text
     app.jinja_env.filters["inspections_roman"] = _roman
-    app.jinja_env.filters["inspections_points"] = services.points_decimal
-    app.jinja_env.globals["inspections_state"] = services.state_label
-    app.jinja_env.globals["inspections_finding_state"] = services.finding_state_label
+    app.jinja_env.filters["inspections_points"] = points_decimal
 
 
 def _offline_pages(user: Any) -> list[str]:
     """The inspections this user conducts (planned or under way), each page holding its whole checklist."""
-    if not user.can("inspections.conduct"):
+    if not user.can(CONDUCT):
         return []
     from flask import url_for
-
-    from . import services
-
     from sqlalchemy import select
 
     from portal.toolkit import db
 
     from .models import ChecklistSection
+    from .services.conduct import my_inspections
 
     out = []
-    for i in services.my_inspections(user.id):
+    for i in my_inspections(user.id):
         out.append(url_for("inspections.detail", inspection_id=i.id))
         sids = db.session.scalars(select(ChecklistSection.id).where(ChecklistSection.template_id == i.template_id))
         out += [url_for("inspections.section_items", inspection_id=i.id, sid=sid)
@@ -67,27 +64,14 @@ plugin = Plugin(
     models=models,
     stylesheets=("inspections.css",),
     scripts=("inspections.js",),
-    permissions=(
-        Permission("inspections.view", _l("See inspections, minutes and the summary"), {
-            "admin": "all", "standing_office": "all", "council_secretariat": "all", "inspector": "all",
-            "leadership": "all", "unit_reporter": "unit",
-        }),
-        Permission("inspections.manage", _l("Plan inspections and edit checklists"), {
-            "admin": "all", "standing_office": "all", "council_secretariat": "all",
-        }),
-        Permission("inspections.conduct", _l("Conduct inspections (as a member of the team)"), {
-            "inspector": "all", "standing_office": "all", "council_secretariat": "all",
-        }),
-        Permission("inspections.followup", _l("Report progress on the findings of one's unit"), {
-            "unit_reporter": "unit",
-        }),
-    ),
-    nav=(NavItem("inspections.index", _l("Inspections"), permission="inspections.view", order=20),),
+    permissions=PERMISSIONS,
+    labels=labels,
+    nav=(NavItem("inspections.index", _l("Inspections"), permission=VIEW, order=20),),
     widgets=(
-        Widget("inspections.widget_mine", _l("My inspections"), permission="inspections.conduct", order=20),
-        Widget("inspections.widget_overview", _l("Inspections at a glance"), permission="inspections.view", order=6,
+        Widget("inspections.widget_mine", _l("My inspections"), permission=CONDUCT, order=20),
+        Widget("inspections.widget_overview", _l("Inspections at a glance"), permission=VIEW, order=6,
                all_units=True),
-        Widget("inspections.widget_overdue", _l("Overdue findings"), permission="inspections.followup", order=21),
+        Widget("inspections.widget_overdue", _l("Overdue findings"), permission=FOLLOWUP, order=21),
     ),
     default_config={
         # Percent of the applicable points an inspection needs to pass (compared exactly).

@@ -101,7 +101,8 @@ def seed_demo(password: str) -> None:
     """Add the demo checklist and inspections once (idempotent)."""
     if db.session.scalar(select(ChecklistTemplate.id).where(ChecklistTemplate.code == CODE)):
         return
-    from . import services as sv
+    from .services.checklists import load_checklist
+    from .services.conduct import complete, set_team, sign
 
     template = build_checklist()
     units = {u.code: u for u in db.session.scalars(select(Unit).where(
@@ -110,13 +111,13 @@ def seed_demo(password: str) -> None:
         User.username.in_(["kiemtra", "thuongtruc", "noivu", "kiemtra_binhlu", "vhxh_binhlu"])))}
     if len(units) < 3 or len(users) < 5:
         return  # the core demo data is missing; nothing to attach inspections to
-    items = [i for _s, its in sv.load_checklist(template.id) for i in its]
+    items = [i for _s, its in load_checklist(template.id) for i in its]
 
     # 1) Bản Bo, 2024: completed and signed, two items failed -> open findings (one overdue).
     ban_bo = Inspection(template_id=template.id, unit_id=units["xa-ban-bo"].id, year=2024,
                         planned_date=dt.date(2024, 10, 22), state=IN_PROGRESS, started_at=dt.datetime(2024, 10, 22, 1, 30),
                         scope="Kiểm tra kết quả thực hiện phong trào năm 2024 và Quỹ \"Vì người nghèo\".")
-    sv.set_team(ban_bo, users["thuongtruc"].id, [users["kiemtra"].id, users["noivu"].id])
+    set_team(ban_bo, users["thuongtruc"].id, [users["kiemtra"].id, users["noivu"].id])
     db.session.add(ban_bo)
     db.session.flush()
     failing = {items[3].id: "Chưa phân công cán bộ theo dõi hộ nghèo ở 3 bản.",
@@ -135,9 +136,9 @@ def seed_demo(password: str) -> None:
             db.session.add(Photo(inspection_id=ban_bo.id, item_id=item.id, upload_id=upload.id,
                                  created_by=users["kiemtra"].id))
     db.session.flush()
-    findings = sv.complete(ban_bo, dt.date(2024, 10, 22), 30)
+    findings = complete(ban_bo, dt.date(2024, 10, 22), 30)
     findings[1].due_date = dt.date(2025, 12, 31)
-    sv.sign(ban_bo, "15/BB-ĐKT", "Lù Văn Bản, Chủ tịch UBND xã Bản Bo",
+    sign(ban_bo, "15/BB-ĐKT", "Lù Văn Bản, Chủ tịch UBND xã Bản Bo",
             "Xã Bản Bo thực hiện tốt phong trào; cần khắc phục các tồn tại nêu trên.")
     # the inspection's own times, not the day the demo was loaded
     ban_bo.completed_at, ban_bo.signed_at = dt.datetime(2024, 10, 22, 9, 0), dt.datetime(2024, 10, 22, 9, 30)
@@ -152,7 +153,7 @@ def seed_demo(password: str) -> None:
                          scope="Kiểm tra việc thực hiện phong trào 6 tháng đầu năm 2025.")
     # Phòng LĐ-TB&XH ended on 28/02/2025: Phòng Nội vụ leads the 2025 visit with its own inspector
     member = ensure_demo_user("kiemtra_nv", "Phạm Thị Kiểm", ["inspector"], "phong-noi-vu", password)
-    sv.set_team(binh_lu, users["noivu"].id, [member.id])
+    set_team(binh_lu, users["noivu"].id, [member.id])
     db.session.add(binh_lu)
     db.session.flush()
 
@@ -161,7 +162,7 @@ def seed_demo(password: str) -> None:
     live = Inspection(template_id=template.id, unit_id=units["ban-mau-binh-lu"].id, year=today.year,
                       planned_date=today, state=IN_PROGRESS, started_at=utcnow() - dt.timedelta(hours=2),
                       scope=f"Kiểm tra thực hiện phong trào năm {today.year} tại bản (dữ liệu mẫu).")
-    sv.set_team(live, users["kiemtra_binhlu"].id, [users["vhxh_binhlu"].id])
+    set_team(live, users["kiemtra_binhlu"].id, [users["vhxh_binhlu"].id])
     db.session.add(live)
     db.session.flush()
     for item in items[:3]:

@@ -6,9 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.toolkit import DateField, FlaskForm, NoMarkup, _l, strip
 
-from .models import ANSWER_TYPES, NUMBER, PASS_FAIL, TEXT
-
-ANSWER_TYPE_LABELS = {PASS_FAIL: _l("Pass / fail / not applicable"), NUMBER: _l("Number"), TEXT: _l("Text")}
+from .labels import ANSWER_TYPES
 
 
 class TemplateForm(FlaskForm):
@@ -28,7 +26,7 @@ class ItemForm(FlaskForm):
     text = TextAreaField(_l("Question"), filters=[strip], validators=[DataRequired(), Length(max=2000), NoMarkup()])
     guidance = TextAreaField(_l("Guidance for the inspector"), filters=[strip],
                              validators=[Optional(), Length(max=4000), NoMarkup()])
-    answer_type = SelectField(_l("Answer type"), choices=[(t, ANSWER_TYPE_LABELS[t]) for t in ANSWER_TYPES])
+    answer_type = SelectField(_l("Answer type"), choices=list(ANSWER_TYPES.items()))
     max_score = DecimalField(_l("Score (points; for numbers the largest value)"), places=2,
                              validators=[Optional(), NumberRange(0, 100000)])
     weight = DecimalField(_l("Weight"), places=2, default=1, validators=[InputRequired(), NumberRange(0, 1000)])
@@ -60,6 +58,17 @@ class FindingForm(FlaskForm):
                                    validators=[DataRequired(), Length(max=4000), NoMarkup()])
     responsible_unit_id = SelectField(_l("Responsible unit"), coerce=int)
     due_date = DateField(_l("Due date"), validators=[DataRequired()])
+
+
+class ManualFindingForm(FindingForm):
+    """A finding the team writes by hand on the inspection (the checklist item is optional)."""
+
+    item_number = StringField(_l("Number of the checklist item (e.g. 2.3; empty: none)"), filters=[strip],
+                              validators=[Optional(), Length(max=12)], render_kw={"inputmode": "decimal"})
+    description = TextAreaField(_l("What the team found"), filters=[strip],
+                                validators=[DataRequired(), Length(max=4000), NoMarkup()])
+    recommendation = TextAreaField(_l("Recommendation"), filters=[strip],
+                                   validators=[Optional(), Length(max=4000), NoMarkup()])
 
 
 class ProgressForm(FlaskForm):

@@ -171,12 +171,12 @@ class Photo(Audited, db.Model):
 
 
 class Finding(Audited, db.Model):
-    """A failed item turned into a recommendation for a responsible unit, followed up until the team closes it."""
+    """A failed item (or what the team saw, written by hand) turned into a recommendation for a responsible unit, followed up until the team closes it."""
 
     __tablename__ = "inspections_finding"
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections_inspection.id", ondelete="CASCADE"), index=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("inspections_item.id"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("inspections_item.id"))  # None: written by hand
     description: Mapped[str] = mapped_column(Text)
     recommendation: Mapped[str] = mapped_column(Text, default="")
     responsible_unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id"), index=True)
@@ -186,7 +186,7 @@ class Finding(Audited, db.Model):
 
     inspection: Mapped[Inspection] = relationship(lazy="joined", innerjoin=True)
     responsible_unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
-    item: Mapped[ChecklistItem] = relationship(lazy="joined", innerjoin=True)
+    item: Mapped[ChecklistItem | None] = relationship(lazy="joined")
     updates: Mapped[list[FindingUpdate]] = relationship(
         back_populates="finding", cascade="all, delete-orphan", order_by="FindingUpdate.id"
     )

@@ -17,7 +17,7 @@ from tests.concurrency.rounds import Tally
 
 def inspection_world(app: Any, items: int) -> tuple[int, list[int], str]:
     """An inspection in progress of a commune with ``items`` pass/fail items, led by an inspector."""
-    from plugins.inspections import services as sv
+    from plugins.inspections.services import conduct as sv
     from plugins.inspections.models import ChecklistItem, ChecklistSection, ChecklistTemplate, Inspection
 
     commune = world.unit(app, "Xã Sơn Bình", "xa-son-binh")

@@ -40,7 +40,7 @@ def test_a_merge_shows_predecessors_history_on_the_successor(app, client, make_u
                                   submitted_at=dt.datetime(2024, 11, 1), first_submitted_at=dt.datetime(2024, 11, 1)))
         from decimal import Decimal
 
-        from plugins.inspections import services as insp
+        from plugins.inspections.services import conduct as insp
         from plugins.inspections.models import ChecklistTemplate
 
         template = ChecklistTemplate(code="t", version=1, title="Bảng kiểm tra", frozen=True)

@@ -94,6 +94,14 @@
     var b = box(e), T = document.getElementById("insp-texts");
     if (b && T && navigator.onLine) { mark(b, T.dataset.saving, "muted"); }
   });
+  // a refused value (422: out of range, not a number) is not an answer: the count and the jump say so
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var cfg = e.detail.requestConfig, ev = cfg && cfg.triggeringEvent, li = itemOf(ev && ev.target);
+    if (li && form() && e.detail.elt === form() && e.detail.xhr && e.detail.xhr.status === 422) {
+      var saved = li.querySelector(".insp-state-box[data-given]");  // the answer kept from before, if any
+      answered(li, !!saved);
+    }
+  });
   document.addEventListener("htmx:responseError", function (e) {
     var b = box(e), T = document.getElementById("insp-texts");
     if (b && T && document.contains(b)) { mark(b, "⚠ " + T.dataset.failed, "danger"); }

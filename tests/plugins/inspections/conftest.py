@@ -68,15 +68,15 @@ def make_template(app: Flask) -> Callable[..., int]:
 @pytest.fixture
 def make_inspection(app: Flask) -> Callable[..., int]:
     """Create an inspection of ``unit_id`` with ``template_id`` led by ``leader_id``; state in_progress by default."""
-    from plugins.inspections import services as sv
     from plugins.inspections.models import Inspection
+    from plugins.inspections.services.conduct import set_team
 
     def make(template_id: int, unit_id: int, leader_id: int, members: tuple[int, ...] = (), state: str = "in_progress",
              year: int = 2025, previous_id: int | None = None) -> int:
         with app.app_context():
             i = Inspection(template_id=template_id, unit_id=unit_id, year=year, planned_date=dt.date(year, 5, 20),
                            state=state, previous_id=previous_id)
-            sv.set_team(i, leader_id, members)
+            set_team(i, leader_id, members)
             db.session.add(i)
             db.session.commit()
             return i.id
@@ -87,10 +87,10 @@ def make_inspection(app: Flask) -> Callable[..., int]:
 @pytest.fixture
 def item_ids(app: Flask) -> Callable[[int], list[int]]:
     """Item ids of a template, in checklist order."""
-    from plugins.inspections import services as sv
+    from plugins.inspections.services.checklists import load_checklist
 
     def get(template_id: int) -> list[int]:
         with app.app_context():
-            return [i.id for _s, items in sv.load_checklist(template_id) for i in items]
+            return [i.id for _s, items in load_checklist(template_id) for i in items]
 
     return get

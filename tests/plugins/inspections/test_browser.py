@@ -63,15 +63,18 @@ def test_leader_conducts_inspection_on_a_phone_and_prints_minutes(page, live_ser
     page.screenshot(path=str(tmp_path / "conduct.png"), full_page=True)
 
     page.get_by_role("button", name="Hoàn thành kiểm tra").click()
+    page.click("#confirm-yes")  # asked in the page first
     page.wait_for_selector("#findings")
-    recommendation = page.locator("#findings textarea[name=recommendation]")
+    page.locator("#findings li").get_by_role("link", name="Sửa").click()
+    recommendation = page.locator("#findings li textarea[name=recommendation]")
     assert recommendation.input_value() == "Chưa ban hành kế hoạch riêng của xã"  # the note, as a first draft
     recommendation.fill("UBND xã ban hành kế hoạch thực hiện phong trào trước ngày 31/12")
-    page.locator("#findings button[type=submit]").click()
+    page.locator("#findings li button[type=submit]").click()
     page.wait_for_selector("#findings .saved")
     page.fill("#number", "12/BB-ĐKT")
     page.fill("#unit_representative", "Lù Văn Bản")
     page.get_by_role("button", name="Ký biên bản").last.click()
+    page.click("#confirm-yes")
     page.wait_for_selector("article.document")
 
     pdf = tmp_path / "bien-ban.pdf"

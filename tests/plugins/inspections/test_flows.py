@@ -60,7 +60,7 @@ def test_follow_up_puts_failed_items_and_open_findings_first_with_the_earlier_an
     for item, result in zip(items, ["pass", "pass", "fail"]):
         client.post(f"/inspections/{first}/items/{item}/answer", data={"result": result, "version": "0",
                                                                        "note": "Chưa đúng hạn" if result == "fail" else ""})
-    assert client.post(f"/inspections/{first}/complete").status_code == 302
+    assert client.post(f"/inspections/{first}/complete", data={"confirmed": "1"}).status_code == 302
     follow = make_inspection(tid, unit, leader.id, year=2025, previous_id=first)
     page = client.get(f"/inspections/{follow}").get_data(as_text=True)
     recheck = page[page.index('id="recheck"'):page.index('id="section-')]
@@ -78,7 +78,7 @@ def test_summary_chart_and_excel_agree(app, client, make_unit, make_template, ma
         for k, item in enumerate(items):
             client.post(f"/inspections/{iid}/items/{item}/answer",
                         data={"result": "fail" if k < fails else "pass", "version": "0"})
-        assert client.post(f"/inspections/{iid}/complete").status_code == 302
+        assert client.post(f"/inspections/{iid}/complete", data={"confirmed": "1"}).status_code == 302
     with app.app_context():
         db.session.execute(db.update(Finding).where(Finding.item_id == items[0]).values(due_date=dt.date(2020, 1, 1)))
         db.session.commit()
@@ -100,9 +100,9 @@ def test_widgets_show_my_inspections_and_my_units_overdue_findings(app, client, 
     planned = make_inspection(tid, make_unit("Xã Tả Lèng"), leader.id, state="planned")
     iid = make_inspection(tid, unit, leader.id)
     client.post(f"/inspections/{iid}/items/{item_ids(tid)[0]}/answer", data={"result": "fail", "version": "0"})
-    client.post(f"/inspections/{iid}/complete")
+    client.post(f"/inspections/{iid}/complete", data={"confirmed": "1"})
     mine = client.get("/inspections/widgets/mine", headers=HX).get_data(as_text=True)
-    assert mine.lstrip().startswith('<section id="mine-widget"') and "Xã Tả Lèng" in mine and "Xã Khun Há" not in mine
+    assert mine.lstrip().startswith('<section id="widget-mine"') and "Xã Tả Lèng" in mine and "Xã Khun Há" not in mine
     assert planned
     with app.app_context():
         db.session.execute(db.update(Finding).values(due_date=dt.date(2020, 1, 1)))
@@ -170,7 +170,7 @@ def test_summary_opens_on_the_latest_year_with_completed_inspections(client, mak
         iid = make_inspection(tid, make_unit(name), leader.id, year=year)
         for item in items:
             client.post(f"/inspections/{iid}/items/{item}/answer", data={"result": "pass", "version": "0"})
-        assert client.post(f"/inspections/{iid}/complete").status_code == 302
+        assert client.post(f"/inspections/{iid}/complete", data={"confirmed": "1"}).status_code == 302
     make_inspection(tid, make_unit("Xã Tả Lèng"), leader.id, year=2026)  # planned only: no score yet
     page = client.get("/inspections/summary").get_data(as_text=True)
     assert "Xã Sơn Bình" in page and "Xã Giang Ma" not in page

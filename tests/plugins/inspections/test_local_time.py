@@ -21,12 +21,12 @@ def test_completion_deadlines_and_minutes_use_the_local_day(app, client, make_un
     for item, result in zip(item_ids(tid), ["pass", "fail"]):
         client.post(f"/inspections/{iid}/items/{item}/answer", data={"result": result, "version": "0",
                                                                       "note": "Chưa có kế hoạch" if result == "fail" else ""})
-    assert client.post(f"/inspections/{iid}/complete").status_code == 302
+    assert client.post(f"/inspections/{iid}/complete", data={"confirmed": "1"}).status_code == 302
     with app.app_context():
         finding = db.session.scalar(select(Finding).where(Finding.inspection_id == iid))
         assert finding.due_date == dt.date(2025, 5, 20) + dt.timedelta(days=30)
     frozen_at(dt.datetime(2025, 5, 20, 2, 15))  # signed at 09:15 local
-    assert client.post(f"/inspections/{iid}/sign", data={"number": "", "unit_representative": "Lò Văn A"}
+    assert client.post(f"/inspections/{iid}/sign", data={"confirmed": "1", "number": "", "unit_representative": "Lò Văn A"}
                        ).status_code == 302
     minutes = client.get(f"/inspections/{iid}/minutes").get_data(as_text=True)
     assert "Tam Đường, ngày 20 tháng 5 năm 2025" in minutes and "ngày 19 tháng 5" not in minutes

@@ -24,8 +24,8 @@ def test_inspection_minutes_pdf(app, live_server, page, make_unit, make_user, ma
         client.post(f"/inspections/{iid}/items/{item}/answer", data={"result": result, "version": "0",
                                                                       "note": "Chưa có kế hoạch" if result == "fail" else ""})
     frozen_at(dt.datetime(2025, 5, 21, 4, 0))  # 11:00
-    assert client.post(f"/inspections/{iid}/complete").status_code == 302
-    assert client.post(f"/inspections/{iid}/sign", data={"unit_representative": "Lò Văn Đại Diện"}).status_code == 302
+    assert client.post(f"/inspections/{iid}/complete", data={"confirmed": "1"}).status_code == 302
+    assert client.post(f"/inspections/{iid}/sign", data={"confirmed": "1", "unit_representative": "Lò Văn Đại Diện"}).status_code == 302
     frozen_at(None)
     browser_login(page, live_server, "ktv")
     text, info = pdf_of(page, f"{live_server}/inspections/{iid}/minutes", tmp_path)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plugins.inspections import services as sv
+from plugins.inspections.services import checklists, conduct, scoring
+from portal.toolkit import Refused
 from plugins.inspections.models import Answer, ChecklistItem, ChecklistSection
 
 
@@ -31,7 +32,7 @@ def test_score_excludes_not_applicable_and_applies_weights() -> None:
         _answer(1, "pass"), _answer(2, "fail"), _answer(3, "na"),
         _answer(101, number="7"), _answer(103, number="42"),
     ]}
-    per_section, total = sv.score([(s1, items1), (s2, items2)], answers)
+    per_section, total = scoring.score([(s1, items1), (s2, items2)], answers)
     # I: pass 2×1 of 2, fail 0 of 1×3, N/A left out -> 2/5
     assert (per_section[1].achieved, per_section[1].applicable) == (Fraction(2), Fraction(5))
     # II: number 7 of 10; text and unscored number do not count
@@ -41,16 +42,16 @@ def test_score_excludes_not_applicable_and_applies_weights() -> None:
 
 
 def test_threshold_is_compared_exactly_not_rounded() -> None:
-    s = sv.Score(Fraction(2), Fraction(3))  # 66.666…%
+    s = scoring.Score(Fraction(2), Fraction(3))  # 66.666…%
     assert s.passed("66.66") is True
     assert s.passed("66.67") is False
-    assert sv.percent_text(s.ratio) == Decimal("66.7")
-    assert sv.Score().passed(80) is None  # nothing applicable: no verdict
+    assert scoring.percent_text(s.ratio) == Decimal("66.7")
+    assert scoring.Score().passed(80) is None  # nothing applicable: no verdict
 
 
 def test_all_not_applicable_section_has_no_ratio() -> None:
     section = ChecklistSection(id=1, title="I")
-    per_section, total = sv.score([(section, [_item(1), _item(2)])], {1: _answer(1, "na"), 2: _answer(2, "na")})
+    per_section, total = scoring.score([(section, [_item(1), _item(2)])], {1: _answer(1, "na"), 2: _answer(2, "na")})
     assert per_section[1].ratio is None and total.ratio is None
 
 
@@ -60,7 +61,7 @@ def test_all_not_applicable_section_has_no_ratio() -> None:
 def test_score_matches_a_plain_sum(rows: list[tuple[str | None, int, int]]) -> None:
     items = [_item(i + 1, score=str(points), weight=str(weight)) for i, (_r, points, weight) in enumerate(rows)]
     answers = {i + 1: _answer(i + 1, r) for i, (r, _p, _w) in enumerate(rows) if r is not None}
-    _per, total = sv.score([(ChecklistSection(id=1, title="I"), items)], answers)
+    _per, total = scoring.score([(ChecklistSection(id=1, title="I"), items)], answers)
     achieved = sum(p * w for r, p, w in rows if r == "pass")
     applicable = sum(p * w for r, p, w in rows if r in ("pass", "fail"))
     assert total.achieved == achieved and total.applicable == applicable
@@ -73,7 +74,7 @@ def test_missing_lists_unanswered_note_and_photo() -> None:
     items = [_item(1, note_required_on_fail=True), _item(2, photo_required=True), _item(3),
              _item(4, photo_required=True), _item(5, kind="text", score=None)]
     answers = {1: _answer(1, "fail"), 2: _answer(2, "pass"), 4: _answer(4, "na")}
-    missing = sv.missing_for_completion([(section, items)], answers, {})
+    missing = conduct.missing_for_completion([(section, items)], answers, {})
     assert [(m.item.id, len(m.reasons)) for m in missing] == [(1, 1), (2, 1), (3, 1)]
 
 
@@ -84,14 +85,14 @@ def test_new_version_copies_items_with_their_keys(app, make_template) -> None:
     tid = make_template(n=12, frozen=True)
     with app.app_context():
         original = db.session.get(ChecklistTemplate, tid)
-        copy = sv.new_version(original)
+        copy = checklists.new_version(original)
         db.session.commit()
-        old = [(i.key, i.text) for _s, its in sv.load_checklist(tid) for i in its]
-        new = [(i.key, i.text) for _s, its in sv.load_checklist(copy.id) for i in its]
+        old = [(i.key, i.text) for _s, its in checklists.load_checklist(tid) for i in its]
+        new = [(i.key, i.text) for _s, its in checklists.load_checklist(copy.id) for i in its]
         assert copy.version == 2 and not copy.frozen and copy.code == original.code
         assert new == old and len(new) == 12
-        with pytest.raises(sv.InspectionError):
-            sv.require_editable(original)
+        with pytest.raises(Refused):
+            checklists.require_editable(original)
 
 
 def test_complete_keeps_exact_score_and_makes_findings(app, make_template, make_inspection, make_unit, make_user) -> None:
@@ -104,11 +105,11 @@ def test_complete_keeps_exact_score_and_makes_findings(app, make_template, make_
     iid = make_inspection(tid, unit, leader.id)
     with app.app_context():
         insp = db.session.get(Inspection, iid)
-        items = [i for _s, its in sv.load_checklist(tid) for i in its]
+        items = [i for _s, its in checklists.load_checklist(tid) for i in its]
         for item, result in zip(items, ["pass", "fail", "pass"]):
-            sv.save_answer(insp, item, leader.id, 0, result=result, number=None, text=None, note="Ghi chú")
-        findings = sv.complete(insp, dt.date(2025, 5, 20), 30)
+            conduct.save_answer(insp, item, leader.id, 0, result=result, number=None, text=None, note="Ghi chú")
+        findings = conduct.complete(insp, dt.date(2025, 5, 20), 30)
         db.session.commit()
         assert [f.description for f in findings] == ["B"]
         assert findings[0].due_date == dt.date(2025, 6, 19) and findings[0].recommendation == "Ghi chú"
-        assert sv.stored_score(insp).ratio == Fraction(5, 6)
+        assert scoring.stored_score(insp).ratio == Fraction(5, 6)

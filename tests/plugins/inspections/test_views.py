@@ -165,7 +165,7 @@ def test_photo_is_downscaled_and_stored(app, client, setup) -> None:
 def test_bad_photo_is_refused_with_a_vietnamese_message_and_nothing_stored(app, client, setup, data, message) -> None:
     app.config["INSPECTIONS_MAX_PHOTO_BYTES"] = 200_000
     resp = client.post(f"/inspections/{setup['iid']}/items/{setup['items'][1]}/photos", data=data, headers=HX)
-    assert resp.status_code == 400 and resp.headers["HX-Retarget"] == "#flashes"
+    assert resp.status_code == 422 and resp.headers["HX-Retarget"] == "#flashes"
     text = resp.get_data(as_text=True)
     assert message not in text and any(ch in text for ch in "ạảấầẩẫậắằẳẵặẹẻẽếềểễệịỉọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ")
     assert _count(app, Photo) == 0 and _count(app, Upload) == 0
@@ -173,10 +173,10 @@ def test_bad_photo_is_refused_with_a_vietnamese_message_and_nothing_stored(app, 
 
 def test_answer_for_an_item_of_another_inspection_is_refused(app, client, setup, make_template) -> None:
     other_tid = make_template(n=2)
-    from plugins.inspections import services as sv
+    from plugins.inspections.services import checklists
 
     with app.app_context():
-        foreign = [i.id for _s, its in sv.load_checklist(other_tid) for i in its][0]
+        foreign = [i.id for _s, its in checklists.load_checklist(other_tid) for i in its][0]
     resp = _answer(client, setup["iid"], foreign, "pass")
     assert resp.status_code == 404
     assert "Mục này không thuộc bảng kiểm tra của cuộc kiểm tra này" in resp.get_data(as_text=True)
@@ -207,7 +207,15 @@ def test_bad_answer_values_are_refused(app, client, setup, item_index, data, mes
     assert _count(app, Answer) == 0
     plain = client.post(f"/inspections/{setup['iid']}/items/{setup['items'][item_index]}/answer",
                         data={"version": "0", **data})
-    assert plain.status_code == 400 and message in plain.get_data(as_text=True)
+    # without JavaScript: the page again, the message beside the item, what was typed kept in its field
+    page = plain.get_data(as_text=True)
+    assert plain.status_code == 422 and message in page
+    iid = setup["items"][item_index]
+    item = page[page.index(f'id="item-{iid}"'):]
+    item = item[:item.index("</li>")]
+    assert "has-error" in page and message in item and 'role="alert"' in item
+    if "number" in data:
+        assert 'value="%s"' % data["number"] in item
 
 
 def test_outsiders_cannot_answer(app, client, setup, make_user) -> None:
@@ -246,7 +254,7 @@ def _complete(client, setup) -> None:
     _answer_all(client, setup)
     client.post(f"/inspections/{setup['iid']}/items/{setup['items'][1]}/photos", headers=HX,
                 data={"photo": (io.BytesIO(jpeg_bytes()), "mo-hinh.jpg")})
-    assert client.post(f"/inspections/{setup['iid']}/complete").status_code == 302
+    assert client.post(f"/inspections/{setup['iid']}/complete", data={"confirmed": "1"}).status_code == 302
 
 
 def test_completion_scores_and_turns_failed_items_into_findings(app, client, setup) -> None:
@@ -266,7 +274,7 @@ def test_signed_inspection_cannot_be_changed(app, client, setup) -> None:
     with app.app_context():
         fid = db.session.scalar(select(Finding.id))
     sign = client.post(f"/inspections/{setup['iid']}/sign",
-                       data={"number": "12/BB-ĐKT", "unit_representative": "Lù Văn Bản", "conclusion": "Đạt yêu cầu"})
+                       data={"confirmed": "1", "number": "12/BB-ĐKT", "unit_representative": "Lù Văn Bản", "conclusion": "Đạt yêu cầu"})
     assert sign.status_code == 302
     before = _count(app, Answer), _count(app, Photo)
     attempts = [
@@ -276,7 +284,7 @@ def test_signed_inspection_cannot_be_changed(app, client, setup) -> None:
         client.post(f"/inspections/{setup['iid']}/findings/{fid}", headers=HX,
                     data={"recommendation": "Sửa lại", "responsible_unit_id": str(setup["unit"]), "due_date": "01/01/2030"}),
         client.post(f"/inspections/{setup['iid']}/complete", headers=HX),
-        client.post(f"/inspections/{setup['iid']}/sign", headers=HX, data={"number": "13", "unit_representative": "X"}),
+        client.post(f"/inspections/{setup['iid']}/sign", headers=HX, data={"confirmed": "1", "number": "13", "unit_representative": "X"}),
         client.post(f"/inspections/{setup['iid']}/edit", headers=HX),
     ]
     for resp in attempts:
@@ -293,7 +301,7 @@ def test_signed_inspection_cannot_be_changed(app, client, setup) -> None:
 
 def test_minutes_hold_header_scores_and_findings(client, setup) -> None:
     _complete(client, setup)
-    client.post(f"/inspections/{setup['iid']}/sign", data={"number": "12/BB-ĐKT", "unit_representative": "Lù Văn Bản"})
+    client.post(f"/inspections/{setup['iid']}/sign", data={"confirmed": "1", "number": "12/BB-ĐKT", "unit_representative": "Lù Văn Bản"})
     text = client.get(f"/inspections/{setup['iid']}/minutes").get_data(as_text=True)
     for part in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐOÀN KIỂM TRA", "12/BB-ĐKT", "BIÊN BẢN", "Chưa quán triệt",
                  "Xã Bản Bo", "75,0 %", "Lù Văn Bản", 'class="document"'):
@@ -306,7 +314,7 @@ def test_unit_sees_only_its_own_findings(app, client, setup, make_unit, make_tem
     tid = make_template(items=[{"text": "Công khai thu chi Quỹ"}])
     other = make_inspection(tid, other_unit, setup["leader"].id)
     client.post(f"/inspections/{other}/items/{_first_item(app, tid)}/answer", data={"result": "fail", "version": "0"})
-    assert client.post(f"/inspections/{other}/complete").status_code == 302
+    assert client.post(f"/inspections/{other}/complete", data={"confirmed": "1"}).status_code == 302
     with app.app_context():
         own, foreign = (db.session.scalar(select(Finding.id).where(Finding.inspection_id == i)) for i in (setup["iid"], other))
     make_user("canbo_banbo", ["unit_reporter"], unit_id=setup["unit"])
@@ -322,16 +330,16 @@ def test_unit_sees_only_its_own_findings(app, client, setup, make_unit, make_tem
     assert ok.status_code == 302
     client.post("/logout")
     login(client, "truongdoan")
-    assert client.post(f"/inspections/findings/{own}/verify", data={"text": "Đã kiểm tra", "action": "close"}).status_code == 302
+    assert client.post(f"/inspections/findings/{own}/verify", data={"text": "Đã kiểm tra", "action": "close", "confirmed": "1"}).status_code == 302
     with app.app_context():
         assert db.session.get(Finding, own).state == "closed" and db.session.get(Finding, foreign).state == "open"
 
 
 def _first_item(app, tid: int) -> int:
-    from plugins.inspections import services as sv
+    from plugins.inspections.services import checklists
 
     with app.app_context():
-        return sv.load_checklist(tid)[0][1][0].id
+        return checklists.load_checklist(tid)[0][1][0].id
 
 
 @pytest.mark.parametrize("n", [10, 200])

@@ -1,0 +1,1 @@
+"""Services of the inspections plugin, by feature (import from the feature module)."""

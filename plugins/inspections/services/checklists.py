@@ -1,0 +1,132 @@
+"""Checklists: loading a version with a constant number of queries, earlier answers, versions of a template."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import lazyload
+
+from portal.toolkit import Refused, _, db
+
+from ..models import (
+    CLOSED,
+    FAIL,
+    Answer,
+    ChecklistItem,
+    ChecklistSection,
+    ChecklistTemplate,
+    Finding,
+    Inspection,
+    Photo,
+)
+
+
+def load_checklist(template_id: int) -> list[tuple[ChecklistSection, list[ChecklistItem]]]:
+    """Sections in order with their items (two queries, whatever the number of items)."""
+    sections = list(db.session.scalars(
+        select(ChecklistSection).where(ChecklistSection.template_id == template_id).order_by(
+            ChecklistSection.position, ChecklistSection.id)
+    ))
+    items: dict[int, list[ChecklistItem]] = defaultdict(list)
+    for item in db.session.scalars(
+        select(ChecklistItem).where(ChecklistItem.template_id == template_id).order_by(
+            ChecklistItem.position, ChecklistItem.id)
+    ):
+        items[item.section_id].append(item)
+    return [(s, items[s.id]) for s in sections]
+
+
+def load_answers(inspection_id: int) -> dict[int, Answer]:
+    return {a.item_id: a for a in db.session.scalars(select(Answer).where(Answer.inspection_id == inspection_id))}
+
+
+def load_photos(inspection_id: int) -> dict[int, list[Photo]]:
+    photos: dict[int, list[Photo]] = defaultdict(list)
+    for p in db.session.scalars(select(Photo).where(Photo.inspection_id == inspection_id).order_by(Photo.id)):
+        photos[p.item_id].append(p)
+    return photos
+
+
+def load_findings(inspection_id: int) -> list[Finding]:
+    """The findings of one inspection (its row is not joined again for each of them)."""
+    return list(db.session.scalars(
+        select(Finding).where(Finding.inspection_id == inspection_id).options(lazyload(Finding.inspection))
+        .order_by(Finding.id)
+    ))
+
+
+@dataclass
+class Earlier:
+    """What an earlier inspection of the same unit said about an item (matched by the item's stable key)."""
+
+    answer: Answer | None
+    item: ChecklistItem
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def needs_recheck(self) -> bool:
+        failed = self.answer is not None and self.answer.result == FAIL
+        return failed or any(f.state != CLOSED for f in self.findings)
+
+
+def load_earlier(previous_id: int | None) -> dict[str, Earlier]:
+    """Earlier answers and findings by item key (four queries)."""
+    if previous_id is None:
+        return {}
+    template_id = db.session.scalar(select(Inspection.template_id).where(Inspection.id == previous_id))
+    items = {i.id: i for i in db.session.scalars(select(ChecklistItem).where(ChecklistItem.template_id == template_id))}
+    out = {i.key: Earlier(answer=None, item=i) for i in items.values()}
+    for a in db.session.scalars(select(Answer).where(Answer.inspection_id == previous_id)):
+        if a.item_id in items:
+            out[items[a.item_id].key].answer = a
+    for f in load_findings(previous_id):
+        if f.item_id in items:
+            out[items[f.item_id].key].findings.append(f)
+    return out
+
+
+def groups_for(checklist: list[tuple[ChecklistSection, list[ChecklistItem]]],
+               earlier: dict[str, Earlier]) -> tuple[list[ChecklistItem], list[tuple[ChecklistSection, list[ChecklistItem]]]]:
+    """Split items into (re-check first, the rest by section) for a follow-up inspection."""
+    recheck = [i for _s, items in checklist for i in items if i.key in earlier and earlier[i.key].needs_recheck]
+    first = {i.id for i in recheck}
+    rest = [(s, [i for i in items if i.id not in first]) for s, items in checklist]
+    return recheck, [(s, items) for s, items in rest if items]
+
+
+def latest_templates() -> list[ChecklistTemplate]:
+    """The newest version of every checklist."""
+    newest = select(ChecklistTemplate.code, func.max(ChecklistTemplate.version).label("v")).group_by(
+        ChecklistTemplate.code).subquery()
+    return list(db.session.scalars(
+        select(ChecklistTemplate).join(newest, and_(ChecklistTemplate.code == newest.c.code,
+                                                    ChecklistTemplate.version == newest.c.v))
+        .order_by(ChecklistTemplate.title)
+    ))
+
+
+def new_version(template: ChecklistTemplate) -> ChecklistTemplate:
+    """Copy a frozen template into its next version (items keep their keys); return the copy."""
+    top = db.session.scalar(select(func.max(ChecklistTemplate.version)).where(ChecklistTemplate.code == template.code))
+    copy = ChecklistTemplate(code=template.code, version=(top or 0) + 1, title=template.title,
+                             description=template.description, frozen=False)
+    db.session.add(copy)
+    db.session.flush()
+    for section, items in load_checklist(template.id):
+        s = ChecklistSection(template_id=copy.id, position=section.position, title=section.title)
+        db.session.add(s)
+        db.session.flush()
+        for i in items:
+            db.session.add(ChecklistItem(
+                template_id=copy.id, section_id=s.id, key=i.key, position=i.position, text=i.text,
+                guidance=i.guidance, answer_type=i.answer_type, max_score=i.max_score, weight=i.weight,
+                note_required_on_fail=i.note_required_on_fail, photo_required=i.photo_required,
+            ))
+    db.session.flush()
+    return copy
+
+
+def require_editable(template: ChecklistTemplate) -> None:
+    if template.frozen:
+        raise Refused(409, _("This version is used by an inspection and cannot be changed; create a new version."))

@@ -1,0 +1,88 @@
+"""Exact scoring of a checklist (Fractions, never floats): per section, in total, and the score kept at completion."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..models import FAIL, NA, PASS, PASS_FAIL, Answer, ChecklistItem, ChecklistSection, Inspection
+
+
+@dataclass
+class Score:
+    achieved: Fraction = Fraction(0)
+    applicable: Fraction = Fraction(0)
+
+    def add(self, achieved: Fraction, applicable: Fraction) -> None:
+        self.achieved += achieved
+        self.applicable += applicable
+
+    @property
+    def ratio(self) -> Fraction | None:
+        """achieved ÷ applicable, or None when nothing applies."""
+        return self.achieved / self.applicable if self.applicable else None
+
+    def passed(self, threshold_percent: Any) -> bool | None:
+        """Whether the score reaches ``threshold_percent`` (compared exactly, never rounded)."""
+        if not self.applicable:
+            return None
+        return self.achieved * 100 >= Fraction(str(threshold_percent)) * self.applicable
+
+
+def _fraction(value: Decimal | int | None) -> Fraction:
+    return Fraction(str(value)) if value is not None else Fraction(0)
+
+
+def item_points(item: ChecklistItem, answer: Answer | None) -> tuple[Fraction, Fraction] | None:
+    """Return (achieved, applicable) points of one answered item, or None when it does not count (N/A, unscored)."""
+    if answer is None or not item.scored:
+        return None
+    weight = _fraction(item.weight)
+    if item.answer_type == PASS_FAIL:
+        if answer.result not in (PASS, FAIL):
+            return None
+        points = weight * _fraction(item.max_score if item.max_score is not None else 1)
+        return (points if answer.result == PASS else Fraction(0)), points
+    if answer.result == NA or answer.number is None:
+        return None
+    top = _fraction(item.max_score)
+    value = min(max(_fraction(answer.number), Fraction(0)), top)
+    return weight * value, weight * top
+
+
+def score(checklist: Sequence[tuple[ChecklistSection, Sequence[ChecklistItem]]],
+          answers: dict[int, Answer]) -> tuple[dict[int, Score], Score]:
+    """Score per section (by section id) and in total: achieved ÷ applicable, N/A excluded, weights applied."""
+    per_section: dict[int, Score] = {}
+    total = Score()
+    for section, items in checklist:
+        s = per_section.setdefault(section.id, Score())
+        for item in items:
+            points = item_points(item, answers.get(item.id))
+            if points:
+                s.add(*points)
+                total.add(*points)
+    return per_section, total
+
+
+def points_decimal(value: Fraction) -> Decimal:
+    """Points as a Decimal rounded to 2 places (for display only)."""
+    return round(Decimal(value.numerator) / Decimal(value.denominator), 2)
+
+
+def percent_text(ratio: Fraction | None, digits: int = 1) -> Decimal | None:
+    """The ratio as a Decimal percentage (for display only)."""
+    if ratio is None:
+        return None
+    return round(Decimal(ratio.numerator) * 100 / Decimal(ratio.denominator), digits)
+
+
+
+
+def stored_score(inspection: Inspection) -> Score | None:
+    """The score kept at completion."""
+    if inspection.applicable is None:
+        return None
+    return Score(_fraction(inspection.achieved), _fraction(inspection.applicable))

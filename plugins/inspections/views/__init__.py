@@ -1,0 +1,1 @@
+"""Views of the inspections plugin, by feature; the URLs are in blueprint.py."""
