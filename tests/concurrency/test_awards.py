@@ -17,7 +17,7 @@ from tests.concurrency.rounds import Tally
 
 def voting_session(app: Any, members: list[str], items: int = 2) -> int:
     """An open voting session with ``items`` nominations and a council of ``members`` (first is chair)."""
-    from plugins.awards import services
+    from plugins.awards.services import voting
     from plugins.awards.models import AwardType, CouncilMember, Nomination, NominationRound, VotingSession
 
     unit = world.unit(app, "Xã Bình Lư", "xa-binh-lu")
@@ -40,8 +40,8 @@ def voting_session(app: Any, members: list[str], items: int = 2) -> int:
                           meeting_date=dt.date(2025, 11, 20), counting_head="Thành viên 05")
         db.session.add(s)
         db.session.flush()
-        services.add_items(s, noms)
-        services.open_session(s)
+        voting.add_items(s, noms)
+        voting.open_session(s)
         for entry in s.roll:
             entry.present = True
         db.session.commit()

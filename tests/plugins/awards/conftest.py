@@ -99,7 +99,7 @@ def make_session(app: Flask) -> Callable[..., tuple[int, list[int]]]:
 
     Returns (session id, item ids in ballot order).
     """
-    from plugins.awards import services
+    from plugins.awards.services import voting as services
     from plugins.awards.models import Nomination, VotingSession
 
     def make(w: World, type_ids: list[int], open_it: bool = True, present: int | None = None) -> tuple[int, list[int]]:

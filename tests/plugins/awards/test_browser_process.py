@@ -114,7 +114,7 @@ def test_registration_to_decision_certificates_and_docx(app, live_server, browse
 @pytest.mark.browser
 def test_a_member_opens_a_dossier_on_the_ballot_without_losing_the_marks(app, live_server, browser, world, make_type,
                                                                         make_session):
-    from plugins.awards import process
+    from plugins.awards.services import records as process
 
     w = world(3)
     t = make_type("Giấy khen")

@@ -44,8 +44,8 @@ def test_unit_nominates_only_its_own_nominees(app, client, reporter):
     w, t = reporter
     resp = _nominate(client, w, t, w.unit_id)
     assert resp.status_code == 302
-    # another unit: the unit choice is not offered (400), nothing stored
-    assert _nominate(client, w, t, w.other_unit_id, nominee="Người khác").status_code == 400
+    # another unit: the unit choice is not offered (422, an invalid form), nothing stored
+    assert _nominate(client, w, t, w.other_unit_id, nominee="Người khác").status_code == 422
     # an award that does not admit households: refused in place
     from plugins.awards.models import AwardType
 
@@ -58,7 +58,7 @@ def test_unit_nominates_only_its_own_nominees(app, client, reporter):
         db.session.commit()
         people_id = only_people.id
     bad = _nominate(client, w, people_id, w.unit_id, nominee="Hộ sai loại")
-    assert bad.status_code == 400 and "không áp dụng cho loại đối tượng" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "không áp dụng cho loại đối tượng" in bad.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Nomination.id))) == 2
     page = client.get(f"/awards/rounds/{w.round_id}").get_data(as_text=True).split('id="nomination-list"')[1]
@@ -102,7 +102,7 @@ def test_nomination_shows_evidence_from_other_plugins_and_takes_attachments(app,
                        content_type="multipart/form-data").status_code == 302
     exe = (io.BytesIO(b"MZ..."), "virus.exe")
     assert client.post("/awards/nominations/1/files", data={"file": exe},
-                       content_type="multipart/form-data").status_code == 400
+                       content_type="multipart/form-data").status_code == 422
     page = client.get("/awards/nominations/1").get_data(as_text=True)
     assert "quyết định.pdf" in page and "virus" not in page
     download = client.get("/awards/nominations/1/files/1")
@@ -119,7 +119,7 @@ def test_review_session_open_and_widgets(app, client, reporter, as_user):
     assert widget.lstrip().startswith('<section id="review-widget"') and '<strong class="num">2</strong>' in widget
     assert client.post("/awards/nominations/1/review", data={"decision": "eligible"}).status_code == 302
     assert client.post("/awards/nominations/2/review", data={"decision": "ineligible", "note": "Thiếu hồ sơ"}).status_code == 302
-    assert client.post("/awards/nominations/2/review", data={"decision": "approved"}).status_code == 400
+    assert client.post("/awards/nominations/2/review", data={"decision": "approved"}).status_code == 422
     resp = client.post(f"/awards/rounds/{w.round_id}/sessions/new",
                        data={"title": "Phiên 1", "number": "01/BB", "meeting_date": "20/11/2025"})
     assert resp.status_code == 302
@@ -248,10 +248,10 @@ def test_secretariat_defines_award_types_with_exact_fractions(app, client, world
     page = client.get("/awards/types/new").get_data(as_text=True)
     assert 'type="checkbox"' in page and 'name="nominee_kinds"' in page
     bad = client.post("/awards/types/new", data={**form, "threshold_num": "101"}, headers=HX)
-    assert bad.status_code == 400 and bad.get_data(as_text=True).lstrip().startswith('<section id="edit-form"')
+    assert bad.status_code == 422 and bad.get_data(as_text=True).lstrip().startswith('<section id="edit-form"')
     assert "Tỷ lệ không được lớn hơn 1." in bad.get_data(as_text=True)
-    assert client.post("/awards/types/new", data={**form, "cap_percent": "15"}).status_code == 400
-    assert client.post("/awards/types/new", data={**form, "nominee_kinds": ["robot"]}).status_code == 400
+    assert client.post("/awards/types/new", data={**form, "cap_percent": "15"}).status_code == 422
+    assert client.post("/awards/types/new", data={**form, "nominee_kinds": ["robot"]}).status_code == 422
     assert client.post("/awards/types/new", data=form).status_code == 302
     with app.app_context():
         t = db.session.scalar(select(AwardType))
@@ -268,7 +268,7 @@ def test_council_membership_is_managed_by_the_secretariat(app, client, world, as
     newcomer = make_user("moi", ["council_member"], full_name="Người Mới")
     as_user("thuky")
     assert client.post("/awards/council/", data={"user_id": newcomer.id, "function": "member"}).status_code == 302
-    assert client.post("/awards/council/", data={"user_id": newcomer.id, "function": "boss"}).status_code == 400
+    assert client.post("/awards/council/", data={"user_id": newcomer.id, "function": "boss"}).status_code == 422
     page = client.get("/awards/council/").get_data(as_text=True)
     assert "Người Mới" in page and "4 thành viên" in page
     with app.app_context():

@@ -18,7 +18,6 @@ from .conftest import ballot
 def _published(app, w, make_type, make_session, as_user, names=("Nguyễn Văn An", "Hộ bà Lò Thị Mai"),
                kinds=("individual", "household"), type_id=None):
     """A published session in which every nominee is approved; return (session id, nomination ids)."""
-    from plugins.awards import services
     from plugins.awards.models import Nomination, SessionItem, VotingSession
 
     type_id = type_id or make_type("Giấy khen của Chủ tịch UBND huyện", bonus=300_000)
@@ -112,14 +111,14 @@ def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_
             "position": "", "achievements": "Hoàn thành xuất sắc nhiệm vụ"})
 
     refused = nominate(ldtt, "Lò Thị Xuân")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "yêu cầu đã đăng ký thi đua" in refused.get_data(as_text=True)
     assert nominate(free, "Lò Thị Xuân").status_code == 302  # the rule is off for this award type
 
     # the unit registers (a reporter of another unit may not register for it)
     assert _register(c, w.round_id, w.other_unit_id, [(ldtt, "individual", "Lò Thị Xuân")]).status_code == 403
     bad = _register(c, w.round_id, w.unit_id, [(ldtt, "household", "Hộ ông A")])
-    assert bad.status_code == 400 and "không trao cho loại đối tượng này" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "không trao cho loại đối tượng này" in bad.get_data(as_text=True)
     resp = _register(c, w.round_id, w.unit_id, [(ldtt, "individual", "Lò Thị Xuân"), ("", "individual", "")])
     assert resp.status_code == 302
     with app.app_context():
@@ -127,7 +126,7 @@ def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_
         assert reg.state == "submitted" and [e.name for e in reg.entries] == ["Lò Thị Xuân"]
         reg_id = reg.id
     assert _register(c, w.round_id, w.unit_id, []).status_code == 409  # sent: changed only if returned
-    assert nominate(ldtt, "Lò Thị Xuân").status_code == 400  # registered but not approved yet
+    assert nominate(ldtt, "Lò Thị Xuân").status_code == 422  # registered but not approved yet
 
     assert c.get(f"/awards/rounds/{w.round_id}/registrations").status_code == 403
     assert c.post(f"/awards/registrations/{reg_id}/review", data={"decision": "approve"}).status_code == 403
@@ -135,7 +134,7 @@ def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_
     s = as_user("thuongtruc")
     page = s.get(f"/awards/rounds/{w.round_id}/registrations").get_data(as_text=True)
     assert "Xã Bình Lư" in page and "1 đơn vị chưa đăng ký" in page
-    assert s.post(f"/awards/registrations/{reg_id}/review", data={"decision": "return", "note": ""}).status_code == 400
+    assert s.post(f"/awards/registrations/{reg_id}/review", data={"decision": "return", "note": ""}).status_code == 422
     assert s.post(f"/awards/registrations/{reg_id}/review", data={"decision": "approve", "note": ""}).status_code == 302
     assert s.post(f"/awards/registrations/{reg_id}/review", data={"decision": "approve"}).status_code == 409
     xlsx = s.get(f"/awards/rounds/{w.round_id}/registrations.xlsx")
@@ -146,7 +145,7 @@ def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_
     assert ["Xã Bản Bo", "Đã duyệt"] == list(rows[0][:2]) or ["Xã Bản Bo", "Đã duyệt"] in [list(r[:2]) for r in rows]
 
     c = as_user("canbo")
-    assert nominate(ldtt, "Lò Thị Xuyến").status_code == 400  # another person than the one registered
+    assert nominate(ldtt, "Lò Thị Xuyến").status_code == 422  # another person than the one registered
     assert nominate(ldtt, "Lò Thị Xuân").status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count(Nomination.id))) == 2
@@ -160,7 +159,7 @@ def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_
                "điều kiện"),
 ])
 def test_eligibility_look_back_with_consecutive_years(app, client, world, make_type, as_user, years, ok, text):
-    from plugins.awards import process
+    from plugins.awards.services import records as process
     from plugins.awards.models import Nomination
 
     w = world(3)
@@ -213,9 +212,9 @@ def test_decision_from_a_session_is_numbered_gaplessly_and_published(app, client
     assert "TỜ TRÌNH" in sub and "Nguyễn Văn An" in sub and "12/BB-HĐTĐKT" in sub
     # the same session's nominees cannot be put on a second decision
     assert s.post("/awards/decisions/new", data={"sessions": [str(sid)], "subject": "x",
-                                                 "decision_date": "20/11/2025"}).status_code == 400
+                                                 "decision_date": "20/11/2025"}).status_code == 422
     # issuing without a signer is refused and consumes no number
-    assert s.post(f"/awards/decisions/{did}/issue").status_code == 400
+    assert s.post(f"/awards/decisions/{did}/issue").status_code == 422
     _issue(app, s, did, public=True)
     with app.app_context():
         d = db.session.get(Decision, did)
@@ -352,7 +351,7 @@ def test_records_show_our_decisions_and_hand_entered_ones(app, client, world, ma
         "decision_date": "15/12/2019", "note": ""})
     assert resp.status_code == 302
     assert s.post("/awards/records/new", data={"kind": "individual", "holder": "X", "year": 2019, "unit_id": 0,
-                                               "award_type_id": 0, "decision_number": "1"}).status_code == 400
+                                               "award_type_id": 0, "decision_number": "1"}).status_code == 422
     page = s.get("/awards/records/?q=nguyen van an").get_data(as_text=True)
     assert "01/QĐ-UBND" in page and "123/QĐ-UBND" in page
     assert "Quyết định của huyện" in page and "Nhập tay" in page
@@ -373,7 +372,7 @@ def test_records_show_our_decisions_and_hand_entered_ones(app, client, world, ma
 
 def test_dossier_opens_as_fragment_and_as_page_for_the_roll_only(app, client, world, make_type, make_session, as_user,
                                                                 make_user, hx):
-    from plugins.awards import process
+    from plugins.awards.services import records as process
 
     w = world(3)
     t = make_type("Giấy khen")
@@ -399,7 +398,7 @@ def test_dossier_opens_as_fragment_and_as_page_for_the_roll_only(app, client, wo
 # --- queries per page ---------------------------------------------------------------------------------------
 
 def test_list_pages_run_a_constant_number_of_queries(app, client, world, make_type, make_session, as_user, make_unit):
-    from plugins.awards import process
+    from plugins.awards.services import records as process
     from plugins.awards.models import Decision, DecisionLine, Registration, RegistrationEntry
 
     w = world(3)
@@ -537,7 +536,7 @@ def test_one_decision_covers_two_sessions(app, world, make_type, make_session, a
 
 
 def test_the_secretariat_sees_the_look_back_while_nominating(app, world, make_type, as_user, hx):
-    from plugins.awards import process
+    from plugins.awards.services import records as process
 
     w = world(3)
     cstdcs = make_type("Chiến sĩ thi đua cơ sở", nominee_kinds="individual")
@@ -571,7 +570,7 @@ def test_the_office_registers_on_behalf_of_a_unit(app, world, make_type, as_user
     assert _register(s, w.round_id, w.other_unit_id, [(t, "collective", "UBND xã Bình Lư")], submit=False,
                      commitment="").status_code == 302
     assert _register(s, w.round_id, w.other_unit_id, [(t, "collective", "UBND xã Bình Lư")],
-                     commitment="").status_code == 400  # sending needs the commitment
+                     commitment="").status_code == 422  # sending needs the commitment
     with app.app_context():
         reg = db.session.scalar(select(Registration))
         assert (reg.unit_id, reg.state, len(reg.entries)) == (w.other_unit_id, "draft", 1)

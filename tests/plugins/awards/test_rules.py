@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.extensions import db
-from plugins.awards import services
+from plugins.awards.services import rules, tally
 from plugins.awards.models import VotingSession
 
 from .conftest import ballot
@@ -24,15 +24,15 @@ from .conftest import ballot
     (0, 0, 1, 2, False, False),  # nothing to count never passes
 ])
 def test_reaches_uses_exact_integer_fractions(part, whole, num, den, strict, expected):
-    assert services.reaches(part, whole, num, den, strict) is expected
+    assert rules.reaches(part, whole, num, den, strict) is expected
 
 
 @given(part=st.integers(0, 500), whole=st.integers(1, 500), num=st.integers(1, 100), den=st.integers(1, 100))
 def test_reaches_agrees_with_exact_rational_comparison(part, whole, num, den):
     from fractions import Fraction
 
-    assert services.reaches(part, whole, num, den) is (Fraction(part, whole) >= Fraction(num, den))
-    assert services.reaches(part, whole, num, den, True) is (Fraction(part, whole) > Fraction(num, den))
+    assert rules.reaches(part, whole, num, den) is (Fraction(part, whole) >= Fraction(num, den))
+    assert rules.reaches(part, whole, num, den, True) is (Fraction(part, whole) > Fraction(num, den))
 
 
 def _vote_all(client, as_user, w, sid, items, rows):
@@ -226,7 +226,7 @@ def test_minutes_hash_is_the_sha256_of_the_canonical_result(app, client, world, 
         s = db.session.get(VotingSession, sid)
         canonical = json.dumps(s.result, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
         assert s.result_sha256 == hashlib.sha256(canonical).hexdigest()
-        assert services.result_verified(s)
+        assert tally.result_verified(s)
         page = client.get(f"/awards/sessions/{sid}/minutes").get_data(as_text=True)
         assert s.result_sha256 in page and "kết quả đã lưu khớp với mã" in page
         s.result = {**s.result, "members": 10}  # tampering with the stored result shows on the minutes

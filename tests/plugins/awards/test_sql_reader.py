@@ -69,7 +69,7 @@ def test_open_session_gives_sql_no_link_between_voter_and_ballot(app, client, wo
 
 def test_closing_puts_bulk_loaded_ballots_in_receipt_order(app, world, make_type, make_session):
     """Ballots that did not come through a ballot transaction (bench data, imports) are reordered at closing."""
-    from plugins.awards import services
+    from plugins.awards.services import tally as services
     from plugins.awards.models import Ballot, Participation
 
     fresh_heap(app)
