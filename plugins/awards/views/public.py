@@ -114,13 +114,13 @@ def widget_vote() -> ResponseReturnValue:
         select(VotingSession).join(RollEntry).where(VotingSession.state == "open", RollEntry.user_id == current_user.id)
     ))
     voted = {s.id: current_user.id in voting.voted_user_ids(s.id) for s in sessions}
-    return render("awards/widgets.html", fragment="vote_widget", sessions=sessions, voted=voted)
+    return render("awards/widgets.html", fragment="widget_vote", sessions=sessions, voted=voted)
 
 
 @require_permission(MANAGE)
 def widget_review() -> ResponseReturnValue:
     count = db.session.scalar(select(db.func.count(Nomination.id)).where(Nomination.state == "submitted")) or 0
-    return render("awards/widgets.html", fragment="review_widget", count=count)
+    return render("awards/widgets.html", fragment="widget_review", count=count)
 
 
 @require_permission(VIEW)
@@ -140,4 +140,4 @@ def widget_results() -> ResponseReturnValue:
                 counts = years.setdefault(year, {"collective": 0, "other": 0})
                 counts["collective" if kinds.get(item.get("nomination")) == "collective" else "other"] += 1
     pending = db.session.scalar(select(db.func.count(Nomination.id)).where(Nomination.state.in_(("submitted", "eligible")))) or 0
-    return render("awards/widgets.html", fragment="results_widget", years=sorted(years.items()), pending=pending)
+    return render("awards/widgets.html", fragment="widget_results", years=sorted(years.items()), pending=pending)

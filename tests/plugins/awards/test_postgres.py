@@ -11,10 +11,10 @@ from .conftest import assert_unlinkable, ballot, counts
 
 
 @pytest.mark.postgres
-def test_sixty_members_voting_in_parallel_give_sixty_ballots(app, world, make_type, make_session):
+def test_sixty_members_voting_in_parallel_give_sixty_ballots(app, make_council, make_type, make_session):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
-    w = world(60)
+    w = make_council(60)
     sid, items = make_session(w, [make_type(), make_type("LĐTT")])
     clients = []
     for username in w.members:
