@@ -121,13 +121,21 @@ def next_number(year: int) -> int:
     return counter.last
 
 
+def issue_blocker(decision: Decision) -> str | None:
+    """Why a draft cannot be issued yet (None when it can): shown beside the disabled button, and refused."""
+    if not decision.lines:
+        return _("A decision needs at least one awardee in Article 1.")
+    if not decision.signer_name.strip():
+        return _("Write the name of the signer before issuing.")
+    return None
+
+
 def issue_decision(decision_id: int, user_id: int | None) -> Decision:
     """Issue a draft: lock it, number it (gapless per year), record the achievements, notify the units."""
     decision = locked_draft(decision_id)
-    if not decision.lines:
-        raise Refused(409, _("A decision needs at least one awardee in Article 1."))
-    if not decision.signer_name.strip():
-        raise Refused(INVALID_FORM, _("Write the name of the signer before issuing."))
+    problem = issue_blocker(decision)
+    if problem:
+        raise Refused(409 if not decision.lines else INVALID_FORM, problem)
     year = decision.decision_date.year
     seq = next_number(year)
     decision.year, decision.seq = year, seq

@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
@@ -13,7 +14,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from portal.toolkit import INVALID_FORM, Refused, _, db, lock, utcnow, vi_sort_key
 
 from ..models import Ballot, CouncilMember, Nomination, Participation, RollEntry, SessionItem, VotingSession
-
 
 FUNCTION_ORDER = {"chair": 0, "vice_chair": 1, "secretary": 2, "member": 3}
 
@@ -61,6 +61,41 @@ def voted_user_ids(session_id: int) -> dict[int, bool]:
         select(Participation.user_id, Participation.written).where(Participation.session_id == session_id)
     )
     return {uid: written for uid, written in rows}
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """Who has voted so far, in counts (never how): shown in words, not by symbols."""
+
+    members: int
+    online: int
+    written: int
+
+    @property
+    def voted(self) -> int:
+        return self.online + self.written
+
+    @property
+    def missing(self) -> int:
+        return self.members - self.voted
+
+
+def turnout(session: VotingSession, voted: Mapping[int, bool]) -> Turnout:
+    on_roll = {r.user_id for r in session.roll}
+    written = sum(1 for uid, w in voted.items() if w and uid in on_roll)
+    online = sum(1 for uid, w in voted.items() if not w and uid in on_roll)
+    return Turnout(len(on_roll), online, written)
+
+
+def written_blocker(session: VotingSession, absent: Sequence[RollEntry]) -> str | None:
+    """Why no written ballot can be entered now (None when one can)."""
+    if session.state != "open":
+        return _("Voting in this session is closed.")
+    if not any(i.nomination.award_type.written_ballots for i in session.items):
+        return _("No award on this session lets absent members vote in writing.")
+    if not absent:
+        return _("Every member on the roll is present or has already voted, so nobody is left to vote in writing.")
+    return None
 
 
 def parse_choices(session: VotingSession, form: Mapping[str, str], written: bool = False) -> dict[str, str]:

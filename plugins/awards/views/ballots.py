@@ -29,10 +29,10 @@ def session_vote(session_id: int) -> ResponseReturnValue:
         except Refused as exc:
             db.session.rollback()
             return render("awards/vote.html", fragment="ballot", status=exc.status, session=session, error=exc.message,
-                         has_voted=current_user.id in voting.voted_user_ids(session.id), receipt=None)
+                          has_voted=current_user.id in voting.voted_user_ids(session.id), receipt=None)
     has_voted = current_user.id in voting.voted_user_ids(session.id)
     resp = render("awards/vote.html", fragment="ballot", session=session, error=None, has_voted=has_voted,
-                 receipt=voting.format_receipt(receipt) if receipt else None)
+                  receipt=voting.format_receipt(receipt) if receipt else None)
     if receipt:
         resp.headers["Cache-Control"] = "no-store"
         resp = hx_trigger(resp, "awards:voted")
@@ -57,8 +57,8 @@ def session_written(session_id: int) -> ResponseReturnValue:
         except Refused as exc:
             db.session.rollback()
             error, status = exc.message, exc.status
-    return render("awards/written.html", fragment="written_form", status=status, session=session, absent=absent, error=error,
-                 receipt=receipt)
+    return render("awards/written.html", fragment="written_form", status=status, session=session, absent=absent,
+                  error=error, receipt=receipt, blocker=voting.written_blocker(session, absent))
 
 
 # --- the nominee's dossier on the ballot ----------------------------------------------------------------------

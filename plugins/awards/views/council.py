@@ -57,7 +57,7 @@ def _edit_type(award_type: AwardType | None) -> ResponseReturnValue:
         flash(_("Award type %(name)s saved.", name=target.name), "success")
         return redirect_or_hx(url_for("awards.types"))
     return form_page(form, _("Edit award type") if award_type else _("New award type"), url_for("awards.types"),
-                      intro=_("Fractions are stored exactly as two whole numbers: a quorum of two thirds is 2 and 3, "
+                     intro=_("Fractions are stored exactly as two whole numbers: a quorum of two thirds is 2 and 3, "
                               "a threshold of ninety per cent is 90 and 100."))
 
 

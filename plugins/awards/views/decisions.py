@@ -5,7 +5,10 @@ from flask import Response, abort, flash, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
-from portal.toolkit import INVALID_FORM, Refused, _, current_user, db, fold, idempotent, redirect_or_hx, render, require_permission
+from portal.toolkit import (
+    INVALID_FORM, Refused, _, confirm, current_user, db, fold, idempotent, ngettext, redirect_or_hx, render,
+    require_permission,
+)
 
 from ..forms import DecisionForm, DraftDecisionForm, LineForm
 from ..models import Decision, DecisionLine, VotingSession
@@ -73,7 +76,7 @@ def decision_new() -> ResponseReturnValue:
             flash(_("Draft decision with its submission prepared from the session results."), "success")
             return redirect_or_hx(url_for("awards.decision_detail", decision_id=decision.id))
     return form_page(form, _("Draft a submission and decision"), url_for("awards.decisions"),
-                      intro=_("The list of Article 1 takes the approved nominees of the chosen published sessions "
+                     intro=_("The list of Article 1 takes the approved nominees of the chosen published sessions "
                               "that are on no other decision."))
 
 
@@ -81,9 +84,10 @@ def decision_new() -> ResponseReturnValue:
 def decision_detail(decision_id: int) -> ResponseReturnValue:
     decision = _decision(decision_id)
     form = DecisionForm(obj=decision) if decision.state == "draft" and current_user.can(MANAGE) else None
-    return render("awards/decision.html", decision=decision, form=form, line_form=LineForm(formdata=None),
-                 amended_by=dec.amended_by(decision.id), groups=dec.grouped_lines(decision),
-                 totals=dec.totals(decision))
+    return render("awards/decision.html", decision=decision, issue_blocker=dec.issue_blocker(decision), form=form,
+                  line_form=LineForm(formdata=None),
+                  amended_by=dec.amended_by(decision.id), groups=dec.grouped_lines(decision),
+                  totals=dec.totals(decision))
 
 
 @require_permission(MANAGE)
@@ -152,6 +156,15 @@ def decision_line_remove(decision_id: int, line_id: int) -> ResponseReturnValue:
 @require_permission(MANAGE)
 @idempotent
 def decision_issue(decision_id: int) -> ResponseReturnValue:
+    draft = db.get_or_404(Decision, decision_id)
+    if draft.state == "draft" and dec.issue_blocker(draft) is None and (answer := confirm(
+            _("Issue the decision?"),
+            [ngettext("%(num)s awardee in Article 1.", "%(num)s awardees in Article 1.", len(draft.lines)),
+             _("It takes the next number of %(year)s and can no longer be edited; a correction is an amending "
+               "decision.", year=draft.decision_date.year),
+             _("The units are notified and the awards enter the achievement records.")],
+            button=_("Issue the decision"))) is not None:
+        return answer
     decision = dec.issue_decision(decision_id, current_user.id)
     dec.notify_decision(decision, url_for("awards.decided"))
     db.session.commit()
@@ -171,14 +184,14 @@ def decision_amend(decision_id: int) -> ResponseReturnValue:
 def decision_print(decision_id: int) -> ResponseReturnValue:
     decision = _decision(decision_id)
     return render("awards/decision_print.html", decision=decision, article1_intro=dec.article1_intro, groups=dec.grouped_lines(decision),
-                 totals=dec.totals(decision), amended_by=dec.amended_by(decision.id))
+                  totals=dec.totals(decision), amended_by=dec.amended_by(decision.id))
 
 
 @require_permission(MANAGE)
 def decision_submission(decision_id: int) -> ResponseReturnValue:
     decision = _decision(decision_id)
     return render("awards/submission.html", decision=decision, whom=dec.whom, groups=dec.grouped_lines(decision),
-                 totals=dec.totals(decision))
+                  totals=dec.totals(decision))
 
 
 @require_permission(MANAGE, VIEW)

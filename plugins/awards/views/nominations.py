@@ -74,7 +74,7 @@ def round_detail(round_id: int) -> ResponseReturnValue:
         select(VotingSession).where(VotingSession.round_id == round_id).order_by(VotingSession.meeting_date)
     ))
     return render("awards/round.html", fragment="nomination_list", nomination_round=nomination_round, nominations=page.items,
-                 sessions=sessions, q=q, state=state, page=page, total=page.total)
+                  sessions=sessions, q=q, state=state, page=page, total=page.total)
 
 
 def _district_wide() -> bool:
@@ -136,8 +136,8 @@ def nomination_new(round_id: int) -> ResponseReturnValue:
         form.unit_id.data = current_user.unit_id
     done = _save_nomination(form, nomination_round, None)
     return done or form_page(form, _("New nomination"), url_for("awards.round_detail", round_id=round_id),
-                              intro=nomination_round.name, template="awards/nomination_form.html",
-                              round_id=round_id)
+                             intro=nomination_round.name, template="awards/nomination_form.html",
+                             round_id=round_id)
 
 
 def _editable(nomination: Nomination) -> bool:
@@ -156,8 +156,8 @@ def nomination_edit(nomination_id: int) -> ResponseReturnValue:
     _nomination_choices(form)
     done = _save_nomination(form, nomination.round, nomination)
     return done or form_page(form, _("Edit nomination"),
-                              url_for("awards.nomination_detail", nomination_id=nomination.id),
-                              template="awards/nomination_form.html", round_id=nomination.round_id)
+                             url_for("awards.nomination_detail", nomination_id=nomination.id),
+                             template="awards/nomination_form.html", round_id=nomination.round_id)
 
 
 def _visible_nomination(nomination_id: int) -> Nomination:
@@ -178,8 +178,8 @@ def nomination_detail(nomination_id: int) -> ResponseReturnValue:
     check = rec.lookback(nomination.award_type, nomination.kind, nomination.nominee, nomination.round.year)
     return render("awards/nomination.html", nomination=nomination,
                   records=rec.holder_records(nomination.kind, nomination.nominee), evidence=evidence, history=history, lookback=check,
-                 review=review, file_form=FileForm(), editable=_editable(nomination),
-                 can_upload=current_user.can(NOMINATE, nomination.unit_id) or current_user.can(MANAGE))
+                  review=review, file_form=FileForm(), editable=_editable(nomination),
+                  can_upload=current_user.can(NOMINATE, nomination.unit_id) or current_user.can(MANAGE))
 
 
 @require_permission(MANAGE)

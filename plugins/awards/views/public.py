@@ -80,7 +80,7 @@ def record_new() -> ResponseReturnValue:
         flash(_("Achievement of %(name)s recorded.", name=row.holder), "success")
         return redirect_or_hx(url_for("awards.record_holder", kind=row.kind, name=row.holder))
     return form_page(form, _("Enter an earlier award"), url_for("awards.records"),
-                      intro=_("For awards received before the portal, from the decision (with its number)."))
+                     intro=_("For awards received before the portal, from the decision (with its number)."))
 
 
 @require_permission(MANAGE, VIEW)

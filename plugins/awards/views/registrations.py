@@ -33,7 +33,7 @@ def registrations(round_id: int) -> ResponseReturnValue:
     elif show == "waiting":
         rows = [r for r in everyone if r.registration is not None and r.registration.state == "submitted"]
     return render("awards/registrations.html", nomination_round=nomination_round, rows=rows, show=show,
-                 missing=missing, counts=reg_svc.registration_counts(round_id), types=active_types())
+                  missing=missing, counts=reg_svc.registration_counts(round_id), types=active_types())
 
 
 @require_permission(REGISTRATIONS)
@@ -91,8 +91,8 @@ def register(round_id: int) -> ResponseReturnValue:
     else:
         rows = [(e.award_type_id, e.kind, e.name, e.position_text) for e in (reg.entries if reg else [])]
     return render("awards/register.html", status=status, nomination_round=nomination_round, reg=reg, types=types,
-                 unit=db.session.get(Unit, unit_id), units=units, editable=editable, error=error, posted=posted,
-                 rows=rows)
+                  unit=db.session.get(Unit, unit_id), units=units, editable=editable, error=error, posted=posted,
+                  rows=rows)
 
 
 def _visible_registration(registration_id: int) -> Registration:

@@ -6,8 +6,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 
 from portal.toolkit import (
-    Refused, Unit, User, _, current_user, db, get_plugin_config, is_fragment_request, local_today, notify_users,
-    redirect_or_hx, render, require_permission, vi_sort_key,
+    Refused, Unit, User, _, confirm, current_user, db, get_plugin_config, is_fragment_request, local_today, ngettext,
+    notify_users, redirect_or_hx, render, require_permission, vi_sort_key,
 )
 
 from ..forms import SessionForm
@@ -37,7 +37,7 @@ def session_new(round_id: int) -> ResponseReturnValue:
         db.session.commit()
         return redirect_or_hx(url_for("awards.session_detail", session_id=session.id))
     return form_page(form, _("New voting session"), url_for("awards.round_detail", round_id=round_id),
-                      intro=nomination_round.name)
+                     intro=nomination_round.name)
 
 
 def _candidates(session: VotingSession) -> list[Nomination]:
@@ -52,11 +52,12 @@ def _candidates(session: VotingSession) -> list[Nomination]:
 
 def _session_page(session: VotingSession, fragment: str | None = None, status: int = 200) -> ResponseReturnValue:
     entry = voting.roll_entry(session, current_user.id)
-    return render("awards/session.html", fragment=fragment, status=status, session=session, rule_text=rules.rule_text, entry=entry,
-                 watcher=watcher(session), voted=voting.voted_user_ids(session.id),
-                 candidates=_candidates(session) if current_user.can(MANAGE) else [],
-                 results_visible=results_visible(session),
-                 poll=get_plugin_config("AWARDS_TURNOUT_POLL_SECONDS"))
+    voted = voting.voted_user_ids(session.id)
+    return render("awards/session.html", fragment=fragment, status=status, session=session, rule_text=rules.rule_text,
+                  entry=entry, watcher=watcher(session), voted=voted, turnout=voting.turnout(session, voted),
+                  candidates=_candidates(session) if current_user.can(MANAGE) else [],
+                  results_visible=results_visible(session),
+                  poll=get_plugin_config("AWARDS_TURNOUT_POLL_SECONDS"))
 
 
 @require_permission(VIEW, MANAGE, VOTE)
@@ -119,6 +120,15 @@ def session_close(session_id: int) -> ResponseReturnValue:
     session = session_of(session_id)
     if not watcher(session):
         abort(403)
+    if session.state == "open":
+        counts = voting.turnout(session, voting.voted_user_ids(session.id))
+        if counts.missing and (answer := confirm(
+            _("Close voting and count the ballots?"),
+            [ngettext("%(num)s member has not voted.", "%(num)s members have not voted.", counts.missing),
+             _("Voted: %(voted)s/%(members)s.", voted=counts.voted, members=counts.members),
+             _("After closing nobody can vote or change a ballot.")],
+            button=_("Close voting and count"))) is not None:
+            return answer
     tally.close_session(session.id)
     flash(_("Voting is closed and the ballots are counted."), "success")
     return redirect_or_hx(url_for("awards.session_minutes", session_id=session.id))
@@ -129,6 +139,12 @@ def session_publish(session_id: int) -> ResponseReturnValue:
     session = session_of(session_id)
     if not voting.is_chair(session, current_user.id):
         raise Refused(403, _("Only the chair of the council publishes the results."))
+    if session.state == "closed" and (answer := confirm(
+            _("Sign the minutes and publish the results?"),
+            [_("Each nomination on the session takes its verdict; the result can no longer change."),
+             _("Members with the right to see results can then read the minutes and the ballot list.")],
+            button=_("Publish the results"))) is not None:
+        return answer
     tally.publish_session(session)
     db.session.commit()
     flash(_("The results are published."), "success")
@@ -152,7 +168,7 @@ def session_minutes(session_id: int) -> ResponseReturnValue:
     chair = next((n for f, n in signers if f == "chair"), "")
     secretary = next((n for f, n in signers if f == "secretary"), "")
     return render("awards/minutes.html", session=session, issuer=tally.minutes_issuer(session), explain=rules.explain, result=result, verified=tally.result_verified(session),
-                 chair=chair, secretary=secretary, is_chair=voting.is_chair(session, current_user.id))
+                  chair=chair, secretary=secretary, is_chair=voting.is_chair(session, current_user.id))
 
 
 @require_permission(VIEW, MANAGE, VOTE)

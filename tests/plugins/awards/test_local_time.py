@@ -35,7 +35,7 @@ def test_vote_count_minutes_with_local_times_board_number_and_footnote(app, clie
     login_as(w.members[0])
     client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree"))
     frozen_at(dt.datetime(2025, 11, 20, 23, 30))  # closed at 06:30 on 21/11 in Vietnam
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 302
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
     minutes = client.get(f"/awards/sessions/{sid}/minutes").get_data(as_text=True)
     assert "ỦY BAN NHÂN DÂN XÃ BÌNH LƯ" in minutes and "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG" in minutes
     assert "1/BB-HĐTĐKT" in minutes and "Bình Lư, ngày 20 tháng 11 năm 2025" in minutes

@@ -28,7 +28,7 @@ def test_vote_count_minutes_pdf(app, live_server, page, client, make_council, ma
         client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree"))
     frozen_at(dt.datetime(2025, 11, 20, 3, 45))
     login_as(w.members[0])
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 302
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
     frozen_at(None)
     browser_login(page, live_server, w.members[0])
     text, info = pdf_of(page, f"{live_server}/awards/sessions/{sid}/minutes", tmp_path)

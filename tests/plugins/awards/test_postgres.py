@@ -41,7 +41,7 @@ def test_sixty_members_voting_in_parallel_give_sixty_ballots(app, make_council, 
     assert counts(app, sid) == (60, 60)
     assert_unlinkable(app, sid, 60, order=False)  # the serialised rewrites left a single xmin
     login(clients[0], "thuky")
-    assert clients[0].post(f"/awards/sessions/{sid}/close").status_code == 302
+    assert clients[0].post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
     from plugins.awards.models import VotingSession
     from portal.extensions import db
 

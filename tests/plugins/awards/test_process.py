@@ -31,8 +31,8 @@ def _published(app, client, w, make_type, make_session, login_as, names=("Nguy�
         c = client
         assert c.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")).status_code == 200
     login_as(w.members[0])
-    assert c.post(f"/awards/sessions/{sid}/close").status_code in (302, 200)
-    assert c.post(f"/awards/sessions/{sid}/publish").status_code in (302, 200)
+    assert c.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code in (302, 200)
+    assert c.post(f"/awards/sessions/{sid}/publish", data={"confirmed": "1"}).status_code in (302, 200)
     with app.app_context():
         assert db.session.get(VotingSession, sid).state == "published"
         noms = [db.session.get(SessionItem, i).nomination_id for i in items]
@@ -69,7 +69,7 @@ def _issue(app, client, decision_id, signer="Hoàng Văn Chủ", public=False):
     if public:
         data["public"] = "y"
     assert client.post(f"/awards/decisions/{decision_id}/edit", data=data).status_code == 302
-    resp = client.post(f"/awards/decisions/{decision_id}/issue", data={"_once": "k" * 20 + str(decision_id)})
+    resp = client.post(f"/awards/decisions/{decision_id}/issue", data={"_once": "k" * 20 + str(decision_id), "confirmed": "1"})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:1000]
 
 
@@ -220,7 +220,7 @@ def test_decision_from_a_session_is_numbered_gaplessly_and_published(app, client
     assert s.post("/awards/decisions/new", data={"sessions": [str(sid)], "subject": "x",
                                                  "decision_date": "20/11/2025"}).status_code == 422
     # issuing without a signer is refused and consumes no number
-    assert s.post(f"/awards/decisions/{did}/issue").status_code == 422
+    assert s.post(f"/awards/decisions/{did}/issue", data={"confirmed": "1"}).status_code == 422
     _issue(app, s, did, public=True)
     with app.app_context():
         d = db.session.get(Decision, did)
@@ -499,7 +499,7 @@ def test_issuing_is_once_per_form_and_concurrent_issues_get_consecutive_numbers(
     first = _draft(s, sid)
     data = _decision_form(app, first, signer_name="Hoàng Văn Chủ")
     assert s.post(f"/awards/decisions/{first}/edit", data=data).status_code == 302
-    key = {"_once": "double-tap-key-0001"}
+    key = {"_once": "double-tap-key-0001", "confirmed": "1"}
     assert s.post(f"/awards/decisions/{first}/issue", data=key).status_code == 302
     again = s.post(f"/awards/decisions/{first}/issue", data=key)  # the same rendered form: replayed, not refused
     assert again.status_code == 302
@@ -515,7 +515,7 @@ def test_issuing_is_once_per_form_and_concurrent_issues_get_consecutive_numbers(
     def issue(decision_id):
         client = app.test_client()
         login(client, "thuky")
-        answers.append(client.post(f"/awards/decisions/{decision_id}/issue").status_code)
+        answers.append(client.post(f"/awards/decisions/{decision_id}/issue", data={"confirmed": "1"}).status_code)
 
     threads = [threading.Thread(target=issue, args=(d,)) for d in drafts]
     for t in threads:

@@ -46,7 +46,7 @@ def _vote_all(client, login_as, w, sid, items, rows):
 
 def _close(client, login_as, sid):
     login_as("thuky")
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 302
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
 
 
 def _result(app, sid):

@@ -60,7 +60,7 @@ def test_open_session_gives_sql_no_link_between_voter_and_ballot(app, client, ma
     vote(5, "disagree", receipt=receipts[5])
     assert_unlinkable(app, sid, 6)
     login_as(w.members[0])
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 302
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
     assert_unlinkable(app, sid, 6)
     with app.app_context():
         result = db.session.get(VotingSession, sid).result

@@ -155,7 +155,7 @@ def test_nobody_votes_after_closing(app, client, make_council, make_type, make_s
     login_as(w.members[1])
     code = receipt_of(client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")))
     login_as("thuky")
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 302
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
     login_as(w.members[2])
     late = client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree"))
     assert late.status_code == 409 and "Phiên bỏ phiếu này đã kết thúc" in late.get_data(as_text=True)
@@ -163,7 +163,7 @@ def test_nobody_votes_after_closing(app, client, make_council, make_type, make_s
     assert client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "disagree", receipt=code)).status_code == 409
     assert stored_choices(app, sid) == [{str(items[0]): "agree"}]
     login_as("thuky")
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 409
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 409
 
 
 def test_results_are_hidden_before_closing(app, client, make_council, make_type, make_session, login_as, make_user):
@@ -183,7 +183,8 @@ def test_results_are_hidden_before_closing(app, client, make_council, make_type,
     turnout = client.get(f"/awards/sessions/{sid}/turnout", headers=HX)
     text = turnout.get_data(as_text=True)
     assert turnout.status_code == 200 and text.lstrip().startswith('<section id="turnout"')
-    assert "<strong>1/9</strong>" in text and "Đồng ý" not in text and "agree" not in text
+    assert "Đã bỏ phiếu: 1/9" in text and "chưa bỏ phiếu 8" in text
+    assert "Đồng ý" not in text and "agree" not in text
     login_as(w.members[2])  # an ordinary member does not watch turnout
     assert client.get(f"/awards/sessions/{sid}/turnout").status_code == 403
 
@@ -193,15 +194,15 @@ def test_closed_results_confidential_until_the_chair_publishes(app, client, make
     sid, items = make_session(w, [make_type()])
     login_as(w.members[0])
     client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree"))
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 302  # the chair may close
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302  # the chair may close
     make_user("lanhdao", ["leadership"])
     login_as("lanhdao")
     assert client.get(f"/awards/sessions/{sid}/minutes").status_code == 403
     login_as(w.members[1])
     assert client.get(f"/awards/sessions/{sid}/minutes").status_code == 200
-    assert client.post(f"/awards/sessions/{sid}/publish").status_code == 403  # not the chair
+    assert client.post(f"/awards/sessions/{sid}/publish", data={"confirmed": "1"}).status_code == 403  # not the chair
     login_as(w.members[0])
-    assert client.post(f"/awards/sessions/{sid}/publish").status_code == 302
+    assert client.post(f"/awards/sessions/{sid}/publish", data={"confirmed": "1"}).status_code == 302
     login_as("lanhdao")
     assert client.get(f"/awards/sessions/{sid}/minutes").status_code == 200
     assert client.get(f"/awards/sessions/{sid}/ballots").status_code == 200
@@ -215,7 +216,7 @@ def test_voter_finds_the_receipt_in_the_published_ballot_list(app, client, make_
         login_as(w.members[n])
         receipts.append(receipt_of(client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, choice))))
     login_as(w.members[0])
-    client.post(f"/awards/sessions/{sid}/close")
+    client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"})
     page = client.get(f"/awards/sessions/{sid}/ballots").get_data(as_text=True)
     rows = re.findall(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code></td>\s*<td>([^<]+)</td>", page)
     assert sorted(r[0] for r in rows) == [r[0] for r in rows]  # sorted by receipt number, not casting order
@@ -272,7 +273,7 @@ def test_closing_while_members_vote_leaves_no_uncounted_ballot(app, make_council
 
     def close():
         barrier.wait()
-        codes.append(closer.post(f"/awards/sessions/{sid}/close").status_code)
+        codes.append(closer.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code)
 
     threads = [threading.Thread(target=vote, args=(c,)) for c in voters] + [threading.Thread(target=close)]
     for t in threads:
