@@ -6,11 +6,11 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from tests.concurrency import world
-from tests.concurrency.client import Client, Form
+from tests.concurrency.client import Client, Form, fire, is_vietnamese
 from tests.concurrency.conftest import rounds
 from tests.concurrency.rounds import Tally
 
@@ -101,4 +101,87 @@ def test_ballot_cannot_be_replaced_with_another_members_receipt(portal, seed_app
         # and B can still replace B's own ballot
         own = b.post(url, ballot_values(b.form(url, "/vote"), "agree", receipt=code_b), hx=True)
         tally.check(r, own.status == 200 and receipt_of(own.body), f"B replacing B's own ballot answered {own!r}")
+    tally.done()
+
+
+# --- competing state changes: exactly one takes effect (issue 17) ----------------------------------------------------
+
+def _one_won(tally: Tally, r: int, shots: list[Any], what: str) -> int | None:
+    """Index of the one request that took effect; the other must answer 409 with a Vietnamese message."""
+    ok = [i for i, s in enumerate(shots) if s.response is not None and s.response.ok]
+    if not tally.check(r, len(ok) == 1, f"{what}: {len(ok)} of {len(shots)} succeeded: {shots}"):
+        return None
+    loser = shots[1 - ok[0]]
+    tally.check(r, loser.status == 409 and any(is_vietnamese(a) for a in loser.response.alerts()),
+                f"{what}: the loser answered {loser!r}, expected a 409 with a Vietnamese message")
+    return ok[0]
+
+
+def test_issuing_a_decision_twice_at_once_numbers_it_once(portal, seed_app):
+    from plugins.awards.models import Achievement, Decision, DecisionCounter, DecisionLine
+
+    for name in ("thuky1", "thuky2"):
+        world.user(seed_app, name, ["council_secretariat"])
+    a, b = (Client(portal.base, n).logged_in(n) for n in ("thuky1", "thuky2"))
+    tally = Tally("decision issued twice at once", rounds(6))
+    for r in tally:
+        with world.ctx(seed_app):
+            d = Decision(decision_date=dt.date(2025, 12, 1), subject=f"Về việc khen thưởng {r}",
+                         signer_name="Nguyễn Văn Chủ tịch")
+            d.lines = [DecisionLine(position=n, award_name="Giấy khen", kind="individual", nominee=f"Người {r}-{n}")
+                       for n in range(2)]
+            db.session.add(d)
+            db.session.commit()
+            did = d.id
+        url = f"/awards/decisions/{did}"
+        forms = [c.form(url, "/issue") for c in (a, b)]  # each has its own once-key: two different submissions
+        posts = [(c, f.action, f.values(confirmed="1")) for c, f in zip((a, b), forms, strict=True)]
+        shots = fire(2, lambda i: posts[i][0].post(posts[i][1], posts[i][2]))
+        _one_won(tally, r, shots, "issue/issue")
+        with world.ctx(seed_app):
+            row = db.session.get(Decision, did)
+            records = db.session.scalar(select(func.count(Achievement.id)).where(Achievement.decision_id == did))
+            counter = db.session.get(DecisionCounter, 2025)
+            numbered = db.session.scalar(select(func.count(Decision.id)).where(Decision.year == 2025))
+        tally.check(r, row.state == "issued" and row.seq, f"state {row.state}, seq {row.seq}")
+        tally.check(r, records == 2, f"{records} achievement records for 2 awardees")
+        tally.check(r, counter is not None and counter.last == numbered == r + 1,
+                    f"counter {counter and counter.last} for {numbered} issued decisions (a number taken twice)")
+    tally.done()
+
+
+def test_approving_and_returning_a_registration_at_once(portal, seed_app):
+    from plugins.awards.models import AwardType, NominationRound, Registration
+    from plugins.awards.services import registrations
+
+    for name in ("vanphong1", "vanphong2"):
+        world.user(seed_app, name, ["standing_office"])
+    a, b = (Client(portal.base, n).logged_in(n) for n in ("vanphong1", "vanphong2"))
+    with world.ctx(seed_app):
+        rnd = NominationRound(name="Thi đua 2026", year=2026, open=True)
+        kind = AwardType(name="Tập thể lao động tiên tiến", giver="Chủ tịch UBND huyện", nominee_kinds="collective",
+                         quorum_num=2, quorum_den=3, threshold_num=1, threshold_den=2, strictly_more=True,
+                         denominator="valid", legal_basis="")
+        db.session.add_all([rnd, kind])
+        db.session.commit()
+        round_id, type_id = rnd.id, kind.id
+    tally = Tally("registration approved and returned at once", rounds(6))
+    for r in tally:
+        unit_id = world.unit(seed_app, f"Xã Đăng Ký {r}", f"xa-dang-ky-{r}")
+        with world.ctx(seed_app):
+            reg = registrations.save_registration(
+                round_id, unit_id, "Phấn đấu hoàn thành vượt mức chỉ tiêu giảm nghèo.",
+                [registrations.EntryInput(type_id, "collective", f"UBND xã Đăng Ký {r}", "")], submit=True)
+            db.session.commit()
+            reg_id = reg.id
+        url = f"/awards/registrations/{reg_id}"
+        approve, back = a.form(url, "/review"), b.form(url, "/review")
+        posts = [(a, approve.action, approve.values(decision="approve", note="")),
+                 (b, back.action, back.values(decision="return", note="Bổ sung cam kết"))]
+        shots = fire(2, lambda i: posts[i][0].post(posts[i][1], posts[i][2]))
+        won = _one_won(tally, r, shots, "approve/return")
+        with world.ctx(seed_app):
+            state = db.session.get(Registration, reg_id).state
+        if won is not None:
+            tally.check(r, state == ("approved", "returned")[won], f"{('approve', 'return')[won]} won, state {state}")
     tally.done()
