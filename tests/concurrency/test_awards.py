@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from tests.concurrency import world
-from tests.concurrency.client import Client, Form, fire, is_vietnamese
+from tests.concurrency.client import Client, Form, fire
 from tests.concurrency.conftest import rounds
 from tests.concurrency.rounds import Tally
+from tests.concurrency.test_transitions import _winner  # one check of "exactly one won, the other 409"
 
 
 def voting_session(app: Any, members: list[str], items: int = 2) -> int:
@@ -106,17 +107,6 @@ def test_ballot_cannot_be_replaced_with_another_members_receipt(portal, seed_app
 
 # --- competing state changes: exactly one takes effect (issue 17) ----------------------------------------------------
 
-def _one_won(tally: Tally, r: int, shots: list[Any], what: str) -> int | None:
-    """Index of the one request that took effect; the other must answer 409 with a Vietnamese message."""
-    ok = [i for i, s in enumerate(shots) if s.response is not None and s.response.ok]
-    if not tally.check(r, len(ok) == 1, f"{what}: {len(ok)} of {len(shots)} succeeded: {shots}"):
-        return None
-    loser = shots[1 - ok[0]]
-    tally.check(r, loser.status == 409 and any(is_vietnamese(a) for a in loser.response.alerts()),
-                f"{what}: the loser answered {loser!r}, expected a 409 with a Vietnamese message")
-    return ok[0]
-
-
 def test_issuing_a_decision_twice_at_once_numbers_it_once(portal, seed_app):
     from plugins.awards.models import Achievement, Decision, DecisionCounter, DecisionLine
 
@@ -137,7 +127,7 @@ def test_issuing_a_decision_twice_at_once_numbers_it_once(portal, seed_app):
         forms = [c.form(url, "/issue") for c in (a, b)]  # each has its own once-key: two different submissions
         posts = [(c, f.action, f.values(confirmed="1")) for c, f in zip((a, b), forms, strict=True)]
         shots = fire(2, lambda i: posts[i][0].post(posts[i][1], posts[i][2]))
-        _one_won(tally, r, shots, "issue/issue")
+        _winner(tally, r, shots, ["issue by thuky1", "issue by thuky2"])
         with world.ctx(seed_app):
             row = db.session.get(Decision, did)
             records = db.session.scalar(select(func.count(Achievement.id)).where(Achievement.decision_id == did))
@@ -179,9 +169,9 @@ def test_approving_and_returning_a_registration_at_once(portal, seed_app):
         posts = [(a, approve.action, approve.values(decision="approve", note="")),
                  (b, back.action, back.values(decision="return", note="Bổ sung cam kết"))]
         shots = fire(2, lambda i: posts[i][0].post(posts[i][1], posts[i][2]))
-        won = _one_won(tally, r, shots, "approve/return")
+        won = _winner(tally, r, shots, ["approve", "return"])
         with world.ctx(seed_app):
             state = db.session.get(Registration, reg_id).state
-        if won is not None:
-            tally.check(r, state == ("approved", "returned")[won], f"{('approve', 'return')[won]} won, state {state}")
+        if won:
+            tally.check(r, state == {"approve": "approved", "return": "returned"}[won], f"{won} won, state {state}")
     tally.done()
