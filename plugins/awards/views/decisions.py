@@ -183,8 +183,8 @@ def decision_amend(decision_id: int) -> ResponseReturnValue:
 @require_permission(MANAGE, VIEW)
 def decision_print(decision_id: int) -> ResponseReturnValue:
     decision = _decision(decision_id)
-    return render("awards/decision_print.html", decision=decision, article1_intro=dec.article1_intro, groups=dec.grouped_lines(decision),
-                  totals=dec.totals(decision), amended_by=dec.amended_by(decision.id))
+    return render("awards/decision_print.html", decision=decision, article1_intro=dec.article1_intro,
+                  groups=dec.grouped_lines(decision), totals=dec.totals(decision), amended_by=dec.amended_by(decision.id))
 
 
 @require_permission(MANAGE)

@@ -177,7 +177,8 @@ def nomination_detail(nomination_id: int) -> ResponseReturnValue:
                         note=nomination.review_note)
     check = rec.lookback(nomination.award_type, nomination.kind, nomination.nominee, nomination.round.year)
     return render("awards/nomination.html", nomination=nomination,
-                  records=rec.holder_records(nomination.kind, nomination.nominee), evidence=evidence, history=history, lookback=check,
+                  records=rec.holder_records(nomination.kind, nomination.nominee), evidence=evidence, history=history,
+                  lookback=check,
                   review=review, file_form=FileForm(), editable=_editable(nomination),
                   can_upload=current_user.can(NOMINATE, nomination.unit_id) or current_user.can(MANAGE))
 

@@ -167,7 +167,8 @@ def session_minutes(session_id: int) -> ResponseReturnValue:
     signers = [(r.function, r.full_name) for r in session.roll]
     chair = next((n for f, n in signers if f == "chair"), "")
     secretary = next((n for f, n in signers if f == "secretary"), "")
-    return render("awards/minutes.html", session=session, issuer=tally.minutes_issuer(session), explain=rules.explain, result=result, verified=tally.result_verified(session),
+    return render("awards/minutes.html", session=session, issuer=tally.minutes_issuer(session), explain=rules.explain,
+                  result=result, verified=tally.result_verified(session),
                   chair=chair, secretary=secretary, is_chair=voting.is_chair(session, current_user.id))
 
 
