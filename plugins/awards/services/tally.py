@@ -179,6 +179,16 @@ def published_ballots(session_id: int) -> list[tuple[str, dict[str, str]]]:
     return [(no, choices) for no, choices in rows]
 
 
+def ballot_table(session: VotingSession) -> list[tuple[str, list[str]]]:
+    """The published ballot list as text: (receipt number "ABCD-EFGH", one answer per nominee in ballot order).
+
+    Labels are translated once per answer, not once per cell (60 ballots × 40 nominees = 2,400 cells)."""
+    words = {code: str(label) for code, label in labels.CHOICES.items()}
+    keys = [str(i.id) for i in session.items]
+    return [(f"{no[:4]}-{no[4:]}", [words.get(choices.get(k, ""), "—") for k in keys])
+            for no, choices in published_ballots(session.id)]
+
+
 def result_verified(session: VotingSession) -> bool:
     return session.result is not None and canonical_sha256(session.result) == session.result_sha256
 

@@ -175,4 +175,4 @@ def session_minutes(session_id: int) -> ResponseReturnValue:
 @require_permission(VIEW, MANAGE, VOTE)
 def session_ballots(session_id: int) -> ResponseReturnValue:
     session = _result_session(session_id)
-    return render("awards/ballots.html", session=session, ballots=tally.published_ballots(session.id))
+    return render("awards/ballots.html", session=session, ballots=tally.ballot_table(session))
