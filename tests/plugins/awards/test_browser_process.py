@@ -76,6 +76,9 @@ def test_registration_to_decision_certificates_and_docx(app, client, live_server
     page.click("#decision-form button[type=submit]")
     page.wait_for_selector(".flash-success")
     page.click("#issue-decision")
+    page.wait_for_selector("#confirm-question")  # issuing is irreversible: asked first, in the page
+    assert "Ban hành quyết định?" in page.inner_text(".confirm") and "2 đối tượng" in page.inner_text(".confirm")
+    page.click("#confirm-yes")
     page.wait_for_selector("#decision-state >> text=Đã ban hành")
     with app.app_context():
         decision = db.session.query(Decision).one()
