@@ -156,10 +156,19 @@ def make_user(app: Flask) -> Callable[..., Made]:
 
 @pytest.fixture
 def login_as(client: FlaskClient, make_user: Callable[..., Made]) -> Callable[..., Made]:
-    """Create a user with ``roles`` (and unit) and log the test client in as them."""
+    """Create a user with ``roles`` (and unit) and log the test client in as them. Called with the username of
+    an existing user and no roles, it switches the client to that user (logging out whoever was logged in)."""
 
     def do(username: str, roles: tuple[str, ...] | list[str] = (), unit_id: int | None = None, **kw: Any) -> Made:
-        made = make_user(username, roles, unit_id, **kw)
+        from portal.models import User
+
+        with client.application.app_context():
+            user = db.session.scalar(select(User).where(User.username == username)) if not roles else None
+            made = Made(user.id, user.username, user.unit_id) if user is not None else None
+        if made is None:
+            made = make_user(username, roles, unit_id, **kw)
+        else:
+            client.post("/logout")
         login(client, username)
         return made
 

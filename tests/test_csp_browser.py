@@ -38,7 +38,7 @@ def enabled_plugins() -> list[str]:
 @pytest.fixture
 def demo(app: Flask) -> dict[str, Any]:
     _seed(app)
-    from plugins.awards import services as awards
+    from plugins.awards.services import voting as awards
     from plugins.awards.models import VotingSession
 
     with app.app_context():

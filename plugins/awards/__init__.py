@@ -6,7 +6,7 @@ from pathlib import Path
 from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _l
 
-from . import models
+from . import labels, models
 from .review import review_sections
 from .blueprint import bp
 from .demo import seed_demo
@@ -17,6 +17,7 @@ plugin = Plugin(
     title=_l("Awards and council voting"),
     blueprint=bp,
     models=models,
+    labels=labels,
     stylesheets=("awards.css",),
     scripts=("awards.js",),
     permissions=(

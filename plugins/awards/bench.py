@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
-from . import services
+from .services import tally, voting
 from .models import (
     AwardType,
     Ballot,
@@ -53,7 +53,7 @@ def _session(round_id: int, nomination_ids: list[int], title: str) -> VotingSess
         {"session_id": session.id, "nomination_id": nid, "position": n} for n, nid in enumerate(nomination_ids)
     ])
     db.session.refresh(session)
-    services.open_session(session)
+    voting.open_session(session)
     for entry in session.roll:
         entry.present = True
     db.session.flush()
@@ -83,13 +83,13 @@ def seed(password: str) -> None:
     for n, uid in enumerate(members):
         code = secrets.token_hex(12).upper()
         ballots.append({"id": secrets.token_hex(16), "session_id": closed.id, "receipt_no": code[:8],
-                        "receipt_hash": services.receipt_hash(closed.id, code, uid),
+                        "receipt_hash": voting.receipt_hash(closed.id, code, uid),
                         "choices": {k: ("agree" if (n + j) % 4 else "disagree") for j, k in enumerate(items)}})
         parts.append({"session_id": closed.id, "user_id": uid, "written": False})
     db.session.execute(insert(Participation), parts)
     db.session.execute(insert(Ballot), ballots)
     db.session.commit()
-    services.close_session(closed.id)
+    tally.close_session(closed.id)
     open_session = _session(nomination_round.id, noms[ITEMS:2 * ITEMS], "Phiên đang bỏ phiếu (đo)")
     db.session.execute(insert(Participation), [
         {"session_id": open_session.id, "user_id": uid, "written": False} for uid in members[1:MEMBERS // 2]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.toolkit import Unit, db, ensure_demo_user, local_now, local_today
 
-from . import process, services
+from .services import decisions, records, registrations, tally, voting
 from .models import AwardType, CouncilMember, Decision, Nomination, NominationRound, Registration, VotingSession
 
 EXAMPLE = "Ví dụ – cần đối chiếu với quy định hiện hành trước khi sử dụng. "
@@ -154,9 +154,9 @@ def _seed_voting(password: str) -> None:
                           place="Phòng họp UBND huyện Tam Đường")
     db.session.add_all([closed, draft])
     db.session.flush()
-    services.add_items(closed, noms[2023])
-    services.add_items(draft, [n for n in noms[2025] if n.state == "eligible"])
-    services.open_session(closed)
+    voting.add_items(closed, noms[2023])
+    voting.add_items(draft, [n for n in noms[2025] if n.state == "eligible"])
+    voting.open_session(closed)
     for entry in closed.roll:
         entry.present = entry.user_id != member_ids[-1]  # the last member is away and votes in writing
     db.session.commit()
@@ -164,22 +164,22 @@ def _seed_voting(password: str) -> None:
     for user_id, row in zip(member_ids, BALLOTS_2023, strict=True):
         written = "." in row
         choices = {str(item.id): letters[ch] for item, ch in zip(closed.items, row, strict=True) if ch != "."}
-        services.cast_ballot(closed.id, user_id, choices, written=written)
-    services.close_session(closed.id)
-    services.publish_session(db.session.get(VotingSession, closed.id))
+        voting.cast_ballot(closed.id, user_id, choices, written=written)
+    tally.close_session(closed.id)
+    tally.publish_session(db.session.get(VotingSession, closed.id))
     _dated(db.session.get(VotingSession, closed.id), dt.datetime(2023, 11, 20, 1, 30))
     db.session.commit()
     # Phòng LĐ-TB&XH merged into Phòng Nội vụ on 01/03/2025: its member leaves the council before the 2025 session
     for member in db.session.scalars(select(CouncilMember).join(CouncilMember.user)):
         if member.user.username == "hd_ldtbxh":
             member.active = False
-    services.open_session(draft)
+    voting.open_session(draft)
     db.session.commit()
     for user_id in [m for m in member_ids if m != member_ids[5]]:
         choices = {str(item.id): "agree" for item in draft.items}
-        services.cast_ballot(draft.id, user_id, choices)
-    services.close_session(draft.id)
-    services.publish_session(db.session.get(VotingSession, draft.id))
+        voting.cast_ballot(draft.id, user_id, choices)
+    tally.close_session(draft.id)
+    tally.publish_session(db.session.get(VotingSession, draft.id))
     _dated(db.session.get(VotingSession, draft.id), dt.datetime(2025, 6, 20, 1, 30))
     db.session.commit()
     _commune_round(password, types[-1])
@@ -214,11 +214,11 @@ def _commune_round(password: str, giay_khen: AwardType) -> None:
                             place="Hội trường UBND xã Bình Lư", council_unit_id=units["xa-binh-lu-2025"].id)
     db.session.add(session)
     db.session.flush()
-    services.add_items(session, noms)
-    services.open_session(session)
+    voting.add_items(session, noms)
+    voting.open_session(session)
     session.opened_at = local_now().astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=30)
     db.session.commit()
-    services.cast_ballot(session.id, commune_ids[0], {str(item.id): "agree" for item in session.items})
+    voting.cast_ballot(session.id, commune_ids[0], {str(item.id): "agree" for item in session.items})
     db.session.commit()
 
 
@@ -259,23 +259,23 @@ def _seed_process() -> None:
     types[3].lookback_type_id, types[3].lookback_years = types[2].id, 3
     types[0].bonus = 300_000
     for code, state, commitment, entries in REGISTRATIONS:
-        reg = process.save_registration(
+        reg = registrations.save_registration(
             live.id, units[code], SAMPLE + commitment,
-            [process.EntryInput(types[i].id, kind, name, pos) for i, kind, name, pos in entries], submit=True)
+            [registrations.EntryInput(types[i].id, kind, name, pos) for i, kind, name, pos in entries], submit=True)
         if state == "approved":
             db.session.flush()
-            process.review_registration(reg.id, True, "")
+            registrations.review_registration(reg.id, True, "")
     for kind, holder, code, year, i, number, day in RECORDS:
-        process.add_achievement(kind=kind, holder=holder, unit_id=units[code], year=year, award_type_id=types[i].id,
+        records.add_achievement(kind=kind, holder=holder, unit_id=units[code], year=year, award_type_id=types[i].id,
                                 title=types[i].name, decision_number=number, decision_date=day, source="manual",
                                 note=SAMPLE + "nhập từ hồ sơ giấy")
     published = db.session.scalar(select(VotingSession).where(VotingSession.state == "published"))
     if published is not None:
-        decision = process.draft_decision([published.id], SAMPLE + "Về việc khen thưởng các tập thể, cá nhân, hộ gia "
+        decision = decisions.draft_decision([published.id], SAMPLE + "Về việc khen thưởng các tập thể, cá nhân, hộ gia "
                                           "đình có thành tích xuất sắc trong sơ kết phong trào 2021–2023",
                                           dt.date(2023, 11, 28))
         decision.signer_name, decision.public = "Nguyễn Văn Mẫu", True
         decision.submission_number = "25/TTr-NV"
         db.session.flush()
-        process.issue_decision(decision.id, None)
+        decisions.issue_decision(decision.id, None)
     db.session.commit()

@@ -1,4 +1,4 @@
-"""Forms of the awards plugin (the ballot itself is read by services.parse_choices, not by a form class)."""
+"""Forms of the awards plugin (the ballot itself is read by services.voting.parse_choices, not by a form class)."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from portal.toolkit import DateField, FlaskForm, MoneyField, NoMarkup, _l, strip
 
 from .models import DENOMINATORS, FUNCTIONS, NOMINEE_KINDS
-from .services import DENOMINATOR_LABELS, FUNCTION_LABELS, KIND_LABELS
+from .labels import DENOMINATORS as DENOMINATOR_LABELS, FUNCTIONS as FUNCTION_LABELS, KINDS as KIND_LABELS
 
 
 def _text(label: Any, max_len: int, required: bool = True, area: bool = False) -> Any:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.toolkit import Audited, Unit, Upload, User, db
 
-#: Nominee kinds and council functions are codes; their labels live in services.py (translated).
+#: Nominee kinds and council functions are codes; their labels live in labels.py (translated).
 NOMINEE_KINDS = ("collective", "individual", "household")
 FUNCTIONS = ("chair", "vice_chair", "secretary", "member")
 #: What the approval threshold is a fraction of.

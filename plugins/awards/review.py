@@ -9,7 +9,7 @@ from portal.plugin import ReviewContext, ReviewSection, ReviewTable
 from portal.toolkit import _, db, vi_sort_key
 
 from .models import Nomination, NominationRound, VotingSession
-from .services import KIND_LABELS, NOMINATION_STATE_LABELS
+from .labels import KINDS as KIND_LABELS, NOMINATION_STATES as NOMINATION_STATE_LABELS
 
 
 def review_sections(ctx: ReviewContext) -> list[ReviewSection]:

@@ -6,18 +6,19 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from tests.concurrency import world
-from tests.concurrency.client import Client, Form
+from tests.concurrency.client import Client, Form, fire
 from tests.concurrency.conftest import rounds
 from tests.concurrency.rounds import Tally
+from tests.concurrency.test_transitions import _winner  # one check of "exactly one won, the other 409"
 
 
 def voting_session(app: Any, members: list[str], items: int = 2) -> int:
     """An open voting session with ``items`` nominations and a council of ``members`` (first is chair)."""
-    from plugins.awards import services
+    from plugins.awards.services import voting
     from plugins.awards.models import AwardType, CouncilMember, Nomination, NominationRound, VotingSession
 
     unit = world.unit(app, "Xã Bình Lư", "xa-binh-lu")
@@ -40,8 +41,8 @@ def voting_session(app: Any, members: list[str], items: int = 2) -> int:
                           meeting_date=dt.date(2025, 11, 20), counting_head="Thành viên 05")
         db.session.add(s)
         db.session.flush()
-        services.add_items(s, noms)
-        services.open_session(s)
+        voting.add_items(s, noms)
+        voting.open_session(s)
         for entry in s.roll:
             entry.present = True
         db.session.commit()
@@ -101,4 +102,76 @@ def test_ballot_cannot_be_replaced_with_another_members_receipt(portal, seed_app
         # and B can still replace B's own ballot
         own = b.post(url, ballot_values(b.form(url, "/vote"), "agree", receipt=code_b), hx=True)
         tally.check(r, own.status == 200 and receipt_of(own.body), f"B replacing B's own ballot answered {own!r}")
+    tally.done()
+
+
+# --- competing state changes: exactly one takes effect (issue 17) ----------------------------------------------------
+
+def test_issuing_a_decision_twice_at_once_numbers_it_once(portal, seed_app):
+    from plugins.awards.models import Achievement, Decision, DecisionCounter, DecisionLine
+
+    for name in ("thuky1", "thuky2"):
+        world.user(seed_app, name, ["council_secretariat"])
+    a, b = (Client(portal.base, n).logged_in(n) for n in ("thuky1", "thuky2"))
+    tally = Tally("decision issued twice at once", rounds(6))
+    for r in tally:
+        with world.ctx(seed_app):
+            d = Decision(decision_date=dt.date(2025, 12, 1), subject=f"Về việc khen thưởng {r}",
+                         signer_name="Nguyễn Văn Chủ tịch")
+            d.lines = [DecisionLine(position=n, award_name="Giấy khen", kind="individual", nominee=f"Người {r}-{n}")
+                       for n in range(2)]
+            db.session.add(d)
+            db.session.commit()
+            did = d.id
+        url = f"/awards/decisions/{did}"
+        forms = [c.form(url, "/issue") for c in (a, b)]  # each has its own once-key: two different submissions
+        posts = [(c, f.action, f.values(confirmed="1")) for c, f in zip((a, b), forms, strict=True)]
+        shots = fire(2, lambda i: posts[i][0].post(posts[i][1], posts[i][2]))
+        _winner(tally, r, shots, ["issue by thuky1", "issue by thuky2"])
+        with world.ctx(seed_app):
+            row = db.session.get(Decision, did)
+            records = db.session.scalar(select(func.count(Achievement.id)).where(Achievement.decision_id == did))
+            counter = db.session.get(DecisionCounter, 2025)
+            numbered = db.session.scalar(select(func.count(Decision.id)).where(Decision.year == 2025))
+        tally.check(r, row.state == "issued" and row.seq, f"state {row.state}, seq {row.seq}")
+        tally.check(r, records == 2, f"{records} achievement records for 2 awardees")
+        tally.check(r, counter is not None and counter.last == numbered == r + 1,
+                    f"counter {counter and counter.last} for {numbered} issued decisions (a number taken twice)")
+    tally.done()
+
+
+def test_approving_and_returning_a_registration_at_once(portal, seed_app):
+    from plugins.awards.models import AwardType, NominationRound, Registration
+    from plugins.awards.services import registrations
+
+    for name in ("vanphong1", "vanphong2"):
+        world.user(seed_app, name, ["standing_office"])
+    a, b = (Client(portal.base, n).logged_in(n) for n in ("vanphong1", "vanphong2"))
+    with world.ctx(seed_app):
+        rnd = NominationRound(name="Thi đua 2026", year=2026, open=True)
+        kind = AwardType(name="Tập thể lao động tiên tiến", giver="Chủ tịch UBND huyện", nominee_kinds="collective",
+                         quorum_num=2, quorum_den=3, threshold_num=1, threshold_den=2, strictly_more=True,
+                         denominator="valid", legal_basis="")
+        db.session.add_all([rnd, kind])
+        db.session.commit()
+        round_id, type_id = rnd.id, kind.id
+    tally = Tally("registration approved and returned at once", rounds(6))
+    for r in tally:
+        unit_id = world.unit(seed_app, f"Xã Đăng Ký {r}", f"xa-dang-ky-{r}")
+        with world.ctx(seed_app):
+            reg = registrations.save_registration(
+                round_id, unit_id, "Phấn đấu hoàn thành vượt mức chỉ tiêu giảm nghèo.",
+                [registrations.EntryInput(type_id, "collective", f"UBND xã Đăng Ký {r}", "")], submit=True)
+            db.session.commit()
+            reg_id = reg.id
+        url = f"/awards/registrations/{reg_id}"
+        approve, back = a.form(url, "/review"), b.form(url, "/review")
+        posts = [(a, approve.action, approve.values(decision="approve", note="")),
+                 (b, back.action, back.values(decision="return", note="Bổ sung cam kết"))]
+        shots = fire(2, lambda i: posts[i][0].post(posts[i][1], posts[i][2]))
+        won = _winner(tally, r, shots, ["approve", "return"])
+        with world.ctx(seed_app):
+            state = db.session.get(Registration, reg_id).state
+        if won:
+            tally.check(r, state == {"approve": "approved", "return": "returned"}[won], f"{won} won, state {state}")
     tally.done()

@@ -3,17 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, text
-from werkzeug.security import generate_password_hash
+from sqlalchemy import text
 
 from portal.extensions import db
-from tests.helpers import PASSWORD, login
 
 FUNCTIONS = ["chair", "vice_chair", "secretary"]
 
@@ -33,36 +30,17 @@ class World:
     types: dict[str, int] = field(default_factory=dict)
 
 
-@functools.cache
-def cheap_hash() -> str:
-    """A deliberately fast password hash for the many council members tests log in as (not for production)."""
-    return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
-
-
-def add_users(app: Flask, role: str, usernames: list[str]) -> list[int]:
-    """Insert users with one role quickly (a shared cheap hash); return their ids."""
-    from portal.models import Role, User
-
-    with app.app_context():
-        r = db.session.scalar(select(Role).where(Role.code == role))
-        users = [User(username=u, full_name=f"Thành viên {u[-2:]}", password_hash=cheap_hash(), roles=[r])
-                 for u in usernames]
-        db.session.add_all(users)
-        db.session.commit()
-        return [u.id for u in users]
-
-
 @pytest.fixture
-def world(app: Flask, make_unit: Callable[..., int]) -> Callable[..., World]:
+def make_council(app: Flask, make_unit: Callable[..., int], make_user: Callable[..., Any]) -> Callable[..., World]:
     """Build a council of ``size`` members (the first is chair), a secretariat user and an open round."""
     from plugins.awards.models import CouncilMember, NominationRound
 
     def build(size: int = 9) -> World:
         unit_id = make_unit("Xã Bản Bo", code="xa-ban-bo")
         other = make_unit("Xã Bình Lư", code="xa-binh-lu")
-        add_users(app, "council_secretariat", ["thuky"])
+        make_user("thuky", ["council_secretariat"])
         names = [f"tv{n:02d}" for n in range(size)]
-        ids = add_users(app, "council_member", names)
+        ids = [make_user(name, ["council_member"], full_name=f"Thành viên {name[-2:]}").id for name in names]
         with app.app_context():
             for n, uid in enumerate(ids):
                 db.session.add(CouncilMember(user_id=uid, function=FUNCTIONS[n] if n < 3 else "member"))
@@ -99,7 +77,7 @@ def make_session(app: Flask) -> Callable[..., tuple[int, list[int]]]:
 
     Returns (session id, item ids in ballot order).
     """
-    from plugins.awards import services
+    from plugins.awards.services import voting as services
     from plugins.awards.models import Nomination, VotingSession
 
     def make(w: World, type_ids: list[int], open_it: bool = True, present: int | None = None) -> tuple[int, list[int]]:
@@ -121,18 +99,6 @@ def make_session(app: Flask) -> Callable[..., tuple[int, list[int]]]:
             return s.id, [i.id for i in s.items]
 
     return make
-
-
-@pytest.fixture
-def as_user(client: Any) -> Callable[[str], Any]:
-    """Log the shared test client in as an existing user."""
-
-    def do(username: str) -> Any:
-        client.post("/logout")
-        login(client, username)
-        return client
-
-    return do
 
 
 def ballot(item_ids: list[int], *choices: str, receipt: str | None = None) -> dict[str, str]:

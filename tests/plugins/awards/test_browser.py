@@ -24,9 +24,9 @@ def _vote(browser, base, username, sid, choices):
 
 
 @pytest.mark.browser
-def test_members_vote_on_phones_and_the_chair_closes_and_prints(app, live_server, browser, world, make_type,
+def test_members_vote_on_phones_and_the_chair_closes_and_prints(app, client, live_server, browser, make_council, make_type,
                                                               make_session, tmp_path):
-    w = world(9)
+    w = make_council(9)
     strict = make_type("Đề nghị CSTĐ cấp tỉnh", threshold_num=90, threshold_den=100, strictly_more=False,
                        denominator="members", allow_abstain=False)
     simple = make_type("Giấy khen", denominator="valid")

@@ -16,13 +16,13 @@ from .test_process import _published
 
 
 @pytest.mark.browser
-def test_registration_to_decision_certificates_and_docx(app, live_server, browser, world, make_type, make_session,
-                                                        make_user, as_user, tmp_path):
+def test_registration_to_decision_certificates_and_docx(app, client, live_server, browser, make_council, make_type, make_session,
+                                                        make_user, login_as, tmp_path):
     from docx import Document
 
     from plugins.awards.models import Decision, Registration
 
-    w = world(3)
+    w = make_council(3)
     ldtt = make_type("Lao động tiên tiến", nominee_kinds="individual", requires_registration=True)
     make_user("canbo", ["unit_reporter"], unit_id=w.unit_id, full_name="Cán bộ Bản Bo")
 
@@ -58,7 +58,7 @@ def test_registration_to_decision_certificates_and_docx(app, live_server, browse
         assert db.session.query(Registration).one().state == "approved"
 
     # a published session (votes through HTTP), then the Tờ trình and the decision in the browser
-    sid, _noms = _published(app, w, make_type, make_session, as_user, type_id=ldtt,
+    sid, _noms = _published(app, client, w, make_type, make_session, login_as, type_id=ldtt,
                             names=("Nguyễn Văn An", "Lò Thị Xuân"), kinds=("individual", "individual"))
     page.goto(f"{live_server}/awards/decisions/")
     page.click("#new-decision")
@@ -76,6 +76,9 @@ def test_registration_to_decision_certificates_and_docx(app, live_server, browse
     page.click("#decision-form button[type=submit]")
     page.wait_for_selector(".flash-success")
     page.click("#issue-decision")
+    page.wait_for_selector("#confirm-question")  # issuing is irreversible: asked first, in the page
+    assert "Ban hành quyết định?" in page.inner_text(".confirm") and "2 đối tượng" in page.inner_text(".confirm")
+    page.click("#confirm-yes")
     page.wait_for_selector("#decision-state >> text=Đã ban hành")
     with app.app_context():
         decision = db.session.query(Decision).one()
@@ -112,11 +115,11 @@ def test_registration_to_decision_certificates_and_docx(app, live_server, browse
 
 
 @pytest.mark.browser
-def test_a_member_opens_a_dossier_on_the_ballot_without_losing_the_marks(app, live_server, browser, world, make_type,
+def test_a_member_opens_a_dossier_on_the_ballot_without_losing_the_marks(app, live_server, browser, make_council, make_type,
                                                                         make_session):
-    from plugins.awards import process
+    from plugins.awards.services import records as process
 
-    w = world(3)
+    w = make_council(3)
     t = make_type("Giấy khen")
     sid, items = make_session(w, [t, t])
     with app.app_context():

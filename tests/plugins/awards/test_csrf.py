@@ -11,8 +11,8 @@ def app_config():
     return {"WTF_CSRF_ENABLED": True}
 
 
-def test_unsafe_awards_routes_refuse_requests_without_the_token(app, client, world, make_type, make_session, as_user):
-    w = world(9)
+def test_unsafe_awards_routes_refuse_requests_without_the_token(app, client, make_council, make_type, make_session, login_as):
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
     # log in through the form with its token, then post without one
     import re

@@ -13,21 +13,15 @@ from portal.extensions import db
 from portal.signals import Evidence, unit_evidence
 from tests.helpers import HX, count_queries
 
-from .conftest import add_users, ballot
+from .conftest import ballot
 
 
 @pytest.fixture
-def reporter(app, world, make_type, as_user):
-    """A unit reporter of Xã Bản Bo, logged in, with the world and an award type open to all kinds."""
-    w = world(9)
+def reporter(app, make_council, make_type, login_as):
+    """A unit reporter of Xã Bản Bo, logged in, with the council and an award type open to all kinds."""
+    w = make_council(9)
     t = make_type()
-    from portal.models import User
-
-    add_users(app, "unit_reporter", ["banbo"])
-    with app.app_context():
-        db.session.scalar(select(User).where(User.username == "banbo")).unit_id = w.unit_id
-        db.session.commit()
-    as_user("banbo")
+    login_as("banbo", ["unit_reporter"], w.unit_id)
     return w, t
 
 
@@ -44,8 +38,8 @@ def test_unit_nominates_only_its_own_nominees(app, client, reporter):
     w, t = reporter
     resp = _nominate(client, w, t, w.unit_id)
     assert resp.status_code == 302
-    # another unit: the unit choice is not offered (400), nothing stored
-    assert _nominate(client, w, t, w.other_unit_id, nominee="Người khác").status_code == 400
+    # another unit: the unit choice is not offered (422, an invalid form), nothing stored
+    assert _nominate(client, w, t, w.other_unit_id, nominee="Người khác").status_code == 422
     # an award that does not admit households: refused in place
     from plugins.awards.models import AwardType
 
@@ -58,7 +52,7 @@ def test_unit_nominates_only_its_own_nominees(app, client, reporter):
         db.session.commit()
         people_id = only_people.id
     bad = _nominate(client, w, people_id, w.unit_id, nominee="Hộ sai loại")
-    assert bad.status_code == 400 and "không áp dụng cho loại đối tượng" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "không áp dụng cho loại đối tượng" in bad.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Nomination.id))) == 2
     page = client.get(f"/awards/rounds/{w.round_id}").get_data(as_text=True).split('id="nomination-list"')[1]
@@ -102,7 +96,7 @@ def test_nomination_shows_evidence_from_other_plugins_and_takes_attachments(app,
                        content_type="multipart/form-data").status_code == 302
     exe = (io.BytesIO(b"MZ..."), "virus.exe")
     assert client.post("/awards/nominations/1/files", data={"file": exe},
-                       content_type="multipart/form-data").status_code == 400
+                       content_type="multipart/form-data").status_code == 422
     page = client.get("/awards/nominations/1").get_data(as_text=True)
     assert "quyết định.pdf" in page and "virus" not in page
     download = client.get("/awards/nominations/1/files/1")
@@ -110,16 +104,16 @@ def test_nomination_shows_evidence_from_other_plugins_and_takes_attachments(app,
     download.close()
 
 
-def test_review_session_open_and_widgets(app, client, reporter, as_user):
+def test_review_session_open_and_widgets(app, client, reporter, login_as):
     w, t = reporter
     _nominate(client, w, t, w.unit_id)
     _nominate(client, w, t, w.unit_id, nominee="Lù Văn Thắng", kind="individual")
-    as_user("thuky")
+    login_as("thuky")
     widget = client.get("/awards/widgets/review", headers=HX).get_data(as_text=True)
     assert widget.lstrip().startswith('<section id="review-widget"') and '<strong class="num">2</strong>' in widget
     assert client.post("/awards/nominations/1/review", data={"decision": "eligible"}).status_code == 302
     assert client.post("/awards/nominations/2/review", data={"decision": "ineligible", "note": "Thiếu hồ sơ"}).status_code == 302
-    assert client.post("/awards/nominations/2/review", data={"decision": "approved"}).status_code == 400
+    assert client.post("/awards/nominations/2/review", data={"decision": "approved"}).status_code == 422
     resp = client.post(f"/awards/rounds/{w.round_id}/sessions/new",
                        data={"title": "Phiên 1", "number": "01/BB", "meeting_date": "20/11/2025"})
     assert resp.status_code == 302
@@ -132,21 +126,21 @@ def test_review_session_open_and_widgets(app, client, reporter, as_user):
     assert client.post(f"/awards/sessions/{sid}/open").status_code == 302
     assert client.post(f"/awards/sessions/{sid}/open").status_code == 409
     assert client.post("/awards/nominations/1/review", data={"decision": "ineligible"}).status_code == 409
-    as_user(w.members[4])
+    login_as(w.members[4])
     assert "Đã mở bỏ phiếu: Phiên 1" in client.get("/notifications/").get_data(as_text=True)
     vote_widget = client.get("/awards/widgets/vote", headers=HX).get_data(as_text=True)
     assert "Phiên 1" in vote_widget and "chưa bỏ phiếu" in vote_widget
     client.post(f"/awards/sessions/{sid}/vote", data={"item-1": "agree"})
     assert "đã bỏ phiếu" in client.get("/awards/widgets/vote", headers=HX).get_data(as_text=True)
-    as_user("banbo")  # a unit reporter may not vote or watch
+    login_as("banbo")  # a unit reporter may not vote or watch
     assert client.get("/awards/widgets/vote").status_code == 403
     assert client.get(f"/awards/sessions/{sid}").status_code == 403
 
 
-def test_presence_is_recorded_by_the_secretariat_with_htmx(app, client, world, make_type, make_session, as_user):
-    w = world(9)
+def test_presence_is_recorded_by_the_secretariat_with_htmx(app, client, make_council, make_type, make_session, login_as):
+    w = make_council(9)
     sid, items = make_session(w, [make_type()], present=0)
-    as_user("thuky")
+    login_as("thuky")
     resp = client.post(f"/awards/sessions/{sid}/roll/1", data={"present": "1"}, headers=HX)
     assert resp.status_code == 200 and resp.get_data(as_text=True).lstrip().startswith('<section id="presence"')
     from plugins.awards.models import RollEntry
@@ -156,18 +150,18 @@ def test_presence_is_recorded_by_the_secretariat_with_htmx(app, client, world, m
     assert client.post(f"/awards/sessions/{sid + 1}/roll/1", data={"present": "1"}).status_code == 404
 
 
-def test_published_results_export_the_approved_list(app, client, world, make_type, make_session, as_user):
+def test_published_results_export_the_approved_list(app, client, make_council, make_type, make_session, login_as):
     from portal.exports import read_rows
 
-    w = world(9)
+    w = make_council(9)
     sid, items = make_session(w, [make_type(), make_type("Khác")])
     for n in range(9):
-        as_user(w.members[n])
+        login_as(w.members[n])
         client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree", "disagree"))
-    as_user(w.members[0])
-    client.post(f"/awards/sessions/{sid}/close")
-    client.post(f"/awards/sessions/{sid}/publish")
-    as_user("thuky")
+    login_as(w.members[0])
+    client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"})
+    client.post(f"/awards/sessions/{sid}/publish", data={"confirmed": "1"})
+    login_as("thuky")
     resp = client.get(f"/awards/rounds/{w.round_id}/approved.xlsx")
     headers, rows = read_rows(resp.data)
     assert resp.status_code == 200 and headers[0] == "Hình thức khen thưởng"
@@ -236,11 +230,11 @@ def test_demo_data_is_complete_and_idempotent(app, runner, monkeypatch):
         assert closed.result["written"] == 1
 
 
-def test_secretariat_defines_award_types_with_exact_fractions(app, client, world, as_user):
+def test_secretariat_defines_award_types_with_exact_fractions(app, client, make_council, login_as):
     from plugins.awards.models import AwardType
 
-    world(3)
-    as_user("thuky")
+    make_council(3)
+    login_as("thuky")
     form = {"name": "Chiến sĩ thi đua cấp tỉnh", "giver": "Chủ tịch UBND tỉnh", "nominee_kinds": ["individual"],
             "quorum_num": "2", "quorum_den": "3", "threshold_num": "90", "threshold_den": "100",
             "denominator": "members", "written_ballots": "y", "cap_of_id": "0", "legal_basis": "NĐ 98/2023/NĐ-CP",
@@ -248,10 +242,10 @@ def test_secretariat_defines_award_types_with_exact_fractions(app, client, world
     page = client.get("/awards/types/new").get_data(as_text=True)
     assert 'type="checkbox"' in page and 'name="nominee_kinds"' in page
     bad = client.post("/awards/types/new", data={**form, "threshold_num": "101"}, headers=HX)
-    assert bad.status_code == 400 and bad.get_data(as_text=True).lstrip().startswith('<section id="edit-form"')
+    assert bad.status_code == 422 and bad.get_data(as_text=True).lstrip().startswith('<section id="edit-form"')
     assert "Tỷ lệ không được lớn hơn 1." in bad.get_data(as_text=True)
-    assert client.post("/awards/types/new", data={**form, "cap_percent": "15"}).status_code == 400
-    assert client.post("/awards/types/new", data={**form, "nominee_kinds": ["robot"]}).status_code == 400
+    assert client.post("/awards/types/new", data={**form, "cap_percent": "15"}).status_code == 422
+    assert client.post("/awards/types/new", data={**form, "nominee_kinds": ["robot"]}).status_code == 422
     assert client.post("/awards/types/new", data=form).status_code == 302
     with app.app_context():
         t = db.session.scalar(select(AwardType))
@@ -261,19 +255,19 @@ def test_secretariat_defines_award_types_with_exact_fractions(app, client, world
     assert "từ 90 % tổng số thành viên Hội đồng trở lên" in listing and "có mặt tối thiểu 66,7 % (2/3)" in listing
 
 
-def test_council_membership_is_managed_by_the_secretariat(app, client, world, as_user, make_user):
+def test_council_membership_is_managed_by_the_secretariat(app, client, make_council, login_as, make_user):
     from plugins.awards.models import CouncilMember
 
-    world(3)
+    make_council(3)
     newcomer = make_user("moi", ["council_member"], full_name="Người Mới")
-    as_user("thuky")
+    login_as("thuky")
     assert client.post("/awards/council/", data={"user_id": newcomer.id, "function": "member"}).status_code == 302
-    assert client.post("/awards/council/", data={"user_id": newcomer.id, "function": "boss"}).status_code == 400
+    assert client.post("/awards/council/", data={"user_id": newcomer.id, "function": "boss"}).status_code == 422
     page = client.get("/awards/council/").get_data(as_text=True)
     assert "Người Mới" in page and "4 thành viên" in page
     with app.app_context():
         member_id = db.session.scalar(select(CouncilMember.id).where(CouncilMember.user_id == newcomer.id))
     assert client.post(f"/awards/council/{member_id}/remove").status_code == 302
     assert "3 thành viên" in client.get("/awards/council/").get_data(as_text=True)
-    as_user("moi")
+    login_as("moi")
     assert client.get("/awards/council/").status_code == 403

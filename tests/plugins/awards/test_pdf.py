@@ -11,12 +11,12 @@ from tests.plugins.awards.conftest import ballot
 pytestmark = pytest.mark.browser
 
 
-def test_vote_count_minutes_pdf(app, live_server, page, client, world, make_type, make_session, as_user, frozen_at,
+def test_vote_count_minutes_pdf(app, live_server, page, client, make_council, make_type, make_session, login_as, frozen_at,
                                 tmp_path):
     from portal.extensions import db
     from plugins.awards.models import VotingSession
 
-    w = world(3)
+    w = make_council(3)
     frozen_at(dt.datetime(2025, 11, 20, 1, 0))
     sid, items = make_session(w, [make_type()])
     with app.app_context():
@@ -24,11 +24,11 @@ def test_vote_count_minutes_pdf(app, live_server, page, client, world, make_type
         s.number, s.place, s.counting_members = "", "Phòng họp UBND huyện", "Lò Thị Kiểm\nTẩn Văn Phiếu"
         db.session.commit()
     for member in w.members:
-        as_user(member)
+        login_as(member)
         client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree"))
     frozen_at(dt.datetime(2025, 11, 20, 3, 45))
-    as_user(w.members[0])
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 302
+    login_as(w.members[0])
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
     frozen_at(None)
     browser_login(page, live_server, w.members[0])
     text, info = pdf_of(page, f"{live_server}/awards/sessions/{sid}/minutes", tmp_path)

@@ -11,10 +11,10 @@ from .conftest import assert_unlinkable, ballot, counts
 
 
 @pytest.mark.postgres
-def test_sixty_members_voting_in_parallel_give_sixty_ballots(app, world, make_type, make_session):
+def test_sixty_members_voting_in_parallel_give_sixty_ballots(app, make_council, make_type, make_session):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
-    w = world(60)
+    w = make_council(60)
     sid, items = make_session(w, [make_type(), make_type("LĐTT")])
     clients = []
     for username in w.members:
@@ -41,7 +41,7 @@ def test_sixty_members_voting_in_parallel_give_sixty_ballots(app, world, make_ty
     assert counts(app, sid) == (60, 60)
     assert_unlinkable(app, sid, 60, order=False)  # the serialised rewrites left a single xmin
     login(clients[0], "thuky")
-    assert clients[0].post(f"/awards/sessions/{sid}/close").status_code == 302
+    assert clients[0].post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
     from plugins.awards.models import VotingSession
     from portal.extensions import db
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 
 import pytest
 from sqlalchemy import func, select
@@ -15,10 +14,9 @@ from tests.helpers import count_queries
 from .conftest import ballot
 
 
-def _published(app, w, make_type, make_session, as_user, names=("Nguyễn Văn An", "Hộ bà Lò Thị Mai"),
+def _published(app, client, w, make_type, make_session, login_as, names=("Nguyễn Văn An", "Hộ bà Lò Thị Mai"),
                kinds=("individual", "household"), type_id=None):
     """A published session in which every nominee is approved; return (session id, nomination ids)."""
-    from plugins.awards import services
     from plugins.awards.models import Nomination, SessionItem, VotingSession
 
     type_id = type_id or make_type("Giấy khen của Chủ tịch UBND huyện", bonus=300_000)
@@ -29,11 +27,12 @@ def _published(app, w, make_type, make_session, as_user, names=("Nguyễn Văn A
             nom.nominee, nom.kind, nom.position = name, kind, "Thôn Nà Đon"
         db.session.commit()
     for username in w.members:
-        c = as_user(username)
+        login_as(username)
+        c = client
         assert c.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")).status_code == 200
-    as_user(w.members[0])
-    assert c.post(f"/awards/sessions/{sid}/close").status_code in (302, 200)
-    assert c.post(f"/awards/sessions/{sid}/publish").status_code in (302, 200)
+    login_as(w.members[0])
+    assert c.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code in (302, 200)
+    assert c.post(f"/awards/sessions/{sid}/publish", data={"confirmed": "1"}).status_code in (302, 200)
     with app.app_context():
         assert db.session.get(VotingSession, sid).state == "published"
         noms = [db.session.get(SessionItem, i).nomination_id for i in items]
@@ -70,7 +69,7 @@ def _issue(app, client, decision_id, signer="Hoàng Văn Chủ", public=False):
     if public:
         data["public"] = "y"
     assert client.post(f"/awards/decisions/{decision_id}/edit", data=data).status_code == 302
-    resp = client.post(f"/awards/decisions/{decision_id}/issue", data={"_once": "k" * 20 + str(decision_id)})
+    resp = client.post(f"/awards/decisions/{decision_id}/issue", data={"_once": "k" * 20 + str(decision_id), "confirmed": "1"})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:1000]
 
 
@@ -96,15 +95,16 @@ def _register(client, round_id, unit_id, rows, submit=True, commitment="Phấn �
     return client.post(f"/awards/rounds/{round_id}/register?unit={unit_id}", data=data)
 
 
-def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_so(app, client, world, make_type,
-                                                                                  make_user, as_user):
+def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_so(app, client, make_council, make_type,
+                                                                                  make_user, login_as):
     from plugins.awards.models import Nomination, Registration
 
-    w = world(3)
+    w = make_council(3)
     ldtt = make_type("Lao động tiên tiến", nominee_kinds="individual", requires_registration=True)
     free = make_type("Giấy khen", requires_registration=False)
     make_user("canbo", ["unit_reporter"], unit_id=w.unit_id)
-    c = as_user("canbo")
+    login_as("canbo")
+    c = client
 
     def nominate(type_id, name):
         return c.post(f"/awards/rounds/{w.round_id}/nominate", data={
@@ -112,14 +112,14 @@ def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_
             "position": "", "achievements": "Hoàn thành xuất sắc nhiệm vụ"})
 
     refused = nominate(ldtt, "Lò Thị Xuân")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "yêu cầu đã đăng ký thi đua" in refused.get_data(as_text=True)
     assert nominate(free, "Lò Thị Xuân").status_code == 302  # the rule is off for this award type
 
     # the unit registers (a reporter of another unit may not register for it)
     assert _register(c, w.round_id, w.other_unit_id, [(ldtt, "individual", "Lò Thị Xuân")]).status_code == 403
     bad = _register(c, w.round_id, w.unit_id, [(ldtt, "household", "Hộ ông A")])
-    assert bad.status_code == 400 and "không trao cho loại đối tượng này" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "không trao cho loại đối tượng này" in bad.get_data(as_text=True)
     resp = _register(c, w.round_id, w.unit_id, [(ldtt, "individual", "Lò Thị Xuân"), ("", "individual", "")])
     assert resp.status_code == 302
     with app.app_context():
@@ -127,15 +127,16 @@ def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_
         assert reg.state == "submitted" and [e.name for e in reg.entries] == ["Lò Thị Xuân"]
         reg_id = reg.id
     assert _register(c, w.round_id, w.unit_id, []).status_code == 409  # sent: changed only if returned
-    assert nominate(ldtt, "Lò Thị Xuân").status_code == 400  # registered but not approved yet
+    assert nominate(ldtt, "Lò Thị Xuân").status_code == 422  # registered but not approved yet
 
     assert c.get(f"/awards/rounds/{w.round_id}/registrations").status_code == 403
     assert c.post(f"/awards/registrations/{reg_id}/review", data={"decision": "approve"}).status_code == 403
     make_user("thuongtruc", ["standing_office"])  # the standing office reviews registrations too
-    s = as_user("thuongtruc")
+    login_as("thuongtruc")
+    s = client
     page = s.get(f"/awards/rounds/{w.round_id}/registrations").get_data(as_text=True)
     assert "Xã Bình Lư" in page and "1 đơn vị chưa đăng ký" in page
-    assert s.post(f"/awards/registrations/{reg_id}/review", data={"decision": "return", "note": ""}).status_code == 400
+    assert s.post(f"/awards/registrations/{reg_id}/review", data={"decision": "return", "note": ""}).status_code == 422
     assert s.post(f"/awards/registrations/{reg_id}/review", data={"decision": "approve", "note": ""}).status_code == 302
     assert s.post(f"/awards/registrations/{reg_id}/review", data={"decision": "approve"}).status_code == 409
     xlsx = s.get(f"/awards/rounds/{w.round_id}/registrations.xlsx")
@@ -145,8 +146,10 @@ def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_
     headers, rows = read_rows(xlsx.data)
     assert ["Xã Bản Bo", "Đã duyệt"] == list(rows[0][:2]) or ["Xã Bản Bo", "Đã duyệt"] in [list(r[:2]) for r in rows]
 
-    c = as_user("canbo")
-    assert nominate(ldtt, "Lò Thị Xuyến").status_code == 400  # another person than the one registered
+    login_as("canbo")
+
+    c = client
+    assert nominate(ldtt, "Lò Thị Xuyến").status_code == 422  # another person than the one registered
     assert nominate(ldtt, "Lò Thị Xuân").status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count(Nomination.id))) == 2
@@ -159,11 +162,11 @@ def test_registration_rule_is_enforced_on_nomination_and_off_when_the_type_says_
     (3, False, "3 năm liên tục đạt Chiến sĩ thi đua cơ sở (2022–2024): có 2023, 2024; thiếu 2022 (2/3) → chưa đạt "
                "điều kiện"),
 ])
-def test_eligibility_look_back_with_consecutive_years(app, client, world, make_type, as_user, years, ok, text):
-    from plugins.awards import process
+def test_eligibility_look_back_with_consecutive_years(app, client, make_council, make_type, login_as, years, ok, text):
+    from plugins.awards.services import records as process
     from plugins.awards.models import Nomination
 
-    w = world(3)
+    w = make_council(3)
     cstdcs = make_type("Chiến sĩ thi đua cơ sở", nominee_kinds="individual")
     prov = make_type("Chiến sĩ thi đua cấp tỉnh", nominee_kinds="individual", lookback_type_id=cstdcs,
                      lookback_years=years)
@@ -182,7 +185,8 @@ def test_eligibility_look_back_with_consecutive_years(app, client, world, make_t
         db.session.add(nom)
         db.session.commit()
         nom_id = nom.id
-    page = as_user("thuky").get(f"/awards/nominations/{nom_id}").get_data(as_text=True)
+    login_as("thuky")
+    page = client.get(f"/awards/nominations/{nom_id}").get_data(as_text=True)
     assert text in page
     assert "12/QĐ-UBND" in page and "45/QĐ-UBND" in page
     # the years window can include the round's year, as data on the award type
@@ -197,15 +201,16 @@ def test_eligibility_look_back_with_consecutive_years(app, client, world, make_t
 
 # --- decisions -------------------------------------------------------------------------------------------------
 
-def test_decision_from_a_session_is_numbered_gaplessly_and_published(app, client, world, make_type, make_session,
-                                                                   make_user, as_user):
+def test_decision_from_a_session_is_numbered_gaplessly_and_published(app, client, make_council, make_type, make_session,
+                                                                   make_user, login_as):
     from portal.models import Notification
     from plugins.awards.models import Achievement, Decision
 
-    w = world(3)
-    sid, noms = _published(app, w, make_type, make_session, as_user)
+    w = make_council(3)
+    sid, noms = _published(app, client, w, make_type, make_session, login_as)
     make_user("canbo", ["unit_reporter"], unit_id=w.unit_id)
-    s = as_user("thuky")
+    login_as("thuky")
+    s = client
     did = _draft(s, sid)
     page = s.get(f"/awards/decisions/{did}").get_data(as_text=True)
     assert "Nguyễn Văn An" in page and "Hộ bà Lò Thị Mai" in page and "600.000" in page
@@ -213,9 +218,9 @@ def test_decision_from_a_session_is_numbered_gaplessly_and_published(app, client
     assert "TỜ TRÌNH" in sub and "Nguyễn Văn An" in sub and "12/BB-HĐTĐKT" in sub
     # the same session's nominees cannot be put on a second decision
     assert s.post("/awards/decisions/new", data={"sessions": [str(sid)], "subject": "x",
-                                                 "decision_date": "20/11/2025"}).status_code == 400
+                                                 "decision_date": "20/11/2025"}).status_code == 422
     # issuing without a signer is refused and consumes no number
-    assert s.post(f"/awards/decisions/{did}/issue").status_code == 400
+    assert s.post(f"/awards/decisions/{did}/issue", data={"confirmed": "1"}).status_code == 422
     _issue(app, s, did, public=True)
     with app.app_context():
         d = db.session.get(Decision, did)
@@ -234,7 +239,8 @@ def test_decision_from_a_session_is_numbered_gaplessly_and_published(app, client
     with app.app_context():
         assert db.session.get(Decision, new_id).number == "02/QĐ-UBND"
     # publication: the unit sees its awards, the public page lists the public decision only
-    c = as_user("canbo")
+    login_as("canbo")
+    c = client
     decided = c.get("/awards/decided").get_data(as_text=True)
     assert "Nguyễn Văn An" in decided and "01/QĐ-UBND" in decided
     c.post("/logout")
@@ -244,12 +250,13 @@ def test_decision_from_a_session_is_numbered_gaplessly_and_published(app, client
     assert "Nguyễn Văn An" in text and "01/QĐ-UBND" in text and "02/QĐ-UBND" not in text
 
 
-def test_an_issued_decision_cannot_be_changed_through_any_route(app, client, world, make_type, make_session, as_user):
+def test_an_issued_decision_cannot_be_changed_through_any_route(app, client, make_council, make_type, make_session, login_as):
     from plugins.awards.models import Decision
 
-    w = world(3)
-    sid, _noms = _published(app, w, make_type, make_session, as_user)
-    s = as_user("thuky")
+    w = make_council(3)
+    sid, _noms = _published(app, client, w, make_type, make_session, login_as)
+    login_as("thuky")
+    s = client
     did = _draft(s, sid)
     _issue(app, s, did)
     before = _snapshot(app, did)
@@ -287,12 +294,13 @@ def test_an_issued_decision_cannot_be_changed_through_any_route(app, client, wor
         assert resp.status_code == 409 and "đã ban hành" in resp.get_data(as_text=True), url
 
 
-def test_the_docx_opens_with_the_list(app, world, make_type, make_session, as_user):
+def test_the_docx_opens_with_the_list(app, client, make_council, make_type, make_session, login_as):
     from docx import Document
 
-    w = world(3)
-    sid, _noms = _published(app, w, make_type, make_session, as_user)
-    s = as_user("thuky")
+    w = make_council(3)
+    sid, _noms = _published(app, client, w, make_type, make_session, login_as)
+    login_as("thuky")
+    s = client
     did = _draft(s, sid)
     _issue(app, s, did)
     resp = s.get(f"/awards/decisions/{did}/decision.docx")
@@ -310,12 +318,13 @@ def test_the_docx_opens_with_the_list(app, world, make_type, make_session, as_us
     assert headings == ["Điều 1.", "Điều 2.", "Điều 3."]
 
 
-def test_certificates_one_per_awardee_within_the_document_budget(app, world, make_type, make_session, as_user):
+def test_certificates_one_per_awardee_within_the_document_budget(app, client, make_council, make_type, make_session, login_as):
     from plugins.awards.models import Decision, DecisionLine
 
-    w = world(3)
-    sid, _noms = _published(app, w, make_type, make_session, as_user)
-    s = as_user("thuky")
+    w = make_council(3)
+    sid, _noms = _published(app, client, w, make_type, make_session, login_as)
+    login_as("thuky")
+    s = client
     did = _draft(s, sid)
     assert s.get(f"/awards/decisions/{did}/certificates").status_code == 409  # a draft has no number yet
     with app.app_context():
@@ -340,10 +349,11 @@ def test_certificates_one_per_awardee_within_the_document_budget(app, world, mak
 
 # --- achievement records ---------------------------------------------------------------------------------------
 
-def test_records_show_our_decisions_and_hand_entered_ones(app, client, world, make_type, make_session, as_user):
-    w = world(3)
-    sid, _noms = _published(app, w, make_type, make_session, as_user)
-    s = as_user("thuky")
+def test_records_show_our_decisions_and_hand_entered_ones(app, client, make_council, make_type, make_session, login_as):
+    w = make_council(3)
+    sid, _noms = _published(app, client, w, make_type, make_session, login_as)
+    login_as("thuky")
+    s = client
     did = _draft(s, sid)
     _issue(app, s, did)
     resp = s.post("/awards/records/new", data={
@@ -352,7 +362,7 @@ def test_records_show_our_decisions_and_hand_entered_ones(app, client, world, ma
         "decision_date": "15/12/2019", "note": ""})
     assert resp.status_code == 302
     assert s.post("/awards/records/new", data={"kind": "individual", "holder": "X", "year": 2019, "unit_id": 0,
-                                               "award_type_id": 0, "decision_number": "1"}).status_code == 400
+                                               "award_type_id": 0, "decision_number": "1"}).status_code == 422
     page = s.get("/awards/records/?q=nguyen van an").get_data(as_text=True)
     assert "01/QĐ-UBND" in page and "123/QĐ-UBND" in page
     assert "Quyết định của huyện" in page and "Nhập tay" in page
@@ -371,18 +381,19 @@ def test_records_show_our_decisions_and_hand_entered_ones(app, client, world, ma
 
 # --- the dossier on the ballot ------------------------------------------------------------------------------
 
-def test_dossier_opens_as_fragment_and_as_page_for_the_roll_only(app, client, world, make_type, make_session, as_user,
+def test_dossier_opens_as_fragment_and_as_page_for_the_roll_only(app, client, make_council, make_type, make_session, login_as,
                                                                 make_user, hx):
-    from plugins.awards import process
+    from plugins.awards.services import records as process
 
-    w = world(3)
+    w = make_council(3)
     t = make_type("Giấy khen")
     sid, items = make_session(w, [t])
     with app.app_context():
         process.add_achievement(kind="individual", holder="Ứng viên 1", year=2022, title="Lao động tiên tiến",
                                 decision_number="9/QĐ-UBND", source="manual")
         db.session.commit()
-    c = as_user(w.members[1])
+    login_as(w.members[1])
+    c = client
     vote = c.get(f"/awards/sessions/{sid}/vote").get_data(as_text=True)
     url = f"/awards/sessions/{sid}/items/{items[0]}/dossier"
     assert f'hx-get="{url}"' in vote and 'target="_blank"' in vote
@@ -393,16 +404,17 @@ def test_dossier_opens_as_fragment_and_as_page_for_the_roll_only(app, client, wo
     assert "<html" in full and "9/QĐ-UBND" in full
     assert c.get(f"/awards/sessions/{sid}/items/{items[0] + 999}/dossier").status_code == 404
     make_user("canbo", ["unit_reporter"], unit_id=w.unit_id)
-    assert as_user("canbo").get(url).status_code == 403
+    login_as("canbo")
+    assert client.get(url).status_code == 403
 
 
 # --- queries per page ---------------------------------------------------------------------------------------
 
-def test_list_pages_run_a_constant_number_of_queries(app, client, world, make_type, make_session, as_user, make_unit):
-    from plugins.awards import process
+def test_list_pages_run_a_constant_number_of_queries(app, client, make_council, make_type, make_session, login_as, make_unit):
+    from plugins.awards.services import records as process
     from plugins.awards.models import Decision, DecisionLine, Registration, RegistrationEntry
 
-    w = world(3)
+    w = make_council(3)
     t = make_type("Giấy khen")
 
     def grow(n):
@@ -421,7 +433,9 @@ def test_list_pages_run_a_constant_number_of_queries(app, client, world, make_ty
                 db.session.add(r)
             db.session.commit()
 
-    s = as_user("thuky")
+    login_as("thuky")
+
+    s = client
     pages = ["/awards/records/", "/awards/decided", "/awards/public", "/awards/decisions/",
              f"/awards/rounds/{w.round_id}/registrations"]
 
@@ -439,7 +453,7 @@ def test_list_pages_run_a_constant_number_of_queries(app, client, world, make_ty
     assert measure() == small
 
 
-def test_demo_has_registrations_a_decision_and_records_marked_as_samples(app, client, as_user, make_user):
+def test_demo_has_registrations_a_decision_and_records_marked_as_samples(app, client, login_as, make_user):
     from portal.audit import set_cli_actor
     from portal.seed import seed_units, seed_users
     from plugins.awards import demo
@@ -463,27 +477,29 @@ def test_demo_has_registrations_a_decision_and_records_marked_as_samples(app, cl
         assert all(a.note.startswith("Dữ liệu mẫu") for a in db.session.scalars(
             select(Achievement).where(Achievement.source == "manual")))
     make_user("xem", ["council_secretariat"])
-    page = as_user("xem").get("/awards/records/?q=nguyen thi hang").get_data(as_text=True)
+    login_as("xem")
+    page = client.get("/awards/records/?q=nguyen thi hang").get_data(as_text=True)
     assert "86/QĐ-UBND" in page and "112/QĐ-UBND" in page
     client.post("/logout")
     public = client.get("/awards/public").get_data(as_text=True)
     assert "Lù Văn Thắng" in public and "01/QĐ-UBND" in public
 
 
-def test_issuing_is_once_per_form_and_concurrent_issues_get_consecutive_numbers(app, world, make_type, make_session,
-                                                                               as_user):
+def test_issuing_is_once_per_form_and_concurrent_issues_get_consecutive_numbers(app, client, make_council, make_type, make_session,
+                                                                               login_as):
     import threading
 
     from tests.helpers import login
     from plugins.awards.models import Decision, DecisionCounter
 
-    w = world(3)
-    sid, _noms = _published(app, w, make_type, make_session, as_user)
-    s = as_user("thuky")
+    w = make_council(3)
+    sid, _noms = _published(app, client, w, make_type, make_session, login_as)
+    login_as("thuky")
+    s = client
     first = _draft(s, sid)
     data = _decision_form(app, first, signer_name="Hoàng Văn Chủ")
     assert s.post(f"/awards/decisions/{first}/edit", data=data).status_code == 302
-    key = {"_once": "double-tap-key-0001"}
+    key = {"_once": "double-tap-key-0001", "confirmed": "1"}
     assert s.post(f"/awards/decisions/{first}/issue", data=key).status_code == 302
     again = s.post(f"/awards/decisions/{first}/issue", data=key)  # the same rendered form: replayed, not refused
     assert again.status_code == 302
@@ -499,7 +515,7 @@ def test_issuing_is_once_per_form_and_concurrent_issues_get_consecutive_numbers(
     def issue(decision_id):
         client = app.test_client()
         login(client, "thuky")
-        answers.append(client.post(f"/awards/decisions/{decision_id}/issue").status_code)
+        answers.append(client.post(f"/awards/decisions/{decision_id}/issue", data={"confirmed": "1"}).status_code)
 
     threads = [threading.Thread(target=issue, args=(d,)) for d in drafts]
     for t in threads:
@@ -516,14 +532,15 @@ def test_issuing_is_once_per_form_and_concurrent_issues_get_consecutive_numbers(
         assert db.session.get(DecisionCounter, 2025).last == len([n for n in numbers if n]) + 1
 
 
-def test_one_decision_covers_two_sessions(app, world, make_type, make_session, as_user):
+def test_one_decision_covers_two_sessions(app, client, make_council, make_type, make_session, login_as):
     from plugins.awards.models import Decision
 
-    w = world(3)
-    first, _a = _published(app, w, make_type, make_session, as_user, names=("Nguyễn Văn An",), kinds=("individual",))
-    second, _b = _published(app, w, make_type, make_session, as_user, names=("UBND xã Bản Bo",),
+    w = make_council(3)
+    first, _a = _published(app, client, w, make_type, make_session, login_as, names=("Nguyễn Văn An",), kinds=("individual",))
+    second, _b = _published(app, client, w, make_type, make_session, login_as, names=("UBND xã Bản Bo",),
                             kinds=("collective",))
-    s = as_user("thuky")
+    login_as("thuky")
+    s = client
     resp = s.post("/awards/decisions/new", data={"sessions": [str(first), str(second)], "subject": "Về việc khen thưởng",
                                                  "decision_date": "01/12/2025"})
     assert resp.status_code == 302
@@ -536,10 +553,10 @@ def test_one_decision_covers_two_sessions(app, world, make_type, make_session, a
     assert "Khen thưởng 1 tập thể và 1 cá nhân theo hình thức dưới đây" in page
 
 
-def test_the_secretariat_sees_the_look_back_while_nominating(app, world, make_type, as_user, hx):
-    from plugins.awards import process
+def test_the_secretariat_sees_the_look_back_while_nominating(app, client, make_council, make_type, login_as, hx):
+    from plugins.awards.services import records as process
 
-    w = world(3)
+    w = make_council(3)
     cstdcs = make_type("Chiến sĩ thi đua cơ sở", nominee_kinds="individual")
     prov = make_type("Chiến sĩ thi đua cấp tỉnh", nominee_kinds="individual", lookback_type_id=cstdcs,
                      lookback_years=2)
@@ -547,7 +564,8 @@ def test_the_secretariat_sees_the_look_back_while_nominating(app, world, make_ty
         process.add_achievement(kind="individual", holder="Vàng A Sáng", year=2024, award_type_id=cstdcs,
                                 title="Chiến sĩ thi đua cơ sở", decision_number="95/QĐ-UBND", source="manual")
         db.session.commit()
-    s = as_user("thuky")
+    login_as("thuky")
+    s = client
     form = s.get(f"/awards/rounds/{w.round_id}/nominate").get_data(as_text=True)
     assert f'hx-get="/awards/rounds/{w.round_id}/lookback"' in form
     frag = s.get(f"/awards/rounds/{w.round_id}/lookback?award_type_id={prov}&kind=individual&nominee=vang a sang",
@@ -560,18 +578,19 @@ def test_the_secretariat_sees_the_look_back_while_nominating(app, world, make_ty
     assert s.get(f"/awards/rounds/{w.round_id}/lookback?award_type_id={prov}").status_code == 302  # not htmx
 
 
-def test_the_office_registers_on_behalf_of_a_unit(app, world, make_type, as_user):
+def test_the_office_registers_on_behalf_of_a_unit(app, client, make_council, make_type, login_as):
     from plugins.awards.models import Registration
 
-    w = world(3)
+    w = make_council(3)
     t = make_type("Tập thể lao động tiên tiến", nominee_kinds="collective")
-    s = as_user("thuky")
+    login_as("thuky")
+    s = client
     page = s.get(f"/awards/rounds/{w.round_id}/register").get_data(as_text=True)
     assert 'name="unit"' in page and "Xã Bản Bo" in page
     assert _register(s, w.round_id, w.other_unit_id, [(t, "collective", "UBND xã Bình Lư")], submit=False,
                      commitment="").status_code == 302
     assert _register(s, w.round_id, w.other_unit_id, [(t, "collective", "UBND xã Bình Lư")],
-                     commitment="").status_code == 400  # sending needs the commitment
+                     commitment="").status_code == 422  # sending needs the commitment
     with app.app_context():
         reg = db.session.scalar(select(Registration))
         assert (reg.unit_id, reg.state, len(reg.entries)) == (w.other_unit_id, "draft", 1)

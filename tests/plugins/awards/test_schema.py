@@ -58,16 +58,16 @@ def test_ballot_tables_are_not_audited():
     assert not issubclass(Ballot, Audited) and not issubclass(Participation, Audited)
 
 
-def test_casting_a_ballot_writes_no_audit_entry(app, client, world, make_type, make_session, as_user):
+def test_casting_a_ballot_writes_no_audit_entry(app, client, make_council, make_type, make_session, login_as):
     from sqlalchemy import func, select
 
     from portal.models import AuditEntry
 
     from .conftest import ballot
 
-    w = world(9)
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
-    as_user(w.members[1])
+    login_as(w.members[1])
     with app.app_context():
         before = db.session.scalar(select(func.count(AuditEntry.id)))
     assert client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")).status_code == 200

@@ -24,17 +24,17 @@ def fresh_heap(app) -> None:
             db.session.commit()
 
 
-def test_open_session_gives_sql_no_link_between_voter_and_ballot(app, client, world, make_type, make_session, as_user):
+def test_open_session_gives_sql_no_link_between_voter_and_ballot(app, client, make_council, make_type, make_session, login_as):
     from plugins.awards.models import Ballot, VotingSession
 
     fresh_heap(app)
-    w = world(9)
+    w = make_council(9)
     sid, items = make_session(w, [make_type(written_ballots=True)], present=7)  # tv07, tv08 absent
     url = f"/awards/sessions/{sid}/vote"
     receipts = {}
 
     def vote(n: int, choice: str, receipt: str | None = None) -> None:
-        as_user(w.members[n])
+        login_as(w.members[n])
         resp = client.post(url, data=ballot(items, choice, receipt=receipt))
         assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
         receipts[n] = re.search(r'data-receipt="([A-Z0-9-]+)"', resp.get_data(as_text=True)).group(1)
@@ -42,7 +42,7 @@ def test_open_session_gives_sql_no_link_between_voter_and_ballot(app, client, wo
     # casting order deliberately not user order; the written ballot comes in the middle
     for n, choice in ((5, "agree"), (3, "disagree"), (6, "agree")):
         vote(n, choice)
-    as_user("thuky")
+    login_as("thuky")
     with app.app_context():
         absent = next(r for r in db.session.get(VotingSession, sid).roll if r.user_id == w.member_ids[8])
     assert client.post(f"/awards/sessions/{sid}/written",
@@ -59,21 +59,21 @@ def test_open_session_gives_sql_no_link_between_voter_and_ballot(app, client, wo
     # every stored receipt still authorises its replacement after the rewrites
     vote(5, "disagree", receipt=receipts[5])
     assert_unlinkable(app, sid, 6)
-    as_user(w.members[0])
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 302
+    login_as(w.members[0])
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
     assert_unlinkable(app, sid, 6)
     with app.app_context():
         result = db.session.get(VotingSession, sid).result
     assert (result["returned"], result["items"][0]["agree"], result["items"][0]["disagree"]) == (6, 3, 2)
 
 
-def test_closing_puts_bulk_loaded_ballots_in_receipt_order(app, world, make_type, make_session):
+def test_closing_puts_bulk_loaded_ballots_in_receipt_order(app, make_council, make_type, make_session):
     """Ballots that did not come through a ballot transaction (bench data, imports) are reordered at closing."""
-    from plugins.awards import services
+    from plugins.awards.services import tally as services
     from plugins.awards.models import Ballot, Participation
 
     fresh_heap(app)
-    w = world(9)
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
     with app.app_context():
         for n, uid in enumerate(reversed(w.member_ids)):

@@ -25,10 +25,10 @@ def stored_choices(app, session_id):
         return [b for b in db.session.scalars(select(Ballot.choices).where(Ballot.session_id == session_id))]
 
 
-def test_vote_stores_anonymous_ballot_and_shows_receipt_once(app, client, world, make_type, make_session, as_user):
-    w = world(9)
+def test_vote_stores_anonymous_ballot_and_shows_receipt_once(app, client, make_council, make_type, make_session, login_as):
+    w = make_council(9)
     sid, items = make_session(w, [make_type(), make_type("Lao động tiên tiến")])
-    as_user(w.members[3])
+    login_as(w.members[3])
     page = client.get(f"/awards/sessions/{sid}/vote")
     assert page.status_code == 200 and "Ứng viên 1" in page.get_data(as_text=True)
     resp = client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree", "disagree"), headers=HX)
@@ -44,10 +44,10 @@ def test_vote_stores_anonymous_ballot_and_shows_receipt_once(app, client, world,
     assert code not in again and 'name="receipt"' in again
 
 
-def test_second_ballot_replaces_the_first_only_with_the_receipt(app, client, world, make_type, make_session, as_user):
-    w = world(9)
+def test_second_ballot_replaces_the_first_only_with_the_receipt(app, client, make_council, make_type, make_session, login_as):
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
-    as_user(w.members[4])
+    login_as(w.members[4])
     code = receipt_of(client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")))
     # without the receipt: refused, the first ballot stands
     refused = client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "disagree"))
@@ -62,18 +62,18 @@ def test_second_ballot_replaces_the_first_only_with_the_receipt(app, client, wor
     assert counts(app, sid) == (1, 1)
     assert stored_choices(app, sid) == [{str(items[0]): "disagree"}]
     # another member cannot use this receipt (they have not voted, and it is not theirs)
-    as_user(w.members[5])
+    login_as(w.members[5])
     assert client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree", receipt=code)).status_code == 403
     assert stored_choices(app, sid) == [{str(items[0]): "disagree"}]
 
 
 def test_a_member_who_voted_cannot_replace_another_members_ballot_with_their_receipt(
-        app, client, world, make_type, make_session, as_user):
-    w = world(9)
+        app, client, make_council, make_type, make_session, login_as):
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
-    as_user(w.members[4])
+    login_as(w.members[4])
     code_a = receipt_of(client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")))
-    as_user(w.members[5])
+    login_as(w.members[5])
     receipt_of(client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "disagree")))
     # member 5 has voted too (so a participation row exists) and tries member 4's receipt: no ballot matches
     stolen = client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "disagree", receipt=code_a))
@@ -103,8 +103,8 @@ def _parallel(app, username, url, forms):
     return sorted(codes)
 
 
-def test_concurrent_ballots_of_one_member_count_once(app, client, world, make_type, make_session):
-    w = world(9)
+def test_concurrent_ballots_of_one_member_count_once(app, client, make_council, make_type, make_session):
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
     url = f"/awards/sessions/{sid}/vote"
     codes = _parallel(app, w.members[1], url, [ballot(items, c) for c in ("agree", "disagree") * 4])
@@ -119,103 +119,104 @@ def test_concurrent_ballots_of_one_member_count_once(app, client, world, make_ty
     assert counts(app, sid) == (2, 2)
 
 
-def test_non_member_cannot_vote(app, client, world, make_type, make_session, make_user, as_user):
-    w = world(9)
+def test_non_member_cannot_vote(app, client, make_council, make_type, make_session, make_user, login_as):
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
     make_user("late", ["council_member"])  # holds awards.vote but is not on the frozen roll
-    as_user("late")
+    login_as("late")
     resp = client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree"))
     assert resp.status_code == 403 and "không có tên trong danh sách" in resp.get_data(as_text=True)
     assert client.get(f"/awards/sessions/{sid}/vote").status_code == 403
-    as_user("thuky")  # the secretariat has no vote
+    login_as("thuky")  # the secretariat has no vote
     assert client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")).status_code == 403
     assert counts(app, sid) == (0, 0)
 
 
-def test_roll_is_frozen_when_the_session_opens(app, client, world, make_type, make_session, make_user, as_user):
+def test_roll_is_frozen_when_the_session_opens(app, client, make_council, make_type, make_session, make_user, login_as):
     from plugins.awards.models import CouncilMember
 
-    w = world(9)
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
     newcomer = make_user("moi", ["council_member"])
     with app.app_context():
         db.session.add(CouncilMember(user_id=newcomer.id, function="member"))
         db.session.commit()
-    as_user("moi")
+    login_as("moi")
     assert client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")).status_code == 403
-    as_user("thuky")
+    login_as("thuky")
     assert client.post(f"/awards/council/{1}/remove").status_code == 302  # the chair leaves the council
-    as_user(w.members[0])
+    login_as(w.members[0])
     assert client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")).status_code == 200
 
 
-def test_nobody_votes_after_closing(app, client, world, make_type, make_session, as_user):
-    w = world(9)
+def test_nobody_votes_after_closing(app, client, make_council, make_type, make_session, login_as):
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
-    as_user(w.members[1])
+    login_as(w.members[1])
     code = receipt_of(client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree")))
-    as_user("thuky")
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 302
-    as_user(w.members[2])
+    login_as("thuky")
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
+    login_as(w.members[2])
     late = client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree"))
     assert late.status_code == 409 and "Phiên bỏ phiếu này đã kết thúc" in late.get_data(as_text=True)
-    as_user(w.members[1])
+    login_as(w.members[1])
     assert client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "disagree", receipt=code)).status_code == 409
     assert stored_choices(app, sid) == [{str(items[0]): "agree"}]
-    as_user("thuky")
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 409
+    login_as("thuky")
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 409
 
 
-def test_results_are_hidden_before_closing(app, client, world, make_type, make_session, as_user, make_user):
-    w = world(9)
+def test_results_are_hidden_before_closing(app, client, make_council, make_type, make_session, login_as, make_user):
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
-    as_user(w.members[1])
+    login_as(w.members[1])
     client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree"))
     make_user("boss", ["admin", "leadership", "council_secretariat"])
     for user in ("boss", w.members[0], w.members[1]):
-        as_user(user)
+        login_as(user)
         for page in ("minutes", "ballots"):
             assert client.get(f"/awards/sessions/{sid}/{page}").status_code == 409
         detail = client.get(f"/awards/sessions/{sid}").get_data(as_text=True)
         assert "Đồng ý" not in detail and "/minutes" not in detail
     # the chair's live turnout names who voted, never how
-    as_user(w.members[0])
+    login_as(w.members[0])
     turnout = client.get(f"/awards/sessions/{sid}/turnout", headers=HX)
     text = turnout.get_data(as_text=True)
     assert turnout.status_code == 200 and text.lstrip().startswith('<section id="turnout"')
-    assert "<strong>1/9</strong>" in text and "Đồng ý" not in text and "agree" not in text
-    as_user(w.members[2])  # an ordinary member does not watch turnout
+    assert "Đã bỏ phiếu: 1/9" in text and "chưa bỏ phiếu 8" in text
+    assert "Đồng ý" not in text and "agree" not in text
+    login_as(w.members[2])  # an ordinary member does not watch turnout
     assert client.get(f"/awards/sessions/{sid}/turnout").status_code == 403
 
 
-def test_closed_results_confidential_until_the_chair_publishes(app, client, world, make_type, make_session, as_user, make_user):
-    w = world(9)
+def test_closed_results_confidential_until_the_chair_publishes(app, client, make_council, make_type, make_session, login_as, make_user):
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
-    as_user(w.members[0])
+    login_as(w.members[0])
     client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, "agree"))
-    assert client.post(f"/awards/sessions/{sid}/close").status_code == 302  # the chair may close
+    assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302  # the chair may close
     make_user("lanhdao", ["leadership"])
-    as_user("lanhdao")
+    login_as("lanhdao")
     assert client.get(f"/awards/sessions/{sid}/minutes").status_code == 403
-    as_user(w.members[1])
+    login_as(w.members[1])
     assert client.get(f"/awards/sessions/{sid}/minutes").status_code == 200
-    assert client.post(f"/awards/sessions/{sid}/publish").status_code == 403  # not the chair
-    as_user(w.members[0])
-    assert client.post(f"/awards/sessions/{sid}/publish").status_code == 302
-    as_user("lanhdao")
+    assert client.post(f"/awards/sessions/{sid}/publish", data={"confirmed": "1"}).status_code == 403  # not the chair
+    login_as(w.members[0])
+    assert client.post(f"/awards/sessions/{sid}/publish", data={"confirmed": "1"}).status_code == 302
+    login_as("lanhdao")
     assert client.get(f"/awards/sessions/{sid}/minutes").status_code == 200
     assert client.get(f"/awards/sessions/{sid}/ballots").status_code == 200
 
 
-def test_voter_finds_the_receipt_in_the_published_ballot_list(app, client, world, make_type, make_session, as_user):
-    w = world(9)
+def test_voter_finds_the_receipt_in_the_published_ballot_list(app, client, make_council, make_type, make_session, login_as):
+    w = make_council(9)
     sid, items = make_session(w, [make_type()])
     receipts = []
     for n, choice in enumerate(["agree", "disagree", "abstain"]):
-        as_user(w.members[n])
+        login_as(w.members[n])
         receipts.append(receipt_of(client.post(f"/awards/sessions/{sid}/vote", data=ballot(items, choice))))
-    as_user(w.members[0])
-    client.post(f"/awards/sessions/{sid}/close")
+    login_as(w.members[0])
+    client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"})
     page = client.get(f"/awards/sessions/{sid}/ballots").get_data(as_text=True)
     rows = re.findall(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code></td>\s*<td>([^<]+)</td>", page)
     assert sorted(r[0] for r in rows) == [r[0] for r in rows]  # sorted by receipt number, not casting order
@@ -225,11 +226,11 @@ def test_voter_finds_the_receipt_in_the_published_ballot_list(app, client, world
     assert "Thành viên 0" not in page.split('id="main"')[1].split("</table>")[0]
 
 
-def test_bad_ballots_are_refused_and_nothing_is_stored(app, client, world, make_type, make_session, as_user):
-    w = world(9)
+def test_bad_ballots_are_refused_and_nothing_is_stored(app, client, make_council, make_type, make_session, login_as):
+    w = make_council(9)
     sid, items = make_session(w, [make_type(allow_abstain=False), make_type("LĐTT")])
     other_sid, other_items = make_session(w, [make_type("Khác")])
-    as_user(w.members[1])
+    login_as(w.members[1])
     url = f"/awards/sessions/{sid}/vote"
     bad = [
         {**ballot(items, "agree"), "item-999999": "agree"},  # unknown nominee
@@ -251,10 +252,10 @@ def test_bad_ballots_are_refused_and_nothing_is_stored(app, client, world, make_
     assert counts(app, sid) == (1, 1)
 
 
-def test_closing_while_members_vote_leaves_no_uncounted_ballot(app, world, make_type, make_session):
+def test_closing_while_members_vote_leaves_no_uncounted_ballot(app, make_council, make_type, make_session):
     from plugins.awards.models import VotingSession
 
-    w = world(12)
+    w = make_council(12)
     sid, items = make_session(w, [make_type()])
     voters = []
     for username in w.members[1:]:
@@ -272,7 +273,7 @@ def test_closing_while_members_vote_leaves_no_uncounted_ballot(app, world, make_
 
     def close():
         barrier.wait()
-        codes.append(closer.post(f"/awards/sessions/{sid}/close").status_code)
+        codes.append(closer.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code)
 
     threads = [threading.Thread(target=vote, args=(c,)) for c in voters] + [threading.Thread(target=close)]
     for t in threads:
