@@ -43,6 +43,8 @@ from portal.i18n import (
     pgettext,
     vi_sort_key,
 )
+from portal.plugin import Link, RefInfo
+from portal.refs import make_ref, parse_ref, record_links, resolve_ref
 from portal.models import Audited, Role, Unit, Upload, User, utcnow
 from portal.seed import ensure_demo_user
 from portal.paging import MAX_PAGE_SIZE, Page, page_size, paginate
@@ -61,6 +63,12 @@ def get_plugin_config(key: str, default: Any = None) -> Any:
 
 
 __all__ = [
+    "Link",
+    "RefInfo",
+    "make_ref",
+    "parse_ref",
+    "record_links",
+    "resolve_ref",
     "Audited",
     "Refused",
     "expect_state",

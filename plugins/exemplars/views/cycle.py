@@ -1,0 +1,80 @@
+"""The cycle's steps (standing office) and citations from other plugins' records. Views stay thin: the service
+locks the exemplar and refuses a step its state does not allow (409)."""
+from __future__ import annotations
+
+from flask import request, url_for
+from flask.typing import ResponseReturnValue
+
+from portal.toolkit import INVALID_FORM, db, idempotent, redirect_or_hx, render, require_permission, unit_choices
+
+from ..forms import ArchiveForm, CiteForm, FosterForm, ReplicateForm, VerifyForm
+from ..permissions import CITE, MANAGE
+from ..services import cycle, links
+from .register import detail_context
+
+
+def _done(exemplar_id: int) -> ResponseReturnValue:
+    db.session.commit()
+    return redirect_or_hx(url_for("exemplars.detail", exemplar_id=exemplar_id))
+
+
+def _invalid(exemplar_id: int, **forms: object) -> ResponseReturnValue:
+    return render("exemplars/detail.html", fragment="cycle", status=INVALID_FORM,
+                  **detail_context(exemplar_id, **forms))
+
+
+@require_permission(MANAGE)
+@idempotent
+def verify(exemplar_id: int) -> ResponseReturnValue:
+    form = VerifyForm()
+    if not form.validate():
+        return _invalid(exemplar_id, verify_form=form)
+    cycle.verify(exemplar_id, form.visit_date.data, form.note.data)
+    return _done(exemplar_id)
+
+
+@require_permission(MANAGE)
+@idempotent
+def foster(exemplar_id: int) -> ResponseReturnValue:
+    form = FosterForm()
+    if not form.validate():
+        return _invalid(exemplar_id, foster_form=form)
+    cycle.foster(exemplar_id, form.note.data, form.amount.data, form.disbursement.data)
+    return _done(exemplar_id)
+
+
+@require_permission(MANAGE)
+@idempotent
+def replicate(exemplar_id: int) -> ResponseReturnValue:
+    form = ReplicateForm()
+    form.unit_id.choices = unit_choices(kinds=("commune",), blank="—")
+    if not form.validate():  # the blank choice (0) fails DataRequired
+        return _invalid(exemplar_id, replicate_form=form)
+    cycle.replicate(exemplar_id, form.unit_id.data, form.households.data, form.year.data, form.note.data or "")
+    return _done(exemplar_id)
+
+
+@require_permission(MANAGE)
+@idempotent
+def archive(exemplar_id: int) -> ResponseReturnValue:
+    form = ArchiveForm()
+    if not form.validate():
+        return _invalid(exemplar_id, archive_form=form)
+    cycle.archive(exemplar_id, form.note.data)
+    return _done(exemplar_id)
+
+
+@require_permission(CITE, MANAGE)
+@idempotent
+def cite() -> ResponseReturnValue:
+    """Cite an exemplar in another plugin's record (a nomination's evidence, a report naming its models)."""
+    ref, info = links.citing_subject(request.values.get("ref"))
+    form = CiteForm()
+    form.exemplar_id.choices = links.citable(info)
+    if request.method == "POST" and form.validate():
+        links.cite(ref, form.exemplar_id.data)
+        db.session.commit()
+        return redirect_or_hx(info.url or url_for("exemplars.index"))
+    status = INVALID_FORM if request.method == "POST" else 200
+    return render("exemplars/cite.html", fragment="cite_form", status=status, form=form, ref=ref, info=info,
+                  cited=links.citations(ref))
