@@ -26,7 +26,7 @@ from werkzeug.routing import IntegerConverter
 from portal.extensions import db
 from tests.helpers import PASSWORD, login
 
-PLUGINS = ["reports", "inspections", "awards", "fund"]
+PLUGINS = ["reports", "inspections", "awards", "fund", "exemplars"]
 REPORTER = "banbo"  # unit_reporter of xa-ban-bo
 EVERYONE = "fuzz_all"  # every role at once, so that role-guarded forms are reached and validated too
 HUGE = 2**63  # beyond BIGINT

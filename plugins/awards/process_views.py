@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, or_, select, true
 
 from portal.toolkit import (
+    make_ref,
     Refused,
     Unit,
     _,
@@ -462,7 +463,7 @@ def ballot_dossier(session_id: int, item_id: int) -> ResponseReturnValue:
         abort(403)
     nom = item.nomination
     ctx = dict(session=session, item=item, nomination=nom,
-               evidence=signals.collect_unit_evidence(nom.unit_id, nom.round.year),
+               evidence=signals.collect_evidence(nom.unit_id, nom.round.year, subject=make_ref("awards", "nomination", nom.id)),
                records=process.holder_records(nom.kind, nom.nominee),
                lookback=process.lookback(nom.award_type, nom.kind, nom.nominee, nom.round.year))
     if is_fragment_request():

@@ -6,6 +6,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 
 from portal.toolkit import (
+    make_ref,
     paginate,
     lock_or_404,
     UploadError,
@@ -308,7 +309,8 @@ def _visible_nomination(nomination_id: int) -> Nomination:
 @require_permission(VIEW, MANAGE, NOMINATE)
 def nomination_detail(nomination_id: int) -> ResponseReturnValue:
     nomination = _visible_nomination(nomination_id)
-    evidence = signals.collect_unit_evidence(nomination.unit_id, nomination.round.year)
+    evidence = signals.collect_evidence(nomination.unit_id, nomination.round.year,
+                                        subject=make_ref("awards", "nomination", nomination.id))
     history = history_for("awards_nomination", nomination.id) if current_user.can("portal.audit") else []
     review = ReviewForm(decision=nomination.state if nomination.state in ("eligible", "ineligible") else "eligible",
                         note=nomination.review_note)

@@ -16,7 +16,12 @@ def _choices(names: dict[str, object]) -> list[tuple[str, object]]:
     return list(names.items())
 
 
-class ProposeForm(FlaskForm):
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo (JPG, PNG)"))
+    caption = StringField(_l("Photo caption"), filters=_TEXT, validators=[Length(max=200), NoMarkup()])
+
+
+class ProposeForm(PhotoForm):  # with an optional first photo
     kind = SelectField(_l("Kind"), choices=_choices(labels.KINDS), default="model")
     holder_kind = SelectField(_l("Who carries it"), choices=[("", "—"), *_choices(labels.HOLDER_KINDS)],
                               validators=[Optional()])
@@ -35,19 +40,12 @@ class ProposeForm(FlaskForm):
     contact = StringField(_l("Contact"), filters=_TEXT, validators=[Length(max=200), NoMarkup()])
     consent_public = BooleanField(_l("The people concerned agree to publication (đồng ý công khai)"))
     source = SelectField(_l("Proposed by"), choices=_choices(labels.SOURCES), default="unit")
-    photo = FileField(_l("Photo (JPG, PNG)"))
-    caption = StringField(_l("Photo caption"), filters=_TEXT, validators=[Length(max=200), NoMarkup()])
 
     def validate_households_out(self, field: IntegerField) -> None:
         from wtforms.validators import ValidationError
 
         if (field.data or 0) > (self.households.data or 0):
             raise ValidationError(_l("More households left poverty than took part."))
-
-
-class PhotoForm(FlaskForm):
-    photo = FileField(_l("Photo (JPG, PNG)"))
-    caption = StringField(_l("Photo caption"), filters=_TEXT, validators=[Length(max=200), NoMarkup()])
 
 
 class VerifyForm(FlaskForm):

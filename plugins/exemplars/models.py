@@ -41,15 +41,15 @@ class Exemplar(Audited, db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
-    photos: Mapped[list[Photo]] = relationship(back_populates="exemplar", cascade="all, delete-orphan",
-                                               order_by="Photo.id")
-    steps: Mapped[list[Step]] = relationship(back_populates="exemplar", cascade="all, delete-orphan",
-                                             order_by="Step.id")
+    photos: Mapped[list[ExemplarPhoto]] = relationship(back_populates="exemplar", cascade="all, delete-orphan",
+                                               order_by="ExemplarPhoto.id")
+    steps: Mapped[list[CycleStep]] = relationship(back_populates="exemplar", cascade="all, delete-orphan",
+                                             order_by="CycleStep.id")
     replications: Mapped[list[Replication]] = relationship(back_populates="exemplar", cascade="all, delete-orphan",
                                                            order_by="Replication.id")
 
 
-class Step(db.Model):
+class CycleStep(db.Model):
     """One step of the cycle, who and when (the history shown on the exemplar's page)."""
 
     __tablename__ = "exemplars_step"
@@ -84,7 +84,7 @@ class Replication(Audited, db.Model):
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
 
 
-class Photo(Audited, db.Model):
+class ExemplarPhoto(Audited, db.Model):
     __tablename__ = "exemplars_photo"
     id: Mapped[int] = mapped_column(primary_key=True)
     exemplar_id: Mapped[int] = mapped_column(ForeignKey("exemplars_exemplar.id", ondelete="CASCADE"), index=True)

@@ -11,7 +11,7 @@ from portal.plugin import ReviewContext, ReviewSection, ReviewTable
 from portal.toolkit import Unit, _, db, local_date, vi_sort_key
 
 from . import labels
-from .models import Exemplar, Replication, Step
+from .models import Exemplar, Replication, CycleStep
 
 
 def _in(ctx: ReviewContext, stamp: Any) -> bool:
@@ -25,7 +25,7 @@ def review_sections(ctx: ReviewContext) -> list[ReviewSection]:
         return []
     discovered = [e for e in exemplars.values() if _in(ctx, e.proposed_at)]
     fostered = {s.exemplar_id for s in db.session.scalars(
-        select(Step).where(Step.action == "foster", Step.exemplar_id.in_(list(exemplars)))) if _in(ctx, s.at)}
+        select(CycleStep).where(CycleStep.action == "foster", CycleStep.exemplar_id.in_(list(exemplars)))) if _in(ctx, s.at)}
     reps = [r for r in db.session.scalars(select(Replication).where(Replication.exemplar_id.in_(list(exemplars))))
             if ctx.year_from <= r.year <= ctx.year_to]
     replicated = {r.exemplar_id for r in reps}

@@ -10,6 +10,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _, _l, db, format_money, signals
 
 from . import models
+from .refs import resolve_ref
 from .review import review_sections
 from .views import bp
 
@@ -88,4 +89,5 @@ plugin = Plugin(
     setup=setup,
     seed_demo=seed_demo,
     review_sections=review_sections,
+    resolve_ref=resolve_ref,
 )

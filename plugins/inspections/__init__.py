@@ -11,6 +11,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _l
 
 from . import models
+from .refs import resolve_ref
 from .review import review_sections
 from .demo import seed_demo
 from .views import bp
@@ -107,4 +108,5 @@ plugin = Plugin(
     seed_demo=seed_demo,
     review_sections=review_sections,
     offline_pages=_offline_pages,
+    resolve_ref=resolve_ref,
 )

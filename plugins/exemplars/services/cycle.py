@@ -13,7 +13,7 @@ from portal.toolkit import (
 )
 
 from .. import labels
-from ..models import Exemplar, Photo, Replication, Step
+from ..models import Exemplar, ExemplarPhoto, Replication, CycleStep
 
 #: The order of the states: a later step never moves an exemplar back (support given to a replicated model
 #: keeps it replicated).
@@ -52,11 +52,11 @@ def _locked(exemplar_id: int, action: str) -> Exemplar:
     return row
 
 
-def _step(row: Exemplar, action: str, **values: Any) -> Step:
+def _step(row: Exemplar, action: str, **values: Any) -> CycleStep:
     target = TARGET[action]
     if ORDER.index(target) > ORDER.index(row.state) or action == "archive":
         row.state = target
-    step = Step(exemplar=row, action=action, state=row.state, user_id=_user_id(), **values)
+    step = CycleStep(exemplar=row, action=action, state=row.state, user_id=_user_id(), **values)
     db.session.add(step)
     return step
 
@@ -72,7 +72,7 @@ def propose(values: dict[str, Any], source_ref: str | None = None, sample: bool 
     if values.get("proposed_at"):
         row.proposed_at = values["proposed_at"]
     db.session.add(row)
-    step = Step(exemplar=row, action="propose", state="proposed", user_id=_user_id(),
+    step = CycleStep(exemplar=row, action="propose", state="proposed", user_id=_user_id(),
                 note=str(labels.SOURCES.get(row.source, "")))
     if values.get("proposed_at"):
         step.at = values["proposed_at"]
@@ -81,11 +81,11 @@ def propose(values: dict[str, Any], source_ref: str | None = None, sample: bool 
     return row
 
 
-def add_photo(exemplar: Exemplar, file: Any, caption: str = "") -> Photo:
+def add_photo(exemplar: Exemplar, file: Any, caption: str = "") -> ExemplarPhoto:
     """Check, downscale (the showcase is read on phones) and store a photo."""
     checked = check_file(file, PHOTO_KINDS, get_plugin_config("EXEMPLARS_MAX_PHOTO_BYTES"))
     small = downscale_image(checked, max_side=int(get_plugin_config("EXEMPLARS_PHOTO_MAX_SIDE", 1600)))
-    photo = Photo(exemplar=exemplar, upload=store(small, owner="exemplars"), caption=caption or "")
+    photo = ExemplarPhoto(exemplar=exemplar, upload=store(small, owner="exemplars"), caption=caption or "")
     db.session.add(photo)
     return photo
 
@@ -98,7 +98,7 @@ def verify(exemplar_id: int, visit_date: dt.date, note: str, at: dt.datetime | N
 
 
 def foster(exemplar_id: int, note: str, amount: int | None = None, disbursement: int | None = None,
-           at: dt.datetime | None = None) -> Step:
+           at: dt.datetime | None = None) -> CycleStep:
     """Record support given; money from the fund is linked to its disbursement by an opaque reference."""
     row = _locked(exemplar_id, "foster")
     ref = None

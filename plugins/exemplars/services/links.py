@@ -9,15 +9,16 @@ from flask import url_for
 from sqlalchemy import select
 
 from portal.plugin import Link, RefInfo
-from portal.toolkit import Refused, _, current_user, db, make_ref, parse_ref, resolve_ref, signals,
-    unit_clause,
+from portal.toolkit import (
+    Refused, _, current_user, db, make_ref, parse_ref, resolve_ref, signals, unit_clause,
+)
 
 from .. import labels
 from ..models import Citation, Exemplar
 from ..permissions import CITE, MANAGE, PROPOSE, VIEW
 
 #: Kinds of other plugins' records an exemplar may be proposed from (one click on their page).
-SOURCE_KINDS = {("inspections", "finding"): "inspection", ("inspections", "answer"): "inspection"}
+SOURCE_KINDS = {("inspections", "finding"): "inspection"}
 #: Kinds of records that may cite exemplars (evidence of a nomination, models named in a report).
 CITING_KINDS = {("awards", "nomination"), ("reports", "submission")}
 

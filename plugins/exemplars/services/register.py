@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from portal.toolkit import Page, Unit, current_user, db, paginate, unit_clause
 
 from .. import labels
-from ..models import Exemplar, Photo, Replication
+from ..models import Exemplar, ExemplarPhoto, Replication
 from ..permissions import MANAGE, VIEW
 
 
@@ -71,18 +71,18 @@ def public_exemplar(exemplar_id: int) -> Exemplar:
     return exemplar
 
 
-def public_photo(photo: Photo) -> bool:
+def public_photo(photo: ExemplarPhoto) -> bool:
     """A photo may be served to anyone only when its exemplar is public and the people agreed to publication."""
     ex = photo.exemplar
     return ex.state in labels.PUBLIC_STATES and ex.consent_public
 
 
-def covers(ids: Sequence[int]) -> dict[int, Photo]:
+def covers(ids: Sequence[int]) -> dict[int, ExemplarPhoto]:
     """The first photo of each exemplar in one query (list pages stay at a constant number of queries)."""
     if not ids:
         return {}
-    first = (select(func.min(Photo.id)).where(Photo.exemplar_id.in_(list(ids))).group_by(Photo.exemplar_id))
-    return {p.exemplar_id: p for p in db.session.scalars(select(Photo).where(Photo.id.in_(first)))}
+    first = (select(func.min(ExemplarPhoto.id)).where(ExemplarPhoto.exemplar_id.in_(list(ids))).group_by(ExemplarPhoto.exemplar_id))
+    return {p.exemplar_id: p for p in db.session.scalars(select(ExemplarPhoto).where(ExemplarPhoto.id.in_(first)))}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request, url_for
 from flask.typing import ResponseReturnValue
 
-from portal.toolkit import INVALID_FORM, db, idempotent, redirect_or_hx, render, require_permission, unit_choices
+from portal.toolkit import INVALID_FORM, _, confirm, db, idempotent, redirect_or_hx, render, require_permission, unit_choices
 
 from ..forms import ArchiveForm, CiteForm, FosterForm, ReplicateForm, VerifyForm
 from ..permissions import CITE, MANAGE
@@ -60,6 +60,9 @@ def archive(exemplar_id: int) -> ResponseReturnValue:
     form = ArchiveForm()
     if not form.validate():
         return _invalid(exemplar_id, archive_form=form)
+    if (asked := confirm(_("Archive this exemplar?"), [_("Its cycle is closed and it leaves the public showcase.")])) \
+            is not None:
+        return asked
     cycle.archive(exemplar_id, form.note.data)
     return _done(exemplar_id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask.typing import ResponseReturnValue
 
-from portal.toolkit import local_today, public, render
+from portal.toolkit import absolute_url, local_today, public, render
 
 from .. import labels
 from ..services import register
@@ -22,8 +22,13 @@ def showcase() -> ResponseReturnValue:
 
 def _context(exemplar_id: int) -> dict[str, object]:
     ex = register.public_exemplar(exemplar_id)
-    return dict(ex=ex, spread=register.reach([ex])[ex.id], photos=ex.photos if ex.consent_public else [],
-                today=local_today())
+    photos = ex.photos if ex.consent_public else []
+    # Open Graph: a shared link shows the story and (with consent) the first photo, from the base URL
+    og = {"title": ex.title, "description": (ex.story or ex.description)[:300], "type": "article",
+          "url": absolute_url("exemplars.public_detail", exemplar_id=ex.id)}
+    if photos:
+        og["image"] = absolute_url("exemplars.photo_file", photo_id=photos[0].id)
+    return dict(ex=ex, spread=register.reach([ex])[ex.id], photos=photos, today=local_today(), og=og)
 
 
 @public

@@ -14,7 +14,7 @@ from portal.toolkit import (
 
 from .. import labels
 from ..forms import ArchiveForm, FosterForm, PhotoForm, ProposeForm, ReplicateForm, VerifyForm
-from ..models import Photo
+from ..models import ExemplarPhoto
 from ..permissions import MANAGE, PROPOSE, VIEW
 from ..services import cycle, links, register
 
@@ -101,7 +101,7 @@ def photo_add(exemplar_id: int) -> ResponseReturnValue:
 @public
 def photo_file(photo_id: int) -> ResponseReturnValue:
     """Anyone may see a photo of a public exemplar whose people agreed; otherwise only who sees the register."""
-    photo = db.get_or_404(Photo, photo_id)
+    photo = db.get_or_404(ExemplarPhoto, photo_id)
     if not register.public_photo(photo) and not (current_user.is_authenticated and register.can_see(photo.exemplar)):
         abort(404)
     resp = send_upload(photo.upload, inline=True)

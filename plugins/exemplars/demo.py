@@ -1,0 +1,5 @@
+"""Demo data (filled below)."""
+
+
+def seed(password: str) -> None:
+    return None

@@ -1,0 +1,21 @@
+"""What "fund:disbursement:<id>" names, for other plugins (Plugin.resolve_ref; portal/refs.py): e.g. the support
+an exemplar was fostered with."""
+from __future__ import annotations
+
+from flask import url_for
+
+from portal.plugin import RefInfo
+from portal.toolkit import _, db, format_money
+
+from .models import Disbursement
+
+
+def resolve_ref(kind: str, ident: int) -> RefInfo | None:
+    if kind != "disbursement":
+        return None
+    item = db.session.get(Disbursement, ident)
+    if item is None:
+        return None
+    return RefInfo(label=_("Fund disbursement no. %(id)s: %(purpose)s, %(amount)s", id=item.id, purpose=item.purpose,
+                           amount=format_money(item.amount)),
+                   url=url_for("fund.disbursement", entry_id=item.id), unit_id=item.commune_id)
