@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from portal.toolkit import (
-    Refused, _, check_file, current_user, db, downscale_image, expect_state, get_plugin_config, lock, make_ref,
+    Refused, _, check_file, db, downscale_image, expect_state, get_plugin_config, lock, make_ref,
     resolve_ref, store, utcnow,
 )
 
@@ -40,10 +40,6 @@ def _refusal(action: str, state: str) -> str:
     return _("Only a verified exemplar can be fostered or replicated; the standing office verifies it first.")
 
 
-def _user_id() -> int | None:
-    return current_user.id if current_user.is_authenticated else None
-
-
 def _locked(exemplar_id: int, action: str) -> Exemplar:
     row = lock(Exemplar, exemplar_id)
     if row is None:
@@ -52,31 +48,28 @@ def _locked(exemplar_id: int, action: str) -> Exemplar:
     return row
 
 
-def _step(row: Exemplar, action: str, **values: Any) -> CycleStep:
+def _step(row: Exemplar, action: str, user_id: int | None, **values: Any) -> CycleStep:
     target = TARGET[action]
     if ORDER.index(target) > ORDER.index(row.state) or action == "archive":
         row.state = target
-    step = CycleStep(exemplar=row, action=action, state=row.state, user_id=_user_id(), **values)
+    step = CycleStep(exemplar=row, action=action, state=row.state, user_id=user_id, **values)
     db.session.add(step)
     return step
 
 
-def propose(values: dict[str, Any], source_ref: str | None = None, sample: bool = False) -> Exemplar:
+def propose(values: dict[str, Any], user_id: int | None, source_ref: str | None = None,
+            sample: bool = False) -> Exemplar:
     fields = {k: values[k] for k in (
         "kind", "holder_kind", "title", "holder", "unit_id", "village", "sector", "description", "story",
         "start_year", "households", "households_out", "income", "contact", "consent_public", "source") if k in values}
     fields["holder_kind"] = fields.get("holder_kind") or None
     for k in ("households", "households_out"):
         fields[k] = fields.get(k) or 0
-    row = Exemplar(**fields, source_ref=source_ref, state="proposed", proposed_by=_user_id(), sample=sample)
-    if values.get("proposed_at"):
-        row.proposed_at = values["proposed_at"]
+    row = Exemplar(**fields, source_ref=source_ref, state="proposed", proposed_by=user_id, sample=sample)
+    row.proposed_at = values.get("proposed_at") or utcnow()
     db.session.add(row)
-    step = CycleStep(exemplar=row, action="propose", state="proposed", user_id=_user_id(),
-                note=str(labels.SOURCES.get(row.source, "")))
-    if values.get("proposed_at"):
-        step.at = values["proposed_at"]
-    db.session.add(step)
+    db.session.add(CycleStep(exemplar=row, action="propose", state="proposed", user_id=user_id, at=row.proposed_at,
+                             note=str(labels.SOURCES.get(row.source, ""))))
     db.session.flush()
     return row
 
@@ -90,14 +83,15 @@ def add_photo(exemplar: Exemplar, file: Any, caption: str = "") -> ExemplarPhoto
     return photo
 
 
-def verify(exemplar_id: int, visit_date: dt.date, note: str, at: dt.datetime | None = None) -> Exemplar:
+def verify(exemplar_id: int, user_id: int | None, visit_date: dt.date, note: str,
+           at: dt.datetime | None = None) -> Exemplar:
     row = _locked(exemplar_id, "verify")
     row.verified_at = at or utcnow()
-    _step(row, "verify", visit_date=visit_date, note=note, at=row.verified_at)
+    _step(row, "verify", user_id, visit_date=visit_date, note=note, at=row.verified_at)
     return row
 
 
-def foster(exemplar_id: int, note: str, amount: int | None = None, disbursement: int | None = None,
+def foster(exemplar_id: int, user_id: int | None, note: str, amount: int | None = None, disbursement: int | None = None,
            at: dt.datetime | None = None) -> CycleStep:
     """Record support given; money from the fund is linked to its disbursement by an opaque reference."""
     row = _locked(exemplar_id, "foster")
@@ -107,26 +101,21 @@ def foster(exemplar_id: int, note: str, amount: int | None = None, disbursement:
         if resolve_ref(ref) is None:
             raise Refused(422, _("There is no fund disbursement number %(n)s (or the fund module is not enabled).",
                                  n=disbursement))
-    step = _step(row, "foster", note=note, amount=amount, disbursement_ref=ref)
-    if at is not None:
-        step.at = at
-    return step
+    return _step(row, "foster", user_id, note=note, amount=amount, disbursement_ref=ref, at=at or utcnow())
 
 
-def replicate(exemplar_id: int, unit_id: int, households: int, year: int, note: str = "",
+def replicate(exemplar_id: int, user_id: int | None, unit_id: int, households: int, year: int, note: str = "",
               at: dt.datetime | None = None) -> Replication:
     row = _locked(exemplar_id, "replicate")
     if unit_id == row.unit_id:
         raise Refused(422, _("A replication is in another commune or unit than the exemplar's own."))
-    step = _step(row, "replicate", note=note)
-    if at is not None:
-        step.at = at
+    _step(row, "replicate", user_id, note=note, at=at or utcnow())
     rep = Replication(exemplar=row, unit_id=unit_id, households=households, year=year, note=note)
     db.session.add(rep)
     return rep
 
 
-def archive(exemplar_id: int, note: str) -> Exemplar:
+def archive(exemplar_id: int, user_id: int | None, note: str) -> Exemplar:
     row = _locked(exemplar_id, "archive")
-    _step(row, "archive", note=note)
+    _step(row, "archive", user_id, note=note)
     return row

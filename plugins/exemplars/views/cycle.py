@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request, url_for
 from flask.typing import ResponseReturnValue
 
-from portal.toolkit import INVALID_FORM, _, confirm, db, idempotent, redirect_or_hx, render, require_permission, unit_choices
+from portal.toolkit import INVALID_FORM, _, confirm, current_user, db, idempotent, redirect_or_hx, render, require_permission, unit_choices
 
 from ..forms import ArchiveForm, CiteForm, FosterForm, ReplicateForm, VerifyForm
 from ..permissions import CITE, MANAGE
@@ -29,7 +29,7 @@ def verify(exemplar_id: int) -> ResponseReturnValue:
     form = VerifyForm()
     if not form.validate():
         return _invalid(exemplar_id, verify_form=form)
-    cycle.verify(exemplar_id, form.visit_date.data, form.note.data)
+    cycle.verify(exemplar_id, current_user.id, form.visit_date.data, form.note.data)
     return _done(exemplar_id)
 
 
@@ -39,7 +39,7 @@ def foster(exemplar_id: int) -> ResponseReturnValue:
     form = FosterForm()
     if not form.validate():
         return _invalid(exemplar_id, foster_form=form)
-    cycle.foster(exemplar_id, form.note.data, form.amount.data, form.disbursement.data)
+    cycle.foster(exemplar_id, current_user.id, form.note.data, form.amount.data, form.disbursement.data)
     return _done(exemplar_id)
 
 
@@ -50,7 +50,7 @@ def replicate(exemplar_id: int) -> ResponseReturnValue:
     form.unit_id.choices = unit_choices(kinds=("commune",), blank="—")
     if not form.validate():  # the blank choice (0) fails DataRequired
         return _invalid(exemplar_id, replicate_form=form)
-    cycle.replicate(exemplar_id, form.unit_id.data, form.households.data, form.year.data, form.note.data or "")
+    cycle.replicate(exemplar_id, current_user.id, form.unit_id.data, form.households.data, form.year.data, form.note.data or "")
     return _done(exemplar_id)
 
 
@@ -63,7 +63,7 @@ def archive(exemplar_id: int) -> ResponseReturnValue:
     if (asked := confirm(_("Archive this exemplar?"), [_("Its cycle is closed and it leaves the public showcase.")])) \
             is not None:
         return asked
-    cycle.archive(exemplar_id, form.note.data)
+    cycle.archive(exemplar_id, current_user.id, form.note.data)
     return _done(exemplar_id)
 
 

@@ -42,7 +42,7 @@ def propose() -> ResponseReturnValue:
     source = resolve_ref(source_ref) if source_ref else None
     if request.method == "POST" and form.validate():
         check_unit(PROPOSE, form.unit_id.data)
-        ex = cycle.propose(form.data, source_ref=source_ref)
+        ex = cycle.propose(form.data, current_user.id, source_ref=source_ref)
         if form.photo.data and getattr(form.photo.data, "filename", ""):
             try:
                 cycle.add_photo(ex, form.photo.data, form.caption.data or "")
