@@ -11,6 +11,7 @@ A record page calls ``{{ cross_links("inspections", "finding", finding.id) }}`` 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, render_template
@@ -35,6 +36,25 @@ def parse_ref(ref: str | None) -> tuple[str, str, int] | None:
     """(plugin, kind, id) of a well-formed reference, else None (never raises on user input)."""
     m = _REF.match((ref or "").strip()) if ref and len(ref) <= MAX_REF_LENGTH else None
     return (m.group(1), m.group(2), int(m.group(3))) if m else None
+
+
+def ref_resolver(**kinds: tuple[type, Callable[[Any], RefInfo]]) -> Callable[[str, int], RefInfo | None]:
+    """A ``Plugin.resolve_ref`` from ``kind=(Model, describe)`` pairs: the row is loaded by id and described;
+    an unknown kind or a missing row gives None.
+
+        resolve_ref = ref_resolver(finding=(Finding, lambda f: RefInfo(f.description, url_for(...), f.unit_id)))
+    """
+
+    def resolve(kind: str, ident: int) -> RefInfo | None:
+        from portal.extensions import db
+
+        if kind not in kinds:
+            return None
+        model, describe = kinds[kind]
+        row = db.session.get(model, ident)
+        return describe(row) if row is not None else None
+
+    return resolve
 
 
 def _plugins() -> dict[str, Any]:

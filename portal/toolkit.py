@@ -46,7 +46,7 @@ from portal.i18n import (
     vi_sort_key,
 )
 from portal.plugin import Link, RefInfo
-from portal.refs import make_ref, parse_ref, record_links, resolve_ref
+from portal.refs import make_ref, parse_ref, record_links, ref_resolver, resolve_ref
 from portal.models import Audited, Role, Unit, Upload, User, utcnow
 from portal.seed import ensure_demo_user
 from portal.paging import MAX_PAGE_SIZE, Page, page_size, paginate
@@ -70,6 +70,7 @@ __all__ = [
     "make_ref",
     "parse_ref",
     "record_links",
+    "ref_resolver",
     "resolve_ref",
     "Audited",
     "Refused",

@@ -4,17 +4,15 @@ from __future__ import annotations
 from flask import url_for
 
 from portal.plugin import RefInfo
-from portal.toolkit import _, db
+from portal.toolkit import _, ref_resolver
 
 from .models import Nomination
 
 
-def resolve_ref(kind: str, ident: int) -> RefInfo | None:
-    if kind != "nomination":
-        return None
-    nom = db.session.get(Nomination, ident)
-    if nom is None:
-        return None
+def _nomination(nom: Nomination) -> RefInfo:
     return RefInfo(label=_("Nomination: %(nominee)s (%(round)s)", nominee=nom.nominee, round=nom.round.name),
                    url=url_for("awards.nomination_detail", nomination_id=nom.id), unit_id=nom.unit_id,
                    summary=nom.achievements)
+
+
+resolve_ref = ref_resolver(nomination=(Nomination, _nomination))

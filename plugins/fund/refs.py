@@ -5,17 +5,15 @@ from __future__ import annotations
 from flask import url_for
 
 from portal.plugin import RefInfo
-from portal.toolkit import _, db, format_money
+from portal.toolkit import _, format_money, ref_resolver
 
 from .models import Disbursement
 
 
-def resolve_ref(kind: str, ident: int) -> RefInfo | None:
-    if kind != "disbursement":
-        return None
-    item = db.session.get(Disbursement, ident)
-    if item is None:
-        return None
+def _disbursement(item: Disbursement) -> RefInfo:
     return RefInfo(label=_("Fund disbursement no. %(id)s: %(purpose)s, %(amount)s", id=item.id, purpose=item.purpose,
                            amount=format_money(item.amount)),
                    url=url_for("fund.disbursement", entry_id=item.id), unit_id=item.commune_id)
+
+
+resolve_ref = ref_resolver(disbursement=(Disbursement, _disbursement))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.plugin import Link, RefInfo
 from portal.toolkit import (
-    Refused, _, current_user, db, make_ref, parse_ref, resolve_ref, signals, unit_clause,
+    Refused, _, current_user, db, make_ref, parse_ref, ref_resolver, resolve_ref, signals, unit_clause,
 )
 
 from .. import labels
@@ -27,15 +27,13 @@ def ref_of(exemplar: Exemplar) -> str:
     return make_ref("exemplars", "exemplar", exemplar.id)
 
 
-def resolve(kind: str, ident: int) -> RefInfo | None:
-    """Plugin.resolve_ref: "exemplars:exemplar:<id>"."""
-    if kind != "exemplar":
-        return None
-    ex = db.session.get(Exemplar, ident)
-    if ex is None:
-        return None
+def _describe(ex: Exemplar) -> RefInfo:
     return RefInfo(label=ex.title, url=url_for("exemplars.detail", exemplar_id=ex.id), unit_id=ex.unit_id,
                    summary=ex.story or ex.description)
+
+
+#: Plugin.resolve_ref: "exemplars:exemplar:<id>".
+resolve = ref_resolver(exemplar=(Exemplar, _describe))
 
 
 def citations(subject_ref: str) -> list[Citation]:

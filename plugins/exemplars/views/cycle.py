@@ -2,10 +2,15 @@
 locks the exemplar and refuses a step its state does not allow (409)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import request, url_for
 from flask.typing import ResponseReturnValue
 
-from portal.toolkit import INVALID_FORM, _, confirm, current_user, db, idempotent, redirect_or_hx, render, require_permission, unit_choices
+from portal.toolkit import (
+    INVALID_FORM, _, confirm, current_user, db, idempotent, redirect_or_hx, render, require_permission, unit_choices,
+)
 
 from ..forms import ArchiveForm, CiteForm, FosterForm, ReplicateForm, VerifyForm
 from ..permissions import CITE, MANAGE
@@ -23,48 +28,45 @@ def _invalid(exemplar_id: int, **forms: object) -> ResponseReturnValue:
                   **detail_context(exemplar_id, **forms))
 
 
+def _step(exemplar_id: int, form: Any, key: str, run: Callable[[Any], object]) -> ResponseReturnValue:
+    """Validate the step's form (422 in the cycle fragment), run the locked service step, commit, back to the page."""
+    if not form.validate():
+        return _invalid(exemplar_id, **{key: form})
+    run(form)
+    return _done(exemplar_id)
+
+
 @require_permission(MANAGE)
 @idempotent
 def verify(exemplar_id: int) -> ResponseReturnValue:
-    form = VerifyForm()
-    if not form.validate():
-        return _invalid(exemplar_id, verify_form=form)
-    cycle.verify(exemplar_id, current_user.id, form.visit_date.data, form.note.data)
-    return _done(exemplar_id)
+    return _step(exemplar_id, VerifyForm(), "verify_form", lambda f: cycle.verify(
+        exemplar_id, current_user.id, f.visit_date.data, f.note.data))
 
 
 @require_permission(MANAGE)
 @idempotent
 def foster(exemplar_id: int) -> ResponseReturnValue:
-    form = FosterForm()
-    if not form.validate():
-        return _invalid(exemplar_id, foster_form=form)
-    cycle.foster(exemplar_id, current_user.id, form.note.data, form.amount.data, form.disbursement.data)
-    return _done(exemplar_id)
+    return _step(exemplar_id, FosterForm(), "foster_form", lambda f: cycle.foster(
+        exemplar_id, current_user.id, f.note.data, f.amount.data, f.disbursement.data))
 
 
 @require_permission(MANAGE)
 @idempotent
 def replicate(exemplar_id: int) -> ResponseReturnValue:
     form = ReplicateForm()
-    form.unit_id.choices = unit_choices(kinds=("commune",), blank="—")
-    if not form.validate():  # the blank choice (0) fails DataRequired
-        return _invalid(exemplar_id, replicate_form=form)
-    cycle.replicate(exemplar_id, current_user.id, form.unit_id.data, form.households.data, form.year.data, form.note.data or "")
-    return _done(exemplar_id)
+    form.unit_id.choices = unit_choices(kinds=("commune",), blank="—")  # the blank choice (0) fails DataRequired
+    return _step(exemplar_id, form, "replicate_form", lambda f: cycle.replicate(
+        exemplar_id, current_user.id, f.unit_id.data, f.households.data, f.year.data, f.note.data or ""))
 
 
 @require_permission(MANAGE)
 @idempotent
 def archive(exemplar_id: int) -> ResponseReturnValue:
     form = ArchiveForm()
-    if not form.validate():
-        return _invalid(exemplar_id, archive_form=form)
-    if (asked := confirm(_("Archive this exemplar?"), [_("Its cycle is closed and it leaves the public showcase.")])) \
-            is not None:
+    if form.validate() and (asked := confirm(_("Archive this exemplar?"),
+                                             [_("Its cycle is closed and it leaves the public showcase.")])) is not None:
         return asked
-    cycle.archive(exemplar_id, current_user.id, form.note.data)
-    return _done(exemplar_id)
+    return _step(exemplar_id, form, "archive_form", lambda f: cycle.archive(exemplar_id, current_user.id, f.note.data))
 
 
 @require_permission(CITE, MANAGE)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from portal.extensions import db
-from tests.helpers import PASSWORD, goto
+from tests.helpers import browser_login
 from tests.plugins.exemplars.conftest import jpeg_bytes
 from tests.plugins.exemplars.test_links import _nomination
 
@@ -19,14 +19,6 @@ SHOTS = Path("/work/notes/shots/exemplars")
 @pytest.fixture
 def enabled_plugins() -> list[str]:
     return ["awards", "exemplars"]
-
-
-def _login(page, base_url: str, username: str) -> None:
-    goto(page, base_url + "/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def _logout(page) -> None:
@@ -42,7 +34,7 @@ def test_propose_verify_replicate_show_and_cite(app, live_server, page, make_use
     photo.write_bytes(jpeg_bytes())
     page.set_viewport_size({"width": 360, "height": 780})
 
-    _login(page, live_server, "canbo_banbo")
+    browser_login(page, live_server, "canbo_banbo")
     page.goto(live_server + "/exemplars/new")
     page.select_option("#kind", "model")
     page.fill("#title", "Hợp tác xã chè Bản Bo")
@@ -64,7 +56,7 @@ def test_propose_verify_replicate_show_and_cite(app, live_server, page, make_use
     assert page.locator("#exemplar-photos img").count() == 1
     _logout(page)
 
-    _login(page, live_server, "thuongtruc")
+    browser_login(page, live_server, "thuongtruc")
     page.goto(detail)
     page.fill("#visit_date", "15/05/2024")
     page.fill("#note", "Đã đến thăm hợp tác xã, số liệu khớp.")
@@ -92,7 +84,7 @@ def test_propose_verify_replicate_show_and_cite(app, live_server, page, make_use
     page.screenshot(path=str(SHOTS / "public-detail-360.png"), full_page=True)
 
     # the commune cites it in its nomination; the nomination's evidence shows it
-    _login(page, live_server, "canbo_banbo")
+    browser_login(page, live_server, "canbo_banbo")
     page.goto(f"{live_server}/awards/nominations/{nomination}")
     page.click("a:has-text('Dẫn chứng điển hình, mô hình')")
     page.wait_for_url("**/exemplars/cite**")
