@@ -152,3 +152,28 @@ def test_the_core_reference_helpers():
         assert parse_ref(bad) is None
     with pytest.raises(ValueError):
         make_ref("Bad Name", "x", 1)
+
+
+@pytest.mark.parametrize("enabled_plugins", [["reports", "exemplars"]])
+def test_a_units_report_names_its_models(app, client, login_as, communes, make_exemplar, enabled_plugins):
+    from plugins.reports.models import Period, PeriodUnit, Submission
+    from tests.plugins.reports.conftest import build_form
+
+    ex = make_exemplar(state="verified")
+    with app.app_context():
+        form = build_form([("poor", "integer", {"label": "Số hộ nghèo"})], [])
+        period = Period(name="Báo cáo năm 2024", kind="annual", year=2024, version_id=form.latest.id,
+                        opens_on=dt.date(2024, 9, 1), deadline=dt.date(2024, 11, 10), late_policy="accept")
+        period.assignments = [PeriodUnit(unit_id=communes["ban_bo"])]
+        db.session.add(period)
+        db.session.flush()
+        sub = Submission(period_id=period.id, unit_id=communes["ban_bo"], values={"poor": 120})
+        db.session.add(sub)
+        db.session.commit()
+        url, sub_id = f"/reports/p/{period.id}/u/{communes['ban_bo']}", sub.id
+    login_as("canbo_banbo", ["unit_reporter"], communes["ban_bo"])
+    page = client.get(url).get_data(as_text=True)
+    cite = f"/exemplars/cite?ref=reports:submission:{sub_id}"
+    assert "Nêu mô hình hay của đơn vị" in page and cite in page
+    assert client.post(cite, data={"exemplar_id": ex}).status_code == 302
+    assert "Mô hình được nêu: Trồng thảo quả dưới tán rừng" in client.get(url).get_data(as_text=True)
