@@ -52,5 +52,5 @@ def pages() -> list[tuple[str, ...]]:
         ("exemplars register", "/exemplars/"),
         ("exemplars register, filtered", "/exemplars/?sector=livelihood&state=verified"),
         ("exemplars public showcase", "/exemplars/public"),
-        ("exemplars Excel export", "/exemplars/export.xlsx", "document"),
+        ("exemplars Excel export", "/exemplars/export.xlsx", "export"),
     ]
