@@ -51,10 +51,7 @@ def main() -> int:
 
     app = create_app()
     app.config["WTF_CSRF_ENABLED"] = False  # the test client logs in by posting the form directly
-    pages: dict[str, list[tuple[str, str, str]]] = {"bench_core": bench._with_kind([
-        ("dashboard", "/", "dashboard"), ("units list", "/units/"), ("units search (htmx)", "/units/?q=ban+bo", "fragment"),
-        ("audit log", "/admin/audit/"), ("users", "/admin/users/"),
-    ])}
+    pages: dict[str, list[tuple[str, str, str]]] = {"bench_core": bench._with_kind(bench.CORE_PAGES)}
     with app.app_context():
         for name in args.plugins:
             hook = bench.load_hook(name)

@@ -137,6 +137,7 @@ def _register_core(app: Flask) -> None:
     from portal.directory.views import bp as directory_bp
     from portal.review.views import bp as review_bp
     from portal.offline import bp as offline_bp
+    from portal import help as help_pages
     from portal.security import CORE_PERMISSIONS
 
     app.register_blueprint(auth_bp)
@@ -145,6 +146,7 @@ def _register_core(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(offline_bp)
+    help_pages.init_app(app)
     for perm in CORE_PERMISSIONS:
         app.extensions["portal"].permissions[perm.code] = perm
     cli.init_app(app)
@@ -202,6 +204,7 @@ def _register_core(app: Flask) -> None:
 def _install_templates(app: Flask) -> None:
     from flask_login import current_user
 
+    from portal.i18n import gettext
     from portal.integrity import once_input
     from portal.notifications import unread_count
 
@@ -224,11 +227,26 @@ def _install_templates(app: Flask) -> None:
                 active = next((n for n in items if n.endpoint.split(".")[0] == request.blueprint), None)
             return [(n, n is active) for n in items]
 
+        def menu_links() -> list[tuple[str, Any, bool]]:
+            """(URL, label, is current) of the main menu: the dashboard, plugins' entries, the core's sections."""
+            if not current_user.is_authenticated:
+                return []
+            bp, can = request.blueprint, current_user.can
+            links = [(url_for("dashboard.index"), gettext("Dashboard"), request.endpoint == "dashboard.index")]
+            links += [(url_for(n.endpoint), n.label, active) for n, active in portal_nav()]
+            core = [("review.index", gettext("Reviews"), can("review.view") or can("review.manage")),
+                    ("directory.index", gettext("Units"), can("directory.view")),
+                    ("admin.users", gettext("Administration"), can("portal.admin")),
+                    ("help.index", gettext("Help"), True)]
+            links += [(url_for(e), label, bp == e.split(".")[0]) for e, label, shown in core if shown]
+            return links
+
         def notifications_unread() -> int:
             return unread_count(current_user.id) if current_user.is_authenticated else 0
 
         return {
             "portal_nav": portal_nav,
+            "menu_links": menu_links,
             "notifications_unread": notifications_unread,
             "portal_languages": current_app.config["PORTAL_LANGUAGES"],
         }

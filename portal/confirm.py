@@ -27,7 +27,7 @@ def _same_origin(url: str | None) -> str | None:
     if parts.netloc and parts.netloc != request.host:
         return None
     path = parts.path or "/"
-    if not path.startswith("/") or path.startswith("//"):
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:  # browsers read /\\x as //x
         return None
     return path + (f"?{parts.query}" if parts.query else "")
 

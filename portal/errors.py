@@ -5,6 +5,7 @@ from flask import Flask, Response, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.confirm import back_url
 from portal.i18n import gettext as _
 
 MESSAGES = {
@@ -20,6 +21,21 @@ MESSAGES = {
 }
 
 
+#: The page title in words (a user does not know what "409" means).
+TITLES = {
+    400: lambda: _("The request could not be understood"),
+    401: lambda: _("Please log in"),
+    403: lambda: _("Not allowed"),
+    404: lambda: _("Not found"),
+    405: lambda: _("Not allowed here"),
+    409: lambda: _("This could not be done"),
+    413: lambda: _("Upload too large"),
+    422: lambda: _("Please check what you entered"),
+    429: lambda: _("Too many attempts"),
+    500: lambda: _("Something went wrong"),
+}
+
+
 def error_response(status: int, message: str | None = None) -> Response:
     text = message or MESSAGES.get(status, MESSAGES[500])()
     if getattr(request, "htmx", None):
@@ -28,7 +44,12 @@ def error_response(status: int, message: str | None = None) -> Response:
         resp.headers["HX-Retarget"] = "#flashes"
         resp.headers["HX-Reswap"] = "innerHTML"
         return resp
-    return make_response(render_template("errors/error.html", status=status, message=text), status)
+    title = TITLES.get(status, TITLES[500 if status >= 500 else 400])()
+    back = back_url(default="")  # the page it came from, when it is one of ours and not this one
+    if back == request.full_path.rstrip("?") and request.method == "GET":
+        back = ""
+    return make_response(render_template("errors/error.html", status=status, message=text, title=title,
+                                         back=back), status)
 
 
 def init_app(app: Flask) -> None:

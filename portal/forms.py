@@ -12,13 +12,14 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Field, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+from markupsafe import Markup
 from wtforms.widgets import TextInput
 
 from portal.i18n import coerce_money, format_date, format_number
 from portal.i18n import lazy_gettext as _l
 
 __all__ = [
-    "FlaskForm", "MoneyField", "DateField", "UnitsField", "NoMarkup", "strip", "MAX_MONEY", "INVALID_FORM",
+    "FlaskForm", "MoneyField", "DateField", "UnitsField", "UnitsWidget", "NoMarkup", "strip", "MAX_MONEY", "INVALID_FORM",
     "form_status",
 ]
 
@@ -163,10 +164,18 @@ class NoMarkup:
             raise ValidationError(self.message or _l("HTML and the characters < > are not allowed."))
 
 
+class MoneyInput(TextInput):
+    """A text input marked ``data-money``: portal.js groups the digits as they are typed (1.234.567)."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("data-money", True)
+        return super().__call__(field, **kwargs)
+
+
 class MoneyField(StringField):
     """Integer đồng typed as 15.000.000 or 15000000; empty gives None (add DataRequired when needed)."""
 
-    widget = TextInput()
+    widget = MoneyInput()
 
     def __init__(self, *args: Any, minimum: int = 0, maximum: int = MAX_MONEY, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
@@ -175,9 +184,11 @@ class MoneyField(StringField):
         self.maximum = maximum
 
     def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return format_number(self.data) if isinstance(self.data, int) else ""
+        # an amount that was understood comes back grouped (1.234.567) however it was typed; one that was not
+        # comes back exactly as typed, so the user sees what to correct
+        if isinstance(self.data, int) and not self.process_errors:
+            return format_number(self.data)
+        return self.raw_data[0] if self.raw_data else ""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.data = None
@@ -197,39 +208,76 @@ class MoneyField(StringField):
         self.data = value
 
 
+class UnitsWidget:
+    """A checkbox list of units (templates/macros/units_field.html): without JavaScript plain checkboxes;
+    portal.js adds the live filter, "select all communes" and the count (delegated listeners, no inline script)."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        from flask import render_template
+        from sqlalchemy import select
+
+        from portal.extensions import db
+        from portal.models import Unit
+
+        ids = {value for value, _label, _selected, _attrs in field.iter_choices()}
+        communes = set(db.session.scalars(select(Unit.id).where(Unit.kind == "commune"))) & ids if ids else set()
+        return Markup(render_template("macros/units_field.html", field=field, communes=communes,
+                                      invalid=kwargs.get("aria-invalid"), describedby=kwargs.get("aria-describedby")))
+
+
 class UnitsField(SelectMultipleField):
     """Several units picked at once (ids); fill ``choices`` with toolkit ``unit_choices``. One field type for
     every unit picker, so the core renders them all the same way (checkbox list with a filter)."""
+
+    widget = UnitsWidget()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("coerce", int)
         super().__init__(*args, **kwargs)
 
 
+_DIGITS_DATE = re.compile(r"^\d{6}$|^\d{8}$")
+
+
+def _digits_date(raw: str) -> dt.date | None:
+    """ddmmyyyy ("01122026") or dmyyyy ("112026"), typed on a phone's numeric keypad that has no "/"; seven
+    digits are refused (1122026 could be 1/12 or 11/2)."""
+    if not _DIGITS_DATE.match(raw):
+        return None
+    day, month, year = (raw[:2], raw[2:4], raw[4:]) if len(raw) == 8 else (raw[0], raw[1], raw[2:])
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 class DateField(StringField):
-    """A date typed as dd/mm/yyyy (or yyyy-mm-dd from a browser date picker)."""
+    """A date typed as dd/mm/yyyy, d/m/yyyy, ddmmyyyy or dmyyyy (or yyyy-mm-dd from a browser date picker)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
         super().__init__(*args, **kwargs)
 
     def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return format_date(self.data) if isinstance(self.data, dt.date) else ""
+        # an understood date comes back as dd/mm/yyyy (so "01122026" is seen as 01/12/2026), else as typed
+        if isinstance(self.data, dt.date) and not self.process_errors:
+            return format_date(self.data)
+        return self.raw_data[0] if self.raw_data else ""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.data = None
         if not valuelist or not str(valuelist[0]).strip():
             return
         raw = str(valuelist[0]).strip()
+        self.data = _digits_date(raw)
         for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+            if self.data is not None:
+                break
             try:
                 self.data = dt.datetime.strptime(raw, fmt).date()
-                break
             except ValueError:
                 continue
-        else:
+        if self.data is None:
             raise ValueError(_l("Enter a date as dd/mm/yyyy."))
         if not (1900 <= self.data.year <= 2200):
             self.data = None

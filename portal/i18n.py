@@ -10,7 +10,7 @@ from flask import Flask, current_app, g, has_app_context, has_request_context, s
 from flask_babel import format_date as _babel_date
 from flask_babel import format_datetime as _babel_datetime
 from flask_babel import format_decimal as _babel_decimal
-from flask_babel import get_locale, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
+from flask_babel import get_locale, get_translations, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 
 from portal.clock import local_stamp, to_local
 
@@ -300,8 +300,29 @@ def current_locale() -> str:
     return str(get_locale() or "vi")
 
 
+def _translations() -> Any:
+    """The catalog of this request, looked up once: flask_babel's own template callables find it again on every
+    ``_()`` (the request namespace, the locale and its name each time), a tenth of a long page's time. Kept where
+    flask_babel keeps per-request state, under the name its ``force_locale`` and ``refresh`` reset."""
+    try:
+        ctx = g._flask_babel
+    except (AttributeError, RuntimeError):  # first call of the request, or no app context
+        return get_translations()
+    found = getattr(ctx, "babel_translations", None)
+    if found is None:
+        found = ctx.babel_translations = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
     """Register Jinja filters and the language helpers."""
+    app.jinja_env.install_gettext_callables(  # after Babel().init_app, replacing its callables
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters.update(
         money=format_money,
         number=format_number,

@@ -74,6 +74,17 @@ class Widget:
 
 
 @dataclass(frozen=True)
+class NoticeKind:
+    """A kind of notice a plugin sends (``<plugin>.<what>``); each user chooses which kinds also come by e-mail.
+
+    ``default_email`` is the choice of users who never saved their preferences."""
+
+    code: str
+    label: Any  # lazy string shown on the user's notice settings
+    default_email: bool = True
+
+
+@dataclass(frozen=True)
 class ReviewContext:
     """What a review document covers, handed to each plugin's ``review_sections``.
 
@@ -204,3 +215,5 @@ class Plugin:
     # ``record_links(ref, user)``: actions and related records this plugin offers on another plugin's record
     # page (that page calls the core's ``cross_links(plugin, kind, id)``). Called for every enabled plugin.
     record_links: Callable[[str, Any], Sequence[Link]] | None = None
+    # Kinds of notices the plugin passes to notify_users(kind=...); users choose which ones come by e-mail too.
+    notice_kinds: tuple[NoticeKind, ...] = ()

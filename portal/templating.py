@@ -19,16 +19,18 @@ class Names:
     def __init__(self, owner: str, values: Mapping[str, Any]) -> None:
         self._owner = owner
         self._values = dict(values)
+        self.__dict__.update(self._values)  # found as plain attributes: __getattr__ runs only for a miss
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
+        raise UnknownName(f"{self._owner}.{name} is not declared")
+
+    def __getitem__(self, name: str) -> Any:
         try:
             return self._values[name]
         except KeyError:
             raise UnknownName(f"{self._owner}.{name} is not declared") from None
-
-    __getitem__ = __getattr__
 
     def __contains__(self, name: str) -> bool:
         return name in self._values

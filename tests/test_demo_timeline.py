@@ -112,15 +112,16 @@ def test_demo_timeline_and_live_work(app, runner, frozen_at, today):
         assert _violations(app) == []
         from portal.clock import local_today
         from plugins.awards.models import VotingSession
-        from plugins.fund import services as fund
+        from plugins.fund.services.totals import campaign_totals
+        from plugins.fund.services.years import current_year
         from plugins.inspections.models import Inspection
         from plugins.reports.models import Period, PeriodUnit, Submission
 
         day = local_today()
-        year = fund.current_year(day)
+        year = current_year(day)
         assert year is not None and year.start <= day <= year.end  # a current fund year
         campaigns = year_campaigns(year)  # the year's peak month, with gifts received for it (or still to come)
-        assert campaigns and (fund.campaign_totals([c.id for c in campaigns]) or campaigns[0].start > day)
+        assert campaigns and (campaign_totals([c.id for c in campaigns]) or campaigns[0].start > day)
         period = db.session.scalar(select(Period).where(Period.opens_on <= day, Period.deadline > day))
         assert period is not None and "mẫu" in period.name  # an open period, marked as sample data
         owed = db.session.scalars(select(PeriodUnit.unit_id).where(PeriodUnit.period_id == period.id)).all()

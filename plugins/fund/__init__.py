@@ -6,23 +6,14 @@ from typing import Any
 
 from flask import Flask, url_for
 
-from portal.plugin import NavItem, Permission, Plugin, Widget
+from portal.plugin import NavItem, Plugin, Widget
 from portal.toolkit import _, _l, db, format_money, signals
 
-from . import models
+from . import labels, models
+from .blueprint import bp
+from .permissions import PERMISSIONS, PLEDGE, VIEW
 from .refs import resolve_ref
 from .review import review_sections
-from .views import bp
-
-PERMISSIONS = (
-    Permission("fund.view", _l("See the fund's receipts, spending, ledger and reports"),
-               {"fund_board": "all", "leadership": "all", "inspector": "all", "admin": "all"}),
-    Permission("fund.record", _l("Record contributions, propose and pay disbursements"), {"fund_board": "all"}),
-    Permission("fund.approve", _l("Approve or reject disbursements"), {"fund_board": "all"}),
-    Permission("fund.confidential", _l("See anonymous donors' names and internal notes"), {"fund_board": "all"}),
-    Permission("fund.pledge", _l("See the own unit's pledges and contributions"),
-               {"unit_reporter": "unit", "fund_board": "all"}),
-)
 
 
 def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **kwargs: Any) -> list[signals.Evidence] | None:
@@ -31,7 +22,7 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **kwargs: 
         return None
     from sqlalchemy import select
 
-    from .services import unit_totals
+    from .services.units import unit_totals
 
     fund_year = db.session.scalar(select(models.FundYear).where(models.FundYear.label == year)) if year else None
     if year and fund_year is None:
@@ -64,10 +55,10 @@ plugin = Plugin(
     models=models,
     stylesheets=("fund.css",),
     permissions=PERMISSIONS,
-    nav=(NavItem("fund.index", _l("Fund for the poor"), permission="fund.view", order=40),
-         NavItem("fund.pledges", _l("Pledges"), permission="fund.pledge", order=41)),
-    widgets=(Widget("fund.widget_summary", _l("Fund for the poor"), permission="fund.view", order=40),
-             Widget("fund.widget_overview", _l("Fund: raised and spent"), permission="fund.view", order=7,
+    nav=(NavItem("fund.index", _l("Fund for the poor"), permission=VIEW, order=40),
+         NavItem("fund.pledges", _l("Pledges"), permission=PLEDGE, order=41)),
+    widgets=(Widget("fund.widget_summary", _l("Fund for the poor"), permission=VIEW, order=40),
+             Widget("fund.widget_overview", _l("Fund: raised and spent"), permission=VIEW, order=7,
                     all_units=True)),
     default_config={
         "FUND_YEAR_START_MONTH": 1,  # month a fund year starts (1 = calendar year)
@@ -89,5 +80,6 @@ plugin = Plugin(
     setup=setup,
     seed_demo=seed_demo,
     review_sections=review_sections,
+    labels=labels,
     resolve_ref=resolve_ref,
 )

@@ -12,7 +12,9 @@ from sqlalchemy import func, insert, select, text, update
 
 from portal.toolkit import Unit, db, ensure_demo_user, utcnow
 
-from . import services as sv
+from . import labels
+from .services.totals import rebuild_day_totals
+from .services.years import create_year, ensure_categories
 from .models import Category, Contribution, Counter, Disbursement, FundYear
 
 USERNAME = "bench_fund"
@@ -24,7 +26,7 @@ YEARS = range(2021, 2026)
 def _years() -> list[FundYear]:
     for label in YEARS:
         if db.session.scalar(select(FundYear.id).where(FundYear.label == label)) is None:
-            sv.create_year(label, carried_in=500_000_000 if label == YEARS[0] else 0)
+            create_year(label, carried_in=500_000_000 if label == YEARS[0] else 0)
     db.session.commit()
     return list(db.session.scalars(select(FundYear).where(FundYear.label.in_(list(YEARS))).order_by(FundYear.label)))
 
@@ -39,13 +41,13 @@ def _take(year: FundYear, kind: str, count: int) -> int:
 def seed(password: str) -> None:
     """Bulk-insert ROWS contributions spread over five fund years, and one payment per 200 receipts."""
     ensure_demo_user(USERNAME, "Bench Fund", ["fund_board"], "mttq-huyen", password)
-    sv.ensure_categories()
+    ensure_categories()
     years = _years()
     rng = random.Random(17)
     units = list(db.session.scalars(select(Unit.id))) or [None]
     communes = list(db.session.scalars(select(Unit.id).where(Unit.kind == "commune"))) or units
     categories = list(db.session.scalars(select(Category.id)))
-    types, methods, now = sv.DONOR_TYPE_LABELS.keys(), ("cash", "transfer", "in_kind"), utcnow()
+    types, methods, now = labels.DONOR_TYPES.keys(), ("cash", "transfer", "in_kind"), utcnow()
     types = list(types)
     per_year = ROWS // len(years)
     for i, year in enumerate(years):
@@ -77,7 +79,7 @@ def seed(password: str) -> None:
         } for n in range(payments)]
         db.session.execute(insert(Disbursement.__table__), rows)
         db.session.commit()
-    sv.rebuild_day_totals()
+    rebuild_day_totals()
     db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()

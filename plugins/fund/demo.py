@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from portal.toolkit import Unit, db, ensure_demo_user, local_today
 
-from . import services as sv
+from .services.entries import approve, pay, propose, record_contribution, reverse_contribution
+from .services.units import save_pledge
+from .services.years import create_year, ensure_categories
 from .models import Campaign, Category, FundYear
 
 PEOPLE = [
@@ -60,7 +62,7 @@ PLAN = [("Nhà Đại đoàn kết", 3, 40_000_000, 60_000_000), ("Sinh kế, h�
 def seed(password: str) -> None:
     board = ensure_demo_user("mttq", "Lê Thị Mặt Trận", ["fund_board"], "mttq-huyen", password)
     head = ensure_demo_user("truongban", "Giàng A Trưởng", ["fund_board"], "mttq-huyen", password)
-    sv.ensure_categories()
+    ensure_categories()
     if db.session.scalar(select(func.count(FundYear.id))):
         return
     rng = random.Random(2021)
@@ -70,7 +72,7 @@ def seed(password: str) -> None:
     today = local_today()
     years: dict[int, FundYear] = {}
     for label in range(2021, 2026):
-        years[label] = sv.create_year(label, carried_in=350_000_000 if label == 2021 else 0)
+        years[label] = create_year(label, carried_in=350_000_000 if label == 2021 else 0)
         _season(rng, years[label], years[label].start, min(years[label].end, DISTRICT_END), units, cats, board, head,
                 mobiliser=mttq, pending=False, sample=False)
     # From 01/07/2025 the Fatherland Front committee of xã Bình Lư (the former district seat) runs the fund.
@@ -80,7 +82,7 @@ def seed(password: str) -> None:
     board = ensure_demo_user("mttq_binhlu", "Tẩn Thị Quỹ", ["fund_board"], "mttq-xa-binh-lu-2025", password)
     head = ensure_demo_user("truongban_binhlu", "Lò Văn Ban", ["fund_board"], "mttq-xa-binh-lu-2025", password)
     for label in range(2025, today.year + 1):
-        year = years.get(label) or sv.create_year(label)
+        year = years.get(label) or create_year(label)
         start = max(year.start, DISTRICT_END + dt.timedelta(days=1))
         end = min(year.end, today)
         if end >= start:
@@ -128,12 +130,12 @@ def _season(rng: random.Random, year: FundYear, start: dt.date, end: dt.date, un
     in_window = peak is not None and start <= peak.start and peak.end <= end
     for values in gifts:
         day = _day(rng, peak.start, peak.end) if in_window and rng.random() < 0.7 else _day(rng, start, end)
-        sv.record_contribution({"date": day, "recorded_at": _at(day), "note": note, **values}, board.id)
+        record_contribution({"date": day, "recorded_at": _at(day), "note": note, **values}, board.id)
     if label == 2023 or label == "2023":  # a receipt typed with the wrong amount: reversed, then entered again
-        wrong = sv.record_contribution(dict(date=dt.date(2023, 10, 20), donor_name="Trần Thị Lan", donor_type="person",
+        wrong = record_contribution(dict(date=dt.date(2023, 10, 20), donor_name="Trần Thị Lan", donor_type="person",
                                             amount=50_000_000, method="cash"), board.id)
-        sv.reverse_contribution(wrong.id, "Nhập nhầm số tiền: đúng là 5.000.000 đồng", board.id, dt.date(2023, 10, 21))
-        sv.record_contribution(dict(date=dt.date(2023, 10, 21), donor_name="Trần Thị Lan", donor_type="person",
+        reverse_contribution(wrong.id, "Nhập nhầm số tiền: đúng là 5.000.000 đồng", board.id, dt.date(2023, 10, 21))
+        record_contribution(dict(date=dt.date(2023, 10, 21), donor_name="Trần Thị Lan", donor_type="person",
                                     amount=5_000_000, method="cash"), board.id)
     for cat_name, count, low, high in PLAN:
         cat = cats[cat_name]
@@ -148,7 +150,7 @@ def _season(rng: random.Random, year: FundYear, start: dt.date, end: dt.date, un
                 after_peak = dt.date(int(label), 11, 20)
                 day = _day(rng, after_peak, end) if after_peak <= end and not pending else \
                     _day(rng, min(start + dt.timedelta(days=30), end), end)
-            item = sv.propose(dict(
+            item = propose(dict(
                 category_id=cat.id, commune_id=commune.id, village=village,
                 beneficiary=f"Nhà văn hóa {village}" if cat_name == "Công trình an sinh" else rng.choice(BENEFICIARIES),
                 household_status=rng.choice(["poor", "poor", "near_poor"]), amount=_round(rng.randint(low, high)),
@@ -157,16 +159,16 @@ def _season(rng: random.Random, year: FundYear, start: dt.date, end: dt.date, un
             item.proposed_at = _at(max(start, day - dt.timedelta(days=21)))
             if pending and n == count - 1 and cat_name in ("Nhà Đại đoàn kết", "Y tế"):
                 continue  # waits for approval in the current year
-            sv.approve(item.id, head.id)
+            approve(item.id, head.id)
             item.approved_at = _at(max(start, day - dt.timedelta(days=7)))
-            sv.pay(item.id, board.id, day, at=_at(day))
+            pay(item.id, board.id, day, at=_at(day))
     if peak and _valid_at_start(peak.start, end):
         pledgers = [u for u in agencies if u.code in ("phong-ldtbxh", "hoi-nong-dan", "hoi-phu-nu", "huyen-doan")]
         pledgers += [u for u in units.values() if u.kind in ("commune", "mass_org") and _valid(u, peak.start, peak.end)
                      and u.valid_from and u.valid_from > DISTRICT_END]
         for unit in (pledgers if sample else pledgers + communes[:4]):
             if _valid(unit, peak.start, peak.start):
-                sv.save_pledge(peak.id, unit.id, _round(rng.randint(5_000_000, 40_000_000)))
+                save_pledge(peak.id, unit.id, _round(rng.randint(5_000_000, 40_000_000)))
 
 
 def _valid_at_start(campaign_start: dt.date, end: dt.date) -> bool:

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.toolkit import DateField, FlaskForm, MoneyField, NoMarkup, _l, strip
 
-from .services import CATEGORY_KIND_LABELS, DONOR_TYPE_LABELS, METHOD_LABELS, STATUS_LABELS
+from . import labels
 
 _text = [strip]
 _required_money = [InputRequired(message=_l("Enter the amount."))]
@@ -19,9 +19,9 @@ class ContributionForm(FlaskForm):
                              validators=[Optional(), Length(max=200), NoMarkup()])
     donor_address = StringField(_l("Donor's address"), filters=_text,
                                 validators=[Optional(), Length(max=300), NoMarkup()])
-    donor_type = SelectField(_l("Donor type"), choices=list(DONOR_TYPE_LABELS.items()))
+    donor_type = SelectField(_l("Donor type"), choices=list(labels.DONOR_TYPES.items()))
     amount = MoneyField(_l("Amount (đồng)"), minimum=1, validators=_required_money)
-    method = SelectField(_l("Method"), choices=list(METHOD_LABELS.items()))
+    method = SelectField(_l("Method"), choices=list(labels.METHODS.items()))
     in_kind_description = StringField(_l("Goods given in kind (description)"), filters=_text,
                                       validators=[Optional(), Length(max=300), NoMarkup()])
     campaign_id = SelectField(_l("Campaign"), coerce=int, default=0)
@@ -42,7 +42,7 @@ class DisbursementForm(FlaskForm):
                               validators=[DataRequired(message=_l("Enter the household head's name.")), Length(max=200), NoMarkup()])
     commune_id = SelectField(_l("Commune"), coerce=int)
     village = StringField(_l("Village"), filters=_text, validators=[Optional(), Length(max=120), NoMarkup()])
-    household_status = SelectField(_l("Household status"), choices=list(STATUS_LABELS.items()))
+    household_status = SelectField(_l("Household status"), choices=list(labels.STATUSES.items()))
     amount = MoneyField(_l("Amount (đồng)"), minimum=1, validators=_required_money)
     purpose = StringField(_l("Purpose"), filters=_text,
                           validators=[DataRequired(message=_l("Enter the purpose.")), Length(max=500), NoMarkup()])
@@ -76,7 +76,7 @@ class CampaignForm(FlaskForm):
 class CategoryForm(FlaskForm):
     name = StringField(_l("Name"), filters=_text,
                        validators=[DataRequired(message=_l("Enter the name.")), Length(max=120), NoMarkup()])
-    kind = SelectField(_l("Counted as"), choices=list(CATEGORY_KIND_LABELS.items()))
+    kind = SelectField(_l("Counted as"), choices=list(labels.CATEGORY_KINDS.items()))
     active = BooleanField(_l("In use"), default=True)
 
 

@@ -71,10 +71,39 @@ class DayTotal(db.Model):
     fund_year_id: Mapped[int] = mapped_column(ForeignKey("fund_year.id"), index=True)
     donor_type: Mapped[str] = mapped_column(String(20), default="")
     method: Mapped[str] = mapped_column(String(10), default="")
-    campaign_id: Mapped[int] = mapped_column(Integer, default=0)  # 0: none (no FK so the key has no NULLs)
+    campaign_id: Mapped[int] = mapped_column(Integer, default=0, index=True)  # 0: none (no FK: no NULLs in the key)
     category_id: Mapped[int] = mapped_column(Integer, default=0)
     entries: Mapped[int] = mapped_column(Integer, default=0)  # gifts or payments, minus their reversals
     lines: Mapped[int] = mapped_column(Integer, default=0)  # ledger lines, reversals included
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DayNet(db.Model):
+    """One row per day with an entry: what came in and went out, and how many ledger lines (reversals included).
+
+    Kept with every entry like the day totals, of which it is the sum per day: balances, year sums and the pages'
+    day windows read a few hundred rows a year instead of the day totals' thousands."""
+
+    __tablename__ = "fund_day_net"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    fund_year_id: Mapped[int] = mapped_column(ForeignKey("fund_year.id"), index=True)
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
+    spent: Mapped[int] = mapped_column(BigInteger, default=0)
+    receipt_lines: Mapped[int] = mapped_column(Integer, default=0)
+    payment_lines: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CommuneTotal(db.Model):
+    """Support paid per fund year, commune and category (households supported, minus reversals, and amount): the
+    public commune × category table, kept with every payment."""
+
+    __tablename__ = "fund_commune_total"
+    __table_args__ = (UniqueConstraint("fund_year_id", "commune_id", "category_id", name="uq_fund_commune_total_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fund_year_id: Mapped[int] = mapped_column(ForeignKey("fund_year.id"))
+    commune_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("fund_category.id"))
+    entries: Mapped[int] = mapped_column(Integer, default=0)
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
 
 

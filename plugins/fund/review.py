@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from portal.plugin import ReviewContext, ReviewFigure, ReviewSection, ReviewTable
 from portal.toolkit import _, db, format_money
 
-from . import services as svc
+from .services.totals import period_report
+from .services.years import year_bounds
 from .models import Disbursement
 
 
@@ -27,7 +28,7 @@ def _households(ctx: ReviewContext) -> int:
 
 
 def review_sections(ctx: ReviewContext) -> list[ReviewSection]:
-    report = svc.period_report(ctx.start, ctx.end)
+    report = period_report(ctx.start, ctx.end)
     if not report.receipts_total and not report.spending_total and not report.opening:
         return []
     raised: list[list[Any]] = [[str(line.label), line.count, line.amount] for line in report.receipts if line.amount]
@@ -35,7 +36,7 @@ def review_sections(ctx: ReviewContext) -> list[ReviewSection]:
     spent: list[list[Any]] = [[str(line.label), line.count, line.amount] for line in report.spending if line.amount]
     spent.append([_("Total"), sum(line.count for line in report.spending), report.spending_total])
     households = _households(ctx)
-    per_year = [(str(y), svc.period_report(*svc.year_bounds(y, 1))) for y in ctx.years] if len(ctx.years) <= 6 else []
+    per_year = [(str(y), period_report(*year_bounds(y, 1))) for y in ctx.years] if len(ctx.years) <= 6 else []
     text = _("In %(y1)s–%(y2)s the fund \"For the poor\" raised %(raised)s and spent %(spent)s: %(houses)s houses "
              "built or repaired, %(households)s households helped; the balance at the end is %(closing)s.",
              y1=ctx.year_from, y2=ctx.year_to, raised=format_money(report.receipts_total),

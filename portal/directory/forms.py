@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from portal.directory.services import KIND_LABELS
-from portal.forms import DateField, FlaskForm, NoMarkup, strip
+from portal.forms import DateField, FlaskForm, NoMarkup, UnitsField, strip
 from portal.i18n import lazy_gettext as _l
 
 
@@ -45,8 +45,8 @@ class UnitForm(FlaskForm):
 class MergeForm(FlaskForm):
     successor_id = SelectField(_l("Merged into"), coerce=int, validate_choice=True)
     effective = DateField(_l("Merger takes effect on"), validators=[DataRequired()])
-    area_to_ids = SelectMultipleField(_l("Other units that received part of its area (shown, not totalled)"), coerce=int,
-                                      validate_choice=True)
+    area_to_ids = UnitsField(_l("Other units that received part of its area (shown, not totalled)"),
+                             validate_choice=True)
 
 
 class ImportForm(FlaskForm):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, or_, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from portal.clock import local_today
 from portal.extensions import db
@@ -53,6 +53,11 @@ def _in_every_language(labels: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def import_header_names() -> list[str]:
+    """Every name a column header may have (each language, folded, and the codes): finds the header row."""
+    return list(_in_every_language(COLUMN_LABELS))
+
+
 def export_headers() -> list[str]:
     return [str(COLUMN_LABELS[c]) for c in EXPORT_COLUMNS]
 
@@ -62,20 +67,38 @@ def units_query(
     today: dt.date | None = None,
 ) -> Select[tuple[Unit]]:
     """Units matching a diacritic- and case-insensitive query (unordered: page it with ``UNIT_ORDER``)."""
+    return select(Unit).options(joinedload(Unit.parent)).where(*_unit_filters(q, kind, status, scope, today))
+
+
+def _unit_filters(q: str, kind: str, status: str, scope: ColumnElement[bool] | None,
+                  today: dt.date | None) -> list[ColumnElement[bool]]:
     today = today or local_today()
-    stmt = select(Unit).options(joinedload(Unit.parent)).where(scope if scope is not None else true())
+    where: list[ColumnElement[bool]] = [scope if scope is not None else true()]
     folded = fold(q)
     if folded:
-        stmt = stmt.where(
-            or_(Unit.search_name.contains(folded, autoescape=True), Unit.code.contains(folded, autoescape=True))
-        )
+        where.append(or_(Unit.search_name.contains(folded, autoescape=True), Unit.code.contains(folded, autoescape=True)))
     if kind in UNIT_KINDS:
-        stmt = stmt.where(Unit.kind == kind)
+        where.append(Unit.kind == kind)
     if status == "current":
-        stmt = stmt.where(or_(Unit.valid_to.is_(None), Unit.valid_to >= today))
+        where.append(or_(Unit.valid_to.is_(None), Unit.valid_to >= today))
     elif status == "ended":
-        stmt = stmt.where(Unit.valid_to < today)
-    return stmt
+        where.append(Unit.valid_to < today)
+    return where
+
+
+_PARENT, _SUCCESSOR = aliased(Unit, name="parent"), aliased(Unit, name="successor")  # built once: costly to make
+
+
+def unit_table(q: str = "", kind: str = "", status: str = "all", scope: ColumnElement[bool] | None = None) -> list[Any]:
+    """The whole filtered list as plain rows in Vietnamese order, for the print view and the export: one query of
+    columns (parent and successor joined in), no unit objects, however many units there are."""
+    parent, successor = _PARENT, _SUCCESSOR
+    stmt = (select(Unit.code, Unit.name, Unit.kind, parent.code.label("parent_code"), parent.name.label("parent_name"),
+                   Unit.head, Unit.phone, Unit.email, Unit.address, Unit.valid_from, Unit.valid_to,
+                   successor.code.label("successor_code"), Unit.note)
+            .outerjoin(parent, parent.id == Unit.parent_id).outerjoin(successor, successor.id == Unit.successor_id)
+            .where(*_unit_filters(q, kind, status, scope, None)).order_by(*UNIT_ORDER))
+    return list(db.session.execute(stmt).all())
 
 
 #: Vietnamese order from the stored key, the id breaking ties (and making keyset cursors unique).
@@ -260,19 +283,13 @@ def area_links(unit_id: int) -> tuple[list[Unit], list[Unit]]:
 
 # --- Excel import/export ---
 
-def export_rows(units: Iterable[Unit]) -> list[list[Any]]:
-    by_id = {u.id: u for u in db.session.scalars(select(Unit))}
-    rows = []
-    for u in units:
-        rows.append([
-            u.code, u.name, str(KIND_LABELS.get(u.kind, u.kind)),
-            by_id[u.parent_id].code if u.parent_id in by_id else "",
-            u.head or "", u.phone or "", u.email or "", u.address or "",
-            u.valid_from, u.valid_to,
-            by_id[u.successor_id].code if u.successor_id in by_id else "",
-            u.note or "",
-        ])
-    return rows
+def export_rows(units: Iterable[Any]) -> list[list[Any]]:
+    """Excel rows from ``unit_table`` rows (EXPORT_COLUMNS order)."""
+    kinds = {k: str(v) for k, v in KIND_LABELS.items()}  # translated once, not once a row
+    return [[
+        u.code, u.name, kinds.get(u.kind, u.kind), u.parent_code or "", u.head or "", u.phone or "", u.email or "",
+        u.address or "", u.valid_from, u.valid_to, u.successor_code or "", u.note or "",
+    ] for u in units]
 
 
 @dataclass

@@ -47,9 +47,10 @@ def index() -> ResponseReturnValue:
 def print_list() -> ResponseReturnValue:
     """The whole filtered list on one page, lean (no links per cell), for paper."""
     q = (request.args.get("q") or "").strip()[:100]
-    units = services.search_units(q, request.args.get("kind", ""), request.args.get("status", "all"),
-                                  scope=unit_clause("directory.view", Unit.id))
-    return render("directory/print.html", units=units, kinds=services.KIND_LABELS, q=q)
+    units = services.unit_table(q, request.args.get("kind", ""), request.args.get("status", "all"),
+                                scope=unit_clause("directory.view", Unit.id))
+    kinds = {k: str(v) for k, v in services.KIND_LABELS.items()}  # translated once, not once a row
+    return render("directory/print.html", units=units, kinds=kinds, q=q)
 
 
 @bp.route("/tree")
@@ -164,9 +165,9 @@ def merge(unit_id: int) -> ResponseReturnValue:
 @bp.route("/export.xlsx")
 @require_permission("directory.view")
 def export() -> ResponseReturnValue:
-    units = services.search_units(scope=unit_clause("directory.view", Unit.id))
-    headers = services.export_headers()
-    return xlsx_response("don-vi.xlsx", [(_("Units"), headers, services.export_rows(units))])
+    units = services.unit_table(scope=unit_clause("directory.view", Unit.id))
+    return xlsx_response("don-vi.xlsx", [(_("Units"), services.export_headers(), services.export_rows(units))],
+                         title=_("Directory of units"))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -178,7 +179,7 @@ def import_units() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             checked = check_file(form.file.data, ("xlsx",))
-            headers, rows = read_rows(checked.data)
+            headers, rows = read_rows(checked.data, services.import_header_names())
         except UploadError as exc:
             form.file.errors.append(str(exc))
             status = 400

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.directory.services import KIND_LABELS as UNIT_KIND_LABELS
@@ -16,8 +17,10 @@ class ReviewForm(FlaskForm):
     title = StringField(_l("Title"), [DataRequired(), Length(max=255), NoMarkup()], filters=[strip])
     year_from = IntegerField(_l("From year"), [InputRequired(), NumberRange(2000, 2100)], default=2021)
     year_to = IntegerField(_l("To year"), [InputRequired(), NumberRange(2000, 2100)], default=2025)
+    # a few kinds: plain checkboxes (a multi-select needs Ctrl-click)
     unit_kinds = SelectMultipleField(_l("Units covered"), choices=list(UNIT_KIND_LABELS.items()),
-                                     default=list(DEFAULT_UNIT_KINDS))
+                                     default=list(DEFAULT_UNIT_KINDS), widget=ListWidget(prefix_label=False),
+                                     option_widget=CheckboxInput())
     number = StringField(_l("Document number"), [Optional(), Length(max=40), NoMarkup()], filters=[strip])
     doc_date = DateField(_l("Document date"), [Optional()])
     signer_title = StringField(_l("Signer's title"), [Optional(), Length(max=120), NoMarkup()], filters=[strip])

@@ -78,7 +78,7 @@ def test_sigkill_worker_during_payments_and_contributions(portal, seed_app):
             with lock:
                 ops.append(op)
             form = _get_form(c, f"/fund/disbursements/{item}", "/pay")
-            _post_with_retry(c, form.action, form.values(), op, hx=False)
+            _post_with_retry(c, form.action, form.values(confirmed=1), op, hx=False)  # confirmed, as after "yes"
             with lock:
                 done[0] += 1
 

@@ -60,7 +60,7 @@ def test_double_payment(portal, seed_app, board):
         item = world.disbursement(seed_app, board["fund"], amount)
         forms = [c.form(f"/fund/disbursements/{item}", "/pay") for c in (a, b)]
         before = world.ledger(seed_app)
-        shots = fire(2, lambda i: (a, b)[i].post(forms[i].action, forms[i].values()))
+        shots = fire(2, lambda i: (a, b)[i].post(forms[i].action, forms[i].values(confirmed=1)))
         after = world.ledger(seed_app)
         _one_winner(tally, r, shots)
         vouchers = sum(after.counters.values()) - sum(before.counters.values())
@@ -88,7 +88,7 @@ def test_overdraft(portal, seed_app, board):
             world.contribution(seed_app, target - balance, day=world.safe_day(), donor="Công ty Điện lực")
         items = [world.disbursement(seed_app, board["fund"], amount, beneficiary=f"Hộ {r}-{i}") for i in (0, 1)]
         forms = [c.form(f"/fund/disbursements/{items[i]}", "/pay") for i, c in enumerate((a, b))]
-        shots = fire(2, lambda i: (a, b)[i].post(forms[i].action, forms[i].values()))
+        shots = fire(2, lambda i: (a, b)[i].post(forms[i].action, forms[i].values(confirmed=1)))
         after = world.ledger(seed_app)
         _one_winner(tally, r, shots)
         tally.check(r, after.balance >= 0, f"balance {after.balance} after both payments")
@@ -100,7 +100,7 @@ def test_overdraft(portal, seed_app, board):
 
 def _pay(client: Client, item: int) -> tuple[str, list[tuple[str, str]]]:
     form = client.form(f"/fund/disbursements/{item}", "/pay")
-    return form.action, form.values()
+    return form.action, form.values(confirmed=1)  # as after "yes" on the confirmation
 
 
 def test_double_reversal(portal, seed_app, board):

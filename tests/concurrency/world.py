@@ -75,36 +75,36 @@ class Fund:
 def fund(app: Flask, carried_in: int = 0) -> Fund:
     """Fund years around today (the forms default to today, in UTC or local time) with ``carried_in`` brought in
     the year before, and the default categories."""
-    from plugins.fund import services as sv
+    from plugins.fund.services.years import create_year, ensure_categories
     from plugins.fund.models import Category
 
     commune = unit(app, "Xã Bản Bo", "xa-ban-bo")
     today = local_today()
     with ctx(app):
-        sv.ensure_categories()
+        ensure_categories()
         years = {}
         for label in (today.year - 1, today.year, today.year + 1):
-            years[label] = sv.create_year(label, carried_in=carried_in if label == today.year - 1 else 0).id
+            years[label] = create_year(label, carried_in=carried_in if label == today.year - 1 else 0).id
         db.session.commit()
         house = db.session.scalar(select(Category.id).where(Category.kind == "house"))
         return Fund(commune, house, years)
 
 
 def contribution(app: Flask, amount: int, day: dt.date | None = None, donor: str = "Nguyễn Văn Hùng") -> int:
-    from plugins.fund import services as sv
+    from plugins.fund.services.entries import record_contribution
 
     with ctx(app):
-        entry = sv.record_contribution({"date": day or local_today(), "amount": amount, "donor_name": donor,
+        entry = record_contribution({"date": day or local_today(), "amount": amount, "donor_name": donor,
                                         "donor_type": "person", "method": "cash"}, None)
         db.session.commit()
         return entry.id
 
 
 def disbursement(app: Flask, f: Fund, amount: int, state: str = "approved", beneficiary: str = "Lò Văn Xương") -> int:
-    from plugins.fund import services as sv
+    from plugins.fund.services.entries import pay, propose
 
     with ctx(app):
-        item = sv.propose({"amount": amount, "category_id": f.house, "commune_id": f.commune,
+        item = propose({"amount": amount, "category_id": f.house, "commune_id": f.commune,
                            "beneficiary": beneficiary, "village": "Bản Nà Khum", "purpose": "Hỗ trợ làm nhà"}, None)
         if state in ("approved", "paid"):  # approved as the approve service leaves it (no lock needed here)
             from portal.models import utcnow
@@ -112,7 +112,7 @@ def disbursement(app: Flask, f: Fund, amount: int, state: str = "approved", bene
             item.state, item.approved_at = "approved", utcnow()
             db.session.flush()
         if state == "paid":
-            sv.pay(_ref(sv.pay, item), None, safe_day())
+            pay(_ref(pay, item), None, safe_day())
         db.session.commit()
         return item.id
 
@@ -169,7 +169,7 @@ class Ledger:
 
 
 def ledger(app: Flask) -> Ledger:
-    from plugins.fund import services as sv
+    from plugins.fund.services.totals import day_totals_match
     from plugins.fund.models import Contribution, Counter, DayTotal, Disbursement, FundYear
 
     def s(col: Any, *where: Any) -> int:
@@ -194,7 +194,7 @@ def ledger(app: Flask) -> Ledger:
             day_r=s(t.amount, t.side == "R"), day_c=s(t.amount, t.side == "C"),
             n_receipts=int(db.session.scalar(select(func.count(c.id))) or 0),
             n_paid=int(db.session.scalar(select(func.count(d.id)).where(d.state == "paid")) or 0),
-            counters=counters, numbers=numbers, totals_match=sv.day_totals_match(), half_paid=half,
+            counters=counters, numbers=numbers, totals_match=day_totals_match(), half_paid=half,
         )
 
 

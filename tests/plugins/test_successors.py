@@ -17,7 +17,8 @@ def enabled_plugins() -> list[str]:
 def test_a_merge_shows_predecessors_history_on_the_successor(app, client, make_unit, make_user, login_as):
     from portal.directory.services import final_successors, merge_unit, unit_lineage
     from portal.models import Unit
-    from plugins.fund import services as fund
+    from plugins.fund.services import entries as fund_entries
+    from plugins.fund.services import years as fund_years
     from plugins.inspections.models import Inspection
     from plugins.reports.models import Period, PeriodUnit, Submission
     from tests.plugins.reports.conftest import build_form
@@ -49,12 +50,12 @@ def test_a_merge_shows_predecessors_history_on_the_successor(app, client, make_u
                          state="signed", achieved=Decimal(7), applicable=Decimal(8))
         insp.set_team(old, leader.id, ())
         db.session.add(old)
-        fund.ensure_categories()
-        fund.create_year(2025)
+        fund_years.ensure_categories()
+        fund_years.create_year(2025)
         db.session.flush()
-        fund.record_contribution({"date": dt.date(2025, 3, 1), "amount": 5_000_000, "donor_unit_id": nung_nang,
+        fund_entries.record_contribution({"date": dt.date(2025, 3, 1), "amount": 5_000_000, "donor_unit_id": nung_nang,
                                   "donor_type": "agency", "method": "cash"}, None)
-        fund.record_contribution({"date": dt.date(2025, 8, 1), "amount": 1_000_000, "donor_unit_id": new,
+        fund_entries.record_contribution({"date": dt.date(2025, 8, 1), "amount": 1_000_000, "donor_unit_id": new,
                                   "donor_type": "agency", "method": "cash"}, None)
         db.session.commit()
         for old in (ban_bo, nung_nang):

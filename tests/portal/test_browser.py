@@ -35,10 +35,12 @@ def test_login_live_search_and_language_switch(page, live_server, seeded):
     if os.environ.get("PORTAL_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["PORTAL_SCREENSHOTS"], "units-search-390.png"), full_page=True)
 
+    page.click("details.menu > summary")  # a phone: the language switch is in the menu
     page.click("button[name=lang][value=en]")
     page.wait_for_selector("html[lang=en]")
     assert page.locator("h1").inner_text() == "Unit directory"
     assert "q=ban%20bo" in page.url and page.locator("#unit-list tbody tr").count() == 1
+    page.click("details.menu > summary")
     page.click("button[name=lang][value=vi]")
     page.wait_for_selector("html[lang=vi]")
     assert page.locator("h1").inner_text() == "Danh bạ đơn vị"

@@ -37,7 +37,8 @@ def _measure(app, client, url, headers=None):
     return len(statements), len(resp.data)
 
 
-@pytest.mark.parametrize("url,headers", [("/units/", None), ("/units/?q=nghiem", HX), ("/units/tree", None), ("/", None)])
+@pytest.mark.parametrize("url,headers", [("/units/", None), ("/units/?q=nghiem", HX), ("/units/tree", None), ("/", None),
+                                         ("/units/print", None), ("/units/export.xlsx", None)])
 def test_queries_do_not_grow_from_10_to_500_units(app, client, login_as, url, headers):
     login_as("dem", ["admin"])
     _add_units(app, 10)
@@ -65,3 +66,15 @@ def test_unit_detail_queries_do_not_grow_with_members(app, client, login_as, mak
         make_user(f"m{i}", ["unit_reporter", "inspector"], unit_id=unit_id)
     many, _ = _measure(app, client, f"/units/{unit_id}")
     assert few == many
+
+
+def test_the_unit_checkbox_list_costs_the_same_queries_for_500_units(app, client, login_as):
+    login_as("dem", ["admin"])
+    _add_units(app, 10)
+    with app.app_context():
+        first = db.session.scalar(select(Unit.id).where(Unit.code == "xa-0"))
+    few, small = _measure(app, client, f"/units/{first}/merge")
+    _add_units(app, 490, start=10)
+    many, large = _measure(app, client, f"/units/{first}/merge")
+    assert few == many and large > small
+    assert (large - small) / 490 < 300, "the merge form lists every unit twice (select and checkboxes): keep both lean"

@@ -22,7 +22,8 @@ def app_config() -> dict:
 
 @pytest.mark.postgres
 def test_fifty_concurrent_writers_get_gapless_numbers(app, fund):
-    from plugins.fund import services as sv
+    from plugins.fund.services.entries import record_contribution
+    from plugins.fund.services.totals import day_totals_match
     from plugins.fund.models import Contribution
 
     barrier = threading.Barrier(WRITERS)
@@ -33,7 +34,7 @@ def test_fifty_concurrent_writers_get_gapless_numbers(app, fund):
             with app.app_context():
                 db.session.execute(select(1))  # open a connection first so the writers really overlap
                 barrier.wait(timeout=30)
-                sv.record_contribution({"date": dt.date(2024, 5, 1), "amount": 1_000 + i, "donor_name": f"Người {i}",
+                record_contribution({"date": dt.date(2024, 5, 1), "amount": 1_000 + i, "donor_name": f"Người {i}",
                                         "donor_type": "person", "method": "cash"}, None)
                 if i % 10 == 0:
                     db.session.rollback()  # an abandoned entry must give its number back
@@ -52,4 +53,4 @@ def test_fifty_concurrent_writers_get_gapless_numbers(app, fund):
         numbers = sorted(db.session.scalars(select(Contribution.number)))
     assert numbers == list(range(1, WRITERS - WRITERS // 10 + 1))
     with app.app_context():
-        assert sv.day_totals_match()  # the day totals took every committed entry exactly once
+        assert day_totals_match()  # the day totals took every committed entry exactly once

@@ -6,7 +6,7 @@ import io
 from sqlalchemy import select
 
 from portal.extensions import db
-from tests.helpers import login
+from tests.helpers import HX, login
 
 PROPOSAL = {"category_id": "", "beneficiary": "Vàng Thị Dính", "commune_id": "", "village": "Bản Sin Chải",
             "household_status": "poor", "amount": "45.000.000", "purpose": "Làm nhà Đại đoàn kết",
@@ -27,8 +27,22 @@ def test_flow_records_who_and_when_and_numbers_vouchers(app, client, login_as, m
     assert client.post(f"/fund/disbursements/{item_id}/pay", data={"paid_on": "10/06/2024"}).status_code == 409
     client.post("/logout")
     login(client, "truongban")
-    assert client.post(f"/fund/disbursements/{item_id}/approve").status_code == 302
-    assert client.post(f"/fund/disbursements/{item_id}/pay", data={"paid_on": "10/06/2024"}).status_code == 302
+    asked = client.post(f"/fund/disbursements/{item_id}/approve")  # asked first, in the page: nothing changes yet
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Phê duyệt khoản chi này?" in text
+    assert "45.000.000 đồng" in text and "Bốn mươi lăm triệu đồng" in text and "Vàng Thị Dính" in text
+    assert 'name="confirmed" value="1"' in text
+    with app.app_context():
+        from plugins.fund.models import Disbursement as D
+
+        assert db.session.get(D, item_id).state == "proposed"
+    assert client.post(f"/fund/disbursements/{item_id}/approve", data={"confirmed": "1"}).status_code == 302
+    asked = client.post(f"/fund/disbursements/{item_id}/pay", data={"paid_on": "10/06/2024"}, headers=HX)
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Chi khoản này?" in text and "10/06/2024" in text
+    assert asked.headers["HX-Reswap"] == "beforeend"  # an overlay over the page, not a new page
+    assert client.post(f"/fund/disbursements/{item_id}/pay", data={"paid_on": "10/06/2024", "confirmed": "1"}
+                       ).status_code == 302
     from plugins.fund.models import Disbursement
 
     with app.app_context():
@@ -50,9 +64,9 @@ def test_payment_needs_money_in_the_fund(app, client, login_as, fund, spend):
 def test_bad_proposal_and_reject(app, client, login_as, fund, spend):
     login_as("thuquy", ["fund_board"])
     bad = client.post("/fund/disbursements/new", data=dict(PROPOSAL, category_id=fund["house"], commune_id="0", amount="abc"))
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     item = spend(1_000_000, state="proposed")
-    assert client.post(f"/fund/disbursements/{item}/reject", data={"reason": ""}).status_code == 400
+    assert client.post(f"/fund/disbursements/{item}/reject", data={"reason": ""}).status_code == 422
     assert client.post(f"/fund/disbursements/{item}/reject", data={"reason": "Không đúng đối tượng"}).status_code == 302
     from plugins.fund.models import Disbursement
 
@@ -66,7 +80,7 @@ def test_attachments_are_checked_and_served_to_the_board(app, client, login_as, 
     login_as("thuquy", ["fund_board"])
     bad = client.post(f"/fund/disbursements/{item}/attachments", data={"file": (io.BytesIO(b"hello"), "x.exe")},
                       content_type="multipart/form-data")
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     ok = client.post(f"/fund/disbursements/{item}/attachments", data={"file": (io.BytesIO(b"%PDF-1.4 test"), "qd.pdf")},
                      content_type="multipart/form-data")
     assert ok.status_code == 302

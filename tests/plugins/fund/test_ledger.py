@@ -33,20 +33,21 @@ def _snapshot(app) -> dict:
 def test_reversal_flow(app, client, login_as, fund, give, spend):
     wrong = give(50_000_000, donor_name="Trần Thị Lan")
     login_as("thuquy", ["fund_board"])
-    assert client.post(f"/fund/contributions/{wrong}/reverse", data={"reason": ""}).status_code == 400
+    assert client.post(f"/fund/contributions/{wrong}/reverse", data={"reason": ""}).status_code == 422
     resp = client.post(f"/fund/contributions/{wrong}/reverse", data={"reason": "Nhập nhầm số tiền", "date": "02/03/2024"})
     assert resp.status_code == 302
     again = client.post(f"/fund/contributions/{wrong}/reverse", data={"reason": "lần nữa"})
     assert again.status_code == 409 and "đã được điều chỉnh" in again.get_data(as_text=True)
-    from plugins.fund import services as sv
+    from plugins.fund.services.entries import reversal_of
+    from plugins.fund.services.totals import balance_on
     from plugins.fund.models import Contribution, Disbursement
 
     with app.app_context():
         original = db.session.get(Contribution, wrong)
-        reversal = sv.reversal_of(Contribution, wrong)
+        reversal = reversal_of(Contribution, wrong)
         assert original.amount == 50_000_000 and reversal.amount == -50_000_000
         assert reversal.reason == "Nhập nhầm số tiền" and reversal.code == "2024/000002"
-        assert sv.balance_on(dt.date(2024, 12, 31)) == 10_000_000
+        assert balance_on(dt.date(2024, 12, 31)) == 10_000_000
     page = client.get(f"/fund/contributions/{wrong}").get_data(as_text=True)
     assert "2024/000002" in page and "Nhập nhầm số tiền" in page
     assert client.post(f"/fund/contributions/{reversal.id}/reverse", data={"reason": "x"}).status_code == 409
@@ -56,10 +57,10 @@ def test_reversal_flow(app, client, login_as, fund, give, spend):
     resp = client.post(f"/fund/disbursements/{paid}/reverse", data={"reason": "Hộ đã hoàn trả", "date": "05/06/2024"})
     assert resp.status_code == 302
     with app.app_context():
-        back = sv.reversal_of(Disbursement, paid)
+        back = reversal_of(Disbursement, paid)
         assert back.amount == -20_000_000 and back.state == "paid" and back.code == "2024/000002"
         assert db.session.get(Disbursement, paid).amount == 20_000_000
-        assert sv.balance_on(dt.date(2024, 12, 31)) == 40_000_000
+        assert balance_on(dt.date(2024, 12, 31)) == 40_000_000
     ledger = client.get("/fund/ledger?year=2024").get_data(as_text=True)
     assert ledger.count("điều chỉnh") >= 2
 
@@ -121,30 +122,31 @@ def _random_ledger(give, spend, seed: int) -> None:
 
 
 def test_every_period_adds_up(app, client, login_as, fund, give, spend):
-    from plugins.fund import services as sv
+    from plugins.fund.services.totals import balance_on, day_totals_match, period_report, rebuild_day_totals, years_summary
+    from plugins.fund.services.years import create_year
 
     _random_ledger(give, spend, 5)
     with app.app_context():
-        sv.create_year(2025, carried_in=1_234_000)
+        create_year(2025, carried_in=1_234_000)
         db.session.commit()
     give(700_000, dt.date(2025, 2, 3))
     periods = [(dt.date(2024, 1, 1), dt.date(2024, 12, 31)), (dt.date(2024, 7, 15), dt.date(2025, 3, 1))]
     periods += [(dt.date(2024, m, 1), dt.date(2024 + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)) for m in range(1, 13)]
     with app.app_context():
-        rep_before = sv.period_report(*periods[1])
+        rep_before = period_report(*periods[1])
         for start, end in periods:
-            rep = sv.period_report(start, end)
+            rep = period_report(start, end)
             assert rep.opening + rep.carried_in + rep.receipts_total - rep.spending_total == rep.closing, (start, end)
-            assert rep.closing == sv.balance_on(end)
+            assert rep.closing == balance_on(end)
             carried_at_start = {dt.date(2024, 1, 1): 10_000_000, dt.date(2025, 1, 1): 1_234_000}.get(start, 0)
-            assert rep.opening == sv.balance_on(start - dt.timedelta(days=1)) + carried_at_start
-        assert sv.day_totals_match()
-        rows = sv.years_summary()
+            assert rep.opening == balance_on(start - dt.timedelta(days=1)) + carried_at_start
+        assert day_totals_match()
+        rows = years_summary()
         for prev, row in zip(rows, rows[1:]):
             assert row.opening == prev.closing + row.year.carried_in
-        assert rows[-1].closing == sv.balance_on(dt.date(2025, 12, 31))
-        sv.rebuild_day_totals()  # what a bulk import does afterwards gives the same totals
-        assert sv.day_totals_match() and sv.period_report(*periods[1]) == rep_before
+        assert rows[-1].closing == balance_on(dt.date(2025, 12, 31))
+        rebuild_day_totals()  # what a bulk import does afterwards gives the same totals
+        assert day_totals_match() and period_report(*periods[1]) == rep_before
     login_as("lanhdao", ["leadership"])
     page = client.get("/fund/report?year=2024").get_data(as_text=True)
     numbers = dict(re.findall(r'data-k="(\w+)">(?:<strong>)?([\d.]+) đồng', page))
@@ -174,7 +176,8 @@ def test_pages_run_a_constant_number_of_queries(app, client, login_as, fund, giv
 
 
 def test_ledger_pages_cover_every_entry_once_with_running_balances(app, client, login_as, fund, give, spend):
-    from plugins.fund import services as sv
+    from plugins.fund.services.ledger import day_window, ledger_page, window_rows
+    from plugins.fund.services.public import public_donors
     from plugins.fund.models import Contribution, Disbursement, FundYear
 
     _random_ledger(give, spend, 9)
@@ -192,7 +195,7 @@ def test_ledger_pages_cover_every_entry_once_with_running_balances(app, client, 
         expected.reverse()
         got, page = [], 1
         while True:
-            data = sv.ledger_page(year, page, 7)
+            data = ledger_page(year, page, 7)
             got += [(r["kind"], r["id"], r["balance"]) for r in data.rows]
             if page >= data.pages:
                 break
@@ -200,8 +203,8 @@ def test_ledger_pages_cover_every_entry_once_with_running_balances(app, client, 
         assert got == expected and data.total == len(expected)
         seen = []
         for page in range(1, 10):
-            win = sv.day_window(year, page, 4, "R")
-            seen += [r["id"] for r in sv.window_rows(sv.public_donors(year), Contribution.date, win, 4, Contribution.id.desc())]
+            win = day_window(year, page, 4, "R")
+            seen += [r["id"] for r in window_rows(public_donors(year), Contribution.date, win, 4, Contribution.id.desc())]
             if page == win.pages:
                 break
         assert sorted(seen) == sorted(e[1] for e in entries if e[0] == "R") and len(seen) == len(set(seen))

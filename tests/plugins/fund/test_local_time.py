@@ -55,10 +55,10 @@ def test_wording_of_pledges_and_contribution_counts(app, client, login_as, fund,
 
 def test_receipts_after_the_district_are_issued_by_the_communes_front(app, client, login_as, fund, give):
     from portal.extensions import db
-    from plugins.fund import services as sv
+    from plugins.fund.services.years import create_year
 
     with app.app_context():
-        sv.create_year(2025)
+        create_year(2025)
         db.session.commit()
     login_as("thuquy", ["fund_board"])
     before = give(1_000_000, dt.date(2025, 6, 30))

@@ -24,7 +24,7 @@ def disclosed(app, client, make_user, fund, give, spend):
     give(20_000_000, donor_name=SECRET_DONOR, anonymous=True, note=NOTE)
     give(7_000_000, donor_name="Công ty Hoa Ban", donor_type="enterprise", user_id=user.id)
     item = spend(12_000_000, beneficiary=SECRET_NAME, village="Bản Nà Khum", note=NOTE, purpose="Làm nhà cho " + SECRET_NAME)
-    from plugins.fund import services as sv
+    from plugins.fund.services.entries import attach
     from plugins.fund.models import Disbursement
     from portal.models import Upload
 
@@ -33,7 +33,7 @@ def disclosed(app, client, make_user, fund, give, spend):
                     sha256="0" * 64, owner="fund")
         db.session.add(up)
         db.session.flush()
-        sv.attach(db.session.get(Disbursement, item), up.id)
+        attach(db.session.get(Disbursement, item), up.id)
         db.session.commit()
     return item
 

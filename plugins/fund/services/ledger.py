@@ -1,0 +1,148 @@
+"""The ledger: pages of a fund year's entries with the balance after each, and the export rows."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal, or_, select, union_all
+
+from portal.toolkit import Unit, _l, db, local_today
+
+from .. import labels
+from ..models import Contribution, DayNet, Disbursement, FundYear
+from .totals import balance_on, paid, sum_or_zero
+
+
+# --- ledger ---
+
+def _ledger_union(start: dt.date, end: dt.date) -> Any:
+    c, d = Contribution, Disbursement
+    receipts = (
+        select(
+            literal("R").label("kind"), c.id.label("id"), c.date.label("day"), c.number.label("number"),
+            c.amount.label("signed"), func.coalesce(Unit.name, c.donor_name).label("who"),
+            c.reverses_id.label("reverses"), c.anonymous.label("anonymous"),
+        )
+        .outerjoin(Unit, Unit.id == c.donor_unit_id)
+        .where(c.date >= start, c.date <= end)
+    )
+    payments = (
+        select(
+            literal("C").label("kind"), d.id.label("id"), d.paid_on.label("day"), d.voucher_number.label("number"),
+            (-d.amount).label("signed"), d.beneficiary.label("who"), d.reverses_id.label("reverses"),
+            literal(False).label("anonymous"),
+        )
+        .where(paid(), d.paid_on >= start, d.paid_on <= end)
+    )
+    return union_all(receipts, payments).subquery("ledger")
+
+
+@dataclass
+class LedgerPage:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+    closing: int
+
+
+@dataclass
+class Window:
+    """Where one page of a fund year's entries lies: the days it spans and how many lines to skip on them."""
+
+    total: int
+    page: int
+    pages: int
+    newest: dt.date | None = None
+    oldest: dt.date | None = None
+    skip: int = 0
+
+
+def day_window(year: FundYear, page: int, size: int, side: str | None = None) -> Window:
+    """Find, from the per-day rows (one small query, a row a day), the days on which page ``page`` of the entries
+    falls, newest first; pages then read and sort only those days instead of the whole year."""
+    n = DayNet
+    lines = {"R": n.receipt_lines, "C": n.payment_lines}.get(side or "", n.receipt_lines + n.payment_lines)
+    stmt = select(n.day, lines).where(n.fund_year_id == year.id).order_by(n.day.desc())
+    per_day = [(day, int(n)) for day, n in db.session.execute(stmt) if int(n)]
+    total = sum(n for _day, n in per_day)
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    offset, seen = (page - 1) * size, 0
+    win = Window(total, page, pages)
+    for day, n in per_day:
+        if win.newest is None and seen + n > offset:
+            win.newest, win.skip = day, offset - seen
+        seen += n
+        if win.newest is not None:
+            win.oldest = day
+            if seen >= offset + size:
+                break
+    return win
+
+
+def window_rows(stmt: Select[Any], day_column: Any, win: Window, size: int, *order: Any) -> list[Any]:
+    """The rows of a page found by ``day_window`` (``stmt`` must list the same entries the day totals count)."""
+    if win.newest is None:
+        return []
+    stmt = stmt.where(day_column >= win.oldest, day_column <= win.newest).order_by(day_column.desc(), *order)
+    return list(db.session.execute(stmt.limit(size).offset(win.skip)).mappings())
+
+
+def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
+    """One page of a fund year's ledger, newest first, with the balance after each entry (five queries).
+
+    The balance after the page's newest entry is the balance at the end of its day minus the entries of that day
+    listed above it; nothing sorts or sums the whole year.
+    """
+    win = day_window(year, page, size)
+    rows: list[dict[str, Any]] = []
+    if win.newest is not None:
+        led = _ledger_union(win.oldest, win.newest)
+        rows = [dict(r) for r in window_rows(select(led), led.c.day, win, size, led.c.kind.desc(), led.c.id.desc())]
+    closing = balance_on(min(year.end, local_today()))  # never a balance of days still to come
+    if rows:
+        top = rows[0]
+        same_day = _ledger_union(top["day"], top["day"])
+        above = db.session.scalar(select(sum_or_zero(same_day.c.signed)).where(or_(
+            same_day.c.kind > top["kind"], and_(same_day.c.kind == top["kind"], same_day.c.id > top["id"]))))
+        balance = balance_on(top["day"]) - int(above or 0)
+        for row in rows:
+            row["balance"] = balance
+            row["code"] = f"{year.label}/{row['number']:06d}"
+            balance -= int(row["signed"])
+    return LedgerPage(rows, win.total, win.page, win.pages, closing)
+
+
+def ledger_rows(start: dt.date, end: dt.date, reveal_anonymous: bool = False) -> list[tuple[Any, ...]]:
+    """The ledger of a period for the Excel export, oldest first: an opening line, then every entry as (date, kind in
+    words, number, who, receipt, payment, balance after it).
+
+    An anonymous donor's name is given only with ``reveal_anonymous`` (the fund.confidential permission).
+    """
+    led = _ledger_union(start, end)
+    balance = balance_on(start - dt.timedelta(days=1))
+    out: list[tuple[Any, ...]] = [(start, "", "", str(_l("Opening balance")), None, None, balance)]
+    # money carried in from outside the ledger counts on its fund year's first day
+    carried = list(db.session.execute(select(FundYear.start, FundYear.carried_in).where(
+        FundYear.start >= start, FundYear.start <= end, FundYear.carried_in != 0).order_by(FundYear.start)))
+    kinds = {k: str(v) for k, v in labels.ENTRY_KINDS.items()}
+    anonymous, carried_label = str(_l("Anonymous benefactor")), str(_l("Carried in"))
+    for r in db.session.execute(select(led, FundYear.label).join(FundYear, and_(FundYear.start <= led.c.day,
+                                                                                    FundYear.end >= led.c.day))
+                                .order_by(led.c.day, led.c.kind.desc(), led.c.id)).mappings():
+        day = r["day"] if isinstance(r["day"], dt.date) else dt.date.fromisoformat(str(r["day"]))  # SQLite: text
+        while carried and carried[0][0] <= day:
+            first, amount = carried.pop(0)
+            balance += int(amount)
+            out.append((first, "", "", carried_label, int(amount), None, balance))
+        signed = int(r["signed"])
+        balance += signed
+        who = anonymous if r["anonymous"] and not reveal_anonymous else r["who"]
+        out.append((day, kinds[r["kind"]], f"{r['label']}/{r['number']:06d}", who,
+                    signed if r["kind"] == "R" else None, -signed if r["kind"] == "C" else None, balance))
+    for first, amount in carried:
+        balance += int(amount)
+        out.append((first, "", "", carried_label, int(amount), None, balance))
+    return out

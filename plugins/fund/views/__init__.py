@@ -1,0 +1,1 @@
+"""The fund's views by feature; the route table is in ../blueprint.py."""
