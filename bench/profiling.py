@@ -39,7 +39,7 @@ def _cum(stats: pstats.Stats, match: tuple[str, ...]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("instance")
-    parser.add_argument("--plugins", nargs="*", default=["awards", "fund", "inspections", "reports"])
+    parser.add_argument("--plugins", nargs="*", default=["awards", "fund", "inspections", "reports", "exemplars"])
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--top", type=int, default=8)
     parser.add_argument("--only", default="", help="profile only pages whose label contains this")

@@ -5,7 +5,7 @@
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://portal:CHANGE-ME@127.0.0.1:5432/portal"
 
 # Plugins to enable, in template-priority order:
-# PORTAL_PLUGINS = ["reports", "inspections", "awards", "fund"]
+# PORTAL_PLUGINS = ["reports", "inspections", "awards", "fund", "exemplars"]
 
 # Outgoing e-mail for notifications (in-app notifications work without it):
 # PORTAL_SMTP_HOST = "smtp.example.org"

@@ -92,6 +92,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
     from portal import templating
 
     templating.init_app(app, plugins)
+    from portal import refs
+
+    refs.init_app(app)
     return app
 
 

@@ -9,7 +9,7 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     # Plugins to enable, in template-priority order; each must be a "portal.plugins" entry point.
-    PORTAL_PLUGINS: list[str] = ["reports", "inspections", "awards", "fund"]
+    PORTAL_PLUGINS: list[str] = ["reports", "inspections", "awards", "fund", "exemplars"]
     # Languages offered in the switcher; the first is the default.
     PORTAL_LANGUAGES: list[str] = ["vi", "en"]
     BABEL_DEFAULT_LOCALE = "vi"

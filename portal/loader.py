@@ -108,6 +108,9 @@ def validate(plugin: object, name: str, package: str, enabled: list[str]) -> Non
     _validate_assets(plugin, name)
     if plugin.review_sections is not None and not callable(plugin.review_sections):
         raise PluginError(name, "review_sections must be callable (ReviewContext -> list of ReviewSection)")
+    for hook in ("resolve_ref", "record_links"):
+        if getattr(plugin, hook) is not None and not callable(getattr(plugin, hook)):
+            raise PluginError(name, f"{hook} must be callable")
     for req in plugin.requires:
         if req not in enabled:
             raise PluginError(name, f"requires plugin {req!r}, which must be enabled before it")

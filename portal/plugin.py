@@ -146,6 +146,31 @@ class ReviewSection:
     highlights: Sequence[str] = ()
 
 
+@dataclass(frozen=True)
+class RefInfo:
+    """What the owning plugin tells about one of its records named by an opaque reference
+    ``"<plugin>:<kind>:<id>"`` (see portal/refs.py): a label to show, its page, the unit it belongs to, and an
+    optional short text another plugin may offer as a starting point (e.g. a finding's description)."""
+
+    label: str
+    url: str | None = None
+    unit_id: int | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """An action or a related record another plugin offers on a record's page (``cross_links``).
+
+    ``action`` links are things the user can do ("Đề xuất làm điển hình"); the others are related records
+    ("Mô hình được nêu: …"). Return only links the user may follow."""
+
+    label: str
+    url: str
+    action: bool = False
+    note: str = ""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Plugin:
     """Everything a plugin gives the core. One instance per plugin, named ``plugin``."""
@@ -184,5 +209,11 @@ class Plugin:
     # mapping of NAME -> value. Templates of every plugin reach them the same way, ``labels.<plugin>.NAME``, and
     # permission codes as ``perms.<plugin>.<verb>`` (built from ``permissions``); a misspelt name is an error.
     labels: ModuleType | Mapping[str, Any] | None = None
+    # Opaque references (portal/refs.py): ``resolve_ref(kind, id)`` describes one of this plugin's records for
+    # other plugins (None when it does not exist); they keep the reference string, never a foreign key.
+    resolve_ref: Callable[[str, int], RefInfo | None] | None = None
+    # ``record_links(ref, user)``: actions and related records this plugin offers on another plugin's record
+    # page (that page calls the core's ``cross_links(plugin, kind, id)``). Called for every enabled plugin.
+    record_links: Callable[[str, Any], Sequence[Link]] | None = None
     # Kinds of notices the plugin passes to notify_users(kind=...); users choose which ones come by e-mail too.
     notice_kinds: tuple[NoticeKind, ...] = ()

@@ -20,6 +20,11 @@ unit_merged = _signals.signal("unit_merged")
 #: plugin is not enabled in current_app.
 unit_evidence = _signals.signal("unit_evidence")
 
+#: Asked for evidence attached to a subject rather than a unit: a person, a household, an exemplar, or a record
+#: that cites evidence (an award nomination), named by an opaque reference "<plugin>:<kind>:<id>" (portal/refs.py).
+#: kwargs: subject (str), unit_id (int | None), year (int | None). Receivers return a list of Evidence or None.
+subject_evidence = _signals.signal("subject_evidence")
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -33,11 +38,21 @@ class Evidence:
 
 def collect_unit_evidence(unit_id: int, year: int | None = None) -> list[Evidence]:
     """Ask every enabled plugin for evidence about a unit."""
+    return collect_evidence(unit_id, year)
+
+
+def collect_evidence(unit_id: int | None = None, year: int | None = None, subject: str | None = None) -> list[Evidence]:
+    """Evidence about a unit (in a year) and/or attached to a subject reference, from every enabled plugin:
+    the unit's first, then the subject's (e.g. a nomination: its unit's reports and fund figures, then the
+    exemplars it cites)."""
     out: list[Evidence] = []
     app: Any = current_app._get_current_object()  # type: ignore[attr-defined]
-    for _receiver, result in unit_evidence.send(app, unit_id=unit_id, year=year):
-        if result:
-            out.extend(result)
+    if unit_id is not None:
+        for _receiver, result in unit_evidence.send(app, unit_id=unit_id, year=year):
+            out.extend(result or ())
+    if subject:
+        for _receiver, result in subject_evidence.send(app, subject=subject, unit_id=unit_id, year=year):
+            out.extend(result or ())
     return out
 
 

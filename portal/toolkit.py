@@ -45,6 +45,8 @@ from portal.i18n import (
     pgettext,
     vi_sort_key,
 )
+from portal.plugin import Link, RefInfo
+from portal.refs import make_ref, parse_ref, record_links, ref_resolver, resolve_ref
 from portal.models import Audited, Role, Unit, Upload, User, utcnow
 from portal.seed import ensure_demo_user
 from portal.paging import MAX_PAGE_SIZE, Page, page_size, paginate
@@ -63,6 +65,13 @@ def get_plugin_config(key: str, default: Any = None) -> Any:
 
 
 __all__ = [
+    "Link",
+    "RefInfo",
+    "make_ref",
+    "parse_ref",
+    "record_links",
+    "ref_resolver",
+    "resolve_ref",
     "Audited",
     "Refused",
     "expect_state",

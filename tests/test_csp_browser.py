@@ -98,12 +98,12 @@ def test_htmx_works_under_the_csp_on_a_page_of_each_plugin(watched: Any, live_se
     assert page.evaluate("document.querySelectorAll('style').length") == 0
 
     # boosted navigation (hx-boost on the menu) to every plugin; its stylesheet applies after the swap
-    for name in ("reports", "inspections", "awards", "fund"):
+    for name in ("reports", "inspections", "awards", "fund", "exemplars"):
         with page.expect_response(lambda r: r.request.headers.get("hx-boosted") == "true"):
             page.locator(f"nav.mainnav a[href^='/{name}/']").first.click()
         page.wait_for_selector(f"main[data-plugin={name}]")
         _no_violation(page, name)
-    assert page.evaluate("document.querySelector('main').dataset.plugin") == "fund"
+    assert page.evaluate("document.querySelector('main').dataset.plugin") == "exemplars"
 
     # core: live search
     page.goto(live_server + "/units/")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from tests.helpers import PASSWORD, login
 
-PLUGINS = ["reports", "inspections", "awards", "fund"]
+PLUGINS = ["reports", "inspections", "awards", "fund", "exemplars"]
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from werkzeug.routing import IntegerConverter
 from portal.extensions import db
 from tests.helpers import PASSWORD, login
 
-PLUGINS = ["reports", "inspections", "awards", "fund"]
+PLUGINS = ["reports", "inspections", "awards", "fund", "exemplars"]
 REPORTER = "banbo"  # unit_reporter of xa-ban-bo
 EVERYONE = "fuzz_all"  # every role at once, so that role-guarded forms are reached and validated too
 HUGE = 2**63  # beyond BIGINT
@@ -86,6 +86,8 @@ _ARG_SQL: dict[tuple[str, str], str] = {
     ("fund.contribution", "entry_id"): "SELECT id FROM fund_contribution ORDER BY id",
     ("fund.receipt", "entry_id"): "SELECT id FROM fund_contribution ORDER BY id",
     ("fund.", "entry_id"): "SELECT id FROM fund_disbursement ORDER BY id",
+    ("*", "exemplar_id"): "SELECT id FROM exemplars_exemplar ORDER BY id",
+    ("exemplars.", "photo_id"): "SELECT id FROM exemplars_photo ORDER BY id",
 }
 
 # endpoint -> SQL whose columns are the rule's arguments, for arguments that must belong together

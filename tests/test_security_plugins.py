@@ -147,10 +147,12 @@ def _upload_targets(app: Flask) -> list[tuple[str, str, str]]:
                       "JOIN inspections_item it ON it.template_id = i.template_id "
                       "WHERE i.state = 'in_progress' ORDER BY i.id, it.id", 10)
         insp = [(r["username"], f"/inspections/{r['inspection_id']}/items/{r['item_id']}/photos", "photo") for r in items]
-    return reports + awards + fund + insp
+        exemplars = [(EVERYONE, f"/exemplars/{r['id']}/photos", "photo")
+                     for r in _rows("SELECT id FROM exemplars_exemplar ORDER BY id", 3)]
+    return reports + awards + fund + insp + exemplars
 
 
-@pytest.mark.parametrize("area", ["reports", "awards", "fund", "inspections"])
+@pytest.mark.parametrize("area", ["reports", "awards", "fund", "inspections", "exemplars"])
 def test_a_decompression_bomb_is_refused_before_decoding_on_every_upload_route(seeded: Flask, area: str) -> None:
     app = seeded
     app.config["PORTAL_MAX_IMAGE_PIXELS"] = 50_000_000

@@ -7,6 +7,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _l
 
 from . import labels, models
+from .refs import resolve_ref
 from .review import review_sections
 from .blueprint import bp
 from .demo import seed_demo
@@ -64,4 +65,5 @@ plugin = Plugin(
     migrations=Path(__file__).with_name("migrations"),
     seed_demo=seed_demo,
     review_sections=review_sections,
+    resolve_ref=resolve_ref,
 )

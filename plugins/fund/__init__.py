@@ -12,6 +12,7 @@ from portal.toolkit import _, _l, db, format_money, signals
 from . import labels, models
 from .blueprint import bp
 from .permissions import PERMISSIONS, PLEDGE, VIEW
+from .refs import resolve_ref
 from .review import review_sections
 
 
@@ -80,4 +81,5 @@ plugin = Plugin(
     seed_demo=seed_demo,
     review_sections=review_sections,
     labels=labels,
+    resolve_ref=resolve_ref,
 )

@@ -12,6 +12,7 @@ from portal.toolkit import _l
 
 from . import labels, models
 from .blueprint import bp
+from .refs import resolve_ref
 from .demo import seed_demo
 from .permissions import CONDUCT, FOLLOWUP, PERMISSIONS, VIEW
 from .review import review_sections
@@ -91,4 +92,5 @@ plugin = Plugin(
     seed_demo=seed_demo,
     review_sections=review_sections,
     offline_pages=_offline_pages,
+    resolve_ref=resolve_ref,
 )

@@ -11,6 +11,7 @@ from portal.plugin import NavItem, Permission, Plugin, Widget
 from portal.toolkit import _, _l, local_today, signals, unit_lineage
 
 from . import models
+from .refs import resolve_ref
 from .demo import seed_demo
 from .review import review_sections
 from .views import bp
@@ -107,4 +108,5 @@ plugin = Plugin(
     offline_pages=offline_pages,
     seed_demo=seed_demo,
     review_sections=review_sections,
+    resolve_ref=resolve_ref,
 )

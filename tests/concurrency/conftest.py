@@ -30,7 +30,7 @@ from flask import Flask
 from tests.helpers import empty_tables, reset_schema
 
 ROOT = Path(__file__).resolve().parents[2]
-PLUGINS = ["reports", "inspections", "awards", "fund"]
+PLUGINS = ["reports", "inspections", "awards", "fund", "exemplars"]
 WORKERS = 4
 SECRET = "concurrency-test-secret-key-0123456789"
 

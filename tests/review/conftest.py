@@ -8,7 +8,7 @@ from flask import Flask
 
 from tests.helpers import PASSWORD
 
-PLUGINS = ["reports", "inspections", "awards", "fund"]
+PLUGINS = ["reports", "inspections", "awards", "fund", "exemplars"]
 
 
 @pytest.fixture

@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import abort, request
 from flask.typing import ResponseReturnValue
 
-from portal.toolkit import INVALID_FORM, Refused, _, current_user, db, hx_trigger, render, require_permission, signals
+from portal.toolkit import (
+    INVALID_FORM, Refused, _, current_user, db, hx_trigger, make_ref, render, require_permission, signals,
+)
 
 from ..models import SessionItem, VotingSession
 from ..permissions import MANAGE, VIEW, VOTE
@@ -76,7 +78,8 @@ def ballot_dossier(session_id: int, item_id: int) -> ResponseReturnValue:
         abort(403)
     nom = item.nomination
     ctx = dict(session=session, item=item, nomination=nom,
-               evidence=signals.collect_unit_evidence(nom.unit_id, nom.round.year),
+               evidence=signals.collect_evidence(nom.unit_id, nom.round.year,
+                                                 subject=make_ref("awards", "nomination", nom.id)),
                records=rec.holder_records(nom.kind, nom.nominee),
                lookback=rec.lookback(nom.award_type, nom.kind, nom.nominee, nom.round.year))
     return render("awards/dossier.html", fragment="dossier", **ctx)

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from portal.toolkit import (
     INVALID_FORM,
     Refused, Unit, UploadError, _, check_file, check_unit, current_user, db, fold, get_plugin_config, history_for,
-    is_fragment_request, local_today, lock_or_404, paginate, redirect_or_hx, render, require_permission,
+    is_fragment_request, local_today, lock_or_404, make_ref, paginate, redirect_or_hx, render, require_permission,
     send_upload, signals, store, unit_clause, vi_sort_key, xlsx_response,
 )
 
@@ -171,7 +171,8 @@ def _visible_nomination(nomination_id: int) -> Nomination:
 @require_permission(VIEW, MANAGE, NOMINATE)
 def nomination_detail(nomination_id: int) -> ResponseReturnValue:
     nomination = _visible_nomination(nomination_id)
-    evidence = signals.collect_unit_evidence(nomination.unit_id, nomination.round.year)
+    evidence = signals.collect_evidence(nomination.unit_id, nomination.round.year,
+                                        subject=make_ref("awards", "nomination", nomination.id))
     history = history_for("awards_nomination", nomination.id) if current_user.can("portal.audit") else []
     review = ReviewForm(decision=nomination.state if nomination.state in ("eligible", "ineligible") else "eligible",
                         note=nomination.review_note)
