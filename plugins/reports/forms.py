@@ -1,13 +1,13 @@
-"""Forms of the report intake (the report itself is built from its form version, see services.parse_value)."""
+"""Forms of the report intake (the report itself is built from its form version, see services.values.parse_value)."""
 from __future__ import annotations
 
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.toolkit import DateField, FlaskForm, NoMarkup, _l, strip
+from portal.toolkit import DateField, FlaskForm, NoMarkup, UnitsField, _l, strip
 
 from .models import RULE_OPERATORS
-from .services import AGGREGATION_LABELS, KIND_LABELS, ON_TIME_RULE_LABELS, PERIOD_KIND_LABELS, POLICY_LABELS, UNIT_KIND_LABELS
+from .labels import AGGREGATION_LABELS, KIND_LABELS, ON_TIME_RULE_LABELS, PERIOD_KIND_LABELS, POLICY_LABELS, UNIT_KIND_LABELS
 
 
 class ReportFormForm(FlaskForm):
@@ -66,7 +66,7 @@ class PeriodForm(FlaskForm):
     on_time_rule = SelectField(_l("On time when submitted"), choices=list(ON_TIME_RULE_LABELS.items()), default="before")
     late_policy = SelectField(_l("After the deadline"), choices=list(POLICY_LABELS.items()))
     unit_kinds = SelectMultipleField(_l("Assign units of these kinds"), choices=list(UNIT_KIND_LABELS.items()))
-    unit_ids = SelectMultipleField(_l("…and/or these units"), coerce=int, choices=[])
+    unit_ids = UnitsField(_l("…and/or these units"), choices=[])
 
 
 class ExtensionForm(FlaskForm):
