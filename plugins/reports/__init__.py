@@ -61,8 +61,7 @@ def offline_pages(user: Any) -> list[str]:
         return []
     from .services.submissions import owed_for_unit
 
-    owed = [i for i in owed_for_unit(user.unit_id, local_today())
-            if i.bucket in ("returned", "overdue", "due_soon", "owed")]
+    owed = [i for i in owed_for_unit(user.unit_id, local_today()) if i.bucket in ("returned", "overdue", "due_soon", "owed")]
     return [url_for("reports.index")] + [
         url_for("reports.report", period_id=i.period.id, unit_id=user.unit_id) for i in owed]
 

@@ -80,6 +80,15 @@ AGGREGATION_LABELS = {
     "none": _l("Not aggregated"),
 }
 
+#: What happened to a report, as its history lists it.
+EVENT_LABELS = {
+    "submitted": _l("submitted"),
+    "resubmitted": _l("resubmitted"),
+    "returned": _l("returned"),
+    "accepted": _l("accepted"),
+    "reminded": _l("reminded"),
+}
+
 #: Audited tables, as the history shows them.
 RECORDS = {
     "reports_form": _l("Report form"),

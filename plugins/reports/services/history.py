@@ -2,28 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import select
 
-from portal.toolkit import Unit, db, vi_sort_key
+from portal.toolkit import Unit, db
 
 from ..models import Period, PeriodUnit, Submission
 
 
-# --- reminders and evidence ---------------------------------------------------------------------------------
-
-def not_submitted(period: Period, scope: ColumnElement[bool] | None = None) -> list[Any]:
-    """Assigned units that have never submitted for ``period`` (drafts included), in Vietnamese order."""
-    done = select(Submission.unit_id).where(Submission.period_id == period.id,
-                                            Submission.first_submitted_at.is_not(None))
-    rows = db.session.execute(
-        select(Unit.id, Unit.name, Unit.kind, PeriodUnit.extended_until)
-        .join(PeriodUnit, PeriodUnit.unit_id == Unit.id)
-        .where(PeriodUnit.period_id == period.id, Unit.id.not_in(done), scope if scope is not None else true())
-    ).all()
-    return sorted(rows, key=lambda r: vi_sort_key(r.name))
-
+# --- a unit's history and evidence ---------------------------------------------------------------------------------
 
 def unit_history(unit_ids: Sequence[int]) -> list[tuple[Period, Unit, Submission | None]]:
     """Every period owed by these units (a unit and its predecessors), newest first, with each unit's submission."""

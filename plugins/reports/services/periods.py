@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 
 from portal.toolkit import (
+    final_successors,
+    vi_sort_key,
     Unit,
     _,
     db,
@@ -39,6 +41,22 @@ def units_for(kinds: Sequence[str], unit_ids: Sequence[int], on: dt.date | None 
         by_kind = by_kind & ((Unit.valid_from.is_(None)) | (Unit.valid_from <= on)) & (
             (Unit.valid_to.is_(None)) | (Unit.valid_to >= on))
     return list(db.session.scalars(select(Unit.id).where(by_kind | Unit.id.in_(list(unit_ids)))))
+
+
+def successors_of_ended(kinds: Sequence[str], on: dt.date) -> tuple[int, list[tuple[int, str]]]:
+    """Units of ``kinds`` that had ended by ``on`` (how many) and the units their history went to that are in force
+    on ``on`` (id, name), in Vietnamese order: offered when a period for those kinds would have no unit."""
+    ended = list(db.session.scalars(select(Unit.id).where(Unit.kind.in_(list(kinds)), Unit.valid_to.is_not(None),
+                                                          Unit.valid_to < on)))
+    if not ended:
+        return 0, []
+    final = final_successors()
+    ids = {final[u] for u in ended if u in final}
+    rows = db.session.execute(
+        select(Unit.id, Unit.name).where(Unit.id.in_(ids or [0]), (Unit.valid_from.is_(None)) | (Unit.valid_from <= on),
+                                         (Unit.valid_to.is_(None)) | (Unit.valid_to >= on))
+    ).all()
+    return len(ended), sorted(((r.id, r.name) for r in rows), key=lambda r: vi_sort_key(r[1]))
 
 
 def assign_units(period: Period, unit_ids: Iterable[int]) -> int:

@@ -181,6 +181,10 @@ class OwedItem:
     hint: str = ""  # "trước ngày 10/11/2025"
 
 
+#: What the unit still has to act on (a closed period never submitted is shown there too, with the reason).
+OWED_BUCKETS = ("returned", "overdue", "due_soon", "owed", "locked")
+
+
 def owed_for_unit(unit_id: int, day: dt.date) -> list[OwedItem]:
     """The unit's open periods, most urgent first, with what is owed (3 queries whatever the count)."""
     rows = db.session.execute(

@@ -47,7 +47,7 @@ from ..services import history as history_svc
 from ..services import submissions as submissions_svc
 from ..services.builder import field_by_key
 from ..services.periods import assignment, effective_deadline
-from ..services.submissions import FieldConflict, ensure_editable, lock_submission, owed_for_unit, save_value
+from ..services.submissions import OWED_BUCKETS, FieldConflict, ensure_editable, lock_submission, owed_for_unit, save_value
 from ..services.values import ATTACHMENT_KINDS, FieldError, diff, parse_value
 from ..permissions import SUBMIT, VIEW, VIEWERS
 
@@ -178,7 +178,9 @@ def index() -> ResponseReturnValue:
     if not current_user.can(SUBMIT) or current_user.unit_id is None:
         return redirect(url_for("reports.matrix"))
     items = owed_for_unit(current_user.unit_id, local_today())
-    return render("reports/index.html", items=items, buckets=labels.BUCKET_LABELS, today=local_today())
+    return render("reports/index.html", owed=[i for i in items if i.bucket in OWED_BUCKETS],
+                  waiting=[i for i in items if i.bucket == "submitted"],
+                  done=[i for i in items if i.bucket == "accepted"], today=local_today())
 
 
 @require_permission(*VIEWERS)
@@ -297,5 +299,5 @@ def print_report(period_id: int, unit_id: int) -> ResponseReturnValue:
 @require_permission(SUBMIT)
 def widget_owed() -> ResponseReturnValue:
     items = [i for i in owed_for_unit(current_user.unit_id, local_today())
-             if i.bucket in ("returned", "overdue", "due_soon", "owed")] if current_user.unit_id else []
-    return render("reports/widgets.html", fragment="widget_owed", items=items, buckets=labels.BUCKET_LABELS)
+             if i.bucket in OWED_BUCKETS] if current_user.unit_id else []
+    return render("reports/widgets.html", fragment="widget_owed", items=items)

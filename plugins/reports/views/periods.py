@@ -59,7 +59,20 @@ def periods() -> ResponseReturnValue:
         if deadline < form.opens_on.data:
             form.deadline.errors.append(_("The deadline must not be before the opening date."))
         if not unit_ids:
-            form.unit_kinds.errors.append(_("Assign at least one unit."))
+            ended, successors = periods_svc.successors_of_ended(form.unit_kinds.data or [], form.opens_on.data)
+            if successors:
+                form.unit_ids.data = [uid for uid, _name in successors]
+                form.unit_kinds.errors.append(_(
+                    "No unit of the chosen kinds is in force on %(day)s: %(num)s of them had ended (merged into "
+                    "other units). The units that took over from them are ticked below: %(names)s. Check them and "
+                    "create the period again.", day=format_date(form.opens_on.data), num=ended,
+                    names=", ".join(name for _uid, name in successors)))
+            elif ended:
+                form.unit_kinds.errors.append(_(
+                    "No unit of the chosen kinds is in force on %(day)s: %(num)s of them had ended and none has a "
+                    "successor in force. Pick the units below.", day=format_date(form.opens_on.data), num=ended))
+            else:
+                form.unit_kinds.errors.append(_("Assign at least one unit."))
         if not form.errors:
             period = Period(name=form.name.data, kind=form.kind.data, year=form.year.data,
                             version_id=form.version_id.data, opens_on=form.opens_on.data, deadline=deadline,

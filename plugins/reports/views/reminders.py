@@ -1,52 +1,67 @@
-"""Reminders to the units that have not submitted."""
+"""Reminders to the units that have not submitted: the standing office's page (text editable before sending) and
+the command for a timer, ``flask reports send-reminders``."""
 from __future__ import annotations
 
-
-from flask import (
-    flash,
-    redirect,
-    request,
-    url_for,
-)
+import click
+from flask import flash, request, url_for
 from flask.typing import ResponseReturnValue
 
 from portal.toolkit import (
     Unit,
     _,
+    absolute_url,
     current_user,
     db,
-    format_date,
     local_today,
-    notify_unit,
+    redirect_or_hx,
     render,
     require_permission,
     unit_clause,
     utcnow,
 )
 
-from ..models import Event, Period
-from ..services.history import not_submitted
-from ..services.periods import deadline_hint
+from ..models import Period
 from ..permissions import REVIEW
+from ..services import reminders as svc
+
+MAX_TEXT = 1000
 
 
 @require_permission(REVIEW)
 def reminders(period_id: int) -> ResponseReturnValue:
     period = db.get_or_404(Period, period_id)
-    missing = not_submitted(period, unit_clause(REVIEW, Unit.id))
+    missing = svc.not_submitted(period, unit_clause(REVIEW, Unit.id))
+    default = svc.default_text(period)
+    text = (request.form.get("text") or "").strip() if request.method == "POST" else default
+    error = None
     if request.method == "POST":
-        link = url_for("reports.index")
-        deadline = format_date(period.deadline)
-        notified = 0
-        for row in missing:
-            notified += notify_unit(
-                row.id, _("Reminder: the report \"%(name)s\" is due %(day)s.", name=period.name,
-                          day=deadline_hint(period, row.extended_until)),
-                link, email_subject=_("Report reminder: %(name)s", name=period.name),
-            )
-            db.session.add(Event(period_id=period.id, unit_id=row.id, action="reminded", user_id=current_user.id,
-                                 actor=current_user.full_name, at=utcnow(), comment=deadline))
-        db.session.commit()
-        flash(_("Reminder sent to %(units)s units (%(users)s users).", units=len(missing), users=notified), "success")
-        return redirect(url_for("reports.reminders", period_id=period.id))
-    return render("reports/reminders.html", period=period, missing=missing, today=local_today())
+        if not text:
+            error = _("Write the reminder text.")
+        elif len(text) > MAX_TEXT:
+            error = _("The reminder text is too long (at most %(num)s characters).", num=MAX_TEXT)
+        else:
+            # the text as offered keeps each unit's own deadline (extensions); an edited one goes out as written
+            units, users = svc.send(period, missing, absolute_url("reports.index"), utcnow(),
+                                    None if text == default else text, current_user)
+            db.session.commit()
+            flash(_("Reminder sent to %(units)s units (%(users)s users).", units=units, users=users), "success")
+            without = len(missing) - units
+            if without:
+                flash(_("%(num)s units have no account to receive it: call them.", num=without), "warning")
+            return redirect_or_hx(url_for("reports.reminders", period_id=period.id))
+    return render("reports/reminders.html", period=period, missing=missing, text=text, error=error,
+                  without=[r for r in missing if not r.accounts], today=local_today(),
+                  status=422 if error else 200)
+
+
+def send_reminders_command() -> None:
+    """Remind the units of open periods whose report is due soon or overdue (once per unit and day): for cron or
+    a systemd timer, e.g. every morning."""
+    day = local_today()
+    units = users = 0
+    for period, rows in svc.due(day):
+        u, n = svc.send(period, rows, absolute_url("reports.index"), utcnow())
+        units, users = units + u, users + n
+        click.echo(_("%(name)s: %(units)s units reminded.", name=period.name, units=len(rows)))
+    db.session.commit()
+    click.echo(_("Reminder sent to %(units)s units (%(users)s users).", units=units, users=users))
