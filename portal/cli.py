@@ -142,21 +142,15 @@ def seed_demo_cmd() -> None:
     """Load Tam Đường units, one demo user per role, and each enabled plugin's demo data."""
     from portal.audit import set_cli_actor
     from portal.roles import sync_roles
-    from portal.seed import demo_password, seed_units, seed_users
+    from portal.seed import demo_password, seed_demo
 
     set_cli_actor("seed-demo")
     sync_roles(current_app)
-    added = seed_units()
     from portal.seed import CREATED
 
     password, generated = demo_password(os.environ.get("PORTAL_DEMO_PASSWORD"))
     CREATED.clear()
-    seed_users(password)
-    db.session.commit()
-    for plugin in current_app.extensions["portal"].plugins.values():
-        if plugin.seed_demo is not None:
-            plugin.seed_demo(password)
-            db.session.commit()
+    added = seed_demo(password)
     click.echo(f"Units added: {added}")
     made = list(CREATED)  # every account this run created, the plugins' (council, fund board…) included
     if made:

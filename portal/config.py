@@ -40,6 +40,9 @@ class Defaults:
     # Whole request size cap; Flask answers 413 above it.
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     # Optional SMTP for e-mail notifications; in-app notifications always work.
+    # How users reach the portal (scheme, host, any path prefix), for links in e-mail and shared pages;
+    # None: the host of the current request.
+    PORTAL_BASE_URL: str | None = None
     PORTAL_SMTP_HOST: str | None = None
     PORTAL_SMTP_PORT = 25
     PORTAL_MAIL_FROM = "portal@localhost"

@@ -171,8 +171,10 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             resp = current_app.make_response(view(*args, **kwargs))
         finally:
             del session.commit
-        if resp.status_code >= 400:
-            db.session.rollback()  # a refused attempt leaves no key: the user may correct and send again
+        if resp.status_code >= 400 or resp.headers.get("X-Portal-Confirm"):
+            # A refused attempt, or a question asked before acting (portal/confirm.py), leaves no key: the user
+            # may correct and send again, or confirm with the same form.
+            db.session.rollback()
             return resp
         # Record the answer with the key (if the view rolled back, this UPDATE finds nothing), then commit all.
         location = _location(resp)

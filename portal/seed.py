@@ -120,3 +120,21 @@ def demo_password(configured: str | None) -> tuple[str, bool]:
     if configured:
         return configured, False
     return secrets.token_urlsafe(9), True
+
+
+def seed_demo(password: str) -> int:
+    """Tam Đường units, one demo user per role, then every enabled plugin's demo data (each committed on its own,
+    as `flask portal seed-demo` does; idempotent). Returns how many units were added. Call in app context."""
+    from flask import current_app
+
+    from portal.audit import set_cli_actor
+
+    set_cli_actor("seed-demo")
+    added = seed_units()
+    seed_users(password)
+    db.session.commit()
+    for plugin in current_app.extensions["portal"].plugins.values():
+        if plugin.seed_demo is not None:
+            plugin.seed_demo(password)
+            db.session.commit()
+    return added

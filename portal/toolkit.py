@@ -21,6 +21,8 @@ from portal.directory.services import (
     unit_choices,
     unit_lineage,
 )
+from portal.confirm import confirm
+from portal.urls import absolute, absolute_url, base_url
 from portal.documents import Issuer, issue_number, issued_number, issuer_of
 from portal.errors import user_error
 from portal.extensions import db
@@ -69,6 +71,10 @@ __all__ = [
     "lock_or_404",
     "once_input",
     "DateField",
+    "absolute",
+    "absolute_url",
+    "base_url",
+    "confirm",
     "INVALID_FORM",
     "UnitsField",
     "form_status",

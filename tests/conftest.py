@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from portal import create_app
 from portal.extensions import db
 
-from tests.helpers import HX, PASSWORD, Made, login
+from tests.helpers import HX, PASSWORD, Made, empty_tables, login, reset_schema
 
 
 @pytest.fixture(scope="session")
@@ -28,22 +28,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not url:
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
         return
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    reset_schema(url)
     yield url
-
-
-def _empty_tables() -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for t in tables:
-                conn.execute(text(f'DELETE FROM "{t}"'))
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +93,7 @@ def app(
     yield app
     with app.app_context():
         db.session.remove()
-        _empty_tables()
+        empty_tables()
         db.engine.dispose()
 
 

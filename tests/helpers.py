@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 
 from portal.extensions import db
 
@@ -21,6 +21,26 @@ class Made:
     id: int
     username: str
     unit_id: int | None
+
+
+def reset_schema(url: str) -> None:
+    """Drop and recreate PostgreSQL's public schema: nothing of an earlier run is left."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def empty_tables() -> None:
+    """Delete every row of every table (children first), keeping the schema: a fresh database for the next test."""
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(text(f'DELETE FROM "{t}"'))
 
 
 def login(client: FlaskClient, username: str, password: str = PASSWORD) -> None:

@@ -39,19 +39,11 @@ def enabled_plugins() -> list[str]:
 
 
 def _seed(app: Flask) -> None:
-    from portal.audit import set_cli_actor
     from portal.models import Role
-    from portal.seed import ensure_demo_user, seed_units, seed_users
+    from portal.seed import ensure_demo_user, seed_demo
 
     with app.app_context():
-        set_cli_actor("seed-demo")
-        seed_units()
-        seed_users(PASSWORD)
-        db.session.commit()
-        for plugin in app.extensions["portal"].plugins.values():
-            if plugin.seed_demo is not None:
-                plugin.seed_demo(PASSWORD)
-                db.session.commit()
+        seed_demo(PASSWORD)
         from portal.review.services import draft
 
         draft({"kind": "final", "title": "Tổng kết 2021–2025", "year_from": 2021, "year_to": 2025,

@@ -9,6 +9,13 @@
     if (button) { e.preventDefault(); window.print(); }
   });
 
+  // the "No" of an in-page confirmation overlay closes it instead of leaving the page (portal/confirm.py)
+  document.addEventListener("click", function (e) {
+    var no = e.target.closest && e.target.closest("[data-dismiss-confirm]");
+    var box = no && no.closest(".confirm-overlay");
+    if (box) { e.preventDefault(); box.remove(); }
+  });
+
   // <select data-autosubmit>: choosing a value submits its form (year and campaign pickers).
   document.addEventListener("change", function (e) {
     var el = e.target;

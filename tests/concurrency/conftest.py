@@ -26,7 +26,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
+
+from tests.helpers import empty_tables, reset_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGINS = ["reports", "inspections", "awards", "fund"]
@@ -127,17 +128,9 @@ def conc_database_url(conc_tmp: Path) -> Iterator[str]:
     if not url:
         yield "sqlite:///" + str(conc_tmp / "portal.db")
         return
-    _reset_schema(url)
+    reset_schema(url)
     yield url
-    _reset_schema(url)  # leave the database empty for the rest of the suite
-
-
-def _reset_schema(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    reset_schema(url)  # leave the database empty for the rest of the suite
 
 
 @pytest.fixture(scope="package")
@@ -243,18 +236,6 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(5)
 
 
-def _empty_tables() -> None:
-    from portal.extensions import db
-
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for t in tables:
-                conn.execute(text(f'DELETE FROM "{t}"'))
-
-
 @pytest.fixture
 def portal(server: Server, seed_app: Flask) -> Iterator[Server]:
     """An empty portal (roles only) behind the running gunicorn; the test's server log must stay clean."""
@@ -263,7 +244,7 @@ def portal(server: Server, seed_app: Flask) -> Iterator[Server]:
 
     with seed_app.app_context():
         db.session.remove()
-        _empty_tables()
+        empty_tables()
         sync_roles(seed_app)
     since = server.logs()
     yield server

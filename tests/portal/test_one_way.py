@@ -76,3 +76,65 @@ def test_refused_answers_in_the_fragment_for_htmx(app, client, login_as, hx):
     resp = client.get("/units/?after=garbage", headers=hx)
     assert resp.status_code == 400 and resp.headers["HX-Retarget"] == "#flashes"
     assert Refused(409, "x").status == 409
+
+
+def test_absolute_url_from_base_url_setting(app):
+    from portal.urls import absolute, absolute_url
+
+    with app.app_context():
+        assert absolute_url("dashboard.index") == "http://localhost/"
+        app.config["PORTAL_BASE_URL"] = "https://tamduong.example.vn/portal/"
+        assert absolute_url("directory.index") == "https://tamduong.example.vn/portal/units/"
+        assert absolute("/reports/p/6/u/23") == "https://tamduong.example.vn/portal/reports/p/6/u/23"
+        assert absolute("https://x.vn/a") == "https://x.vn/a"
+    with app.test_request_context("/", base_url="http://10.0.0.5:8000"):
+        assert absolute_url("directory.index") == "https://tamduong.example.vn/portal/units/"
+        app.config["PORTAL_BASE_URL"] = None
+        assert absolute_url("directory.index") == "http://10.0.0.5:8000/units/"
+
+
+def _confirm_app(app):
+    from portal.confirm import confirm
+    from portal.integrity import idempotent, once_input
+    from portal.security import require_login
+
+    done = []
+
+    @require_login
+    @idempotent
+    def close_vote():
+        if (r := confirm("Đóng phiên bỏ phiếu?", ["2 thành viên chưa bỏ phiếu", ""])) is not None:
+            return r
+        done.append(1)
+        from flask import redirect
+
+        return redirect("/")
+
+    app.add_url_rule("/_test/close", "test_close", close_vote, methods=["POST"])
+    return done
+
+
+def test_confirm_asks_then_acts_once_without_js(app, client, login_as):
+    done = _confirm_app(app)
+    login_as("thuky", ["council_secretariat"])
+    resp = client.post("/_test/close?x=1", data={"_once": "k" * 20, "note": "a"}, headers={"Referer": "http://localhost/awards/s/1"})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and done == []
+    assert "Đóng phiên bỏ phiếu?" in body and "2 thành viên chưa bỏ phiếu" in body and "<html" in body.lower()
+    assert 'name="confirmed" value="1"' in body and 'name="note" value="a"' in body and 'action="/_test/close?x=1"' in body
+    assert 'href="/awards/s/1"' in body  # "no" goes back to the page the question came from
+    resp = client.post("/_test/close?x=1", data={"_once": "k" * 20, "note": "a", "confirmed": "1"})
+    assert resp.status_code == 302 and done == [1]
+    resp = client.post("/_test/close?x=1", data={"_once": "k" * 20, "note": "a", "confirmed": "1"})
+    assert resp.status_code == 302 and done == [1]  # the same form again is replayed, not done twice
+
+
+def test_confirm_overlay_for_htmx(app, client, login_as, hx):
+    done = _confirm_app(app)
+    login_as("thuky", ["council_secretariat"])
+    resp = client.post("/_test/close", data={}, headers={**hx, "HX-Current-URL": "http://evil.example/x"})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and done == []
+    assert resp.headers["HX-Retarget"] == "body" and resp.headers["HX-Reswap"] == "beforeend"
+    assert "<html" not in body.lower() and 'class="confirm-overlay"' in body and "data-dismiss-confirm" in body
+    assert 'href="/"' in body  # a foreign page is never the way back
