@@ -32,6 +32,8 @@ _ROUTES = [
     ("/p/<int:period_id>/u/<int:unit_id>/files/<int:upload_id>", "download", filling.download, ["GET"]),
     ("/p/<int:period_id>/u/<int:unit_id>/print", "print_report", filling.print_report, ["GET"]),
     ("/widget/owed", "widget_owed", filling.widget_owed, ["GET"]),
+    ("/inbox", "inbox", review.inbox, ["GET"]),
+    ("/inbox/<int:sub_id>", "inbox_item", review.inbox_item, ["GET"]),
     ("/s/<int:sub_id>/accept", "accept", review.accept, ["POST"]),
     ("/s/<int:sub_id>/return", "return_report", review.return_report, ["POST"]),
     ("/submissions", "submissions", review.submissions, ["GET"]),
@@ -59,3 +61,6 @@ _ROUTES = [
 ]
 for rule, endpoint, view, methods in _ROUTES:
     bp.add_url_rule(rule, endpoint, view, methods=methods)
+
+# `flask reports send-reminders`, for cron or a systemd timer (README)
+bp.cli.command("send-reminders")(reminders.send_reminders_command)

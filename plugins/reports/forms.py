@@ -75,5 +75,5 @@ class ExtensionForm(FlaskForm):
 
 
 class ReturnForm(FlaskForm):
-    comment = TextAreaField(_l("What must be corrected"), [DataRequired(), Length(max=4000), NoMarkup()],
-                            filters=[strip])
+    comment = TextAreaField(_l("What must be corrected"), [Optional(), Length(max=4000), NoMarkup()],
+                            filters=[strip])  # or a comment per field (note.<key>), see views.review

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.toolkit import (
+    Role,
+    User,
     Unit,
     _,
     db,
@@ -21,6 +23,7 @@ from portal.toolkit import (
     utcnow,
 )
 
+from ..permissions import REVIEW
 from ..models import (
     Event,
     FormField,
@@ -143,19 +146,34 @@ def submit(sub: Submission, link: PeriodUnit, user: Any, at: dt.datetime) -> dic
     return {}
 
 
-def review(sub: Submission, action: str, user: Any, at: dt.datetime, comment: str | None = None) -> None:
-    """Accept (locks the report) or return it with a comment; only a submitted report can be reviewed."""
+def review(sub: Submission, action: str, user: Any, at: dt.datetime, comment: str | None = None,
+           field_comments: dict[str, str] | None = None) -> None:
+    """Accept (locks the report) or return it with a comment and/or a comment per field; only a submitted report
+    can be reviewed."""
     if sub.state == "accepted":
         raise Refused(409, _("This report has been accepted and is locked."))
     if sub.state != "submitted":
         raise Refused(409, _("Only a submitted report can be reviewed."))
-    if action == "return" and not (comment or "").strip():
+    notes = {k: v.strip() for k, v in (field_comments or {}).items() if v and v.strip()} if action == "return" else {}
+    if action == "return" and not (comment or "").strip() and not notes:
         raise FieldError(_("Write what the unit must correct."))
     sub.state = "accepted" if action == "accept" else "returned"
     sub.review_comment = (comment or "").strip() or None
+    sub.field_comments = notes
     sub.reviewed_at = at
     sub.reviewed_by = getattr(user, "id", None)
-    _event(sub, "accepted" if action == "accept" else "returned", user, at, sub.review_comment)
+    labels = {f.key: f.label for f in sub.period.version.fields}
+    told = [sub.review_comment or ""] + [f"{labels.get(k, k)}: {v}" for k, v in notes.items()]
+    _event(sub, "accepted" if action == "accept" else "returned", user, at, "\n".join(t for t in told if t) or None)
+
+
+def reviewers() -> list[User]:
+    """The active users told when a unit submits: those whose role reviews every unit's reports (the standing
+    office); the administrator role is left out (it runs the site, not the reports)."""
+    return list(db.session.scalars(select(User).where(
+        User.active.is_(True),
+        User.roles.any((Role.code != "admin") & Role.grants.any(permission=REVIEW, scope="all")),
+    ).order_by(User.id)))
 
 
 # --- status of one unit for one period ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from portal.toolkit import (
+    notify_users,
     Refused,
     Unit,
     Upload,
@@ -47,7 +48,7 @@ from ..services import history as history_svc
 from ..services import submissions as submissions_svc
 from ..services.builder import field_by_key
 from ..services.periods import assignment, effective_deadline
-from ..services.submissions import OWED_BUCKETS, FieldConflict, ensure_editable, lock_submission, owed_for_unit, save_value
+from ..services.submissions import OWED_BUCKETS, reviewers, FieldConflict, ensure_editable, lock_submission, owed_for_unit, save_value
 from ..services.values import ATTACHMENT_KINDS, FieldError, diff, parse_value
 from ..permissions import SUBMIT, VIEW, VIEWERS
 
@@ -263,6 +264,11 @@ def submit(period_id: int, unit_id: int) -> ResponseReturnValue:
         period, link, sub = _load(period_id, unit_id)
         flash(_("The report was not submitted. Please correct the fields marked below."), "error")
         return _report_page(period, link, sub, errors, raw, status=409 if conflicts else 422, conflicts=conflicts)
+    unit = db.session.get(Unit, unit_id)
+    notify_users(reviewers(), _("%(unit)s submitted the report \"%(name)s\"; it is waiting for review.",
+                                unit=unit.name if unit else "", name=period.name),
+                 url_for("reports.inbox_item", sub_id=sub.id),
+                 email_subject=_("Report submitted: %(unit)s", unit=unit.name if unit else ""))
     db.session.commit()
     if sub.late:
         flash(_("Report submitted after the deadline; it is marked late."), "warning")

@@ -3,13 +3,12 @@ the command for a timer, ``flask reports send-reminders``."""
 from __future__ import annotations
 
 import click
-from flask import flash, request, url_for
+from flask import current_app, flash, request, url_for
 from flask.typing import ResponseReturnValue
 
 from portal.toolkit import (
     Unit,
     _,
-    absolute_url,
     current_user,
     db,
     local_today,
@@ -32,7 +31,7 @@ def reminders(period_id: int) -> ResponseReturnValue:
     period = db.get_or_404(Period, period_id)
     missing = svc.not_submitted(period, unit_clause(REVIEW, Unit.id))
     default = svc.default_text(period)
-    text = (request.form.get("text") or "").strip() if request.method == "POST" else default
+    text = (request.form.get("text", default) or "").strip() if request.method == "POST" else default
     error = None
     if request.method == "POST":
         if not text:
@@ -41,7 +40,7 @@ def reminders(period_id: int) -> ResponseReturnValue:
             error = _("The reminder text is too long (at most %(num)s characters).", num=MAX_TEXT)
         else:
             # the text as offered keeps each unit's own deadline (extensions); an edited one goes out as written
-            units, users = svc.send(period, missing, absolute_url("reports.index"), utcnow(),
+            units, users = svc.send(period, missing, url_for("reports.index"), utcnow(),
                                     None if text == default else text, current_user)
             db.session.commit()
             flash(_("Reminder sent to %(units)s units (%(users)s users).", units=units, users=users), "success")
@@ -59,8 +58,10 @@ def send_reminders_command() -> None:
     a systemd timer, e.g. every morning."""
     day = local_today()
     units = users = 0
+    with current_app.test_request_context("/"):  # the link as every notification stores it (a path)
+        link = url_for("reports.index")
     for period, rows in svc.due(day):
-        u, n = svc.send(period, rows, absolute_url("reports.index"), utcnow())
+        u, n = svc.send(period, rows, link, utcnow())
         units, users = units + u, users + n
         click.echo(_("%(name)s: %(units)s units reminded.", name=period.name, units=len(rows)))
     db.session.commit()

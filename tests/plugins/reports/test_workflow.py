@@ -165,7 +165,10 @@ def test_full_cycle_submit_return_resubmit_accept_then_locked(client, login_as, 
     assert _fill(client, world, escaped="45").status_code == 302
     assert _sub(app, world).state == "submitted"
 
-    assert office.post(f"/reports/s/{sub.id}/accept").status_code == 302
+    asked = office.post(f"/reports/s/{sub.id}/accept")  # an irreversible step: the page asks first
+    assert asked.status_code == 200 and "Tiếp nhận báo cáo của Xã Bản Bo?" in asked.get_data(as_text=True)
+    assert _sub(app, world).state == "submitted"
+    assert office.post(f"/reports/s/{sub.id}/accept", data={"confirmed": "1"}).status_code == 302
     accepted = _sub(app, world)
     assert accepted.state == "accepted"
     with app.app_context():
@@ -182,7 +185,8 @@ def test_full_cycle_submit_return_resubmit_accept_then_locked(client, login_as, 
         assert who.post(world.url(tail="/field/poor"), data={"poor": "1"}, headers=HX).status_code in (403, 409)
         assert who.post(world.url(tail="/save"), data={"_fields": ["poor"], "poor": "1"}).status_code in (403, 409)
         assert who.post(world.url(tail="/submit"), data={"_fields": ["poor"], "poor": "1"}).status_code in (403, 409)
-        assert who.post(f"/reports/s/{sub.id}/accept").status_code in (403, 409)
+        assert who.post(f"/reports/s/{sub.id}/accept", data={"confirmed": "1"}).status_code in (403, 409)
+        assert who.post(f"/reports/s/{sub.id}/accept").status_code in (403, 409)  # refused, not asked
         assert who.post(f"/reports/s/{sub.id}/return", data={"comment": "x"}).status_code in (403, 409)
     locked = client.post(world.url(tail="/field/poor"), data={"poor": "1"}, headers=HX)
     assert "đã được tiếp nhận và bị khóa" in locked.get_data(as_text=True)
