@@ -44,6 +44,7 @@ _ROUTES = [
     ("/forms/<int:form_id>/fields", "add_field", builder.add_field, ["POST"]),
     ("/forms/<int:form_id>/fields/<key>/<action>", "change_field", builder.change_field, ["POST"]),
     ("/forms/<int:form_id>/fields/<key>/aggregation", "field_aggregation", builder.field_aggregation, ["POST"]),
+    ("/forms/<int:form_id>/preview", "preview", builder.preview, ["GET"]),
     ("/forms/<int:form_id>/rules", "add_rule", builder.add_rule, ["POST"]),
     ("/forms/<int:form_id>/rules/<int:index>/delete", "delete_rule", builder.delete_rule, ["POST"]),
     ("/matrix", "matrix", matrix.matrix, ["GET"]),

@@ -6,8 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.toolkit import DateField, FlaskForm, NoMarkup, UnitsField, _l, strip
 
-from .models import RULE_OPERATORS
-from .labels import AGGREGATION_LABELS, KIND_LABELS, ON_TIME_RULE_LABELS, PERIOD_KIND_LABELS, POLICY_LABELS, UNIT_KIND_LABELS
+from .labels import AGGREGATION_LABELS, KIND_LABELS, OPERATOR_LABELS, ON_TIME_RULE_LABELS, PERIOD_KIND_LABELS, POLICY_LABELS, UNIT_KIND_LABELS
 
 
 class ReportFormForm(FlaskForm):
@@ -50,9 +49,13 @@ class IndicatorForm(FlaskForm):
 
 
 class RuleForm(FlaskForm):
+    """A cross-field rule picked from lists: a number field, a comparison, the sum of other number fields and/or a
+    number (stored as the expression "a + b + 5", evaluated without eval, see services.values)."""
+
     left = SelectField(_l("Field"), choices=[])
-    operator = SelectField(_l("Comparison"), choices=[(op, op) for op in RULE_OPERATORS])
-    right = StringField(_l("Compared with"), [DataRequired(), Length(max=255)], filters=[strip])
+    operator = SelectField(_l("Comparison"), choices=list(OPERATOR_LABELS.items()))
+    right_fields = SelectMultipleField(_l("Compared with the sum of"), choices=[])
+    right_number = StringField(_l("…plus this number"), [Optional(), Length(max=20)], filters=[strip])
     message = StringField(_l("Message when broken"), [DataRequired(), Length(max=255), NoMarkup()], filters=[strip])
 
 

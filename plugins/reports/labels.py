@@ -80,6 +80,16 @@ AGGREGATION_LABELS = {
     "none": _l("Not aggregated"),
 }
 
+#: Comparisons of a cross-field rule, as the builder offers them (the stored operator is the key).
+OPERATOR_LABELS = {
+    "<=": _l("is at most (≤)"),
+    "<": _l("is less than (<)"),
+    "=": _l("equals (=)"),
+    ">=": _l("is at least (≥)"),
+    ">": _l("is more than (>)"),
+    "!=": _l("differs from (≠)"),
+}
+
 #: What happened to a report, as its history lists it.
 EVENT_LABELS = {
     "submitted": _l("submitted"),

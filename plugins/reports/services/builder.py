@@ -148,6 +148,36 @@ def move_field(version: FormVersion, key: str, step: int) -> None:
         f.position = i
 
 
+def rule_expression(version: FormVersion, fields: Sequence[str], number: str | None) -> str:
+    """The right side of a rule from the builder's lists: the sum of ``fields`` (number fields of the version)
+    plus ``number``; raise FieldError when neither is given or a name is not a number field."""
+    keys = set(numeric_keys(version))
+    unknown = [k for k in fields if k not in keys]
+    if unknown:
+        raise FieldError(_("Unknown number field: %(key)s.", key=", ".join(unknown)))
+    terms = list(dict.fromkeys(fields))
+    if number:
+        terms.append(str(parse_number(number, "decimal")))
+    if not terms:
+        raise FieldError(_("Choose at least one field to compare with, or give a number."))
+    return " + ".join(terms)
+
+
+def rule_text(version: FormVersion, rule: FormRule) -> str:
+    """A rule as people read it: "Số hộ thoát nghèo ≤ Số hộ nghèo đầu năm + 5" (field labels, not keys)."""
+    names = {f.key: f.label for f in version.fields}
+    try:
+        terms = parse_expression(rule.right, names)
+    except FieldError:  # a rule stored before the lists: shown as written
+        return f"{names.get(rule.left, rule.left)} {rule.operator} {rule.right}"
+    right = ""
+    for i, (sign, term) in enumerate(terms):
+        shown = names.get(term, term)
+        right += (" − " if sign < 0 else (" + " if i else "")) + shown
+    symbol = {"<=": "≤", ">=": "≥", "!=": "≠"}.get(rule.operator, rule.operator)
+    return f"{names.get(rule.left, rule.left)} {symbol} {right}"
+
+
 def add_rule(version: FormVersion, left: str, operator: str, right: str, message: str) -> FormRule:
     keys = numeric_keys(version)
     if left not in keys:

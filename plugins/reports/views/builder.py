@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from portal.toolkit import (
+    INVALID_FORM,
     form_status,
     Refused,
     _,
@@ -47,13 +48,20 @@ def forms() -> ResponseReturnValue:
     return render("reports/forms.html", form=form, rows=rows, status=form_status(form))
 
 
+def _rule_form(version: FormVersion, form: RuleForm) -> RuleForm:
+    numbers = [(f.key, f.label) for f in version.fields if f.kind in NUMERIC_KINDS]
+    form.left.choices = numbers
+    form.right_fields.choices = numbers
+    return form
+
+
 def _builder_page(rf: ReportForm, field_form: FieldForm | None = None, rule_form: RuleForm | None = None,
                   status: int = 200) -> ResponseReturnValue:
     version = rf.latest
-    rule_form = rule_form or RuleForm(formdata=None)
-    rule_form.left.choices = [(f.key, f.label) for f in version.fields if f.kind in NUMERIC_KINDS]
+    rule_form = _rule_form(version, rule_form or RuleForm(formdata=None))
     return render("reports/builder.html", rf=rf, version=version, in_use=builder_svc.version_in_use(version),
-                  field_form=field_form or FieldForm(formdata=None), rule_form=rule_form, status=status)
+                  field_form=field_form or FieldForm(formdata=None), rule_form=rule_form, status=status,
+                  rules=[(r, builder_svc.rule_text(version, r)) for r in version.rules])
 
 
 def _changed(rf: ReportForm, before: int) -> ResponseReturnValue:
@@ -88,7 +96,7 @@ def add_field(form_id: int) -> ResponseReturnValue:
             before = rf.latest.number
             builder_svc.add_field(builder_svc.editable_version(rf), data)
             return _changed(rf, before)
-    return _builder_page(rf, field_form=ff, status=422)
+    return _builder_page(rf, field_form=ff, status=INVALID_FORM)
 
 
 @require_permission(MANAGE)
@@ -125,19 +133,30 @@ def field_aggregation(form_id: int, key: str) -> ResponseReturnValue:
 @require_permission(MANAGE)
 def add_rule(form_id: int) -> ResponseReturnValue:
     rf = db.get_or_404(ReportForm, form_id)
-    rule_form = RuleForm()
-    rule_form.left.choices = [(f.key, f.label) for f in rf.latest.fields if f.kind in NUMERIC_KINDS]
+    rule_form = _rule_form(rf.latest, RuleForm())
     if rule_form.validate_on_submit():
         try:
-            parse_expression(rule_form.right.data, numeric_keys(rf.latest))
+            right = builder_svc.rule_expression(rf.latest, rule_form.right_fields.data or [],
+                                                rule_form.right_number.data)
         except FieldError as exc:
-            rule_form.right.errors.append(str(exc))
+            rule_form.right_fields.errors.append(str(exc))
         else:
-            before = rf.latest.number
-            builder_svc.add_rule(builder_svc.editable_version(rf), rule_form.left.data, rule_form.operator.data,
-                         rule_form.right.data, rule_form.message.data)
-            return _changed(rf, before)
-    return _builder_page(rf, rule_form=rule_form, status=422)
+            if rule_form.left.data in (rule_form.right_fields.data or []):
+                rule_form.right_fields.errors.append(_("A field cannot be compared with itself."))
+            else:
+                before = rf.latest.number
+                builder_svc.add_rule(builder_svc.editable_version(rf), rule_form.left.data, rule_form.operator.data,
+                                     right, rule_form.message.data)
+                return _changed(rf, before)
+    return _builder_page(rf, rule_form=rule_form, status=INVALID_FORM)
+
+
+@require_permission(MANAGE)
+def preview(form_id: int) -> ResponseReturnValue:
+    """The latest version as the unit will see it, every field empty; nothing is saved from here."""
+    rf = db.get_or_404(ReportForm, form_id)
+    return render("reports/preview.html", rf=rf, version=rf.latest, period=None, link=None, sub=None, values={},
+                  raw={}, errors={}, files={}, editable=False, conflicts={}, saved=None)
 
 
 @require_permission(MANAGE)
