@@ -122,12 +122,16 @@ def field_by_key(version: FormVersion, key: str) -> FormField | None:
     return next((f for f in version.fields if f.key == key), None)
 
 
+def keys_in_rules(version: FormVersion) -> set[str]:
+    """Field keys a cross-field rule of ``version`` uses (such a field cannot be removed before its rule)."""
+    return {k for r in version.rules for k in (r.left, *(t for _s, t in _terms_loose(r.right)))}
+
+
 def remove_field(version: FormVersion, key: str) -> None:
     f = field_by_key(version, key)
     if f is None:
         raise Refused(404, _("The field was not found."))
-    used = [r for r in version.rules if r.left == key or key in {t for _s, t in _terms_loose(r.right)}]
-    if used:
+    if key in keys_in_rules(version):
         raise Refused(409, _("A cross-field rule uses this field; remove the rule first."))
     version.fields.remove(f)
 

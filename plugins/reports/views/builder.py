@@ -61,7 +61,8 @@ def _builder_page(rf: ReportForm, field_form: FieldForm | None = None, rule_form
     rule_form = _rule_form(version, rule_form or RuleForm(formdata=None))
     return render("reports/builder.html", rf=rf, version=version, in_use=builder_svc.version_in_use(version),
                   field_form=field_form or FieldForm(formdata=None), rule_form=rule_form, status=status,
-                  rules=[(r, builder_svc.rule_text(version, r)) for r in version.rules])
+                  rules=[(r, builder_svc.rule_text(version, r)) for r in version.rules],
+                  in_rules=builder_svc.keys_in_rules(version))
 
 
 def _changed(rf: ReportForm, before: int) -> ResponseReturnValue:

@@ -225,6 +225,9 @@ def test_rules_are_picked_from_lists_and_the_preview_shows_the_form(client, logi
     assert "Số hộ thoát nghèo ≤ Số hộ nghèo đầu năm" in page  # labels, not keys
     assert 'name="right_fields" value="poor"' in page and 'name="right"' not in page
     assert 'class="only-choice"' in page
+    # a field a rule uses cannot be removed: the button is disabled with the reason beside it
+    assert 'aria-describedby="used-poor">Xóa</button> <small class="muted" id="used-poor">dùng trong quy tắc' in page
+    assert client.post(f"/reports/forms/{world.form_id}/fields/poor/delete").status_code == 409
     resp = client.post(f"/reports/forms/{world.form_id}/rules",
                        data={"left": "rate", "operator": "<=", "right_fields": ["poor", "escaped"],
                              "right_number": "5", "message": "Tỷ lệ quá lớn"})
