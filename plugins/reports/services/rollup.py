@@ -155,11 +155,13 @@ def _order(row: Any) -> tuple[Any, ...]:
 def aggregate(version: FormVersion, rows: Sequence[Any]) -> dict[str, Aggregate]:
     """Every field of ``version`` over ``rows`` (unit_id, kind, values[, period_order, submitted_at])."""
     out: dict[str, Aggregate] = {}
+    prepared = [(r.unit_id, _order(r), r.values or {}, r.kind) for r in rows]  # row attributes read once
     for f in version.fields:
         if f.kind == "file":
             continue
-        items = [(r.unit_id, _order(r), (r.values or {}).get(f.key)) for r in rows if counts_kind(f, r.kind)]
-        out[f.key] = aggregate_field(f, items)
+        key, kinds = f.key, set(f.unit_kinds or ())
+        items = [(uid, order, values.get(key)) for uid, order, values, kind in prepared if not kinds or kind in kinds]
+        out[key] = aggregate_field(f, items)
     return out
 
 

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from portal.toolkit import (
+    is_fragment_request,
     Refused,
     Unit,
     _,
@@ -97,10 +98,13 @@ def _rollup_period() -> Period:
 def rollup() -> ResponseReturnValue:
     period = _rollup_period()
     include = request.args.get("include") == "submitted"
+    by_unit = request.args.get("units") == "1"  # every unit's values: asked for when the list is opened
     rows, aggs, cmp = rollup_svc.rollup(period, include, unit_clause(VIEW, Submission.unit_id))
+    if by_unit and is_fragment_request():
+        return render("reports/rollup.html", fragment="rollup_units", rows=rows, aggs=aggs)
     indicators = ind_svc.compare_indicators(rows, cmp.now_rows, cmp.before_rows)
     return render("reports/rollup.html", fragment="rollup_table", period=period, rows=rows, aggs=aggs, cmp=cmp,
-                  prev=cmp.previous, indicators=indicators, include=include,
+                  prev=cmp.previous, indicators=indicators, include=include, by_unit=by_unit,
                   periods=_period_choices())
 
 

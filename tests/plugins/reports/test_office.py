@@ -142,6 +142,13 @@ def test_report_submissions_rollup_and_widgets_as_page_and_fragment(client, logi
         assert "<html" in page.get_data(as_text=True) and marker in page.get_data(as_text=True), url
         assert "<html" not in frag.get_data(as_text=True) and marker in frag.get_data(as_text=True), url
         assert "HX-Request" in frag.headers.get("Vary", ""), url
+    # the roll-up's one row per unit comes when asked: a fragment for htmx, the whole page open without JS
+    url = f"/reports/rollup?period={world.period_id}&include=submitted"
+    assert 'id="rollup-units"' not in client.get(url).get_data(as_text=True)
+    units = client.get(url + "&units=1", headers=hx).get_data(as_text=True)
+    assert 'id="rollup-units"' in units and "Xã Bản Bo" in units and 'id="rollup-fields"' not in units
+    page = client.get(url + "&units=1").get_data(as_text=True)
+    assert 'id="rollup-units"' in page and '<details id="by-unit" open>' in page and "<html" in page
 
 
 def test_reminders_name_units_without_account_and_send_the_edited_text(client, login_as, make_user, world, app):
