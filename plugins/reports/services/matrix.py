@@ -9,12 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select, true
 
-from portal.toolkit import (
-    UNIT_KIND_LABELS,
-    Unit,
-    db,
-    vi_sort_key,
-)
+from portal.toolkit import UNIT_KIND_LABELS, Unit, db
 
 from ..models import Period, PeriodUnit, Submission
 from .periods import last_on_time_day
@@ -66,8 +61,9 @@ def build_matrix(
         )
     }
     unit_ids = {link.unit_id for link in links}
-    units = db.session.execute(
+    units = db.session.execute(  # Vietnamese order from the stored sort key (no sorting in Python)
         select(Unit.id, Unit.name, Unit.kind, Unit.code).where(Unit.id.in_(unit_ids or [0]))
+        .order_by(Unit.sort_key, Unit.id)
     ).all()
     rules = {p.id: (p.deadline, p.on_time_rule) for p in periods}
     cells: dict[tuple[int, int], str] = {}
@@ -90,8 +86,8 @@ def build_matrix(
     if state:
         keep = {uid for (uid, _pid), st in cells.items() if st == state}
         units = [u for u in units if u.id in keep]
-    units = sorted(units, key=lambda u: (list(UNIT_KIND_LABELS).index(u.kind) if u.kind in UNIT_KIND_LABELS else 99,
-                                         vi_sort_key(u.name)))
+    kind_order = {k: i for i, k in enumerate(UNIT_KIND_LABELS)}
+    units = sorted(units, key=lambda u: kind_order.get(u.kind, 99))  # stable: names stay in order within a kind
     by_kind = [dict(kind=k, **per_kind[k]) for k in UNIT_KIND_LABELS if k in per_kind]
     totals = _counts()
     for row in by_kind:

@@ -16,7 +16,6 @@ from portal.toolkit import (
     get_plugin_config,
     local_date,
     notify_unit,
-    vi_sort_key,
 )
 
 from ..models import Event, Period, PeriodUnit, Submission
@@ -36,8 +35,9 @@ def not_submitted(period: Period, scope: ColumnElement[bool] | None = None) -> l
         select(Unit.id, Unit.name, Unit.kind, PeriodUnit.extended_until, accounts.label("accounts"))
         .join(PeriodUnit, PeriodUnit.unit_id == Unit.id)
         .where(PeriodUnit.period_id == period.id, Unit.id.not_in(done), scope if scope is not None else true())
+        .order_by(Unit.sort_key, Unit.id)
     ).all()
-    return sorted(rows, key=lambda r: vi_sort_key(r.name))
+    return list(rows)
 
 
 def default_text(period: Period, extended_until: dt.date | None = None) -> str:

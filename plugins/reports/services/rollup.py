@@ -46,6 +46,7 @@ def rollup_rows(period: Period, include_submitted: bool, scope: ColumnElement[bo
         .join(Unit, Unit.id == Submission.unit_id)
         .where(Submission.period_id == period.id, Submission.state.in_(states),
                scope if scope is not None else true())
+        .order_by(Unit.sort_key, Unit.id)  # Vietnamese order, in SQL
     ).all()
 
 
@@ -226,7 +227,7 @@ def unit_links() -> dict[int, int | None]:
 def rollup(period: Period, include_submitted: bool, scope: ColumnElement[bool] | None = None
            ) -> tuple[list[Any], list[Aggregate], Comparison]:
     """The period's roll-up by each field's aggregation, beside the previous period on the same units."""
-    rows = sorted(rollup_rows(period, include_submitted, scope), key=lambda r: vi_sort_key(r.name))
+    rows = rollup_rows(period, include_submitted, scope)
     aggs = aggregate(period.version, rows)
     prev = previous_period(period)
     cmp = Comparison(prev)

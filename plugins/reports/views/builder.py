@@ -6,7 +6,6 @@ from flask import (
     abort,
     flash,
     redirect,
-    request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -31,7 +30,7 @@ from ..forms import (
 from ..models import NUMERIC_KINDS, FormVersion, ReportForm
 from ..services import builder as builder_svc
 from ..services.rollup import default_aggregation
-from ..services.values import FieldError, numeric_keys, parse_expression
+from ..services.values import FieldError
 from ..permissions import MANAGE
 
 

@@ -43,7 +43,6 @@ from ..models import (
     PeriodUnit,
     Submission,
 )
-from .. import labels
 from ..services import history as history_svc
 from ..services import submissions as submissions_svc
 from ..services.builder import field_by_key

@@ -22,7 +22,6 @@ from portal.toolkit import (
     local_today,
     render,
     require_permission,
-    vi_sort_key,
 )
 
 from ..forms import ExtensionForm, PeriodForm
