@@ -42,21 +42,26 @@ def multiplier(ind: Indicator) -> Fraction:
 
 
 def term_value(parsed: Sequence[tuple[int, str]], values: dict[str, Any]) -> Fraction | None:
-    """The expression over one report, or None when one of its fields is empty."""
-    total = Fraction(0)
+    """The expression over one report, or None when one of its fields is empty (exact: whole numbers are added as
+    ints, decimals as fractions, one Fraction made at the end)."""
+    whole = 0
+    frac: Fraction | None = None
     for sign, term in parsed:
         if term[0].isalpha():
             raw = values.get(term)
             if isinstance(raw, int) and not isinstance(raw, bool):  # whole numbers, the common case: no Decimal
-                total += sign * raw
+                whole += sign * raw
                 continue
             n = numeric(raw)
             if n is None:
                 return None
         else:
             n = Decimal(term)
-        total += sign * Fraction(n)
-    return total
+        if n == n.to_integral_value():
+            whole += sign * int(n)
+        else:
+            frac = sign * Fraction(n) + (frac or 0)
+    return Fraction(whole) if frac is None else frac + whole
 
 
 @dataclass
