@@ -254,3 +254,4 @@ def test_rules_are_picked_from_lists_and_the_preview_shows_the_form(client, logi
     make_user("banbo", ["unit_reporter"], world.unit_a)
     login(unit_side, "banbo")
     assert unit_side.get(f"/reports/forms/{world.form_id}/preview").status_code == 403
+
