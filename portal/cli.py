@@ -335,6 +335,24 @@ def compile_cmd() -> None:
     click.echo("Catalogs compiled.")
 
 
+mail_cli = AppGroup("mail", help="The e-mail outbox.")
+portal_cli.add_command(mail_cli)
+
+
+@mail_cli.command("send")
+@click.option("--limit", default=500, show_default=True, help="Most mails sent by this run.")
+def mail_send_cmd(limit: int) -> None:
+    """Send queued e-mail that is due (for cron or a systemd timer, e.g. every 5 minutes)."""
+    from portal.notifications import prune_outbox, send_due
+
+    if not current_app.config.get("PORTAL_SMTP_HOST"):
+        raise click.ClickException("PORTAL_SMTP_HOST is not set: no mail can be sent")
+    result = send_due(limit=limit)
+    pruned = prune_outbox(int(current_app.config["PORTAL_MAIL_KEEP_DAYS"]))
+    click.echo(f"sent: {result.sent}, to retry: {result.retry}, given up: {result.gave_up}, "
+               f"old rows removed: {pruned}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(portal_cli)
     app.cli.add_command(i18n_cli)

@@ -39,13 +39,28 @@ class Defaults:
     PORTAL_MAX_IMAGE_PIXELS = 50_000_000
     # Whole request size cap; Flask answers 413 above it.
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
-    # Optional SMTP for e-mail notifications; in-app notifications always work.
     # How users reach the portal (scheme, host, any path prefix), for links in e-mail and shared pages;
     # None: the host of the current request.
     PORTAL_BASE_URL: str | None = None
+    # Optional SMTP for e-mail notifications; in-app notifications always work. SECURITY: "starttls" (port 587),
+    # "tls" (implicit TLS, port 465) or "none" (a relay on localhost). Give the password in the environment
+    # (FLASK_PORTAL_SMTP_PASSWORD), never in a committed file. CAFILE: a private CA's certificates, if any.
     PORTAL_SMTP_HOST: str | None = None
-    PORTAL_SMTP_PORT = 25
+    PORTAL_SMTP_PORT = 587
+    PORTAL_SMTP_SECURITY = "starttls"
+    PORTAL_SMTP_USER: str | None = None
+    PORTAL_SMTP_PASSWORD: str | None = None
+    PORTAL_SMTP_CAFILE: str | None = None
+    PORTAL_SMTP_TIMEOUT = 20  # seconds per SMTP step (a sender thread or the cron command waits, never a page)
     PORTAL_MAIL_FROM = "portal@localhost"
+    # Outbox: a mail is sent right after the commit that queued it (background thread; False leaves it all to
+    # `flask portal mail send`), retried after 5, 10, 20 … minutes, given up after MAX_ATTEMPTS tries; a sender's
+    # claim on a row lapses after CLAIM_MINUTES (a sender that died mid-way).
+    PORTAL_MAIL_SEND_AFTER_COMMIT = True
+    PORTAL_MAIL_RETRY_MINUTES = 5
+    PORTAL_MAIL_MAX_ATTEMPTS = 6
+    PORTAL_MAIL_CLAIM_MINUTES = 10
+    PORTAL_MAIL_KEEP_DAYS = 30  # sent and given-up rows are deleted by the cron command after this many days
     # Compress pages, fragments and static files (brotli or gzip) in the app; False when a reverse proxy does.
     PORTAL_GZIP = True
     # Rows per page in long lists.

@@ -96,6 +96,9 @@ def validate(plugin: object, name: str, package: str, enabled: list[str]) -> Non
     for perm in plugin.permissions:
         if not perm.code.startswith(prefix):
             raise PluginError(name, f"permission {perm.code!r} must start with {prefix!r}")
+    for kind in plugin.notice_kinds:
+        if not kind.code.startswith(prefix):
+            raise PluginError(name, f"notice kind {kind.code!r} must start with {prefix!r}")
     for item in (*plugin.nav, *plugin.widgets):
         if not item.endpoint.startswith(prefix):
             raise PluginError(name, f"endpoint {item.endpoint!r} must start with {prefix!r}")

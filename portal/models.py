@@ -358,6 +358,36 @@ class Notification(db.Model):
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class MailOutbox(db.Model):
+    """An e-mail waiting to be sent (written with its notification, sent after the commit or by the cron command)."""
+
+    __tablename__ = "portal_mail_outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("portal_user.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(80), default="general")
+    to_addr: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # A sender owns the row while claimed_at is recent (a crashed sender's claim expires).
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    claim: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # gave up after the last try
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class NoticePreference(db.Model):
+    """A user's choice of whether one kind of notice also comes by e-mail (no row: the kind's default)."""
+
+    __tablename__ = "portal_notice_preference"
+    user_id: Mapped[int] = mapped_column(ForeignKey("portal_user.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(80), primary_key=True)
+    email: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class Upload(db.Model):
     """A stored file: generated name on disk, original name kept for download."""
 

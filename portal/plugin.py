@@ -74,6 +74,17 @@ class Widget:
 
 
 @dataclass(frozen=True)
+class NoticeKind:
+    """A kind of notice a plugin sends (``<plugin>.<what>``); each user chooses which kinds also come by e-mail.
+
+    ``default_email`` is the choice of users who never saved their preferences."""
+
+    code: str
+    label: Any  # lazy string shown on the user's notice settings
+    default_email: bool = True
+
+
+@dataclass(frozen=True)
 class ReviewContext:
     """What a review document covers, handed to each plugin's ``review_sections``.
 
@@ -173,3 +184,5 @@ class Plugin:
     # mapping of NAME -> value. Templates of every plugin reach them the same way, ``labels.<plugin>.NAME``, and
     # permission codes as ``perms.<plugin>.<verb>`` (built from ``permissions``); a misspelt name is an error.
     labels: ModuleType | Mapping[str, Any] | None = None
+    # Kinds of notices the plugin passes to notify_users(kind=...); users choose which ones come by e-mail too.
+    notice_kinds: tuple[NoticeKind, ...] = ()

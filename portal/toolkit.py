@@ -10,7 +10,7 @@ from portal import signals
 from portal.clock import local_date, local_now, local_today, to_local
 from portal.audit import history_for
 from portal.charts import Series, bar_chart, line_chart
-from portal.exports import read_rows, workbook_bytes, xlsx_response
+from portal.exports import DATE, MONEY, NUMBER, PERCENT, Column, Money, Percent, Sheet, read_rows, workbook_bytes, xlsx_response
 from portal.directory.services import KIND_LABELS as UNIT_KIND_LABELS
 from portal.directory.services import (
     area_links,
@@ -140,6 +140,14 @@ __all__ = [
     "predecessors_in",
     "public",
     "read_rows",
+    "Column",
+    "DATE",
+    "MONEY",
+    "NUMBER",
+    "PERCENT",
+    "Money",
+    "Percent",
+    "Sheet",
     "redirect_or_hx",
     "render",
     "require_login",

@@ -87,7 +87,8 @@ def registrations(round_id: int) -> ResponseReturnValue:
 def registrations_export(round_id: int) -> ResponseReturnValue:
     nomination_round = db.get_or_404(NominationRound, round_id)
     return xlsx_response(f"dang-ky-thi-dua-{nomination_round.year}-dot-{nomination_round.id}.xlsx",
-                         process.registration_sheets(nomination_round))
+                         process.registration_sheets(nomination_round), title=_("Emulation registrations"),
+                         period=nomination_round.name)
 
 
 def _register_unit() -> int:

@@ -228,7 +228,7 @@ def round_export(round_id: int) -> ResponseReturnValue:
     rows = [(r.award, r.kind, r.nominee, r.position, r.unit, r.agree, r.denominator, r.session)
             for r in services.approved_rows(nomination_round.id)]
     return xlsx_response(f"khen-thuong-{nomination_round.year}-dot-{nomination_round.id}.xlsx",
-                         [(_("Approved"), headers, rows)])
+                         [(_("Approved"), headers, rows)], title=_("Approved awards"), period=nomination_round.name)
 
 
 def _nomination_choices(form: NominationForm) -> None:

@@ -9,6 +9,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from portal.toolkit import (
+    MONEY,
+    Column,
+    Money,
+    format_date,
     Unit,
     UploadError,
     _,
@@ -466,19 +470,20 @@ def report_xlsx() -> ResponseReturnValue:
     start, end, _year_ = _period()
     rep = sv.period_report(start, end)
     summary = [
-        (_("Opening balance"), rep.opening), (_("Carried in"), rep.carried_in), (_("Receipts"), rep.receipts_total),
-        (_("Spending"), rep.spending_total), (_("Closing balance"), rep.closing), (_("Houses"), rep.houses),
-        (_("Gifts given"), rep.gifts),
+        (_("Opening balance"), Money(rep.opening)), (_("Carried in"), Money(rep.carried_in)),
+        (_("Receipts"), Money(rep.receipts_total)), (_("Spending"), Money(rep.spending_total)),
+        (_("Closing balance"), Money(rep.closing)), (_("Houses"), rep.houses), (_("Gifts given"), rep.gifts),
     ]
     lines = lambda items: [(str(line.label), line.count, line.amount) for line in items]  # noqa: E731
-    headers = [_("Item"), _("Count"), _("Amount (đồng)")]
+    headers = [_("Item"), Column(_("Count"), total=True), Column(_("Amount (đồng)"), MONEY, total=True)]
     return xlsx_response(f"quy-vi-nguoi-ngheo-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", [
         (_("Summary"), [_("Item"), _("Amount (đồng)")], summary),
         (_("Receipts by donor type"), headers, lines(rep.receipts)),
         (_("Spending by category"), headers, lines(rep.spending)),
-        (_("Ledger"), [_("Date"), _("Kind"), _("Number"), _("Donor or beneficiary"), _("Receipts"), _("Spending")],
+        (_("Ledger"), [_("Date"), _("Kind"), _("Number"), _("Donor or beneficiary"), Column(_("Receipts"), MONEY, total=True),
+                       Column(_("Spending"), MONEY, total=True)],
          sv.ledger_rows(start, end, current_user.can("fund.confidential"))),
-    ])
+    ], title=_("Poverty fund report"), period=f"{format_date(start)} – {format_date(end)}")
 
 
 # --- units: leaderboard and pledges ---

@@ -13,6 +13,8 @@ from sqlalchemy import func, or_, select
 from werkzeug.exceptions import HTTPException
 
 from portal.toolkit import (
+    PERCENT,
+    Column,
     paginate,
     Series,
     Unit,
@@ -600,7 +602,8 @@ def findings_xlsx() -> ResponseReturnValue:
         for f in db.session.scalars(sv.findings_query(_visible_findings(), state, today if overdue else None))
     ]
     headers = [_("Finding"), _("Unit inspected"), _("Responsible unit"), _("Due date"), _("State")]
-    return xlsx_response("ton-tai-kien-nghi.xlsx", [(_("Findings"), headers, rows)])
+    return xlsx_response("ton-tai-kien-nghi.xlsx", [(_("Findings"), headers, rows)],
+                         title=_("Findings and recommendations"))
 
 
 def _get_finding(finding_id: int) -> Finding:
@@ -691,12 +694,13 @@ def summary_xlsx() -> ResponseReturnValue:
     rows = []
     for r in _summary_rows(year):
         s = r.score
-        pct = sv.percent_text(s.ratio, 2) if s else None
         passed = s.passed(_threshold()) if s else None
-        rows.append([r.unit_name, r.inspections, float(pct) if pct is not None else None,
+        rows.append([r.unit_name, r.inspections, s.ratio if s else None,
                      "" if passed is None else (_("pass") if passed else _("fail")), r.open_findings, r.overdue_findings])
-    headers = [_("Unit"), _("Inspections"), _("Latest score (%)"), _("Result"), _("Open findings"), _("Overdue findings")]
-    return xlsx_response(f"kiem-tra-{year}.xlsx", [(_("Summary %(year)s", year=year), headers, rows)])
+    headers = [_("Unit"), Column(_("Inspections"), total=True), Column(_("Latest score (%)"), PERCENT), _("Result"),
+               Column(_("Open findings"), total=True), Column(_("Overdue findings"), total=True)]
+    return xlsx_response(f"kiem-tra-{year}.xlsx", [(_("Summary %(year)s", year=year), headers, rows)],
+                         title=_("Inspection summary"), period=str(year))
 
 
 # --- checklist templates ---

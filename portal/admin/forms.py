@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.forms import FlaskForm, NoMarkup, strip
+from portal.forms import DateField, FlaskForm, NoMarkup, strip
 from portal.i18n import lazy_gettext as _l
 
 
@@ -53,3 +53,19 @@ class GrantForm(FlaskForm):
     scope = SelectField(
         _l("Scope"), choices=[("all", _l("All units")), ("unit", _l("Own unit only"))], validate_choice=True
     )
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters of the audit log, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    type = SelectField(_l("Record type"), default="", validate_choice=True)
+    actor = StringField(_l("Who"), filters=[strip], validators=[Optional(), Length(max=120)])
+    date_from = DateField(_l("From (date)"))
+    date_to = DateField(_l("To (date)"))
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date must not be before the start date."))

@@ -1,17 +1,19 @@
 """Administration: users, roles and grants, the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import false as sa_false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import sessions
 from portal.roles import mark_edited
 from portal.audit import record_event
-from portal.admin.forms import GrantForm, ResetPasswordForm, UserForm
+from portal.admin import history
+from portal.admin.forms import AuditFilterForm, GrantForm, ResetPasswordForm, UserForm
 from portal.extensions import db
+from portal.forms import form_status
 from portal.i18n import fold, gettext as _, vi_sort_key
 from portal.models import AuditEntry, Role, RoleGrant, Unit, User
 from portal.paging import paginate
@@ -148,17 +150,17 @@ def user_password(user_id: int) -> ResponseReturnValue:
 @require_permission("portal.admin")
 def roles() -> ResponseReturnValue:
     all_roles = list(db.session.scalars(select(Role).order_by(Role.id)))
-    perms = current_app.extensions["portal"].permissions
-    return render("admin/roles.html", roles=all_roles, permissions=perms)
+    scopes = {r.id: {g.permission: g.scope for g in r.grants} for r in all_roles}
+    groups = {r.id: history.permission_groups(list(scopes[r.id])) for r in all_roles}
+    return render("admin/roles.html", roles=all_roles, groups=groups, scopes=scopes)
 
 
 @bp.route("/roles/<int:role_id>", methods=["GET", "POST"])
 @require_permission("portal.admin")
 def role_edit(role_id: int) -> ResponseReturnValue:
     role = db.get_or_404(Role, role_id)
-    perms = current_app.extensions["portal"].permissions
     form = GrantForm()
-    form.permission.choices = [(code, f"{code} – {p.label}") for code, p in sorted(perms.items())]
+    form.permission.choices = dict(history.permission_groups())  # one option group per plugin
     status = 200
     if form.validate_on_submit():
         grant = next((g for g in role.grants if g.permission == form.permission.data), None)
@@ -172,7 +174,9 @@ def role_edit(role_id: int) -> ResponseReturnValue:
         return redirect(url_for("admin.role_edit", role_id=role.id))
     elif request.method == "POST":
         status = 400
-    return render("admin/role_edit.html", fragment="grants", role=role, form=form, permissions=perms, status=status)
+    grants = {g.permission: g for g in role.grants}
+    return render("admin/role_edit.html", fragment="grants", role=role, form=form, status=status, grants=grants,
+                  groups=history.permission_groups(list(grants)))
 
 
 @bp.route("/roles/<int:role_id>/grants/<int:grant_id>/delete", methods=["POST"])
@@ -194,21 +198,37 @@ def grant_delete(role_id: int, grant_id: int) -> ResponseReturnValue:
 @bp.route("/audit/")
 @require_permission("portal.audit")
 def audit() -> ResponseReturnValue:
-    object_type = (request.args.get("type") or "").strip()
-    actor = (request.args.get("actor") or "").strip()
+    form = AuditFilterForm(request.args)
+    types = list(db.session.scalars(select(AuditEntry.object_type).distinct()))
+    form.type.choices = [("", _("All"))] + history.record_choices(types)
     stmt = select(AuditEntry)
-    if object_type:
-        stmt = stmt.where(AuditEntry.object_type == object_type)
-    if actor:
-        stmt = stmt.where(AuditEntry.actor == actor)
+    if form.validate():
+        if form.type.data:
+            stmt = stmt.where(AuditEntry.object_type == form.type.data)
+        if form.actor.data:
+            stmt = stmt.where(AuditEntry.actor == form.actor.data)
+        low, high = history.day_bounds(form.date_from.data, form.date_to.data)
+        if low:
+            stmt = stmt.where(AuditEntry.at >= low)
+        if high:
+            stmt = stmt.where(AuditEntry.at < high)
+    else:
+        stmt = stmt.where(sa_false())  # a filter that cannot be read shows nothing rather than everything
     page = paginate(stmt, (AuditEntry.id.desc(),))
-    types = list(db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)))
-    return render(
-        "admin/audit.html",
-        fragment="audit_list",
-        entries=page.items,
-        page=page,
-        types=types,
-        object_type=object_type,
-        actor=actor,
-    )
+    return render("admin/audit.html", fragment="audit_list", entries=page.items, page=page, form=form,
+                  status=form_status(form))
+
+
+@bp.app_template_global("audit_record")
+def _audit_record(table: str) -> str:
+    return history.record_name(table)
+
+
+@bp.app_template_global("audit_field")
+def _audit_field(table: str, column: str) -> str:
+    return history.field_label(table, column)
+
+
+@bp.app_template_global("audit_value")
+def _audit_value(table: str, column: str, value: object) -> str:
+    return history.value_words(table, column, value)

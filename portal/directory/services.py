@@ -53,6 +53,11 @@ def _in_every_language(labels: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def import_header_names() -> list[str]:
+    """Every name a column header may have (each language, folded, and the codes): finds the header row."""
+    return list(_in_every_language(COLUMN_LABELS))
+
+
 def export_headers() -> list[str]:
     return [str(COLUMN_LABELS[c]) for c in EXPORT_COLUMNS]
 

@@ -166,7 +166,8 @@ def merge(unit_id: int) -> ResponseReturnValue:
 def export() -> ResponseReturnValue:
     units = services.search_units(scope=unit_clause("directory.view", Unit.id))
     headers = services.export_headers()
-    return xlsx_response("don-vi.xlsx", [(_("Units"), headers, services.export_rows(units))])
+    return xlsx_response("don-vi.xlsx", [(_("Units"), headers, services.export_rows(units))],
+                         title=_("Directory of units"))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -178,7 +179,7 @@ def import_units() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             checked = check_file(form.file.data, ("xlsx",))
-            headers, rows = read_rows(checked.data)
+            headers, rows = read_rows(checked.data, services.import_header_names())
         except UploadError as exc:
             form.file.errors.append(str(exc))
             status = 400

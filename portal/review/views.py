@@ -220,4 +220,6 @@ def xlsx(review_id: int) -> ResponseReturnValue:
     sheets = [(title, t.get("header", []), t.get("rows", [])) for title, t in svc.all_tables(review)]
     if not sheets:
         sheets = [(_("Review"), [_("Section")], [[s.title] for s in review.sections])]
-    return xlsx_response(f"bao-cao-{review.kind}-{review.year_from}-{review.year_to}-{review.id}.xlsx", sheets)
+    years = str(review.year_from) if review.year_from == review.year_to else f"{review.year_from}–{review.year_to}"
+    return xlsx_response(f"bao-cao-{review.kind}-{review.year_from}-{review.year_to}-{review.id}.xlsx", sheets,
+                         title=review.title, period=years)

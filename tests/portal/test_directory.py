@@ -318,12 +318,15 @@ def test_export_opens_in_openpyxl_with_the_right_rows(client, admin, make_unit):
     assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
     ws = load_workbook(io.BytesIO(resp.data)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0]) == HEAD_VI
-    body = {r[0]: r for r in rows[1:]}
+    assert rows[0][0] == "Danh sách đơn vị" and rows[1][0].startswith("Xuất lúc ")  # the title block
+    assert list(rows[3]) == HEAD_VI
+    body = {r[0]: r for r in rows[4:]}
     assert body["xa-ban-bo"][2] == "Xã, thị trấn"  # the kind as people read it
     assert set(body) == {"ubnd-huyen", "xa-ban-bo"}
     assert body["xa-ban-bo"][1] == "Xã Bản Bo" and body["xa-ban-bo"][3] == "ubnd-huyen"
     assert body["xa-ban-bo"][9].date() == dt.date(2025, 6, 30)
+    row = 5 + [r[0] for r in rows[4:]].index("xa-ban-bo")
+    assert ws.cell(row=row, column=10).number_format == "dd/mm/yyyy"  # a date Excel reads as a date
 
 
 def test_export_is_scoped_to_the_unit_reporters_unit(client, login_as, make_unit):
@@ -331,7 +334,7 @@ def test_export_is_scoped_to_the_unit_reporters_unit(client, login_as, make_unit
     make_unit("Xã Bình Lư", code="xa-binh-lu")
     login_as("banbo", ["unit_reporter"], unit_id=own)
     ws = load_workbook(io.BytesIO(client.get("/units/export.xlsx").data)).active
-    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["xa-ban-bo"]
+    assert [r[0] for r in ws.iter_rows(min_row=5, values_only=True)] == ["xa-ban-bo"]
 
 
 def test_import_creates_and_updates_in_one_go(app, client, admin, make_unit):

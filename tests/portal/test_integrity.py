@@ -11,10 +11,10 @@ from portal.extensions import db
 
 def test_mail_goes_out_after_the_commit_and_never_after_a_rollback(app, make_user, monkeypatch):
     from portal import notifications
-    from portal.models import User
+    from portal.models import MailOutbox, User
 
-    sent: list[tuple[str, ...]] = []
-    monkeypatch.setattr(notifications, "_send_mail", lambda host, to, subject, body: sent.append((subject, *to)))
+    sent: list[list[int]] = []
+    monkeypatch.setattr(notifications, "send_due", lambda ids=None, limit=200: sent.append(list(ids or [])))
     app.config["PORTAL_SMTP_HOST"] = "127.0.0.1"
     made = make_user("canbo", ["unit_reporter"])
     with app.test_request_context():
@@ -22,13 +22,19 @@ def test_mail_goes_out_after_the_commit_and_never_after_a_rollback(app, make_use
         user.email = "canbo@example.org"
         db.session.commit()
         notifications.notify_users([user], "Báo cáo bị trả lại", email_subject="Trả lại")
+        db.session.flush()
+        notifications.wait_for_senders()
         assert sent == []  # still inside the transaction: nothing leaves while its locks are held
         db.session.commit()
-        assert sent == [("Trả lại", "canbo@example.org")]
+        notifications.wait_for_senders()
+        queued = list(db.session.execute(select(MailOutbox.id, MailOutbox.subject, MailOutbox.to_addr)))
+        assert [(s, to) for _i, s, to in queued] == [("Trả lại", "canbo@example.org")] and sent == [[queued[0][0]]]
         notifications.notify_users([user], "Lần hai", email_subject="Lần hai")
+        db.session.flush()
         db.session.rollback()
         db.session.commit()
-        assert sent == [("Trả lại", "canbo@example.org")]
+        notifications.wait_for_senders()
+        assert sent == [[queued[0][0]]] and db.session.scalar(select(func.count(MailOutbox.id))) == 1
 
 
 def test_a_repeated_form_answers_with_the_first_result_and_changes_nothing(app, client, login_as):

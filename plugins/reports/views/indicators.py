@@ -155,7 +155,8 @@ def indicator_trend_xlsx(ind_id: int) -> ResponseReturnValue:
              for k, vals in trend.by_kind]
     rows.append([_("District"), "", *[num(v) for v in trend.district], ""])
     return xlsx_response(f"chi-tieu-{ind.code}-{args['year_from']}-{args['year_to']}.xlsx",
-                         [(ind.name[:31], head, rows)])
+                         [(ind.name[:31], head, rows)], title=ind.name,
+                         period=f"{args['year_from']}–{args['year_to']}")
 
 
 @require_permission(INDICATORS)

@@ -8,6 +8,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from portal.toolkit import (
+    PERCENT,
+    Column,
     is_fragment_request,
     Refused,
     Unit,
@@ -73,14 +75,14 @@ def matrix_xlsx() -> ResponseReturnValue:
     ]
     kinds = [
         [str(labels.UNIT_KIND_LABELS.get(r["kind"], r["kind"])), r["expected"], r["submitted"], r["on_time"], r["late"],
-         r["missing"], r["accepted"], round(100 * r["submitted"] / r["expected"], 1) if r["expected"] else None]
+         r["missing"], r["accepted"], r["submitted"] / r["expected"] if r["expected"] else None]
         for r in [*m.by_kind, dict(kind=_("Total"), **m.totals)]
     ]
     return xlsx_response("bao-cao-day-du-dung-han.xlsx", [
         (_("Matrix"), [_("Unit"), _("Kind"), *[p.name for p in m.periods]], grid),
         (_("By unit kind"), [_("Kind"), _("Expected"), _("Submitted"), _("On time"), _("Late"), _("Missing"),
-                              _("Accepted"), _("Submission rate")], kinds),
-    ])
+                              _("Accepted"), Column(_("Submission rate"), PERCENT)], kinds),
+    ], title=_("Reports complete and on time"))
 
 
 def _rollup_period() -> Period:
@@ -144,7 +146,7 @@ def rollup_xlsx() -> ResponseReturnValue:
         (_("Options chosen"), [_("Field"), _("Option"), _("Reports")], choices),
         (_("Indicators"), [_("Indicator"), _("Value"), _("Value, same units"), _("Previous period, same units"),
                            _("Unit of measure")], indicators),
-    ])
+    ], title=_("Roll-up of reports"), period=period.name)
 
 
 @require_permission(VIEW)

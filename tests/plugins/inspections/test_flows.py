@@ -87,8 +87,9 @@ def test_summary_chart_and_excel_agree(app, client, make_unit, make_template, ma
     xlsx = client.get("/inspections/summary.xlsx?year=2025")
     headers, rows = read_rows(xlsx.data)
     assert headers[0] == "Đơn vị"
-    assert [(r[0], r[2], r[3], r[4], r[5]) for r in rows] == [("Xã Hồ Thầu", 100, "đạt", 0, 0),
-                                                             ("Xã Nà Tăm", 50, "không đạt", 2, 1)]
+    assert [(r[0], r[2], r[3], r[4], r[5]) for r in rows] == [("Xã Hồ Thầu", 1, "đạt", 0, 0),
+                                                             ("Xã Nà Tăm", 0.5, "không đạt", 2, 1),
+                                                             ("Tổng cộng", None, None, 2, 1)]  # scores as 100 %, 50 %
 
 
 def test_widgets_show_my_inspections_and_my_units_overdue_findings(app, client, make_unit, make_user, make_template,

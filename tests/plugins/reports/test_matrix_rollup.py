@@ -5,9 +5,9 @@ import datetime as dt
 import io
 
 import pytest
-from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 
+from portal.exports import read_rows
 from portal.extensions import db
 from tests.helpers import count_queries, login
 
@@ -60,15 +60,14 @@ def test_matrix_counts_by_kind_and_excel_export(client, login_as, world, app, fr
     frozen_at(dt.datetime(2024, 11, 20, 3))  # after the deadline: the 6 others are missing
     resp = client.get("/reports/matrix.xlsx")
     assert resp.status_code == 200
-    wb = load_workbook(io.BytesIO(resp.data))
-    grid = list(wb.worksheets[0].iter_rows(values_only=True))
-    assert grid[0][2] == "Báo cáo năm 2024" and len(grid) == 1 + 8
-    statuses = [row[2] for row in grid[1:]]
+    head, grid = read_rows(resp.data)
+    assert head[2] == "Báo cáo năm 2024" and len(grid) == 8
+    statuses = [row[2] for row in grid]
     assert statuses.count("Đã tiếp nhận") == 1 and statuses.count("Nộp đúng hạn") == 1
     assert statuses.count("Chưa nộp, quá hạn") == 6
-    kinds = list(wb.worksheets[1].iter_rows(values_only=True))
+    kinds = read_rows(resp.data, sheet=1)[1]
     commune = next(r for r in kinds if r[0] == "Xã, thị trấn")
-    assert commune[1:8] == (8, 2, 1, 1, 6, 1, 25.0)
+    assert tuple(commune[1:8]) == (8, 2, 1, 1, 6, 1, 0.25)  # the rate is a percentage cell: 25,0 %
 
 
 def test_rollup_sums_accepted_reports_beside_the_previous_period_and_exports(client, login_as, world, app):
@@ -98,11 +97,10 @@ def test_rollup_sums_accepted_reports_beside_the_previous_period_and_exports(cli
     # sum 500 over both units; compared with 2023 on Bản Bo only (300 against 500): Bình Lư is named
     assert ">500<" in page and "-200" in page and "Xã Bình Lư" in page.split('id="compare-units"')[1][:800]
     resp = client.get(f"/reports/rollup.xlsx?period={world.period_id}&include=submitted")
-    wb = load_workbook(io.BytesIO(resp.data))
-    units = list(wb.worksheets[0].iter_rows(values_only=True))
-    assert [r[0] for r in units[1:]] == ["Xã Bản Bo", "Xã Bình Lư"]
-    assert units[1][4:7] == (300, 40, 12.5) and units[2][4:7] == (200, 30, 20)
-    totals = {r[0]: r for r in wb.worksheets[1].iter_rows(values_only=True)}
+    units = read_rows(resp.data)[1]
+    assert [r[0] for r in units] == ["Xã Bản Bo", "Xã Bình Lư"]
+    assert tuple(units[0][4:7]) == (300, 40, 12.5) and tuple(units[1][4:7]) == (200, 30, 20)
+    totals = {r[0]: tuple(r) for r in read_rows(resp.data, sheet=1)[1]}
     # field, roll-up, units counted, reports, value, sum, average, min, max, same units, previous (same units)
     assert totals["Số hộ nghèo đầu năm"][1:] == ("Tổng", "mọi loại đơn vị", 2, 500, 500, 250, 200, 300, 300, 500)
 

@@ -1,0 +1,133 @@
+"""The audit log in words: record names and field labels (the core's and each plugin's labels.py ``RECORDS`` and
+``FIELDS``), values as people read them (Có/Không, local dates, money), the date range of a filter in local days."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app, g
+from sqlalchemy import BigInteger, Boolean, select
+
+from portal.clock import local_stamp, local_zone
+from portal.directory.services import KIND_LABELS as UNIT_KINDS
+from portal.extensions import db
+from portal.i18n import format_money, gettext as _, lazy_gettext as _l, vi_sort_key
+from portal.templating import _public
+
+#: The core's audited tables (the plugins declare theirs in labels.py).
+RECORDS = {
+    "directory_unit": _l("Unit"),
+    "directory_unit_name": _l("Former name"),
+    "directory_unit_area_link": _l("Area transfer"),
+    "portal_user": _l("User"),
+    "portal_role": _l("Role"),
+    "portal_role_grant": _l("Role permission"),
+}
+FIELDS = {
+    "directory_unit.code": _l("Code"), "directory_unit.name": _l("Name"), "directory_unit.kind": _l("Kind"),
+    "directory_unit.parent_id": _l("Parent unit"), "directory_unit.head": _l("Head"),
+    "directory_unit.phone": _l("Phone"), "directory_unit.email": _l("E-mail"),
+    "directory_unit.address": _l("Address"), "directory_unit.valid_from": _l("Valid from"),
+    "directory_unit.valid_to": _l("Valid until"), "directory_unit.successor_id": _l("Successor unit"),
+    "directory_unit.note": _l("Note"), "directory_unit.is_sample": _l("Sample data"),
+    "directory_unit_name.valid_from": _l("Valid from"), "directory_unit_name.valid_to": _l("Valid until"),
+    "directory_unit_area_link.note": _l("Note"), "portal_user.locale": _l("Language"),
+    "portal_user.created_at": _l("Created"),
+    "directory_unit_name.name": _l("Name"), "directory_unit_name.unit_id": _l("Unit"),
+    "directory_unit_area_link.unit_id": _l("Unit"), "directory_unit_area_link.to_unit_id": _l("Area given to"),
+    "portal_user.username": _l("Username"), "portal_user.full_name": _l("Full name"),
+    "portal_user.email": _l("E-mail"), "portal_user.phone": _l("Phone"), "portal_user.unit_id": _l("Unit"),
+    "portal_user.active": _l("Active"), "portal_user.roles": _l("Roles"),
+    "portal_user.sessions_ended": _l("Sessions ended"),
+    "portal_role.code": _l("Code"), "portal_role.name": _l("Name"),
+    "portal_role_grant.role_id": _l("Role"), "portal_role_grant.permission": _l("Permission"),
+    "portal_role_grant.scope": _l("Scope"),
+}
+
+#: Coded values shown by their label: "<table>.<column>" -> {code: label} (plugins may declare VALUES too).
+VALUES = {"directory_unit.kind": UNIT_KINDS, "portal_role_grant.scope": {"all": _l("All units"), "unit": _l("Own unit only")}}
+_CORE = {"RECORDS": RECORDS, "FIELDS": FIELDS, "VALUES": VALUES}
+
+
+def _declared(name: str) -> dict[str, Any]:
+    out = dict(_CORE[name])
+    if name == "VALUES":
+        out["portal_role_grant.permission"] = {c: p.label for c, p in current_app.extensions["portal"].permissions.items()}
+    for plugin in current_app.extensions["portal"].plugins.values():
+        out.update(_public(plugin.labels).get(name) or {})
+    return out
+
+
+def record_name(table: str) -> str:
+    """The record's name in words; an undeclared table shows as itself."""
+    return str(_declared("RECORDS").get(table) or table)
+
+
+def field_label(table: str, column: str) -> str:
+    return str(_declared("FIELDS").get(f"{table}.{column}") or column)
+
+
+def record_choices(tables: list[str]) -> list[tuple[str, str]]:
+    """(table, name) for a filter, in Vietnamese order of the names."""
+    return sorted(((t, record_name(t)) for t in tables), key=lambda c: vi_sort_key(c[1]))
+
+
+def _column(table: str, column: str) -> Any:
+    t = db.metadata.tables.get(table)
+    return t.c.get(column) if t is not None else None
+
+
+def value_words(table: str, column: str, value: Any) -> str:
+    """A stored audit value as people read it."""
+    if value is None or value == "" or value == []:
+        return "—"
+    col = _column(table, column)
+    if isinstance(value, bool) or (col is not None and isinstance(col.type, Boolean) and value in (0, 1)):
+        return _("Yes") if value else _("No")
+    coded = _declared("VALUES").get(f"{table}.{column}")
+    if coded and isinstance(value, str) and value in coded:
+        return str(coded[value])
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    target = next(iter(col.foreign_keys)).column.table.name if col is not None and col.foreign_keys else None
+    if target in _NAMED and isinstance(value, int):
+        return _names(target).get(value) or f"#{value}"
+    if col is not None and isinstance(col.type, BigInteger) and isinstance(value, int):
+        return format_money(value)  # money is integer đồng in BigInteger columns
+    return str(local_stamp(value))
+
+
+_NAMED = {"directory_unit": "name", "portal_user": "full_name", "portal_role": "name"}
+
+
+def _names(table: str) -> dict[int, str]:
+    """id -> name of a table records point at (units, users, roles), read once a request."""
+    cache = g.setdefault("audit_names", {})
+    if table not in cache:
+        t = db.metadata.tables[table]
+        cache[table] = dict(db.session.execute(select(t.c.id, t.c[_NAMED[table]])).all())
+    return cache[table]
+
+
+def day_bounds(start: dt.date | None, end: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Local days from ``start`` to ``end`` (both included) as stored (naive UTC) bounds: [low, high)."""
+    def utc(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time.min, tzinfo=local_zone()).astimezone(dt.UTC).replace(tzinfo=None)
+
+    return (utc(start) if start else None), (utc(end + dt.timedelta(days=1)) if end else None)
+
+
+def permission_groups(codes: list[str] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Permissions (``codes``, else all known) as (group title, [(code, label)]): the core's first, then each
+    plugin's under its title, in PORTAL_PLUGINS order. A code no enabled plugin declares is named as itself."""
+    state = current_app.extensions["portal"]
+    known = state.permissions
+    groups: dict[str, list[tuple[str, str]]] = {str(_("Portal (core)")): []}
+    for plugin in state.plugins.values():
+        groups[str(plugin.title)] = []
+    for code in sorted(known if codes is None else codes):
+        plugin = state.plugins.get(code.split(".", 1)[0])
+        title = str(plugin.title) if plugin else str(_("Portal (core)")) if code in known else str(_("Not enabled"))
+        label = str(known[code].label) if code in known else code
+        groups.setdefault(title, []).append((code, label))
+    return [(title, items) for title, items in groups.items() if items]
