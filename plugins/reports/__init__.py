@@ -13,7 +13,7 @@ from portal.toolkit import _, _l, local_today, signals, unit_lineage
 from . import labels, models
 from .blueprint import bp
 from .demo import seed_demo
-from .permissions import INDICATORS, PERMISSIONS, REVIEW, SUBMIT, VIEW
+from .permissions import INDICATORS, NOTICE_KINDS, PERMISSIONS, REVIEW, SUBMIT, VIEW
 from .review import review_sections
 
 
@@ -61,7 +61,8 @@ def offline_pages(user: Any) -> list[str]:
         return []
     from .services.submissions import owed_for_unit
 
-    owed = [i for i in owed_for_unit(user.unit_id, local_today()) if i.bucket in ("returned", "overdue", "due_soon", "owed")]
+    owed = [i for i in owed_for_unit(user.unit_id, local_today())
+            if i.bucket in ("returned", "overdue", "due_soon", "owed")]  # a closed one cannot be filled in
     return [url_for("reports.index")] + [
         url_for("reports.report", period_id=i.period.id, unit_id=user.unit_id) for i in owed]
 
@@ -78,6 +79,7 @@ plugin = Plugin(
     labels=labels,
     stylesheets=("reports.css",),
     permissions=PERMISSIONS,
+    notice_kinds=NOTICE_KINDS,
     nav=(
         NavItem("reports.index", _l("Reports"), permission=VIEW, order=10),
     ),

@@ -156,3 +156,13 @@ FIELDS = {
     "reports_indicator.lower_is_better": _l("Lower is better"),
     "reports_indicator.unit_kinds": _l("Unit kinds"),
 }
+
+#: Coded values the audit log shows by their label.
+VALUES = {
+    "reports_submission.state": STATE_LABELS,
+    "reports_period.kind": PERIOD_KIND_LABELS,
+    "reports_period.late_policy": POLICY_LABELS,
+    "reports_period.on_time_rule": ON_TIME_RULE_LABELS,
+    "reports_form_field.kind": KIND_LABELS,
+    "reports_form_field.aggregation": AGGREGATION_LABELS,
+}

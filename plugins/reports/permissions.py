@@ -1,7 +1,7 @@
 """Permission codes of the reports plugin, declared once (Python uses the constants, templates perms.reports.*)."""
 from __future__ import annotations
 
-from portal.plugin import Permission
+from portal.plugin import NoticeKind, Permission
 from portal.toolkit import _l
 
 SUBMIT = "reports.submit"  # the unit's reporter fills in and submits the unit's reports
@@ -20,4 +20,14 @@ PERMISSIONS = (
     Permission(MANAGE, _l("Define report forms and periods"), {"admin": "all", "standing_office": "all"}),
     Permission(INDICATORS, _l("See indicators, trends and the movement at a glance"),
                {"admin": "all", "standing_office": "all", "leadership": "all"}),
+)
+
+#: Kinds of notices the plugin sends (each user chooses which also come by e-mail).
+SUBMITTED_NOTICE = "reports.submitted"  # to the standing office: a unit submitted
+REVIEWED_NOTICE = "reports.reviewed"  # to the unit: its report was accepted or returned
+REMINDER_NOTICE = "reports.reminder"  # to the unit: a report is due
+NOTICE_KINDS = (
+    NoticeKind(SUBMITTED_NOTICE, _l("A unit submitted a report")),
+    NoticeKind(REVIEWED_NOTICE, _l("Our report was accepted or returned")),
+    NoticeKind(REMINDER_NOTICE, _l("Reminder: a report is due")),
 )

@@ -19,6 +19,7 @@ from portal.toolkit import (
 )
 
 from ..models import Event, Period, PeriodUnit, Submission
+from ..permissions import REMINDER_NOTICE
 from .periods import deadline_hint, is_locked, period_last_day
 
 REMINDED = "reminded"
@@ -52,7 +53,8 @@ def send(period: Period, rows: Sequence[Any], link: str, at: dt.datetime, text: 
     units = users = 0
     for row in rows:
         n = notify_unit(row.id, text or default_text(period, row.extended_until), link,
-                        email_subject=_("Report reminder: %(name)s", name=period.name))
+                        email_subject=_("Report reminder: %(name)s", name=period.name),
+                        kind=REMINDER_NOTICE)
         units += 1 if n else 0
         users += n
         db.session.add(Event(period_id=period.id, unit_id=row.id, action=REMINDED, at=at,

@@ -49,7 +49,7 @@ from ..services.builder import field_by_key
 from ..services.periods import assignment, effective_deadline
 from ..services.submissions import OWED_BUCKETS, reviewers, FieldConflict, ensure_editable, lock_submission, owed_for_unit, save_value
 from ..services.values import ATTACHMENT_KINDS, FieldError, diff, parse_value
-from ..permissions import SUBMIT, VIEW, VIEWERS
+from ..permissions import SUBMITTED_NOTICE, SUBMIT, VIEW, VIEWERS
 
 
 def _can_see(unit_id: int) -> bool:
@@ -267,7 +267,8 @@ def submit(period_id: int, unit_id: int) -> ResponseReturnValue:
     notify_users(reviewers(), _("%(unit)s submitted the report \"%(name)s\"; it is waiting for review.",
                                 unit=unit.name if unit else "", name=period.name),
                  url_for("reports.inbox_item", sub_id=sub.id),
-                 email_subject=_("Report submitted: %(unit)s", unit=unit.name if unit else ""))
+                 email_subject=_("Report submitted: %(unit)s", unit=unit.name if unit else ""),
+                 kind=SUBMITTED_NOTICE)
     db.session.commit()
     if sub.late:
         flash(_("Report submitted after the deadline; it is marked late."), "warning")

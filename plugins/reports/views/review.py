@@ -33,7 +33,7 @@ from ..services import inbox as inbox_svc
 from ..services import submissions as submissions_svc
 from .filling import _files, _load, _report_page
 from .matrix import _period_choices
-from ..permissions import REVIEW, VIEW
+from ..permissions import REVIEW, REVIEWED_NOTICE, VIEW
 
 NOTE_MAX = 1000
 
@@ -75,7 +75,7 @@ def accept(sub_id: int) -> ResponseReturnValue:
             return asked
     submissions_svc.review(sub, "accept", current_user, utcnow())
     notify_unit(sub.unit_id, _("Your report \"%(name)s\" was accepted.", name=sub.period.name),
-                url_for("reports.report", period_id=sub.period_id, unit_id=sub.unit_id))
+                url_for("reports.report", period_id=sub.period_id, unit_id=sub.unit_id), kind=REVIEWED_NOTICE)
     db.session.commit()
     flash(_("Report accepted and locked."), "success")
     return _after_review(sub)
@@ -99,7 +99,7 @@ def return_report(sub_id: int) -> ResponseReturnValue:
     told = form.comment.data or _("%(num)s fields to correct", num=len(notes))
     notify_unit(sub.unit_id, _("Your report \"%(name)s\" was returned: %(comment)s", name=sub.period.name,
                                comment=told), link,
-                email_subject=_("Report returned for correction"))
+                email_subject=_("Report returned for correction"), kind=REVIEWED_NOTICE)
     db.session.commit()
     flash(_("Report returned to the unit with your comment."), "success")
     return _after_review(sub)
