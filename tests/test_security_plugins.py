@@ -235,7 +235,7 @@ def test_whitespace_amounts_and_dates_are_a_clear_400(seeded: Flask) -> None:
     assert 400 <= resp.status_code < 500
     resp = client.post("/reports/periods", data={"form_id": form_id, "title": "Kỳ thử", "opens_on": "   ",
                                                   "due_on": "30/06/2024"})
-    assert resp.status_code == 400 and "bắt buộc" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "bắt buộc" in resp.get_data(as_text=True)  # INVALID_FORM (issue 12)
     assert counts == {t: _count(seeded, t) for t in counts}
 
 

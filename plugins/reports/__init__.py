@@ -7,36 +7,36 @@ from typing import Any
 
 from flask import Flask, url_for
 
-from portal.plugin import NavItem, Permission, Plugin, Widget
+from portal.plugin import NavItem, Plugin, Widget
 from portal.toolkit import _, _l, local_today, signals, unit_lineage
 
-from . import models
+from . import labels, models
+from .blueprint import bp
 from .refs import resolve_ref
 from .demo import seed_demo
+from .permissions import INDICATORS, NOTICE_KINDS, PERMISSIONS, REVIEW, SUBMIT, VIEW
 from .review import review_sections
-from .views import bp
-from . import views_indicators  # noqa: F401  (routes on bp)
 
 
 def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs: Any) -> list[signals.Evidence] | None:
     """Tell other plugins (e.g. awards) how a unit reported: "Annual report 2024: accepted (late)"."""
     if not signals.plugin_enabled("reports"):
         return None
-    from . import services
-
-    from . import indicators
+    from .services import indicators
+    from .services.history import evidence_rows
+    from .services.periods import period_last_day
 
     out = []
     day = local_today()
     formulas = [indicators.Formula(ind) for ind in indicators.all_indicators()]
-    rows = [(p, s, uid) for uid in unit_lineage(unit_id) for p, s in services.evidence_rows(uid, year)]
+    rows = [(p, s, uid) for uid in unit_lineage(unit_id) for p, s in evidence_rows(uid, year)]
     for period, sub, owner in rows:  # the unit's own reports, then those of the units merged into it
         if sub is not None and sub.first_submitted_at is not None:
-            value = str(services.STATE_LABELS[sub.state]) + (" – " + _("late") if sub.late else "")
-        elif day > services.period_last_day(period, None):
-            value = str(services.STATUS_LABELS["missing"])
+            value = str(labels.STATE_LABELS[sub.state]) + (" – " + _("late") if sub.late else "")
+        elif day > period_last_day(period, None):
+            value = str(labels.STATUS_LABELS["missing"])
         else:
-            value = str(services.STATUS_LABELS["not_started"])
+            value = str(labels.STATUS_LABELS["not_started"])
         out.append(signals.Evidence(
             source="reports", label=_("Report: %(name)s", name=period.name), value=value,
             url=url_for("reports.report", period_id=period.id, unit_id=owner),
@@ -58,12 +58,12 @@ def unit_evidence(sender: Any, unit_id: int, year: int | None = None, **_kwargs:
 
 def offline_pages(user: Any) -> list[str]:
     """The reports a unit officer owes (drafts and returned ones included), to fill in without a connection."""
-    if user.unit_id is None or not user.can("reports.submit", user.unit_id):
+    if user.unit_id is None or not user.can(SUBMIT, user.unit_id):
         return []
-    from . import services
+    from .services.submissions import owed_for_unit
 
-    owed = [i for i in services.owed_for_unit(user.unit_id, local_today())
-            if i.bucket in ("returned", "overdue", "due_soon", "owed")]
+    owed = [i for i in owed_for_unit(user.unit_id, local_today())
+            if i.bucket in ("returned", "overdue", "due_soon", "owed")]  # a closed one cannot be filled in
     return [url_for("reports.index")] + [
         url_for("reports.report", period_id=i.period.id, unit_id=user.unit_id) for i in owed]
 
@@ -77,29 +77,22 @@ plugin = Plugin(
     title=_l("Reports"),
     blueprint=bp,
     models=models,
+    labels=labels,
     stylesheets=("reports.css",),
-    permissions=(
-        Permission("reports.submit", _l("Fill in and submit the unit's reports"), {"unit_reporter": "unit"}),
-        Permission("reports.view", _l("See reports, completeness and roll-up"),
-                   {"admin": "all", "standing_office": "all", "leadership": "all", "unit_reporter": "unit"}),
-        Permission("reports.review", _l("Accept or return reports, send reminders"),
-                   {"admin": "all", "standing_office": "all"}),
-        Permission("reports.manage", _l("Define report forms and periods"), {"admin": "all", "standing_office": "all"}),
-        Permission("reports.indicators", _l("See indicators, trends and the movement at a glance"),
-                   {"admin": "all", "standing_office": "all", "leadership": "all"}),
-    ),
+    permissions=PERMISSIONS,
+    notice_kinds=NOTICE_KINDS,
     nav=(
-        NavItem("reports.index", _l("Reports"), permission="reports.view", order=10),
+        NavItem("reports.index", _l("Reports"), permission=VIEW, order=10),
     ),
     widgets=(
-        Widget("reports.widget_owed", _l("Reports my unit owes"), permission="reports.submit", order=10),
-        Widget("reports.widget_completeness", _l("Report completeness"), permission="reports.review", order=11),
-        Widget("reports.widget_movement", _l("The movement at a glance"), permission="reports.indicators", order=5),
+        Widget("reports.widget_owed", _l("Reports my unit owes"), permission=SUBMIT, order=10),
+        Widget("reports.widget_completeness", _l("Report completeness"), permission=REVIEW, order=11),
+        Widget("reports.widget_movement", _l("The movement at a glance"), permission=INDICATORS, order=5),
     ),
     default_config={
         "REPORTS_ANNUAL_DEADLINE": "11-10",  # month-day of the annual deadline
-        "REPORTS_DUE_SOON_DAYS": 7,
-        "REPORTS_RECIPIENT": "",  # who reports go to ("Nơi nhận"); empty: the standing office of the movement  # "due soon" this many days before the deadline
+        "REPORTS_DUE_SOON_DAYS": 7,  # "due soon" this many days before the deadline
+        "REPORTS_RECIPIENT": "",  # who reports go to ("Nơi nhận"); empty: the standing office of the movement
         "REPORTS_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,  # per attachment
     },
     translations=Path(__file__).with_name("translations"),

@@ -1,13 +1,20 @@
-"""Forms of the report intake (the report itself is built from its form version, see services.parse_value)."""
+"""Forms of the report intake (the report itself is built from its form version, see services.values.parse_value)."""
 from __future__ import annotations
 
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.toolkit import DateField, FlaskForm, NoMarkup, _l, strip
+from portal.toolkit import DateField, FlaskForm, NoMarkup, UnitsField, _l, strip
 
-from .models import RULE_OPERATORS
-from .services import AGGREGATION_LABELS, KIND_LABELS, ON_TIME_RULE_LABELS, PERIOD_KIND_LABELS, POLICY_LABELS, UNIT_KIND_LABELS
+from .labels import AGGREGATION_LABELS, KIND_LABELS, OPERATOR_LABELS, ON_TIME_RULE_LABELS, PERIOD_KIND_LABELS, POLICY_LABELS, UNIT_KIND_LABELS
+
+
+class KindsField(SelectMultipleField):
+    """Unit kinds as a list of checkboxes (no Ctrl-click)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class ReportFormForm(FlaskForm):
@@ -24,7 +31,7 @@ class FieldForm(FlaskForm):
     max_value = StringField(_l("Maximum"), [Optional(), Length(max=20)], filters=[strip])
     choices = TextAreaField(_l("Options (one per line)"), [Optional(), Length(max=4000), NoMarkup()], filters=[strip])
     aggregation = SelectField(_l("District roll-up"), choices=list(AGGREGATION_LABELS.items()), default="sum")
-    unit_kinds = SelectMultipleField(_l("Units counted in the roll-up"), choices=list(UNIT_KIND_LABELS.items()),
+    unit_kinds = KindsField(_l("Units counted in the roll-up"), choices=list(UNIT_KIND_LABELS.items()),
                                      default=["commune"])
 
 
@@ -32,7 +39,7 @@ class AggregationForm(FlaskForm):
     """How one existing field rolls up (sum, average, …) and which unit kinds it counts."""
 
     aggregation = SelectField(_l("District roll-up"), choices=list(AGGREGATION_LABELS.items()))
-    unit_kinds = SelectMultipleField(_l("Units counted in the roll-up"), choices=list(UNIT_KIND_LABELS.items()))
+    unit_kinds = KindsField(_l("Units counted in the roll-up"), choices=list(UNIT_KIND_LABELS.items()))
 
 
 class IndicatorForm(FlaskForm):
@@ -44,15 +51,19 @@ class IndicatorForm(FlaskForm):
     unit_label = StringField(_l("Unit of measure"), [Optional(), Length(max=40), NoMarkup()], filters=[strip])
     decimals = IntegerField(_l("Decimals shown"), [Optional(), NumberRange(0, 6)], default=2)
     lower_is_better = BooleanField(_l("Lower is better"))
-    unit_kinds = SelectMultipleField(_l("Unit kinds counted"), choices=list(UNIT_KIND_LABELS.items()),
+    unit_kinds = KindsField(_l("Unit kinds counted"), choices=list(UNIT_KIND_LABELS.items()),
                                      default=["commune"])
     description = TextAreaField(_l("Description"), [Optional(), Length(max=2000), NoMarkup()], filters=[strip])
 
 
 class RuleForm(FlaskForm):
+    """A cross-field rule picked from lists: a number field, a comparison, the sum of other number fields and/or a
+    number (stored as the expression "a + b + 5", evaluated without eval, see services.values)."""
+
     left = SelectField(_l("Field"), choices=[])
-    operator = SelectField(_l("Comparison"), choices=[(op, op) for op in RULE_OPERATORS])
-    right = StringField(_l("Compared with"), [DataRequired(), Length(max=255)], filters=[strip])
+    operator = SelectField(_l("Comparison"), choices=list(OPERATOR_LABELS.items()))
+    right_fields = SelectMultipleField(_l("Compared with the sum of"), choices=[])
+    right_number = StringField(_l("…plus this number"), [Optional(), Length(max=20)], filters=[strip])
     message = StringField(_l("Message when broken"), [DataRequired(), Length(max=255), NoMarkup()], filters=[strip])
 
 
@@ -65,8 +76,8 @@ class PeriodForm(FlaskForm):
     deadline = DateField(_l("Deadline"), [Optional()])
     on_time_rule = SelectField(_l("On time when submitted"), choices=list(ON_TIME_RULE_LABELS.items()), default="before")
     late_policy = SelectField(_l("After the deadline"), choices=list(POLICY_LABELS.items()))
-    unit_kinds = SelectMultipleField(_l("Assign units of these kinds"), choices=list(UNIT_KIND_LABELS.items()))
-    unit_ids = SelectMultipleField(_l("…and/or these units"), coerce=int, choices=[])
+    unit_kinds = KindsField(_l("Assign units of these kinds"), choices=list(UNIT_KIND_LABELS.items()))
+    unit_ids = UnitsField(_l("…and/or these units"), choices=[])
 
 
 class ExtensionForm(FlaskForm):
@@ -75,5 +86,5 @@ class ExtensionForm(FlaskForm):
 
 
 class ReturnForm(FlaskForm):
-    comment = TextAreaField(_l("What must be corrected"), [DataRequired(), Length(max=4000), NoMarkup()],
-                            filters=[strip])
+    comment = TextAreaField(_l("What must be corrected"), [Optional(), Length(max=4000), NoMarkup()],
+                            filters=[strip])  # or a comment per field (note.<key>), see views.review

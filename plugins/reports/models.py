@@ -142,6 +142,8 @@ class Submission(Audited, db.Model):
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     review_comment: Mapped[str | None] = mapped_column(Text)
+    #: field key -> what the reviewer asks to correct in it (set on return, cleared on the next review)
+    field_comments: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("portal_user.id"))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from portal.plugin import ReviewContext, ReviewFigure, ReviewSection, ReviewTable
 from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_percent, local_today
 
-from . import indicators as ind_svc
-from . import services as svc
+from .services import indicators as ind_svc
+from .services.matrix import build_matrix
 from .models import Period, Submission
 
 
@@ -22,7 +22,7 @@ def _periods(ctx: ReviewContext) -> list[Period]:
 
 def _completeness(ctx: ReviewContext, periods: list[Period]) -> ReviewSection:
     units = Unit.id.in_(list(ctx.unit_ids) or [0])
-    m = svc.build_matrix(local_today(), units, period_ids=[p.id for p in periods])
+    m = build_matrix(local_today(), units, period_ids=[p.id for p in periods])
     rows: list[list[Any]] = []
     expected = submitted = late = 0
     for p in m.periods:

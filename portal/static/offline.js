@@ -102,7 +102,7 @@
       mark.setAttribute("role", "status");
       box.appendChild(mark);
     }
-    mark.textContent = T.dataset.queued;
+    mark.textContent = box.dataset.offlineQueued || T.dataset.queued;  // a form may say it its own way
   }
 
   document.addEventListener("htmx:configRequest", function (e) {

@@ -82,7 +82,7 @@ def test_report_accept_or_return(portal, seed_app):
         sent = reporter.post(submit.action, submit.values(poor=80, escaped=8, note="Hoàn thành"))
         assert sent.status == 302, sent
         accept, back = o1.form(url, "/accept"), o2.form(url, "/return")
-        posts = [(o1, accept.action, accept.values()), (o2, back.action, back.values(comment="Bổ sung số liệu"))]
+        posts = [(o1, accept.action, accept.values(confirmed="1")), (o2, back.action, back.values(comment="Bổ sung số liệu"))]
         shots = fire(2, lambda i: posts[i][0].post(posts[i][1], posts[i][2]))
         won = _winner(tally, r, shots, ["accept", "return"])
         with world.ctx(seed_app):

@@ -1,8 +1,7 @@
-"""Fixtures of the reports plugin tests: a small form (with a rule), a period, two communes, a frozen clock."""
+"""Fixtures of the reports plugin tests: a small form (with a rule), a period, two communes; the clock frozen on 5/11/2024 (root frozen_at)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,27 +13,6 @@ from portal.extensions import db
 @pytest.fixture
 def enabled_plugins() -> list[str]:
     return ["reports"]
-
-
-class Clock:
-    """The portal's clock, frozen (naive = UTC): tests move it with ``clock.set(...)``."""
-
-    def __init__(self) -> None:
-        self.set(dt.datetime(2024, 11, 5, 3, 0))
-
-    def set(self, moment: dt.datetime) -> None:
-        from portal.clock import set_frozen
-
-        self.moment = moment
-        set_frozen(moment)
-
-
-@pytest.fixture
-def clock() -> Iterator[Clock]:
-    from portal.clock import set_frozen
-
-    yield Clock()
-    set_frozen(None)
 
 
 @dataclass
@@ -64,8 +42,10 @@ def build_form(fields: list[tuple[str, str, dict[str, Any]]], rules: list[tuple[
 
 
 @pytest.fixture
-def world(app: Any, make_unit: Any, clock: Clock) -> World:
+def world(app: Any, make_unit: Any, frozen_at: Any) -> World:
     from plugins.reports.models import Period, PeriodUnit
+
+    frozen_at(dt.datetime(2024, 11, 5, 3, 0))
 
     a = make_unit("Xã Bản Bo", code="xa-ban-bo")
     b = make_unit("Xã Bình Lư", code="xa-binh-lu")

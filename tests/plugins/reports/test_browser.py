@@ -65,6 +65,7 @@ def test_report_round_trip_in_a_browser(page, browser, live_server, world, make_
 
     office.goto(live_server + world.url())
     office.click("text=Tiếp nhận (khóa báo cáo)")
+    office.click("#confirm-yes")  # the page asks before locking the report
     office.wait_for_selector("text=Đã tiếp nhận và khóa báo cáo")
     assert "s-accepted" in _matrix_cell(office, live_server)
     page.goto(live_server + world.url())

@@ -30,30 +30,30 @@ ITEMS = [(1, (1,), 10), (2, (1,), "4.5"), (1, (2,), 7), (3, (1,), None)]  # unit
     ("none", None),
 ])
 def test_every_numeric_aggregation(app, how, expected):
-    from plugins.reports import services as svc
+    from plugins.reports.services import rollup
 
-    agg = svc.aggregate_field(_f("decimal", how), ITEMS)
+    agg = rollup.aggregate_field(_f("decimal", how), ITEMS)
     assert agg.value == expected and agg.count == 3 and agg.total == Decimal("21.5")
 
 
 def test_choices_and_text_are_counted_per_option(app):
-    from plugins.reports import services as svc
+    from plugins.reports.services import rollup
 
-    single = svc.aggregate_field(_f("choice", "count", ["Tốt", "Khá", "Đạt"]),
+    single = rollup.aggregate_field(_f("choice", "count", ["Tốt", "Khá", "Đạt"]),
                                  [(1, 0, "Tốt"), (2, 0, "Tốt"), (3, 0, "Đạt"), (4, 0, None)])
     assert single.choice_counts == [("Tốt", 2), ("Khá", 0), ("Đạt", 1)] and single.value == 3
-    multi = svc.aggregate_field(_f("multichoice", "count", ["Loa", "Hội nghị"]),
+    multi = rollup.aggregate_field(_f("multichoice", "count", ["Loa", "Hội nghị"]),
                                 [(1, 0, ["Loa", "Hội nghị"]), (2, 0, ["Loa"])])
     assert multi.choice_counts == [("Loa", 2), ("Hội nghị", 1)]
-    text = svc.aggregate_field(_f("text", "count"), [(1, 0, "a"), (2, 0, ""), (3, 0, "b")])
+    text = rollup.aggregate_field(_f("text", "count"), [(1, 0, "a"), (2, 0, ""), (3, 0, "b")])
     assert text.value == 2 and text.choice_counts == []
-    assert svc.aggregate_field(_f("choice", "none", ["A", "B"]), [(1, 0, "A")]).choice_counts == []
+    assert rollup.aggregate_field(_f("choice", "none", ["A", "B"]), [(1, 0, "A")]).choice_counts == []
     # a stored aggregation that does not fit the kind falls back to the kind's default
-    assert svc.aggregate_field(_f("choice", "sum", ["A", "B"]), [(1, 0, "A")]).choice_counts == [("A", 1), ("B", 0)]
+    assert rollup.aggregate_field(_f("choice", "sum", ["A", "B"]), [(1, 0, "A")]).choice_counts == [("A", 1), ("B", 0)]
 
 
 def test_mass_organisations_are_not_added_to_the_communes_households(app):
-    from plugins.reports import services as svc
+    from plugins.reports.services import rollup
     from plugins.reports.models import FormField, FormVersion
 
     version = FormVersion(number=1)
@@ -62,7 +62,7 @@ def test_mass_organisations_are_not_added_to_the_communes_households(app):
     rows = [SimpleNamespace(unit_id=1, kind="commune", values={"ho": 300, "tien": 5}),
             SimpleNamespace(unit_id=2, kind="commune", values={"ho": 200, "tien": 5}),
             SimpleNamespace(unit_id=3, kind="mass_org", values={"ho": 40, "tien": 7})]
-    aggs = svc.aggregate(version, rows)
+    aggs = rollup.aggregate(version, rows)
     assert aggs["ho"].value == 500 and aggs["tien"].value == 17
 
 
@@ -75,7 +75,7 @@ def _indicator(**kw):
 
 
 def test_indicators_divide_the_sums_exactly_never_add_rates(app):
-    from plugins.reports import indicators as ind_svc
+    from plugins.reports.services import indicators as ind_svc
 
     rate = ind_svc.Formula(_indicator())
     reports = [{"poor": 1, "households": 3}, {"poor": 1, "households": 7}, {"poor": 5}]  # the last lacks a field
@@ -95,24 +95,24 @@ def test_indicators_divide_the_sums_exactly_never_add_rates(app):
 
 
 def test_comparison_uses_the_same_units_and_names_the_others(app):
-    from plugins.reports import services as svc
+    from plugins.reports.services import rollup
 
     now = [SimpleNamespace(unit_id=1, name="Xã A", kind="commune", values={"poor": 90}),
            SimpleNamespace(unit_id=2, name="Xã B", kind="commune", values={"poor": 50})]
     before = [SimpleNamespace(unit_id=1, name="Xã A", kind="commune", values={"poor": 100}),
               SimpleNamespace(unit_id=3, name="Xã C", kind="commune", values={"poor": 70})]
-    now_same, before_same, cmp = svc.match_previous(now, before, {1: None, 2: None, 3: None})
+    now_same, before_same, cmp = rollup.match_previous(now, before, {1: None, 2: None, 3: None})
     assert [r.unit_id for r in now_same] == [1] and [r.values["poor"] for r in before_same] == [100]
     assert cmp.only_now == ["Xã B"] and cmp.only_before == ["Xã C"] and cmp.compared == ["Xã A"]
 
 
 def test_a_successor_is_compared_with_the_sum_of_its_predecessors(app):
-    from plugins.reports import services as svc
+    from plugins.reports.services import rollup
 
     now = [SimpleNamespace(unit_id=9, name="Xã Mới", kind="commune", values={"poor": 120})]
     before = [SimpleNamespace(unit_id=1, name="Xã A", kind="commune", values={"poor": 100}),
               SimpleNamespace(unit_id=2, name="Xã B", kind="commune", values={"poor": 60})]
-    now_same, before_same, cmp = svc.match_previous(now, before, {1: 9, 2: 9, 9: None})
+    now_same, before_same, cmp = rollup.match_previous(now, before, {1: 9, 2: 9, 9: None})
     assert sum(r.values["poor"] for r in before_same) == 160 and cmp.merged == {"Xã Mới": ["Xã A", "Xã B"]}
     assert cmp.only_before == [] and cmp.only_now == []
 
@@ -169,7 +169,7 @@ def test_predecessors_follow_the_successor_links(app, merged, make_unit):
 
 
 def test_a_merged_communes_trend_includes_its_predecessors(app, merged):
-    from plugins.reports import indicators as ind_svc
+    from plugins.reports.services import indicators as ind_svc
     from plugins.reports.models import Indicator
 
     with app.app_context():

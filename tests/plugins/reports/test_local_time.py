@@ -8,12 +8,12 @@ from sqlalchemy import select
 from portal.extensions import db
 
 
-def test_at_23_30_utc_deadline_and_printed_date_are_the_next_day(client, login_as, world, app, clock):
+def test_at_23_30_utc_deadline_and_printed_date_are_the_next_day(client, login_as, world, app, frozen_at):
     from plugins.reports.models import Submission
 
     login_as("banbo", ["unit_reporter"], world.unit_a)
     # 23:30 UTC on 9/11 = 06:30 on 10/11 in Vietnam: "trước ngày 10/11" has passed, whatever UTC says
-    clock.set(dt.datetime(2024, 11, 9, 23, 30))
+    frozen_at(dt.datetime(2024, 11, 9, 23, 30))
     page = client.get("/reports/").get_data(as_text=True)
     assert "trước ngày 10/11/2024" in page and "Quá hạn" in page
     resp = client.post(world.url(tail="/submit"), data={"_fields": ["poor", "escaped"], "poor": "10", "escaped": "1"})
@@ -29,8 +29,8 @@ def test_at_23_30_utc_deadline_and_printed_date_are_the_next_day(client, login_a
     assert "10/11/2024 06:30" in report  # the submission time, in local time
 
 
-def test_at_23_30_utc_the_period_form_defaults_to_the_local_year(client, login_as, world, clock):
-    clock.set(dt.datetime(2024, 12, 31, 23, 30))  # already 1/1/2025 in Vietnam
+def test_at_23_30_utc_the_period_form_defaults_to_the_local_year(client, login_as, world, frozen_at):
+    frozen_at(dt.datetime(2024, 12, 31, 23, 30))  # already 1/1/2025 in Vietnam
     login_as("vanphong", ["standing_office"])
     page = client.get("/reports/periods").get_data(as_text=True)
     assert 'name="year" type="number" value="2025"' in page or 'value="2025"' in page

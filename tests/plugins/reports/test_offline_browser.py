@@ -54,7 +54,7 @@ def test_owed_report_filled_offline_arrives_after_the_browser_is_reopened(browse
         page.press(f"#f-{key}", "Tab")
     page.set_input_files("#f-scan", str(photo))
     page.wait_for_selector("#offline-queue:has-text('chờ gửi (4)')")
-    assert "chờ gửi" in page.inner_text("#rf-poor")
+    assert "Chưa lưu" in page.inner_text("#rf-poor")  # the field says it is not saved yet
     page.screenshot(path="/tmp/offline-report-queued.png")  # the banner stays at the top while scrolling
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path="/tmp/offline-report-top.png")

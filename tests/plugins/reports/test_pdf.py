@@ -10,11 +10,11 @@ from tests.helpers import browser_login, login, pdf_of
 pytestmark = pytest.mark.browser
 
 
-def test_report_print_pdf(app, live_server, page, make_user, make_unit, world, clock, tmp_path):
+def test_report_print_pdf(app, live_server, page, make_user, make_unit, world, frozen_at, tmp_path):
     make_user("banbo", ["unit_reporter"], world.unit_a)
     client = app.test_client()
     login(client, "banbo")
-    clock.set(dt.datetime(2024, 11, 5, 2, 0))
+    frozen_at(dt.datetime(2024, 11, 5, 2, 0))
     assert client.post(world.url(tail="/submit"), data={"_fields": ["poor", "escaped"], "poor": "10", "escaped": "1"}
                        ).status_code == 302
     browser_login(page, live_server, "banbo")

@@ -165,7 +165,10 @@ def test_full_cycle_submit_return_resubmit_accept_then_locked(client, login_as, 
     assert _fill(client, world, escaped="45").status_code == 302
     assert _sub(app, world).state == "submitted"
 
-    assert office.post(f"/reports/s/{sub.id}/accept").status_code == 302
+    asked = office.post(f"/reports/s/{sub.id}/accept")  # an irreversible step: the page asks first
+    assert asked.status_code == 200 and "Tiếp nhận báo cáo của Xã Bản Bo?" in asked.get_data(as_text=True)
+    assert _sub(app, world).state == "submitted"
+    assert office.post(f"/reports/s/{sub.id}/accept", data={"confirmed": "1"}).status_code == 302
     accepted = _sub(app, world)
     assert accepted.state == "accepted"
     with app.app_context():
@@ -182,7 +185,8 @@ def test_full_cycle_submit_return_resubmit_accept_then_locked(client, login_as, 
         assert who.post(world.url(tail="/field/poor"), data={"poor": "1"}, headers=HX).status_code in (403, 409)
         assert who.post(world.url(tail="/save"), data={"_fields": ["poor"], "poor": "1"}).status_code in (403, 409)
         assert who.post(world.url(tail="/submit"), data={"_fields": ["poor"], "poor": "1"}).status_code in (403, 409)
-        assert who.post(f"/reports/s/{sub.id}/accept").status_code in (403, 409)
+        assert who.post(f"/reports/s/{sub.id}/accept", data={"confirmed": "1"}).status_code in (403, 409)
+        assert who.post(f"/reports/s/{sub.id}/accept").status_code in (403, 409)  # refused, not asked
         assert who.post(f"/reports/s/{sub.id}/return", data={"comment": "x"}).status_code in (403, 409)
     locked = client.post(world.url(tail="/field/poor"), data={"poor": "1"}, headers=HX)
     assert "đã được tiếp nhận và bị khóa" in locked.get_data(as_text=True)
@@ -190,13 +194,13 @@ def test_full_cycle_submit_return_resubmit_accept_then_locked(client, login_as, 
     assert reporter.unit_id == world.unit_a
 
 
-def test_submission_after_the_deadline_is_marked_late(client, login_as, make_user, world, app, clock):
+def test_submission_after_the_deadline_is_marked_late(client, login_as, make_user, world, app, frozen_at):
     """"Trước ngày 10/11" (the default rule): 23:59 on 9/11 in Vietnam is on time, 00:30 on 10/11 is late."""
     login_as("banbo", ["unit_reporter"], world.unit_a)
-    clock.set(dt.datetime(2024, 11, 9, 16, 59))  # 23:59 on 9/11 in Tam Đường: still on time
+    frozen_at(dt.datetime(2024, 11, 9, 16, 59))  # 23:59 on 9/11 in Tam Đường: still on time
     assert _fill(client, world, poor="10", escaped="1").status_code == 302
     assert _sub(app, world).late is False
-    clock.set(dt.datetime(2024, 11, 9, 17, 30))  # 00:30 on 10/11 local time, still 9/11 in UTC
+    frozen_at(dt.datetime(2024, 11, 9, 17, 30))  # 00:30 on 10/11 local time, still 9/11 in UTC
     from portal.clock import local_today as today
 
     assert today() == dt.date(2024, 11, 10)
@@ -215,7 +219,7 @@ def test_submission_after_the_deadline_is_marked_late(client, login_as, make_use
     assert 's-late' in matrix and 's-on_time' in matrix
 
 
-def test_through_rule_keeps_the_deadline_day_on_time(client, login_as, world, app, clock):
+def test_through_rule_keeps_the_deadline_day_on_time(client, login_as, world, app, frozen_at):
     """A period set to "đến hết ngày 10/11" accepts 23:59 on 10/11 as on time and 00:00 on 11/11 as late."""
     from plugins.reports.models import Period
 
@@ -224,24 +228,24 @@ def test_through_rule_keeps_the_deadline_day_on_time(client, login_as, world, ap
         db.session.commit()
     login_as("banbo", ["unit_reporter"], world.unit_a)
     assert "đến hết ngày 10/11/2024" in client.get("/reports/").get_data(as_text=True)
-    clock.set(dt.datetime(2024, 11, 10, 16, 59))  # 23:59 on 10/11 local
+    frozen_at(dt.datetime(2024, 11, 10, 16, 59))  # 23:59 on 10/11 local
     assert _fill(client, world, poor="10", escaped="1").status_code == 302
     assert _sub(app, world).late is False
-    from plugins.reports import services as svc
+    from plugins.reports.services import periods
 
-    assert svc.last_on_time_day(dt.date(2024, 11, 10), "through") == dt.date(2024, 11, 10)
-    assert svc.last_on_time_day(dt.date(2024, 11, 10), "before") == dt.date(2024, 11, 9)
-    assert svc.last_on_time_day(dt.date(2024, 11, 10), "before", dt.date(2024, 11, 20)) == dt.date(2024, 11, 20)
+    assert periods.last_on_time_day(dt.date(2024, 11, 10), "through") == dt.date(2024, 11, 10)
+    assert periods.last_on_time_day(dt.date(2024, 11, 10), "before") == dt.date(2024, 11, 9)
+    assert periods.last_on_time_day(dt.date(2024, 11, 10), "before", dt.date(2024, 11, 20)) == dt.date(2024, 11, 20)
 
 
-def test_locked_period_refuses_submissions_with_a_clear_message(client, login_as, world, app, clock):
+def test_locked_period_refuses_submissions_with_a_clear_message(client, login_as, world, app, frozen_at):
     from plugins.reports.models import Period, PeriodUnit
 
     with app.app_context():
         db.session.get(Period, world.period_id).late_policy = "lock"
         db.session.commit()
     login_as("banbo", ["unit_reporter"], world.unit_a)
-    clock.set(dt.datetime(2024, 11, 12, 3, 0))
+    frozen_at(dt.datetime(2024, 11, 12, 3, 0))
     resp = _fill(client, world, poor="10", escaped="1")
     assert resp.status_code == 409
     assert "không còn nhận báo cáo" in resp.get_data(as_text=True)

@@ -1,5 +1,4 @@
-"""Routes of the indicators: the standing office's list and editor, the trend page per indicator, the leadership
-widget. Thin: the arithmetic is in indicators.py."""
+"""Indicators: the standing office's list and editor, the trend page per indicator, the leadership widget."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from portal.toolkit import (
+    Refused,
     local_today,
     Series,
     Unit,
@@ -20,15 +20,16 @@ from portal.toolkit import (
     render,
     require_permission,
     unit_clause,
-    user_error,
     xlsx_response,
 )
 
-from . import indicators as ind_svc
-from . import services as svc
-from .forms import IndicatorForm
-from .models import Indicator, Period, Submission
-from .views import bp
+from ..services import indicators as ind_svc
+from ..forms import IndicatorForm
+from ..models import Indicator, Period, Submission
+from .. import labels
+from ..services.matrix import build_matrix
+from ..permissions import INDICATORS, MANAGE, VIEW
+
 
 FIRST_YEAR, LAST_YEAR = 2021, 2025  # the movement's years; the page takes others through ?from=&to=
 
@@ -43,8 +44,8 @@ def _list_page(form: IndicatorForm | None = None, editing: Indicator | None = No
                status: int = 200) -> ResponseReturnValue:
     rows = ind_svc.all_indicators()
     return render("reports/indicators.html", rows=rows, form=form or IndicatorForm(formdata=None), editing=editing,
-                  can_manage=current_user.can("reports.manage"), keys=sorted(ind_svc.known_keys()),
-                  unit_kinds=svc.UNIT_KIND_LABELS, status=status)
+                  can_manage=current_user.can(MANAGE), keys=sorted(ind_svc.known_keys()),
+                  unit_kinds=labels.UNIT_KIND_LABELS, status=status)
 
 
 def _save(form: IndicatorForm, ind: Indicator | None) -> ResponseReturnValue | None:
@@ -62,22 +63,20 @@ def _save(form: IndicatorForm, ind: Indicator | None) -> ResponseReturnValue | N
     ind_svc.apply_indicator(ind, data)
     db.session.commit()
     flash(_("Indicator saved."), "success")
-    return redirect(url_for("reports.indicators"))
+    return redirect(url_for(INDICATORS))
 
 
-@bp.route("/indicators", methods=["GET", "POST"])
-@require_permission("reports.indicators", "reports.manage")
+@require_permission(INDICATORS, MANAGE)
 def indicators() -> ResponseReturnValue:
     if request.method == "POST":
-        if not current_user.can("reports.manage"):
+        if not current_user.can(MANAGE):
             abort(403)
         form = IndicatorForm()
         return _save(form, None) or _list_page(form, status=422)
     return _list_page()
 
 
-@bp.route("/indicators/<int:ind_id>/edit", methods=["GET", "POST"])
-@require_permission("reports.manage")
+@require_permission(MANAGE)
 def indicator_edit(ind_id: int) -> ResponseReturnValue:
     ind = db.get_or_404(Indicator, ind_id)
     if request.method == "POST":
@@ -87,34 +86,33 @@ def indicator_edit(ind_id: int) -> ResponseReturnValue:
     return _list_page(form, editing=ind)
 
 
-@bp.route("/indicators/<int:ind_id>/delete", methods=["POST"])
-@require_permission("reports.manage")
+@require_permission(MANAGE)
 def indicator_delete(ind_id: int) -> ResponseReturnValue:
     ind = db.get_or_404(Indicator, ind_id)
     db.session.delete(ind)
     db.session.commit()
     flash(_("Indicator deleted."), "success")
-    return redirect(url_for("reports.indicators"))
+    return redirect(url_for(INDICATORS))
 
 
 def _years() -> tuple[int, int]:
     year_from = request.args.get("from", FIRST_YEAR, type=int)
     year_to = request.args.get("to", LAST_YEAR, type=int)
     if not (1990 <= year_from <= 2200 and 1990 <= year_to <= 2200) or year_from > year_to:
-        raise user_error(400, _("Choose a range of years, the first not after the last."))
+        raise Refused(400, _("Choose a range of years, the first not after the last."))
     return year_from, year_to
 
 
 def _trend(ind: Indicator) -> tuple[ind_svc.Trend, dict[str, Any]]:
     year_from, year_to = _years()
     kind = request.args.get("kind", "annual")
-    if kind not in svc.PERIOD_KIND_LABELS:
-        raise user_error(400, _("Choose a kind of period."))
+    if kind not in labels.PERIOD_KIND_LABELS:
+        raise Refused(400, _("Choose a kind of period."))
     include = request.args.get("include") == "submitted"
     periods = ind_svc.trend_periods(year_from, year_to, kind)
     data = ind_svc.load_reports([p.id for p in periods],
                                 ind_svc.STATES_SUBMITTED if include else ind_svc.STATES_ACCEPTED,
-                                unit_clause("reports.view", Submission.unit_id), ind_svc.Formula(ind).keys)
+                                unit_clause(VIEW, Submission.unit_id), ind_svc.Formula(ind).keys)
     trend = ind_svc.build_trend(ind, periods, data)
     return trend, {"year_from": year_from, "year_to": year_to, "kind": kind, "include": include}
 
@@ -133,18 +131,15 @@ def trend_chart(trend: ind_svc.Trend, unit_ids: list[int]) -> Any:
                       value_format=lambda v: format_number(v))
 
 
-@bp.route("/indicators/<int:ind_id>")
-@require_permission("reports.indicators")
+@require_permission(INDICATORS)
 def indicator_trend(ind_id: int) -> ResponseReturnValue:
     ind = db.get_or_404(Indicator, ind_id)
     trend, args = _trend(ind)
     picked = [u for u in request.args.getlist("unit", type=int)][:3]
-    return render("reports/trend.html", ind=ind, trend=trend, chart=trend_chart(trend, picked), picked=picked,
-                  ind_svc=ind_svc, kinds=svc.PERIOD_KIND_LABELS, unit_kinds=svc.UNIT_KIND_LABELS, **args)
+    return render("reports/trend.html", ind=ind, trend=trend, chart=trend_chart(trend, picked), picked=picked, kinds=labels.PERIOD_KIND_LABELS, unit_kinds=labels.UNIT_KIND_LABELS, **args)
 
 
-@bp.route("/indicators/<int:ind_id>.xlsx")
-@require_permission("reports.indicators")
+@require_permission(INDICATORS)
 def indicator_trend_xlsx(ind_id: int) -> ResponseReturnValue:
     ind = db.get_or_404(Indicator, ind_id)
     trend, args = _trend(ind)
@@ -154,9 +149,9 @@ def indicator_trend_xlsx(ind_id: int) -> ResponseReturnValue:
         return None if r is None else float(r)
 
     head = [_("Unit"), _("Kind"), *[p.name for p in trend.periods], _("Includes the reports of")]
-    rows = [[r.unit.name, str(svc.UNIT_KIND_LABELS.get(r.unit.kind, r.unit.kind)), *[num(v) for v in r.values],
+    rows = [[r.unit.name, str(labels.UNIT_KIND_LABELS.get(r.unit.kind, r.unit.kind)), *[num(v) for v in r.values],
              ", ".join(r.merged_from)] for r in trend.rows]
-    rows += [[_("All: %(kind)s", kind=svc.UNIT_KIND_LABELS.get(k, k)), "", *[num(v) for v in vals], ""]
+    rows += [[_("All: %(kind)s", kind=labels.UNIT_KIND_LABELS.get(k, k)), "", *[num(v) for v in vals], ""]
              for k, vals in trend.by_kind]
     rows.append([_("District"), "", *[num(v) for v in trend.district], ""])
     return xlsx_response(f"chi-tieu-{ind.code}-{args['year_from']}-{args['year_to']}.xlsx",
@@ -164,14 +159,13 @@ def indicator_trend_xlsx(ind_id: int) -> ResponseReturnValue:
                          period=f"{args['year_from']}–{args['year_to']}")
 
 
-@bp.route("/widget/movement")
-@require_permission("reports.indicators")
+@require_permission(INDICATORS)
 def widget_movement() -> ResponseReturnValue:
     """Poverty indicators district-wide over the movement's years, and the latest period's completeness."""
     inds = ind_svc.all_indicators()[:4]
     periods = ind_svc.trend_periods(FIRST_YEAR, LAST_YEAR)
     data = ind_svc.load_reports([p.id for p in periods], ind_svc.STATES_ACCEPTED,
-                                unit_clause("reports.view", Submission.unit_id),
+                                unit_clause(VIEW, Submission.unit_id),
                                 {k for ind in inds for k in ind_svc.Formula(ind).keys})
     lines = []
     for ind in inds:
@@ -182,6 +176,5 @@ def widget_movement() -> ResponseReturnValue:
         lines.append((ind, known[0] if known else None, known[-1] if known else None, change))
     day = local_today()
     current = db.session.scalar(select(Period).where(Period.opens_on <= day).order_by(Period.opens_on.desc()).limit(1))
-    m = svc.build_matrix(day, unit_clause("reports.view", Unit.id), period_ids=[current.id]) if current else None
-    return render("reports/widgets.html", fragment="widget_movement", lines=lines, current=current, m=m,
-                  ind_svc=ind_svc, svc=svc)
+    m = build_matrix(day, unit_clause(VIEW, Unit.id), period_ids=[current.id]) if current else None
+    return render("reports/widgets.html", fragment="widget_movement", lines=lines, current=current, m=m)

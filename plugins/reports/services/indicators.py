@@ -18,8 +18,8 @@ from sqlalchemy import ColumnElement, or_, select, true
 
 from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, vi_sort_key
 
-from . import services as svc
-from .models import NUMERIC_KINDS, FormField, Indicator, Period, Submission
+from ..models import NUMERIC_KINDS, FormField, Indicator, Period, Submission
+from .values import FieldError, numeric, parse_expression
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -29,7 +29,7 @@ def terms(text: str | None) -> list[tuple[int, str]]:
     """Signed terms of an expression (names are not checked here; see check_indicator)."""
     if not (text or "").strip():
         return []
-    return svc.parse_expression(text or "", _NAME.findall(text or ""))
+    return parse_expression(text or "", _NAME.findall(text or ""))
 
 
 def known_keys() -> set[str]:
@@ -42,21 +42,26 @@ def multiplier(ind: Indicator) -> Fraction:
 
 
 def term_value(parsed: Sequence[tuple[int, str]], values: dict[str, Any]) -> Fraction | None:
-    """The expression over one report, or None when one of its fields is empty."""
-    total = Fraction(0)
+    """The expression over one report, or None when one of its fields is empty (exact: whole numbers are added as
+    ints, decimals as fractions, one Fraction made at the end)."""
+    whole = 0
+    frac: Fraction | None = None
     for sign, term in parsed:
         if term[0].isalpha():
             raw = values.get(term)
             if isinstance(raw, int) and not isinstance(raw, bool):  # whole numbers, the common case: no Decimal
-                total += sign * raw
+                whole += sign * raw
                 continue
-            n = svc.numeric(raw)
+            n = numeric(raw)
             if n is None:
                 return None
         else:
             n = Decimal(term)
-        total += sign * Fraction(n)
-    return total
+        if n == n.to_integral_value():
+            whole += sign * int(n)
+        else:
+            frac = sign * Fraction(n) + (frac or 0)
+    return Fraction(whole) if frac is None else frac + whole
 
 
 @dataclass
@@ -153,8 +158,8 @@ def check_indicator(data: dict[str, Any], current_id: int | None = None) -> dict
         if not text and name == "denominator":
             continue
         try:
-            svc.parse_expression(text, keys)
-        except svc.FieldError as exc:
+            parse_expression(text, keys)
+        except FieldError as exc:
             errors[name] = str(exc)
     try:
         mult = Decimal(str(data.get("multiplier") or "1").replace(",", "."))
@@ -345,7 +350,7 @@ class IndicatorComparison:
 
 def compare_indicators(now_rows: Sequence[Any], now_same: Sequence[Any], before_same: Sequence[Any]
                        ) -> list[IndicatorComparison]:
-    """Indicators over the roll-up rows (see services.match_previous for the same-unit rows)."""
+    """Indicators over the roll-up rows (see rollup.match_previous for the same-unit rows)."""
     out = []
     for ind in all_indicators():
         f = Formula(ind)

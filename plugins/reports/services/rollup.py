@@ -1,0 +1,244 @@
+"""The district roll-up: aggregation per field, same-unit comparison with the previous period."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import ColumnElement, select, true
+
+from portal.toolkit import (
+    Unit,
+    db,
+    predecessor_map,
+    vi_sort_key,
+)
+
+from ..models import (
+    NUMERIC_AGGREGATIONS,
+    NUMERIC_KINDS,
+    OTHER_AGGREGATIONS,
+    FormField,
+    FormVersion,
+    Period,
+    Submission,
+)
+from .values import numeric
+
+
+# --- roll-up ------------------------------------------------------------------------------------------------
+
+def previous_period(period: Period) -> Period | None:
+    return db.session.scalar(
+        select(Period).where(Period.kind == period.kind, Period.opens_on < period.opens_on, Period.id != period.id)
+        .order_by(Period.opens_on.desc()).limit(1)
+    )
+
+
+def rollup_rows(period: Period, include_submitted: bool, scope: ColumnElement[bool] | None = None) -> list[Any]:
+    states = ["accepted", "submitted"] if include_submitted else ["accepted"]
+    return db.session.execute(
+        select(Submission.unit_id, Submission.values, Submission.state, Submission.late, Submission.submitted_at,
+               Unit.name, Unit.kind)
+        .join(Unit, Unit.id == Submission.unit_id)
+        .where(Submission.period_id == period.id, Submission.state.in_(states),
+               scope if scope is not None else true())
+        .order_by(Unit.sort_key, Unit.id)  # Vietnamese order, in SQL
+    ).all()
+
+
+
+
+def aggregations_for(kind: str) -> tuple[str, ...]:
+    return NUMERIC_AGGREGATIONS if kind in NUMERIC_KINDS else OTHER_AGGREGATIONS
+
+
+def default_aggregation(kind: str) -> str:
+    if kind in NUMERIC_KINDS:
+        return "sum"
+    return "count" if kind in ("choice", "multichoice", "text") else "none"
+
+
+def effective_aggregation(f: FormField) -> str:
+    """The field's aggregation, or its kind's default when the stored one does not apply to the kind."""
+    how = f.aggregation or ""
+    return how if how in aggregations_for(f.kind) else default_aggregation(f.kind)
+
+
+def counts_kind(f: FormField, unit_kind: str) -> bool:
+    """Whether values of units of ``unit_kind`` enter the roll-up of ``f``."""
+    return not f.unit_kinds or unit_kind in f.unit_kinds
+
+
+@dataclass
+class Aggregate:
+    """One field rolled up as its aggregation says; ``value`` is what the district sees."""
+
+    field: FormField
+    count: int  # reports that gave a value (of the counted unit kinds)
+    total: Decimal | None
+    average: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    value: Decimal | None = None
+    choice_counts: list[tuple[str, int]] = field(default_factory=list)
+    same_units: Decimal | None = None  # this period's value over only the units compared with the previous one
+    previous: Decimal | None = None  # the same aggregation over the same units in the previous period
+    compared: int = 0  # units in the comparison
+
+    @property
+    def aggregation(self) -> str:
+        return effective_aggregation(self.field)
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.same_units is None or self.previous is None:
+            return None
+        return self.same_units - self.previous
+
+
+def _exact(value: Fraction, places: int = 2) -> Decimal:
+    """A Fraction as a Decimal rounded half up, only for display."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def aggregate_field(f: FormField, items: Sequence[tuple[int, Any, Any]]) -> Aggregate:
+    """Roll up ``items`` (unit id, order, value), ``order`` sorting a unit's values in time (period, submitted)."""
+    how = effective_aggregation(f)
+    if f.kind not in NUMERIC_KINDS:
+        counts: dict[str, int] = {}
+        answered = 0
+        for _uid, _order, value in items:
+            if value in (None, "", []):
+                continue
+            answered += 1
+            for option in (value if isinstance(value, list) else [value]):
+                if f.kind in ("choice", "multichoice"):
+                    counts[str(option)] = counts.get(str(option), 0) + 1
+        options = [(c, counts.get(c, 0)) for c in f.choices] if f.kind in ("choice", "multichoice") else []
+        extra = [(c, n) for c, n in counts.items() if c not in (f.choices or [])]  # options removed since
+        agg = Aggregate(f, answered, None, None, None, None)
+        if how == "count":
+            agg.value = Decimal(answered)
+            agg.choice_counts = options + extra
+        return agg
+    nums = [(uid, order, n) for uid, order, n in ((u, o, numeric(v)) for u, o, v in items) if n is not None]
+    values = [n for _u, _o, n in nums]
+    total = sum(values, Decimal(0)) if values else None
+    average = _exact(Fraction(total) / len(values)) if values else None
+    agg = Aggregate(f, len(values), total, average, min(values) if values else None, max(values) if values else None)
+    if not values or how == "none":
+        return agg
+    if how == "sum":
+        agg.value = total
+    elif how == "average":
+        agg.value = average
+    elif how == "min":
+        agg.value = agg.low
+    elif how == "max":
+        agg.value = agg.high
+    elif how == "latest":
+        last: dict[int, tuple[Any, Decimal]] = {}
+        for uid, order, n in nums:
+            if uid not in last or order >= last[uid][0]:
+                last[uid] = (order, n)
+        agg.value = sum((n for _o, n in last.values()), Decimal(0))
+    return agg
+
+
+def _order(row: Any) -> tuple[Any, ...]:
+    return (getattr(row, "period_order", 0), getattr(row, "submitted_at", None) or dt.datetime.min)
+
+
+def aggregate(version: FormVersion, rows: Sequence[Any]) -> dict[str, Aggregate]:
+    """Every field of ``version`` over ``rows`` (unit_id, kind, values[, period_order, submitted_at])."""
+    out: dict[str, Aggregate] = {}
+    prepared = [(r.unit_id, _order(r), r.values or {}, r.kind) for r in rows]  # row attributes read once
+    for f in version.fields:
+        if f.kind == "file":
+            continue
+        key, kinds = f.key, set(f.unit_kinds or ())
+        items = [(uid, order, values.get(key)) for uid, order, values, kind in prepared if not kinds or kind in kinds]
+        out[key] = aggregate_field(f, items)
+    return out
+
+
+@dataclass
+class Comparison:
+    """The previous period on the same units: who is compared, who reported in only one of the two."""
+
+    previous: Period | None
+    compared: list[str] = field(default_factory=list)
+    only_now: list[str] = field(default_factory=list)  # reported now, not before (names)
+    only_before: list[str] = field(default_factory=list)  # reported before, not now
+    merged: dict[str, list[str]] = field(default_factory=dict)  # successor -> predecessors compared with it
+    now_rows: list[Any] = field(default_factory=list)  # this period's reports of the compared units
+    before_rows: list[Any] = field(default_factory=list)  # their (or their predecessors') previous reports
+
+
+def match_previous(now_rows: Sequence[Any], before_rows: Sequence[Any], links: dict[int, int | None]
+                   ) -> tuple[list[Any], list[Any], Comparison]:
+    """Keep the units that reported in both periods; a successor commune is compared with the sum of its
+    predecessors' reports (``links``: unit id -> successor id). Returns (now rows, before rows, who is who)."""
+    before_by_unit = {r.unit_id: r for r in before_rows}
+    names = {r.unit_id: r.name for r in (*now_rows, *before_rows)}
+    keep_now, keep_before, cmp = [], [], Comparison(None)
+    used: set[int] = set()
+    merged_into = predecessor_map(links)
+    for r in now_rows:
+        family = [u for u in [r.unit_id, *merged_into.get(r.unit_id, ())] if u in before_by_unit and u not in used]
+        if not family:
+            cmp.only_now.append(r.name)
+            continue
+        keep_now.append(r)
+        used.update(family)
+        keep_before.extend(_as_unit(before_by_unit[u], r.unit_id, r.kind) for u in family)
+        cmp.compared.append(r.name)
+        if family != [r.unit_id]:
+            cmp.merged[r.name] = [names[u] for u in family if u != r.unit_id]
+    cmp.only_before = sorted((names[u] for u in before_by_unit if u not in used), key=vi_sort_key)
+    cmp.only_now.sort(key=vi_sort_key)
+    return keep_now, keep_before, cmp
+
+
+@dataclass(frozen=True)
+class _Row:
+    unit_id: int
+    kind: str
+    name: str
+    values: dict[str, Any]
+    submitted_at: dt.datetime | None = None
+    period_order: int = 0
+
+
+def _as_unit(row: Any, unit_id: int, kind: str) -> _Row:
+    """A predecessor's report counted as its successor's (its kind decides what is counted)."""
+    return _Row(unit_id, kind, row.name, row.values or {}, getattr(row, "submitted_at", None))
+
+
+def unit_links() -> dict[int, int | None]:
+    """unit id -> successor id, for every unit (one query)."""
+    return {uid: succ for uid, succ in db.session.execute(select(Unit.id, Unit.successor_id))}
+
+
+def rollup(period: Period, include_submitted: bool, scope: ColumnElement[bool] | None = None
+           ) -> tuple[list[Any], list[Aggregate], Comparison]:
+    """The period's roll-up by each field's aggregation, beside the previous period on the same units."""
+    rows = rollup_rows(period, include_submitted, scope)
+    aggs = aggregate(period.version, rows)
+    prev = previous_period(period)
+    cmp = Comparison(prev)
+    if prev is not None:
+        now_rows, before_rows, cmp = match_previous(rows, rollup_rows(prev, include_submitted, scope), unit_links())
+        cmp.previous, cmp.now_rows, cmp.before_rows = prev, now_rows, before_rows
+        now_same = aggregate(period.version, now_rows)
+        before = aggregate(prev.version, before_rows)
+        for key, agg in aggs.items():
+            if key in before and agg.field.kind in NUMERIC_KINDS:
+                agg.same_units = now_same[key].value
+                agg.previous = before[key].value
+                agg.compared = len(now_rows)
+    return rows, list(aggs.values()), cmp
