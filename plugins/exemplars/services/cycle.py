@@ -48,7 +48,7 @@ def _locked(exemplar_id: int, action: str) -> Exemplar:
     return row
 
 
-def _step(row: Exemplar, action: str, user_id: int | None, **values: Any) -> CycleStep:
+def _record_step(row: Exemplar, action: str, user_id: int | None, **values: Any) -> CycleStep:
     target = TARGET[action]
     if ORDER.index(target) > ORDER.index(row.state) or action == "archive":
         row.state = target
@@ -87,7 +87,7 @@ def verify(exemplar_id: int, user_id: int | None, visit_date: dt.date, note: str
            at: dt.datetime | None = None) -> Exemplar:
     row = _locked(exemplar_id, "verify")
     row.verified_at = at or utcnow()
-    _step(row, "verify", user_id, visit_date=visit_date, note=note, at=row.verified_at)
+    _record_step(row, "verify", user_id, visit_date=visit_date, note=note, at=row.verified_at)
     return row
 
 
@@ -101,7 +101,7 @@ def foster(exemplar_id: int, user_id: int | None, note: str, amount: int | None 
         if resolve_ref(ref) is None:
             raise Refused(422, _("There is no fund disbursement number %(n)s (or the fund module is not enabled).",
                                  n=disbursement))
-    return _step(row, "foster", user_id, note=note, amount=amount, disbursement_ref=ref, at=at or utcnow())
+    return _record_step(row, "foster", user_id, note=note, amount=amount, disbursement_ref=ref, at=at or utcnow())
 
 
 def replicate(exemplar_id: int, user_id: int | None, unit_id: int, households: int, year: int, note: str = "",
@@ -109,7 +109,7 @@ def replicate(exemplar_id: int, user_id: int | None, unit_id: int, households: i
     row = _locked(exemplar_id, "replicate")
     if unit_id == row.unit_id:
         raise Refused(422, _("A replication is in another commune or unit than the exemplar's own."))
-    _step(row, "replicate", user_id, note=note, at=at or utcnow())
+    _record_step(row, "replicate", user_id, note=note, at=at or utcnow())
     rep = Replication(exemplar=row, unit_id=unit_id, households=households, year=year, note=note)
     db.session.add(rep)
     return rep
@@ -117,5 +117,5 @@ def replicate(exemplar_id: int, user_id: int | None, unit_id: int, households: i
 
 def archive(exemplar_id: int, user_id: int | None, note: str) -> Exemplar:
     row = _locked(exemplar_id, "archive")
-    _step(row, "archive", user_id, note=note)
+    _record_step(row, "archive", user_id, note=note)
     return row

@@ -28,7 +28,7 @@ def _invalid(exemplar_id: int, **forms: object) -> ResponseReturnValue:
                   **detail_context(exemplar_id, **forms))
 
 
-def _step(exemplar_id: int, form: Any, key: str, run: Callable[[Any], object]) -> ResponseReturnValue:
+def _cycle_step(exemplar_id: int, form: Any, key: str, run: Callable[[Any], object]) -> ResponseReturnValue:
     """Validate the step's form (422 in the cycle fragment), run the locked service step, commit, back to the page."""
     if not form.validate():
         return _invalid(exemplar_id, **{key: form})
@@ -39,14 +39,14 @@ def _step(exemplar_id: int, form: Any, key: str, run: Callable[[Any], object]) -
 @require_permission(MANAGE)
 @idempotent
 def verify(exemplar_id: int) -> ResponseReturnValue:
-    return _step(exemplar_id, VerifyForm(), "verify_form", lambda f: cycle.verify(
+    return _cycle_step(exemplar_id, VerifyForm(), "verify_form", lambda f: cycle.verify(
         exemplar_id, current_user.id, f.visit_date.data, f.note.data))
 
 
 @require_permission(MANAGE)
 @idempotent
 def foster(exemplar_id: int) -> ResponseReturnValue:
-    return _step(exemplar_id, FosterForm(), "foster_form", lambda f: cycle.foster(
+    return _cycle_step(exemplar_id, FosterForm(), "foster_form", lambda f: cycle.foster(
         exemplar_id, current_user.id, f.note.data, f.amount.data, f.disbursement.data))
 
 
@@ -55,7 +55,7 @@ def foster(exemplar_id: int) -> ResponseReturnValue:
 def replicate(exemplar_id: int) -> ResponseReturnValue:
     form = ReplicateForm()
     form.unit_id.choices = unit_choices(kinds=("commune",), blank="—")  # the blank choice (0) fails DataRequired
-    return _step(exemplar_id, form, "replicate_form", lambda f: cycle.replicate(
+    return _cycle_step(exemplar_id, form, "replicate_form", lambda f: cycle.replicate(
         exemplar_id, current_user.id, f.unit_id.data, f.households.data, f.year.data, f.note.data or ""))
 
 
@@ -66,7 +66,7 @@ def archive(exemplar_id: int) -> ResponseReturnValue:
     if form.validate() and (asked := confirm(_("Archive this exemplar?"),
                                              [_("Its cycle is closed and it leaves the public showcase.")])) is not None:
         return asked
-    return _step(exemplar_id, form, "archive_form", lambda f: cycle.archive(exemplar_id, current_user.id, f.note.data))
+    return _cycle_step(exemplar_id, form, "archive_form", lambda f: cycle.archive(exemplar_id, current_user.id, f.note.data))
 
 
 @require_permission(CITE, MANAGE)
