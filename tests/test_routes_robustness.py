@@ -61,6 +61,7 @@ _ARG_SQL: dict[tuple[str, str], str] = {
     ("*", "role_id"): "SELECT id FROM portal_role WHERE code = 'leadership'",
     ("*", "user_id"): "SELECT id FROM portal_user WHERE username = 'lanhdao'",
     ("*", "unit_id"): "SELECT id FROM directory_unit WHERE code IN ('dn-mau-2', 'xa-ban-bo') ORDER BY code",
+    ("help.", "role"): "SELECT code AS id FROM portal_role WHERE code IN ('unit_reporter', 'standing_office') ORDER BY code",  # the guides are named by role code
     ("*", "member_id"): "SELECT id FROM awards_council_member ORDER BY id",
     ("*", "nomination_id"): "SELECT id FROM awards_nomination ORDER BY id",
     ("*", "round_id"): "SELECT id FROM awards_round ORDER BY id",

@@ -36,7 +36,7 @@ def test_fund_approve_or_reject_pay_or_reject(portal, seed_app):
         item = world.disbursement(seed_app, f, 3_000_000, state="proposed", beneficiary=f"Hộ đề xuất {r}")
         url = f"/fund/disbursements/{item}"
         approve, reject = a.form(url, "/approve"), b.form(url, "/reject")
-        posts = [(a, approve.action, approve.values()), (b, reject.action, reject.values(reason="Không đúng đối tượng"))]
+        posts = [(a, approve.action, approve.values(confirmed="1")), (b, reject.action, reject.values(reason="Không đúng đối tượng"))]
         shots = fire(2, lambda i: posts[i][0].post(posts[i][1], posts[i][2]))
         state = world.fund_row(seed_app, "Disbursement", item)["state"]
         if all(s.response is not None and s.response.ok for s in shots):
@@ -51,7 +51,7 @@ def test_fund_approve_or_reject_pay_or_reject(portal, seed_app):
         url = f"/fund/disbursements/{item}"
         before = world.ledger(seed_app)
         pay, reject = a.form(url, "/pay"), b.form(url, "/reject")
-        posts = [(a, pay.action, pay.values()), (b, reject.action, reject.values(reason="Hộ đã chuyển đi"))]
+        posts = [(a, pay.action, pay.values(confirmed="1")), (b, reject.action, reject.values(reason="Hộ đã chuyển đi"))]
         shots = fire(2, lambda i: posts[i][0].post(posts[i][1], posts[i][2]))
         won = _winner(tally, r, shots, ["pay", "reject"])
         row = world.fund_row(seed_app, "Disbursement", item)
