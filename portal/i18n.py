@@ -1,16 +1,23 @@
-"""Vietnamese-first i18n: locale selection, gettext aliases, Babel-backed filters, diacritic folding, vi sorting."""
+"""Vietnamese-first i18n: locale selection, gettext per catalog, Babel-backed filters, diacritic folding, vi sorting."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, session
 from flask_babel import format_date as _babel_date
 from flask_babel import format_datetime as _babel_datetime
 from flask_babel import format_decimal as _babel_decimal
-from flask_babel import get_locale, get_translations, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
+from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from portal.clock import local_stamp, to_local
 
@@ -19,6 +26,7 @@ __all__ = [
     "lazy_gettext",
     "ngettext",
     "pgettext",
+    "npgettext",
     "lazy_pgettext",
     "fold",
     "vi_sort_key",
@@ -300,28 +308,222 @@ def current_locale() -> str:
     return str(get_locale() or "vi")
 
 
-def _translations() -> Any:
-    """The catalog of this request, looked up once: flask_babel's own template callables find it again on every
-    ``_()`` (the request namespace, the locale and its name each time), a tenth of a long page's time. Kept where
-    flask_babel keeps per-request state, under the name its ``force_locale`` and ``refresh`` reset."""
+# --- one catalog per plugin ---
+#
+# Each plugin translates with its own catalog, backed by the core's for the msgids it lacks, and the core with its
+# own only: two plugins (or a plugin and the core) may translate the same msgid differently ("Approved" is a vote's
+# "Đạt" in awards and a payment's "Đã duyệt" in fund), and a plugin installed from outside must not retranslate the
+# core. The catalog follows the code that asks: the calling module in Python, the template being run in Jinja.
+
+CORE = ""  # the core's domain; a plugin's domain is its name
+
+
+class Domains:
+    """An app's catalogs: which domain each module and template belongs to (cached by name) and each domain's
+    catalog, loaded once per locale. Kept in ``app.extensions["portal_i18n"]``."""
+
+    def __init__(self, core_dir: Path | str, plugins: Iterable[Any]) -> None:
+        self.dirs: dict[str, list[str]] = {CORE: [str(core_dir)]}
+        packages: list[tuple[str, str]] = []
+        for plugin in plugins:
+            self.dirs[plugin.name] = [str(core_dir)] + ([str(plugin.translations)] if plugin.translations else [])
+            packages += [(pkg, plugin.name) for pkg in _packages(plugin)]
+        self.packages = sorted(packages, key=lambda item: -len(item[0]))  # the longest prefix wins
+        self.modules: dict[str, str] = {}
+        self.templates: dict[str | None, str] = {}
+        self.catalogs: dict[tuple[str, str], support.Translations] = {}
+
+    def of_module(self, module: str) -> str:
+        """The domain of a Python module: the plugin whose package holds it, else the core."""
+        found = self.modules.get(module)
+        if found is None:
+            found = next((name for pkg, name in self.packages if module == pkg or module.startswith(pkg + ".")), CORE)
+            self.modules[module] = found
+        return found
+
+    def of_template(self, template: str | None) -> str:
+        """The domain of a template: ``<plugin>/...`` is the plugin's (its blueprint's folder), the rest the core's."""
+        found = self.templates.get(template)
+        if found is None:
+            head = (template or "").split("/", 1)[0]
+            found = self.templates[template] = head if head in self.dirs and "/" in (template or "") else CORE
+        return found
+
+    def catalog(self, locale: str, domain: str) -> support.Translations:
+        """The core's catalog with the plugin's merged over it: one lookup per message, the core's as fallback."""
+        key = (locale, domain)
+        found = self.catalogs.get(key)
+        if found is None:
+            found = support.Translations()
+            for dirname in self.dirs.get(domain, self.dirs[CORE]):
+                loaded = support.Translations.load(dirname, [locale], "messages")
+                found.merge(loaded)
+                if hasattr(loaded, "plural"):  # merge() copies the messages only
+                    found.plural = loaded.plural
+            self.catalogs[key] = found
+        return found
+
+
+def _packages(plugin: Any) -> set[str]:
+    """Packages holding a plugin's code: those of its blueprint and its models module (a checkout's
+    ``plugins.awards`` or an outside distribution's top package)."""
+    names = {plugin.blueprint.import_name}
+    if plugin.models is not None:
+        names.add(plugin.models.__name__)
+    if isinstance(plugin.labels, type(sys)):
+        names.add(plugin.labels.__name__)
+    packages = set()
+    for name in names:
+        module = sys.modules.get(name)
+        packages.add(name if module is None or hasattr(module, "__path__") or "." not in name
+                     else name.rpartition(".")[0])
+    return {p for p in packages if not any(p.startswith(q + ".") for q in packages)}
+
+
+def init_domains(app: Flask, core_dir: Path | str, plugins: Iterable[Any]) -> None:
+    """Give the app one catalog per plugin (call once the plugins are loaded)."""
+    app.extensions["portal_i18n"] = Domains(core_dir, plugins)
+
+
+def _request_catalogs() -> dict[str, Any] | None:
+    """This request's catalogs by domain, looked up once each: flask_babel's own lookup resolves the request
+    namespace, the locale and its name on every ``_()``, a tenth of a long page's time. Kept where flask_babel keeps
+    per-request state, under the name its ``force_locale`` and ``refresh`` reset. None outside an app context."""
     try:
         ctx = g._flask_babel
-    except (AttributeError, RuntimeError):  # first call of the request, or no app context
-        return get_translations()
+    except AttributeError:  # first call of the request: flask_babel makes its namespace
+        get_locale()
+        ctx = g._flask_babel
+    except RuntimeError:  # no app context
+        return None
     found = getattr(ctx, "babel_translations", None)
     if found is None:
-        found = ctx.babel_translations = get_translations()
+        found = ctx.babel_translations = {}
     return found
+
+
+_NULL = support.NullTranslations()
+
+
+def catalog_for(domain: str) -> Any:
+    """The current locale's catalog of ``domain`` (CORE or a plugin's name)."""
+    cache = _request_catalogs()
+    if cache is None:
+        return _NULL
+    found = cache.get(domain)
+    if found is None:
+        domains = current_app.extensions.get("portal_i18n")
+        if domains is None:  # an app not built by create_app
+            found = get_translations()
+        else:
+            found = domains.catalog(str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]), domain)
+        cache[domain] = found
+    return found
+
+
+def domain_of_module(module: str) -> str:
+    """The domain of a module in the current app (CORE outside an app context)."""
+    if not has_app_context():
+        return CORE
+    domains = current_app.extensions.get("portal_i18n")
+    return CORE if domains is None else domains.of_module(module)
+
+
+def catalog_of_module(module: str) -> Any:
+    return catalog_for(domain_of_module(module))
+
+
+# Python: the catalog of the caller's module (its ``__name__``, one frame up).
+
+def gettext(string: str, **variables: Any) -> str:
+    """Translate ``string`` with the catalog of the calling plugin (the core's for core code)."""
+    s = catalog_of_module(sys._getframe(1).f_globals.get("__name__", "")).ugettext(string)
+    return s % variables if variables else s
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    s = catalog_of_module(sys._getframe(1).f_globals.get("__name__", "")).ungettext(singular, plural, num)
+    return s % variables
+
+
+def pgettext(context: str, string: str, **variables: Any) -> str:
+    s = catalog_of_module(sys._getframe(1).f_globals.get("__name__", "")).upgettext(context, string)
+    return s % variables if variables else s
+
+
+def npgettext(context: str, singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    s = catalog_of_module(sys._getframe(1).f_globals.get("__name__", "")).unpgettext(context, singular, plural, num)
+    return s % variables
+
+
+def _gettext_in(module: str, string: str, /, **variables: Any) -> str:
+    s = catalog_of_module(module).ugettext(string)
+    return s % variables if variables else s
+
+
+def _pgettext_in(module: str, context: str, string: str, /, **variables: Any) -> str:
+    s = catalog_of_module(module).upgettext(context, string)
+    return s % variables if variables else s
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """``gettext`` at render time, with the catalog of the module that defines the string (labels, form fields)."""
+    return LazyString(_gettext_in, sys._getframe(1).f_globals.get("__name__", ""), string, **variables)
+
+
+def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyString:
+    return LazyString(_pgettext_in, sys._getframe(1).f_globals.get("__name__", ""), context, string, **variables)
+
+
+# Jinja: the catalog of the template whose code runs. ``context.name`` is the template rendered, also while its
+# parent's code runs ({% extends %} shares the context), so the running code's own template is found first: Jinja
+# compiles each template to a module whose globals hold ``name`` and no ``__name__``.
+
+def _template_catalog(context: Context) -> Any:
+    frame = sys._getframe(2)  # above this helper and the callable
+    name = context.name
+    for _ in range(6):  # Context.call, Jinja's newstyle wrapper, Context.call, the `_` alias…
+        if frame is None:
+            break
+        found = frame.f_globals
+        if "__name__" not in found:
+            name = found.get("name") or name
+            break
+        frame = frame.f_back
+    domains = current_app.extensions.get("portal_i18n")
+    return catalog_for(CORE if domains is None else domains.of_template(name))
+
+
+@pass_context
+def _jinja_gettext(context: Context, string: str) -> str:
+    return _template_catalog(context).ugettext(string)
+
+
+@pass_context
+def _jinja_ngettext(context: Context, singular: str, plural: str, num: int) -> str:
+    return _template_catalog(context).ungettext(singular, plural, num)
+
+
+@pass_context
+def _jinja_pgettext(context: Context, msgctxt: str, string: str) -> str:
+    return _template_catalog(context).upgettext(msgctxt, string)
+
+
+@pass_context
+def _jinja_npgettext(context: Context, msgctxt: str, singular: str, plural: str, num: int) -> str:
+    return _template_catalog(context).unpgettext(msgctxt, singular, plural, num)
 
 
 def init_app(app: Flask) -> None:
     """Register Jinja filters and the language helpers."""
     app.jinja_env.install_gettext_callables(  # after Babel().init_app, replacing its callables
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-        newstyle=True,
+        gettext=_jinja_gettext,
+        ngettext=_jinja_ngettext,
+        pgettext=_jinja_pgettext,
+        npgettext=_jinja_npgettext,
+        newstyle=True,  # Jinja wraps them: %(name)s formatting and Markup under autoescape
     )
     app.jinja_env.filters.update(
         money=format_money,
