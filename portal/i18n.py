@@ -17,6 +17,7 @@ from flask_babel import format_decimal as _babel_decimal
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
+from markupsafe import Markup
 from jinja2.runtime import Context
 
 from portal.clock import local_stamp, to_local
@@ -385,10 +386,43 @@ def init_domains(app: Flask, core_dir: Path | str, plugins: Iterable[Any]) -> No
     app.extensions["portal_i18n"] = Domains(core_dir, plugins)
 
 
-def _request_catalogs() -> dict[str, Any] | None:
-    """This request's catalogs by domain, looked up once each: flask_babel's own lookup resolves the request
-    namespace, the locale and its name on every ``_()``, a tenth of a long page's time. Kept where flask_babel keeps
-    per-request state, under the name its ``force_locale`` and ``refresh`` reset. None outside an app context."""
+class _RequestCatalogs:
+    """This request's catalogs (one locale), found by module, template or domain name with one dict lookup."""
+
+    __slots__ = ("domains", "locale", "by_domain", "modules", "templates")
+
+    def __init__(self, domains: Domains | None, locale: str) -> None:
+        self.domains, self.locale = domains, locale
+        self.by_domain: dict[str, Any] = {}
+        self.modules: dict[str, Any] = {}
+        self.templates: dict[str | None, Any] = {}
+
+    def of_domain(self, domain: str) -> Any:
+        found = self.by_domain.get(domain)
+        if found is None:
+            # an app not built by create_app has flask_babel's catalog only
+            found = get_translations() if self.domains is None else self.domains.catalog(self.locale, domain)
+            self.by_domain[domain] = found
+        return found
+
+    def of_module(self, module: str) -> Any:
+        found = self.modules.get(module)
+        if found is None:
+            found = self.modules[module] = self.of_domain(CORE if self.domains is None else self.domains.of_module(module))
+        return found
+
+    def of_template(self, template: str | None) -> Any:
+        found = self.templates.get(template)
+        if found is None:
+            domain = CORE if self.domains is None else self.domains.of_template(template)
+            found = self.templates[template] = self.of_domain(domain)
+        return found
+
+
+def _request_catalogs() -> _RequestCatalogs | None:
+    """This request's catalogs, made once: flask_babel's own lookup resolves the request namespace, the locale and
+    its name on every ``_()``, a tenth of a long page's time. Kept where flask_babel keeps per-request state, under
+    the name its ``force_locale`` and ``refresh`` reset (a new locale, new catalogs). None outside an app context."""
     try:
         ctx = g._flask_babel
     except AttributeError:  # first call of the request: flask_babel makes its namespace
@@ -398,7 +432,8 @@ def _request_catalogs() -> dict[str, Any] | None:
         return None
     found = getattr(ctx, "babel_translations", None)
     if found is None:
-        found = ctx.babel_translations = {}
+        locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+        found = ctx.babel_translations = _RequestCatalogs(current_app.extensions.get("portal_i18n"), locale)
     return found
 
 
@@ -407,55 +442,44 @@ _NULL = support.NullTranslations()
 
 def catalog_for(domain: str) -> Any:
     """The current locale's catalog of ``domain`` (CORE or a plugin's name)."""
-    cache = _request_catalogs()
-    if cache is None:
-        return _NULL
-    found = cache.get(domain)
-    if found is None:
-        domains = current_app.extensions.get("portal_i18n")
-        if domains is None:  # an app not built by create_app
-            found = get_translations()
-        else:
-            found = domains.catalog(str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]), domain)
-        cache[domain] = found
-    return found
-
-
-def domain_of_module(module: str) -> str:
-    """The domain of a module in the current app (CORE outside an app context)."""
-    if not has_app_context():
-        return CORE
-    domains = current_app.extensions.get("portal_i18n")
-    return CORE if domains is None else domains.of_module(module)
+    state = _request_catalogs()
+    return _NULL if state is None else state.of_domain(domain)
 
 
 def catalog_of_module(module: str) -> Any:
-    return catalog_for(domain_of_module(module))
+    """The current locale's catalog for code of ``module`` (its plugin's, else the core's)."""
+    state = _request_catalogs()
+    if state is None:
+        return _NULL
+    found = state.modules.get(module)
+    return state.of_module(module) if found is None else found
 
 
-# Python: the catalog of the caller's module (its ``__name__``, one frame up).
+def _caller() -> Any:
+    return catalog_of_module(sys._getframe(2).f_globals.get("__name__", ""))
+
+
+# Python: the catalog of the caller's module (its ``__name__``).
 
 def gettext(string: str, **variables: Any) -> str:
     """Translate ``string`` with the catalog of the calling plugin (the core's for core code)."""
-    s = catalog_of_module(sys._getframe(1).f_globals.get("__name__", "")).ugettext(string)
+    s = _caller().ugettext(string)
     return s % variables if variables else s
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     variables.setdefault("num", num)
-    s = catalog_of_module(sys._getframe(1).f_globals.get("__name__", "")).ungettext(singular, plural, num)
-    return s % variables
+    return _caller().ungettext(singular, plural, num) % variables
 
 
 def pgettext(context: str, string: str, **variables: Any) -> str:
-    s = catalog_of_module(sys._getframe(1).f_globals.get("__name__", "")).upgettext(context, string)
+    s = _caller().upgettext(context, string)
     return s % variables if variables else s
 
 
 def npgettext(context: str, singular: str, plural: str, num: int, **variables: Any) -> str:
     variables.setdefault("num", num)
-    s = catalog_of_module(sys._getframe(1).f_globals.get("__name__", "")).unpgettext(context, singular, plural, num)
-    return s % variables
+    return _caller().unpgettext(context, singular, plural, num) % variables
 
 
 def _gettext_in(module: str, string: str, /, **variables: Any) -> str:
@@ -479,12 +503,16 @@ def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyString:
 
 # Jinja: the catalog of the template whose code runs. ``context.name`` is the template rendered, also while its
 # parent's code runs ({% extends %} shares the context), so the running code's own template is found first: Jinja
-# compiles each template to a module whose globals hold ``name`` and no ``__name__``.
+# compiles each template to a module whose globals hold ``name`` and no ``__name__``. The callables are Jinja's
+# "newstyle" ones (autoescape, always %-formatted), written out so a template's ``_()`` is one call away.
 
 def _template_catalog(context: Context) -> Any:
-    frame = sys._getframe(2)  # above this helper and the callable
+    state = _request_catalogs()
+    if state is None:
+        return _NULL
+    frame = sys._getframe(2)  # above this helper and the callable: Context.call, then the template's code
     name = context.name
-    for _ in range(6):  # Context.call, Jinja's newstyle wrapper, Context.call, the `_` alias…
+    for _ in range(4):
         if frame is None:
             break
         found = frame.f_globals
@@ -492,38 +520,54 @@ def _template_catalog(context: Context) -> Any:
             name = found.get("name") or name
             break
         frame = frame.f_back
-    domains = current_app.extensions.get("portal_i18n")
-    return catalog_for(CORE if domains is None else domains.of_template(name))
+    catalog = state.templates.get(name)
+    return state.of_template(name) if catalog is None else catalog
 
 
 @pass_context
-def _jinja_gettext(context: Context, string: str) -> str:
-    return _template_catalog(context).ugettext(string)
+def _jinja_gettext(__context: Context, __string: str, **variables: Any) -> str:
+    rv = _template_catalog(__context).ugettext(__string)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables  # type: ignore[no-any-return]
 
 
 @pass_context
-def _jinja_ngettext(context: Context, singular: str, plural: str, num: int) -> str:
-    return _template_catalog(context).ungettext(singular, plural, num)
+def _jinja_ngettext(__context: Context, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
+    variables.setdefault("num", __num)
+    rv = _template_catalog(__context).ungettext(__singular, __plural, __num)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables  # type: ignore[no-any-return]
 
 
 @pass_context
-def _jinja_pgettext(context: Context, msgctxt: str, string: str) -> str:
-    return _template_catalog(context).upgettext(msgctxt, string)
+def _jinja_pgettext(__context: Context, __msgctxt: str, __string: str, **variables: Any) -> str:
+    variables.setdefault("context", __msgctxt)
+    rv = _template_catalog(__context).upgettext(__msgctxt, __string)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables  # type: ignore[no-any-return]
 
 
 @pass_context
-def _jinja_npgettext(context: Context, msgctxt: str, singular: str, plural: str, num: int) -> str:
-    return _template_catalog(context).unpgettext(msgctxt, singular, plural, num)
+def _jinja_npgettext(__context: Context, __msgctxt: str, __singular: str, __plural: str, __num: int,
+                     **variables: Any) -> str:
+    variables.setdefault("context", __msgctxt)
+    variables.setdefault("num", __num)
+    rv = _template_catalog(__context).unpgettext(__msgctxt, __singular, __plural, __num)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables  # type: ignore[no-any-return]
 
 
 def init_app(app: Flask) -> None:
     """Register Jinja filters and the language helpers."""
-    app.jinja_env.install_gettext_callables(  # after Babel().init_app, replacing its callables
-        gettext=_jinja_gettext,
-        ngettext=_jinja_ngettext,
-        pgettext=_jinja_pgettext,
+    # After Babel().init_app (which adds jinja2.ext.i18n), replacing its callables and the extension's `_` alias.
+    app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
+    app.jinja_env.globals.update(
+        _=_jinja_gettext, gettext=_jinja_gettext, ngettext=_jinja_ngettext, pgettext=_jinja_pgettext,
         npgettext=_jinja_npgettext,
-        newstyle=True,  # Jinja wraps them: %(name)s formatting and Markup under autoescape
     )
     app.jinja_env.filters.update(
         money=format_money,
