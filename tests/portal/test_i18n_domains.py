@@ -126,3 +126,48 @@ def test_templates_use_their_plugins_catalog_and_core_templates_the_cores(app, s
         assert words[4] == "Hello &lt;b&gt;"  # formatting and autoescape as before
         assert render_template("reports/probe_include.html") == "Trước/Trang trước"
         assert render_template("probe_core.html") == "Trang trước"
+
+
+def test_a_plugin_installed_from_outside_does_not_retranslate_the_core(tmp_path, monkeypatch):
+    """An outside distribution (its own top package) translating a core msgid differently keeps it to itself."""
+    import importlib
+    import sys
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    from portal import create_app
+
+    package = tmp_path / "site" / "outside_notes"
+    (package / "templates" / "outside_notes").mkdir(parents=True)
+    (package / "templates" / "outside_notes" / "page.html").write_text('{{ _("Active") }}|{{ _("Dashboard") }}')
+    (package / "__init__.py").write_text(
+        "from pathlib import Path\nfrom flask import Blueprint\nfrom portal.plugin import Plugin\n"
+        "from portal.toolkit import _l\n"
+        "from . import labels\n"
+        "plugin = Plugin(name='outside_notes', title=_l('Notes'), labels=labels, translations=Path(__file__).parent / "
+        "'translations', blueprint=Blueprint('outside_notes', __name__, template_folder='templates'))\n"
+    )
+    (package / "labels.py").write_text("from portal.toolkit import _l\nSTATES = {'on': _l('Active')}\n")
+    catalog = Catalog(locale="vi")
+    catalog.add("Active", "Đang bật")
+    mo = package / "translations" / "vi" / "LC_MESSAGES" / "messages.mo"
+    mo.parent.mkdir(parents=True)
+    with mo.open("wb") as f:
+        write_mo(f, catalog)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    outside = importlib.import_module("outside_notes")
+    try:
+        app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789",
+                          "SQLALCHEMY_DATABASE_URI": "sqlite://", "PORTAL_PLUGINS": ["outside_notes"]},
+                         plugins=[outside.plugin])
+        with app.test_request_context("/"):
+            assert str(outside.labels.STATES["on"]) == "Đang bật"
+            assert render_template("outside_notes/page.html") == "Đang bật|Bảng điều khiển"
+            from portal.admin.forms import UserForm
+
+            assert UserForm().active.label.text == "Đang hoạt động"  # the core keeps its word
+    finally:
+        for name in [n for n in sys.modules if n == "outside_notes" or n.startswith("outside_notes.")]:
+            del sys.modules[name]
