@@ -81,8 +81,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
 
     schema.check_together(plugins)  # two plugins' revision ids must not clash
 
-    dirs = [str(ROOT / "translations")] + [str(p.translations) for p in plugins if p.translations]
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
+    # flask_babel's own catalog is the core's; each plugin translates with its own over it (portal/i18n.py).
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    i18n.init_domains(app, ROOT / "translations", plugins)
 
     _init_extensions(app)
     _register_core(app)

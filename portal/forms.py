@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from flask import has_request_context
-from flask_babel import get_translations
 from flask_wtf import FlaskForm as _FlaskWTFForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, SelectMultipleField, StringField, TextAreaField
@@ -15,7 +14,7 @@ from wtforms.validators import ValidationError
 from markupsafe import Markup
 from wtforms.widgets import TextInput
 
-from portal.i18n import coerce_money, format_date, format_number
+from portal.i18n import catalog_of_module, coerce_money, format_date, format_number
 from portal.i18n import lazy_gettext as _l
 
 __all__ = [
@@ -66,22 +65,35 @@ def _clean_formdata(form: Any, formdata: Any) -> Any:
 
 
 class _PortalTranslations:
-    """WTForms' own messages ("This field is required.") answered from the portal catalog.
+    """WTForms' own messages ("This field is required.") answered from the catalog of the form's plugin (the core's
+    catalog backs it, so the core's translations apply unless the plugin gives its own).
 
     WTForms ships no Vietnamese catalog; its messages are listed in ``wtforms_messages`` so pybabel
     extracts them into ours. Outside a request, or for an untranslated message, the English text stays.
     """
 
+    def __init__(self, module: str = "portal.forms") -> None:
+        self.module = module  # of the form's class: the plugin it belongs to
+
     def gettext(self, string: str) -> str:
-        return get_translations().ugettext(string) if has_request_context() else string
+        return catalog_of_module(self.module).ugettext(string) if has_request_context() else string
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         if not has_request_context():
             return singular if n == 1 else plural
-        return get_translations().ungettext(singular, plural, n)
+        return catalog_of_module(self.module).ungettext(singular, plural, n)
 
 
 _TRANSLATIONS = _PortalTranslations()
+_BY_MODULE: dict[str, _PortalTranslations] = {}
+
+
+def _translations_for(form: Any) -> _PortalTranslations:
+    module = type(form).__module__
+    found = _BY_MODULE.get(module)
+    if found is None:
+        found = _BY_MODULE[module] = _PortalTranslations(module)
+    return found
 
 
 class FlaskForm(_FlaskWTFForm):
@@ -89,7 +101,7 @@ class FlaskForm(_FlaskWTFForm):
 
     class Meta(_FlaskWTFForm.Meta):
         def get_translations(self, form: Any) -> Any:
-            return _TRANSLATIONS
+            return _translations_for(form)
 
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             # WTForms 3.3 deprecates (value, label) tuples as declared choices (removed in 3.4): turn them into

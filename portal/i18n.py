@@ -1,16 +1,24 @@
-"""Vietnamese-first i18n: locale selection, gettext aliases, Babel-backed filters, diacritic folding, vi sorting."""
+"""Vietnamese-first i18n: locale selection, gettext per catalog, Babel-backed filters, diacritic folding, vi sorting."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, session
 from flask_babel import format_date as _babel_date
 from flask_babel import format_datetime as _babel_datetime
 from flask_babel import format_decimal as _babel_decimal
-from flask_babel import get_locale, get_translations, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
+from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
+from markupsafe import Markup
+from jinja2.runtime import Context
 
 from portal.clock import local_stamp, to_local
 
@@ -19,6 +27,7 @@ __all__ = [
     "lazy_gettext",
     "ngettext",
     "pgettext",
+    "npgettext",
     "lazy_pgettext",
     "fold",
     "vi_sort_key",
@@ -300,28 +309,265 @@ def current_locale() -> str:
     return str(get_locale() or "vi")
 
 
-def _translations() -> Any:
-    """The catalog of this request, looked up once: flask_babel's own template callables find it again on every
-    ``_()`` (the request namespace, the locale and its name each time), a tenth of a long page's time. Kept where
-    flask_babel keeps per-request state, under the name its ``force_locale`` and ``refresh`` reset."""
+# --- one catalog per plugin ---
+#
+# Each plugin translates with its own catalog, backed by the core's for the msgids it lacks, and the core with its
+# own only: two plugins (or a plugin and the core) may translate the same msgid differently ("Approved" is a vote's
+# "Đạt" in awards and a payment's "Đã duyệt" in fund), and a plugin installed from outside must not retranslate the
+# core. The catalog follows the code that asks: the calling module in Python, the template being run in Jinja.
+
+CORE = ""  # the core's domain; a plugin's domain is its name
+
+
+class Domains:
+    """An app's catalogs: which domain each module and template belongs to (cached by name) and each domain's
+    catalog, loaded once per locale. Kept in ``app.extensions["portal_i18n"]``."""
+
+    def __init__(self, core_dir: Path | str, plugins: Iterable[Any]) -> None:
+        self.dirs: dict[str, list[str]] = {CORE: [str(core_dir)]}
+        packages: list[tuple[str, str]] = []
+        for plugin in plugins:
+            self.dirs[plugin.name] = [str(core_dir)] + ([str(plugin.translations)] if plugin.translations else [])
+            packages += [(pkg, plugin.name) for pkg in _packages(plugin)]
+        self.packages = sorted(packages, key=lambda item: -len(item[0]))  # the longest prefix wins
+        self.modules: dict[str, str] = {}
+        self.templates: dict[str | None, str] = {}
+        self.catalogs: dict[tuple[str, str], support.Translations] = {}
+
+    def of_module(self, module: str) -> str:
+        """The domain of a Python module: the plugin whose package holds it, else the core."""
+        found = self.modules.get(module)
+        if found is None:
+            found = next((name for pkg, name in self.packages if module == pkg or module.startswith(pkg + ".")), CORE)
+            self.modules[module] = found
+        return found
+
+    def of_template(self, template: str | None) -> str:
+        """The domain of a template: ``<plugin>/...`` is the plugin's (its blueprint's folder), the rest the core's."""
+        found = self.templates.get(template)
+        if found is None:
+            head = (template or "").split("/", 1)[0]
+            found = self.templates[template] = head if head in self.dirs and "/" in (template or "") else CORE
+        return found
+
+    def catalog(self, locale: str, domain: str) -> support.Translations:
+        """The core's catalog with the plugin's merged over it: one lookup per message, the core's as fallback."""
+        key = (locale, domain)
+        found = self.catalogs.get(key)
+        if found is None:
+            found = support.Translations()
+            for dirname in self.dirs.get(domain, self.dirs[CORE]):
+                loaded = support.Translations.load(dirname, [locale], "messages")
+                found.merge(loaded)
+                if hasattr(loaded, "plural"):  # merge() copies the messages only
+                    found.plural = loaded.plural
+            self.catalogs[key] = found
+        return found
+
+
+def _packages(plugin: Any) -> set[str]:
+    """Packages holding a plugin's code: those of its blueprint and its models module (a checkout's
+    ``plugins.awards`` or an outside distribution's top package)."""
+    names = {plugin.blueprint.import_name}
+    if plugin.models is not None:
+        names.add(plugin.models.__name__)
+    if isinstance(plugin.labels, type(sys)):
+        names.add(plugin.labels.__name__)
+    packages = set()
+    for name in names:
+        module = sys.modules.get(name)
+        packages.add(name if module is None or hasattr(module, "__path__") or "." not in name
+                     else name.rpartition(".")[0])
+    return {p for p in packages if not any(p.startswith(q + ".") for q in packages)}
+
+
+def init_domains(app: Flask, core_dir: Path | str, plugins: Iterable[Any]) -> None:
+    """Give the app one catalog per plugin (call once the plugins are loaded)."""
+    app.extensions["portal_i18n"] = Domains(core_dir, plugins)
+
+
+class _RequestCatalogs:
+    """This request's catalogs (one locale), found by module, template or domain name with one dict lookup."""
+
+    __slots__ = ("domains", "locale", "by_domain", "modules", "templates")
+
+    def __init__(self, domains: Domains | None, locale: str) -> None:
+        self.domains, self.locale = domains, locale
+        self.by_domain: dict[str, Any] = {}
+        self.modules: dict[str, Any] = {}
+        self.templates: dict[str | None, Any] = {}
+
+    def of_domain(self, domain: str) -> Any:
+        found = self.by_domain.get(domain)
+        if found is None:
+            # an app not built by create_app has flask_babel's catalog only
+            found = get_translations() if self.domains is None else self.domains.catalog(self.locale, domain)
+            self.by_domain[domain] = found
+        return found
+
+    def of_module(self, module: str) -> Any:
+        found = self.modules.get(module)
+        if found is None:
+            found = self.modules[module] = self.of_domain(CORE if self.domains is None else self.domains.of_module(module))
+        return found
+
+    def of_template(self, template: str | None) -> Any:
+        found = self.templates.get(template)
+        if found is None:
+            domain = CORE if self.domains is None else self.domains.of_template(template)
+            found = self.templates[template] = self.of_domain(domain)
+        return found
+
+
+def _request_catalogs() -> _RequestCatalogs | None:
+    """This request's catalogs, made once: flask_babel's own lookup resolves the request namespace, the locale and
+    its name on every ``_()``, a tenth of a long page's time. Kept where flask_babel keeps per-request state, under
+    the name its ``force_locale`` and ``refresh`` reset (a new locale, new catalogs). None outside an app context."""
     try:
         ctx = g._flask_babel
-    except (AttributeError, RuntimeError):  # first call of the request, or no app context
-        return get_translations()
+    except AttributeError:  # first call of the request: flask_babel makes its namespace
+        get_locale()
+        ctx = g._flask_babel
+    except RuntimeError:  # no app context
+        return None
     found = getattr(ctx, "babel_translations", None)
     if found is None:
-        found = ctx.babel_translations = get_translations()
+        locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+        found = ctx.babel_translations = _RequestCatalogs(current_app.extensions.get("portal_i18n"), locale)
     return found
+
+
+_NULL = support.NullTranslations()
+
+
+def catalog_for(domain: str) -> Any:
+    """The current locale's catalog of ``domain`` (CORE or a plugin's name)."""
+    state = _request_catalogs()
+    return _NULL if state is None else state.of_domain(domain)
+
+
+def catalog_of_module(module: str) -> Any:
+    """The current locale's catalog for code of ``module`` (its plugin's, else the core's)."""
+    state = _request_catalogs()
+    if state is None:
+        return _NULL
+    found = state.modules.get(module)
+    return state.of_module(module) if found is None else found
+
+
+def _caller() -> Any:
+    return catalog_of_module(sys._getframe(2).f_globals.get("__name__", ""))
+
+
+# Python: the catalog of the caller's module (its ``__name__``).
+
+def gettext(string: str, **variables: Any) -> str:
+    """Translate ``string`` with the catalog of the calling plugin (the core's for core code)."""
+    s = _caller().ugettext(string)
+    return s % variables if variables else s
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return _caller().ungettext(singular, plural, num) % variables
+
+
+def pgettext(context: str, string: str, **variables: Any) -> str:
+    s = _caller().upgettext(context, string)
+    return s % variables if variables else s
+
+
+def npgettext(context: str, singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return _caller().unpgettext(context, singular, plural, num) % variables
+
+
+def _gettext_in(module: str, string: str, /, **variables: Any) -> str:
+    s = catalog_of_module(module).ugettext(string)
+    return s % variables if variables else s
+
+
+def _pgettext_in(module: str, context: str, string: str, /, **variables: Any) -> str:
+    s = catalog_of_module(module).upgettext(context, string)
+    return s % variables if variables else s
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """``gettext`` at render time, with the catalog of the module that defines the string (labels, form fields)."""
+    return LazyString(_gettext_in, sys._getframe(1).f_globals.get("__name__", ""), string, **variables)
+
+
+def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyString:
+    return LazyString(_pgettext_in, sys._getframe(1).f_globals.get("__name__", ""), context, string, **variables)
+
+
+# Jinja: the catalog of the template whose code runs. ``context.name`` is the template rendered, also while its
+# parent's code runs ({% extends %} shares the context), so the running code's own template is found first: Jinja
+# compiles each template to a module whose globals hold ``name`` and no ``__name__``. The callables are Jinja's
+# "newstyle" ones (autoescape, always %-formatted), written out so a template's ``_()`` is one call away.
+
+def _template_catalog(context: Context) -> Any:
+    state = _request_catalogs()
+    if state is None:
+        return _NULL
+    frame = sys._getframe(2)  # above this helper and the callable: Context.call, then the template's code
+    name = context.name
+    for _ in range(4):
+        if frame is None:
+            break
+        found = frame.f_globals
+        if "__name__" not in found:
+            name = found.get("name") or name
+            break
+        frame = frame.f_back
+    catalog = state.templates.get(name)
+    return state.of_template(name) if catalog is None else catalog
+
+
+@pass_context
+def _jinja_gettext(__context: Context, __string: str, **variables: Any) -> str:
+    rv = _template_catalog(__context).ugettext(__string)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables  # type: ignore[no-any-return]
+
+
+@pass_context
+def _jinja_ngettext(__context: Context, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
+    variables.setdefault("num", __num)
+    rv = _template_catalog(__context).ungettext(__singular, __plural, __num)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables  # type: ignore[no-any-return]
+
+
+@pass_context
+def _jinja_pgettext(__context: Context, __msgctxt: str, __string: str, **variables: Any) -> str:
+    variables.setdefault("context", __msgctxt)
+    rv = _template_catalog(__context).upgettext(__msgctxt, __string)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables  # type: ignore[no-any-return]
+
+
+@pass_context
+def _jinja_npgettext(__context: Context, __msgctxt: str, __singular: str, __plural: str, __num: int,
+                     **variables: Any) -> str:
+    variables.setdefault("context", __msgctxt)
+    variables.setdefault("num", __num)
+    rv = _template_catalog(__context).unpgettext(__msgctxt, __singular, __plural, __num)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables  # type: ignore[no-any-return]
 
 
 def init_app(app: Flask) -> None:
     """Register Jinja filters and the language helpers."""
-    app.jinja_env.install_gettext_callables(  # after Babel().init_app, replacing its callables
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-        newstyle=True,
+    # After Babel().init_app (which adds jinja2.ext.i18n), replacing its callables and the extension's `_` alias.
+    app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
+    app.jinja_env.globals.update(
+        _=_jinja_gettext, gettext=_jinja_gettext, ngettext=_jinja_ngettext, pgettext=_jinja_pgettext,
+        npgettext=_jinja_npgettext,
     )
     app.jinja_env.filters.update(
         money=format_money,
