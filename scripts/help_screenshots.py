@@ -112,7 +112,17 @@ def shoot_guides(browser, base: str) -> list[str]:  # type: ignore[no-untyped-de
 
 
 def follow_first(page, base: str, pattern: str) -> bool:  # type: ignore[no-untyped-def]
-    """Open the first link on the page whose path matches ``pattern`` (a regex); False if there is none."""
+    """Open the first link on the page whose path matches ``pattern`` (a regex), or with ``click:SELECTOR`` click
+    that element (e.g. a form's button); steps may be chained with " > ". False if a step finds nothing."""
+    if " > " in pattern:
+        return all(follow_first(page, base, step) for step in pattern.split(" > "))
+    if pattern.startswith("click:"):
+        target = page.locator(pattern.removeprefix("click:")).first
+        if not target.count() or not target.is_visible():  # e.g. the phone's menu button on a desktop
+            return False
+        target.click()
+        page.wait_for_load_state("networkidle")
+        return True
     href = page.evaluate(
         "p => { const r = new RegExp(p); const a = [...document.querySelectorAll('main a[href]')]"
         ".find(a => r.test(new URL(a.href).pathname)); return a ? a.href : null; }", pattern)
