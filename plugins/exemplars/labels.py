@@ -94,6 +94,8 @@ FIELDS = {
     "exemplars_replication.note": _l("Note"),
     "exemplars_replication.created_at": _l("Added on"),
 }
+#: Integer columns in đồng, shown as money in the audit log (BigInteger ones need no entry)
+MONEY = ("exemplars_exemplar.income",)
 #: coded columns shown by their label in the audit log
 VALUES = {
     "exemplars_exemplar.kind": KINDS,
