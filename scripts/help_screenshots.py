@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PLUGINS = ["reports", "inspections", "awards", "fund"]
+PLUGINS = ["reports", "inspections", "awards", "fund", "exemplars"]
 PASSWORD = "help-screenshots-1"
 OUT = ROOT / "portal" / "static" / "help"
 LIMIT = 80_000
@@ -111,22 +111,50 @@ def shoot_guides(browser, base: str) -> list[str]:  # type: ignore[no-untyped-de
     return report
 
 
-def shoot_pages(browser, base: str, folder: Path) -> list[str]:  # type: ignore[no-untyped-def]
+def follow_first(page, base: str, pattern: str) -> bool:  # type: ignore[no-untyped-def]
+    """Open the first link on the page whose path matches ``pattern`` (a regex), or with ``click:SELECTOR`` click
+    that element (e.g. a form's button); steps may be chained with " > ". False if a step finds nothing."""
+    if " > " in pattern:
+        return all(follow_first(page, base, step) for step in pattern.split(" > "))
+    if pattern.startswith("click:"):
+        target = page.locator(pattern.removeprefix("click:")).first
+        if not target.count() or not target.is_visible():  # e.g. the phone's menu button on a desktop
+            return False
+        target.click()
+        page.wait_for_load_state("networkidle")
+        return True
+    href = page.evaluate(
+        "p => { const r = new RegExp(p); const a = [...document.querySelectorAll('main a[href]')]"
+        ".find(a => r.test(new URL(a.href).pathname)); return a ? a.href : null; }", pattern)
+    if not href:
+        return False
+    page.goto(href)
+    page.wait_for_load_state("networkidle")
+    return True
+
+
+def shoot_pages(browser, base: str, folder: Path, pages=None) -> list[str]:  # type: ignore[no-untyped-def]
+    """Shoot ``pages`` (user, path, name[, link regex to follow]; default CORE_PAGES) at 360 and 1366 px, full page."""
+    pages = [tuple(p) + (None,) * (4 - len(p)) for p in (pages or CORE_PAGES)]
     folder.mkdir(parents=True, exist_ok=True)
     report = []
     for width, height in ((360, 740), (1366, 768)):
-        for user in {u for u, _p, _n in CORE_PAGES}:
+        for user in dict.fromkeys(u for u, _p, _n, _f in pages):
             context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
             page = login(context, base, user) if user else context.new_page()
-            for who, path, name in CORE_PAGES:
+            for who, path, name, follow in pages:
                 if who != user:
                     continue
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
+                if follow and not follow_first(page, base, follow):
+                    report.append(f"{name}-{width}: no link matching {follow} on {path} as {user}")
+                    continue
                 target = folder / f"{name}-{width}.png"
                 target.write_bytes(optimise(page.screenshot(full_page=True)))
                 wide = page.evaluate("document.documentElement.scrollWidth")
-                report.append(f"{target.name}: scrollWidth {wide}{' (SIDEWAYS)' if wide > width else ''}")
+                report.append(f"{target.name}: {page.url.removeprefix(base)} as {user}, scrollWidth {wide}"
+                              f"{' (SIDEWAYS)' if wide > width else ''}")
             context.close()
     return report
 

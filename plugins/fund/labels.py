@@ -49,6 +49,7 @@ FIELDS = {
     "fund_contribution.anonymous": _l("Anonymous in public"),
     "fund_contribution.note": _l("Internal note"),
     "fund_contribution.reason": _l("Reason"),
+    "fund_pledge.campaign_id": _l("Campaign"),
     "fund_pledge.unit_id": _l("Unit"),
     "fund_pledge.amount": _l("Pledged"),
     "fund_category.name": _l("Name"),

@@ -92,9 +92,18 @@ def value_words(table: str, column: str, value: Any) -> str:
     target = next(iter(col.foreign_keys)).column.table.name if col is not None and col.foreign_keys else None
     if target in _NAMED and isinstance(value, int):
         return _names(target).get(value) or f"#{value}"
-    if col is not None and isinstance(col.type, BigInteger) and isinstance(value, int):
-        return format_money(value)  # money is integer đồng in BigInteger columns
+    if isinstance(value, int) and not isinstance(value, bool) and (
+            (col is not None and isinstance(col.type, BigInteger)) or f"{table}.{column}" in _money_columns()):
+        return format_money(value)  # money is integer đồng: BigInteger columns, or Integer ones declared in MONEY
     return str(local_stamp(value))
+
+
+def _money_columns() -> set[str]:
+    """"<table>.<column>" of Integer columns holding đồng, from each plugin's labels.py ``MONEY`` (a tuple)."""
+    out: set[str] = set()
+    for plugin in current_app.extensions["portal"].plugins.values():
+        out.update(_public(plugin.labels).get("MONEY") or ())
+    return out
 
 
 _NAMED = {"directory_unit": "name", "portal_user": "full_name", "portal_role": "name"}

@@ -89,3 +89,18 @@ def test_list_pages_run_constant_queries(app, client, login_as, communes, url, h
         assert resp.status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_audit_log_names_every_column_and_code(client, login_as, make_exemplar):
+    """The audit log shows an exemplar's columns by their labels, its codes by their words and its income as money."""
+    import re
+
+    make_exemplar(holder_kind="collective", income=20_000_000, start_year=2022, village="Bản Sin Chải")
+    login_as("quantri", ["admin"])
+    body = re.sub(r"\s+", " ", client.get("/admin/audit/").get_data(as_text=True))
+    assert "Loại: Mô hình, cách làm hay" in body and "Chủ thể: Tập thể" in body and "Lĩnh vực: Sinh kế" in body
+    assert "Xã hoặc đơn vị: Xã Bản Bo" in body and "Thôn, bản: Bản Sin Chải" in body
+    assert "Nơi đề xuất: Đơn vị, xã" in body and "Trạng thái: Đề xuất" in body
+    assert "Thu nhập bình quân mỗi hộ một năm: 20.000.000" in body
+    for raw in ("holder_kind", "unit_id", "sector:", "proposed_at", "updated_at", "collective", "livelihood"):
+        assert raw not in body
