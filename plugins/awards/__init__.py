@@ -11,7 +11,7 @@ from .refs import resolve_ref
 from .review import review_sections
 from .blueprint import bp
 from .demo import seed_demo
-from .permissions import MANAGE, NOMINATE, REGISTRATIONS, VIEW, VOTE
+from .permissions import MANAGE, NOMINATE, NOTICE_KINDS, REGISTRATIONS, VIEW, VOTE
 
 plugin = Plugin(
     name="awards",
@@ -21,6 +21,7 @@ plugin = Plugin(
     labels=labels,
     stylesheets=("awards.css",),
     scripts=("awards.js",),
+    notice_kinds=NOTICE_KINDS,
     permissions=(
         Permission(NOMINATE, _l("Nominate the unit's collectives, individuals and households for awards"),
                    {"unit_reporter": "unit", "council_secretariat": "all"}),

@@ -14,7 +14,7 @@ from . import labels, models
 from .blueprint import bp
 from .refs import resolve_ref
 from .demo import seed_demo
-from .permissions import CONDUCT, FOLLOWUP, PERMISSIONS, VIEW
+from .permissions import CONDUCT, FOLLOWUP, NOTICE_KINDS, PERMISSIONS, VIEW
 from .review import review_sections
 
 
@@ -66,6 +66,7 @@ plugin = Plugin(
     stylesheets=("inspections.css",),
     scripts=("inspections.js",),
     permissions=PERMISSIONS,
+    notice_kinds=NOTICE_KINDS,
     labels=labels,
     nav=(NavItem("inspections.index", _l("Inspections"), permission=VIEW, order=20),),
     widgets=(

@@ -1,7 +1,7 @@
 """Permission codes of the inspections plugin, declared once (templates: ``perms.inspections.<verb>``)."""
 from __future__ import annotations
 
-from portal.plugin import Permission
+from portal.plugin import NoticeKind, Permission
 from portal.toolkit import _l
 
 VIEW = "inspections.view"  # see inspections, minutes and the summary
@@ -23,4 +23,13 @@ PERMISSIONS = (
     Permission(FOLLOWUP, _l("Report progress on the findings of one's unit"), {
         "unit_reporter": "unit",
     }),
+)
+
+
+FINDINGS_NOTICE = "inspections.findings"  # a unit is sent the findings of a signed inspection
+FIXED_NOTICE = "inspections.fixed"  # a unit reports a finding fixed: verify it
+
+NOTICE_KINDS = (
+    NoticeKind(FINDINGS_NOTICE, _l("Findings of an inspection for our unit")),
+    NoticeKind(FIXED_NOTICE, _l("A finding is reported fixed and waits for verification")),
 )

@@ -16,6 +16,7 @@ MAX_LINES = 520  # "about 500"; migrations are data, not code, and are left out
 OWN_COPY = re.compile(r"^_?(unit_choices|paged?|paginate|today|now|utc_now|refuse|refusing|fail|step|error)$")
 #: Toolkit names a plugin must not use (deprecated, or the hand-built partials they stand for).
 DEPRECATED = {"user_error", "render_template_string"}
+NOTIFY = {"notify_users", "notify_unit"}  # every notice names its kind (Plugin.notice_kinds), for the e-mail choice
 EXCEPTION_BASES = {"Exception", "ValueError", "RuntimeError", "LookupError", "Refused", "HTTPException"}
 #: Exception classes that are not refusals shown to users (internal signals between a service and its caller).
 INTERNAL_EXCEPTIONS = {
@@ -49,6 +50,9 @@ def dialect_violations(folder: Path) -> list[str]:
                 bad.append(f"{where}:{node.lineno} {node.id}: deprecated (Refused / render)")
             elif isinstance(node, ast.Attribute) and node.attr in DEPRECATED:
                 bad.append(f"{where}:{node.lineno} {node.attr}: deprecated (Refused / render)")
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in NOTIFY \
+                    and not any(k.arg == "kind" for k in node.keywords):
+                bad.append(f"{where}:{node.lineno} notify without kind=: users cannot choose it for e-mail")
             elif isinstance(node, ast.Attribute) and node.attr == "today" and getattr(node.value, "attr", "") == "date":
                 bad.append(f"{where}:{node.lineno} date.today(): use toolkit.local_today()")
     return bad
@@ -77,10 +81,12 @@ def test_the_dialect_check_catches_offenders(tmp_path):
         "from portal.toolkit import Refused, user_error\n"
         "class FundError(Refused):\n    pass\n"
         "def _unit_choices():\n    return dt.date.today()\n"
+        "def tell():\n    notify_unit(1, 'x')\n"
         "def view():\n    raise user_error(409, 'x')\n",
         encoding="utf-8",
     )
     found = "\n".join(dialect_violations(pkg))
+    assert "notify without kind=" in found
     assert "class FundError" in found and "def _unit_choices" in found and "date.today()" in found
     assert "import of user_error" in found and found.count("user_error: deprecated") == 1
 

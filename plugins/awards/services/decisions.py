@@ -14,6 +14,7 @@ from portal.toolkit import (
 )
 
 from .. import labels
+from ..permissions import DECISION_NOTICE
 from ..models import (
     NOMINEE_KINDS, Decision, DecisionCounter, DecisionLine, DecisionSession, Nomination, VotingSession,
 )
@@ -164,7 +165,8 @@ def notify_decision(decision: Decision, link: str) -> int:
     for unit_id in sorted({line.unit_id for line in decision.lines if line.unit_id}):
         names = [line.nominee for line in decision.lines if line.unit_id == unit_id]
         sent += notify_unit(unit_id, _("Decision %(number)s of %(date)s awards: %(names)s", number=decision.number,
-                                       date=format_date(decision.decision_date), names="; ".join(names)[:400]), link)
+                                       date=format_date(decision.decision_date), names="; ".join(names)[:400]), link,
+                            kind=DECISION_NOTICE)
     return sent
 
 

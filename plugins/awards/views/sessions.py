@@ -12,7 +12,7 @@ from portal.toolkit import (
 
 from ..forms import SessionForm
 from ..models import Nomination, NominationRound, RollEntry, VotingSession
-from ..permissions import MANAGE, VIEW, VOTE
+from ..permissions import MANAGE, VIEW, VOTE, VOTING_NOTICE
 from ..services import rules, tally, voting
 from .common import form_page, results_visible, session_of, watcher
 
@@ -87,7 +87,7 @@ def session_open(session_id: int) -> ResponseReturnValue:
     voting.open_session(session)
     members = list(db.session.scalars(select(User).where(User.id.in_([r.user_id for r in session.roll]))))
     notify_users(members, _("Voting is open: %(title)s", title=session.title),
-                 url_for("awards.session_vote", session_id=session.id))
+                 url_for("awards.session_vote", session_id=session.id), kind=VOTING_NOTICE)
     db.session.commit()
     flash(_("Voting is open. The roll of %(num)s members is frozen.", num=len(session.roll)), "success")
     return redirect_or_hx(url_for("awards.session_detail", session_id=session.id))

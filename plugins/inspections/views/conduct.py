@@ -23,7 +23,7 @@ from portal.toolkit import (
 
 from ..forms import ManualFindingForm, SignForm
 from ..models import COMPLETED, IN_PROGRESS, PLANNED, SIGNED, ChecklistItem, ChecklistSection, Inspection
-from ..permissions import CONDUCT
+from ..permissions import CONDUCT, FINDINGS_NOTICE
 from ..services import checklists, conduct
 from ..services.scoring import score
 from .common import get_inspection, require_team, responsible_units, team_refusal, threshold
@@ -156,7 +156,7 @@ def sign(inspection_id: int) -> ResponseReturnValue:
     link = url_for(".findings")
     for unit_id in {f.responsible_unit_id for f in findings}:
         notify_unit(unit_id, _("New findings from the inspection of %(unit)s: please report progress.",
-                               unit=inspection.unit.name), link)
+                               unit=inspection.unit.name), link, kind=FINDINGS_NOTICE)
     db.session.commit()
     flash(_("The minutes are signed."), "success")
     return redirect_or_hx(url_for(".minutes", inspection_id=inspection.id))

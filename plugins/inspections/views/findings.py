@@ -27,7 +27,7 @@ from portal.toolkit import (
 from .. import labels
 from ..forms import FindingForm, ManualFindingForm, ProgressForm, VerifyForm
 from ..models import CLOSED, COMPLETED, REPORTED, Finding, Inspection
-from ..permissions import CONDUCT, FOLLOWUP, VIEW
+from ..permissions import CONDUCT, FIXED_NOTICE, FOLLOWUP, VIEW
 from ..services import conduct, findings as fs
 from .common import get_inspection, require_team, responsible_units, visible_findings
 from .conduct import _finding_form, detail_context
@@ -147,7 +147,7 @@ def finding_progress(finding_id: int) -> ResponseReturnValue:
         notify_users(fs.verifiers(finding), _("%(unit)s reports a finding fixed: please verify it.",
                                               unit=finding.responsible_unit.name),
                      url_for(".finding", finding_id=finding.id),
-                     email_subject=_("A finding is reported fixed"))
+                     email_subject=_("A finding is reported fixed"), kind=FIXED_NOTICE)
     db.session.commit()
     flash(_("Your report is saved."), "success")
     return redirect_or_hx(url_for(".finding", finding_id=finding.id))
