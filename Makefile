@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed-stamp
+# Compiled catalogs, remade only when a .po file changes (two test runs side by side never rewrite them).
+CATALOGS := $(VENV)/.catalogs-stamp
+PO_FILES := $(shell find translations plugins -name '*.po' 2>/dev/null)
 PYTEST_ARGS ?=
 
 .PHONY: setup run test test-postgres translations browser-deps bench clean
@@ -16,10 +19,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
+$(CATALOGS): $(STAMP) $(PO_FILES)
+	FLASK_PORTAL_PLUGINS='[]' $(BIN)/flask --app portal i18n compile
+	touch $(CATALOGS)
+
 translations: $(STAMP)
 	FLASK_PORTAL_PLUGINS='[]' $(BIN)/flask --app portal i18n compile
+	touch $(CATALOGS)
 
-setup: $(STAMP) translations
+setup: $(STAMP) $(CATALOGS)
 
 run: setup
 	$(BIN)/flask --app portal portal init
