@@ -13,7 +13,7 @@ from portal.audit import record_event
 from portal.admin import history
 from portal.admin.forms import AuditFilterForm, GrantForm, ResetPasswordForm, UserForm
 from portal.extensions import db
-from portal.forms import form_status
+from portal.forms import INVALID_FORM, form_status
 from portal.i18n import fold, gettext as _, vi_sort_key
 from portal.models import AuditEntry, Role, RoleGrant, Unit, User
 from portal.paging import paginate
@@ -102,9 +102,9 @@ def user_new() -> ResponseReturnValue:
                 db.session.commit()
                 flash(_("User %(name)s created.", name=user.username), "success")
                 return redirect(url_for("admin.users"))
-        status = 400
+        status = INVALID_FORM
     elif request.method == "POST":
-        status = 400
+        status = INVALID_FORM
     return render("admin/user_edit.html", form=form, user=None, status=status)
 
 
@@ -123,9 +123,9 @@ def user_edit(user_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for("admin.users"))
-        status = 400
+        status = INVALID_FORM
     elif request.method == "POST":
-        status = 400
+        status = INVALID_FORM
     return render("admin/user_edit.html", form=form, user=user, reset_form=ResetPasswordForm(), status=status)
 
 
@@ -173,7 +173,7 @@ def role_edit(role_id: int) -> ResponseReturnValue:
         flash(_("Permission granted."), "success")
         return redirect(url_for("admin.role_edit", role_id=role.id))
     elif request.method == "POST":
-        status = 400
+        status = INVALID_FORM
     grants = {g.permission: g for g in role.grants}
     return render("admin/role_edit.html", fragment="grants", role=role, form=form, status=status, grants=grants,
                   groups=history.permission_groups(list(grants)))

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from portal.auth.forms import LoginForm, PasswordChangeForm
 from portal.extensions import db
+from portal.forms import INVALID_FORM
 from portal.i18n import gettext as _
 from portal.models import User
 from portal.rendering import render
@@ -78,7 +79,7 @@ def login() -> ResponseReturnValue:
             form.password.errors.append(_("Wrong username or password, or the account is deactivated."))
             status = 401
     elif request.method == "POST":
-        status = 400
+        status = INVALID_FORM
     return render("auth/login.html", form=form, status=status)
 
 
@@ -119,7 +120,7 @@ def password() -> ResponseReturnValue:
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
             form.current.errors.append(_("The current password is wrong."))
-            status = 400
+            status = INVALID_FORM
         else:
             user = current_user._get_current_object()
             user.set_password(form.new.data)
@@ -131,7 +132,7 @@ def password() -> ResponseReturnValue:
             flash(_("Your password has been changed. You stay logged in here; other devices were logged out."), "success")
             return redirect(url_for("dashboard.index"))
     elif request.method == "POST":
-        status = 400
+        status = INVALID_FORM
     return render("auth/password.html", form=form, status=status, session_count=sessions.count(current_user.id))
 
 

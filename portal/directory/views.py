@@ -13,6 +13,7 @@ from portal.directory import services
 from portal.directory.forms import ImportForm, MergeForm, UnitForm
 from portal.exports import read_rows, xlsx_response
 from portal.extensions import db
+from portal.forms import INVALID_FORM
 from portal.i18n import gettext as _, vi_sort_key
 from portal.models import Unit, User
 from portal.paging import paginate
@@ -117,9 +118,9 @@ def _edit(unit: Unit | None) -> ResponseReturnValue:
             return redirect(url_for("directory.detail", unit_id=target.id))
         for name, message in errors.items():
             getattr(form, name).errors.append(message)
-        status = 400
+        status = INVALID_FORM
     elif request.method == "POST":
-        status = 400
+        status = INVALID_FORM
     return render("directory/edit.html", form=form, unit=unit, status=status)
 
 
@@ -147,10 +148,10 @@ def merge(unit_id: int) -> ResponseReturnValue:
         successor = db.session.get(Unit, form.successor_id.data) if form.successor_id.data else None
         if successor is None:
             form.successor_id.errors.append(_("Choose the unit it is merged into."))
-            status = 400
+            status = INVALID_FORM
         elif unit.valid_from and form.effective.data <= unit.valid_from:
             form.effective.errors.append(_("The merger must take effect after the unit's start date."))
-            status = 400
+            status = INVALID_FORM
         else:
             others = [u for u in (db.session.get(Unit, i) for i in form.area_to_ids.data or []) if u is not None]
             services.merge_unit(unit, successor, form.effective.data, others)
@@ -158,7 +159,7 @@ def merge(unit_id: int) -> ResponseReturnValue:
             flash(_("%(old)s is merged into %(new)s. Its history is kept.", old=unit.name, new=successor.name), "success")
             return redirect(url_for("directory.detail", unit_id=unit.id))
     elif request.method == "POST":
-        status = 400
+        status = INVALID_FORM
     return render("directory/merge.html", form=form, unit=unit, status=status)
 
 
@@ -182,15 +183,15 @@ def import_units() -> ResponseReturnValue:
             headers, rows = read_rows(checked.data, services.import_header_names())
         except UploadError as exc:
             form.file.errors.append(str(exc))
-            status = 400
+            status = INVALID_FORM
         except ValueError:
             form.file.errors.append(_("The file is not a readable Excel workbook."))
-            status = 400
+            status = INVALID_FORM
         else:
             result = services.import_units(headers, rows)
             if result.errors:
                 db.session.rollback()
-                status = 400
+                status = INVALID_FORM
             else:
                 db.session.commit()
                 flash(_("Import done: %(created)s created, %(updated)s updated.", created=result.created, updated=result.updated), "success")
@@ -198,5 +199,5 @@ def import_units() -> ResponseReturnValue:
                     flash(_("Row %(row)s: %(message)s", row=n, message=message), "warning")
                 return redirect(url_for("directory.index"))
     elif request.method == "POST":
-        status = 400
+        status = INVALID_FORM
     return render("directory/import.html", form=form, result=result, columns=services.export_headers(), status=status)

@@ -90,11 +90,11 @@ def test_admin_cannot_lock_themselves_out(app, client, admin):
     resp = client.post(f"/admin/users/{admin.id}", data={
         "username": "quantri", "full_name": "Quản trị", "unit_id": 0, "roles": [_role_id(app, "admin")],
     })
-    assert resp.status_code == 400 and "tự khóa tài khoản" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "tự khóa tài khoản" in resp.get_data(as_text=True)
     resp = client.post(f"/admin/users/{admin.id}", data={
         "username": "quantri", "full_name": "Quản trị", "unit_id": 0, "roles": [], "active": "y",
     })
-    assert resp.status_code == 400 and "vai trò quản trị" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "vai trò quản trị" in resp.get_data(as_text=True)
     assert _user(app, "quantri").role_codes == ["admin"]
 
 
@@ -123,7 +123,7 @@ GOOD = {"username": "moi", "full_name": "Người Mới", "unit_id": 0, "active"
 def test_bad_user_input_is_refused_at_the_field(app, client, admin, field, value, message):
     before = _count_users(app)
     resp = client.post("/admin/users/new", data={**GOOD, field: value})
-    assert resp.status_code == 400
+    assert resp.status_code == 422
     body = resp.get_data(as_text=True)
     assert message in body, body[body.find('class="error"') - 300:][:800]
     assert 'class="error"' in body and "<script>alert" not in body
@@ -134,7 +134,7 @@ def test_duplicate_username_is_refused(app, client, admin, make_user):
     make_user("trung", ["leadership"])
     before = _count_users(app)
     resp = client.post("/admin/users/new", data={**GOOD, "username": "Trung"})
-    assert resp.status_code == 400 and "Tên đăng nhập này đã có người dùng" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Tên đăng nhập này đã có người dùng" in resp.get_data(as_text=True)
     assert _count_users(app) == before
 
 
@@ -149,7 +149,7 @@ def test_role_grants_can_be_added_and_removed(app, client, admin):
         assert grant.scope == "unit"
         grant_id = grant.id
     bad = client.post(f"/admin/roles/{role_id}", data={"permission": "khong.co", "scope": "all"})
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert client.post(f"/admin/roles/{role_id}/grants/{grant_id}/delete").status_code == 302
     with app.app_context():
         assert db.session.get(RoleGrant, grant_id) is None
@@ -161,7 +161,7 @@ def test_refused_grant_from_htmx_shows_the_form_again(client, admin, app, hx):
     role_id = _role_id(app, "leadership")
     assert client.get(f"/admin/roles/{role_id}", headers=hx).status_code == 200
     bad = client.post(f"/admin/roles/{role_id}", data={"permission": "khong.co", "scope": "all"}, headers=hx)
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert '<section id="grants"' in bad.get_data(as_text=True)
 
 

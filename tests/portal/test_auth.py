@@ -40,7 +40,7 @@ def test_wrong_password_says_so_in_vietnamese(client, make_user):
 def test_unknown_user_and_empty_form(client):
     assert client.post("/login", data={"username": "khong-co", "password": "x"}).status_code == 401
     empty = client.post("/login", data={})
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     assert "Trường này là bắt buộc" in empty.get_data(as_text=True)
 
 
@@ -49,11 +49,11 @@ def test_change_own_password(app, client, login_as):
     page = client.get("/account/password")
     assert page.status_code == 200 and "Mật khẩu hiện tại" in page.get_data(as_text=True)
     wrong = client.post("/account/password", data={"current": "bad", "new": "moi-mat-khau-1", "confirm": "moi-mat-khau-1"})
-    assert wrong.status_code == 400 and "Mật khẩu hiện tại không đúng" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "Mật khẩu hiện tại không đúng" in wrong.get_data(as_text=True)
     differ = client.post("/account/password", data={"current": PASSWORD, "new": "moi-mat-khau-1", "confirm": "khac-han-1"})
-    assert differ.status_code == 400 and "không khớp" in differ.get_data(as_text=True)
+    assert differ.status_code == 422 and "không khớp" in differ.get_data(as_text=True)
     short = client.post("/account/password", data={"current": PASSWORD, "new": "ngan", "confirm": "ngan"})
-    assert short.status_code == 400 and "từ 8 đến 200 ký tự" in short.get_data(as_text=True)
+    assert short.status_code == 422 and "từ 8 đến 200 ký tự" in short.get_data(as_text=True)
     ok = client.post("/account/password", data={"current": PASSWORD, "new": "moi-mat-khau-1", "confirm": "moi-mat-khau-1"})
     assert ok.status_code == 302
     with app.app_context():

@@ -157,7 +157,7 @@ def test_create_and_edit_a_unit(app, client, admin, make_unit):
 def test_bad_unit_input_is_refused_at_the_field(app, client, admin, changes, field, message):
     before = _count(app)
     resp = client.post("/units/new", data={**GOOD, **changes})
-    assert resp.status_code == 400
+    assert resp.status_code == 422
     body = resp.get_data(as_text=True)
     assert f'id="{field}-err"' in body
     assert message in body
@@ -168,7 +168,7 @@ def test_bad_unit_input_is_refused_at_the_field(app, client, admin, changes, fie
 def test_duplicate_code_is_refused(app, client, admin, make_unit):
     make_unit("Xã Cũ", code="xa-moi")
     resp = client.post("/units/new", data=GOOD)
-    assert resp.status_code == 400 and "Mã này đã được dùng" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Mã này đã được dùng" in resp.get_data(as_text=True)
     assert _count(app) == 1
 
 
@@ -178,9 +178,9 @@ def test_cyclic_parent_is_refused(app, client, admin, make_unit):
     low = make_unit("Cấp dưới", kind="agency", code="duoi", parent_id=middle)
     data = {"code": "tren", "name": "Cấp trên", "kind": "district", "successor_id": 0}
     resp = client.post(f"/units/{top}/edit", data={**data, "parent_id": low})
-    assert resp.status_code == 400 and "vòng lặp" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "vòng lặp" in resp.get_data(as_text=True)
     resp = client.post(f"/units/{top}/edit", data={**data, "parent_id": top})
-    assert resp.status_code == 400  # not even offered as a choice
+    assert resp.status_code == 422  # not even offered as a choice
     assert _unit(app, "tren").parent_id is None
 
 
@@ -240,7 +240,7 @@ def test_rename_keeps_the_former_name_for_earlier_dates(app, client, admin, make
     assert "Tên cũ" in body and "28/02/2025" in body
     # a second rename must come after the first, or the former name would have no days
     bad = client.post(f"/units/{unit_id}/edit", data={**data, "name": "Phòng Khác", "rename_on": "01/02/2025"})
-    assert bad.status_code == 400 and "Tên mới phải có hiệu lực sau ngày 01/03/2025" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Tên mới phải có hiệu lực sau ngày 01/03/2025" in bad.get_data(as_text=True)
     assert _unit(app, "phong-ldtbxh").name == "Phòng Nội vụ"
 
 
@@ -253,9 +253,9 @@ def test_merge_sets_validity_and_successor_without_touching_history(app, client,
     page = client.get(f"/units/{old}/merge")
     assert page.status_code == 200 and "Sáp nhập" in page.get_data(as_text=True)
     bad = client.post(f"/units/{old}/merge", data={"successor_id": 0, "effective": "01/03/2025"})
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     too_early = client.post(f"/units/{old}/merge", data={"successor_id": new, "effective": "01/01/2020"})
-    assert too_early.status_code == 400
+    assert too_early.status_code == 422
     resp = client.post(f"/units/{old}/merge", data={"successor_id": new, "effective": "01/03/2025"})
     assert resp.status_code == 302
     with app.app_context():
@@ -358,7 +358,7 @@ def test_import_stores_nothing_when_any_row_is_bad(app, client, admin):
                   ["xa-hai", "<b>Xã</b>", "planet", "khong-co", "", "abc", "sai-email", "", "32/13/2024", "", "", ""],
                   ["xa-tot", "Xã Tốt lần hai", "commune", "", "", "", "", "", "", "", "", ""]])
     resp = client.post("/units/import", data={"file": (io.BytesIO(data), "don-vi.xlsx")}, content_type="multipart/form-data")
-    assert resp.status_code == 400
+    assert resp.status_code == 422
     body = resp.get_data(as_text=True)
     assert "Chưa lưu dữ liệu nào" in body
     report = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td></tr>", body)
@@ -374,10 +374,10 @@ def test_import_stores_nothing_when_any_row_is_bad(app, client, admin):
 def test_import_refuses_a_loop_and_a_non_excel_file(app, client, admin):
     data = _xlsx([HEAD, ["a1", "A", "agency", "b1"], ["b1", "B", "agency", "a1"]])
     resp = client.post("/units/import", data={"file": (io.BytesIO(data), "vong.xlsx")}, content_type="multipart/form-data")
-    assert resp.status_code == 400 and "vòng lặp" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "vòng lặp" in resp.get_data(as_text=True)
     resp = client.post("/units/import", data={"file": (io.BytesIO(b"PK\x03\x04 not really"), "gia.xlsx")},
                        content_type="multipart/form-data")
-    assert resp.status_code == 400 and "không phải bảng tính Excel" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "không phải bảng tính Excel" in resp.get_data(as_text=True)
     resp = client.post("/units/import", data={"file": (io.BytesIO(b"a,b"), "x.csv")}, content_type="multipart/form-data")
-    assert resp.status_code == 400 and "Loại tệp không được phép" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Loại tệp không được phép" in resp.get_data(as_text=True)
     assert _count(app) == 0

@@ -68,7 +68,7 @@ def _units(app) -> int:
 @pytest.mark.parametrize("value", ["a\x01\x02\x1b[31mb", "x\x7f", "line\nbreak", "tab\tin a name", "\x0b"])
 def test_control_characters_are_refused_in_single_line_fields(app, client, admin, value):
     resp = client.post("/units/new", data={**UNIT, "name": value})
-    assert resp.status_code == 400
+    assert resp.status_code == 422
     assert "ký tự điều khiển không được phép" in resp.get_data(as_text=True)
     assert _units(app) == 0
 
@@ -79,12 +79,12 @@ def test_textarea_keeps_newlines_and_tabs_but_not_other_controls(app, client, ad
     with app.app_context():
         assert db.session.scalar(select(Unit.note).where(Unit.code == "xa-moi")) == "dòng 1\r\n\tdòng 2"
     bad = client.post("/units/new", data={**UNIT, "code": "xa-khac", "note": "a\x1bb"})
-    assert bad.status_code == 400 and "ký tự điều khiển" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "ký tự điều khiển" in bad.get_data(as_text=True)
 
 
 def test_whitespace_only_is_empty(app, client, admin):
     resp = client.post("/units/new", data={**UNIT, "name": "   \t "})
-    assert resp.status_code == 400 and "Trường này là bắt buộc" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Trường này là bắt buộc" in resp.get_data(as_text=True)
     blank_date = client.post("/units/new", data={**UNIT, "valid_from": "   "})
     assert blank_date.status_code == 302  # an optional date left blank is no date, not an error
     assert _units(app) == 1
