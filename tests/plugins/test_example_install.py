@@ -161,7 +161,7 @@ def test_the_installed_example_plugin_works_and_can_be_disabled(throwaway):
         assert out["diff"] == []
         assert out["post"] == 302 and "Họp giao ban tháng 12" in out["after"]
         status, refused = out["post_invalid"]
-        assert status == 400 and "Soạn thông báo" in refused
+        assert status == 422 and "Soạn thông báo" in refused
 
         off = ["reports"]
         assert _flask(box, off, "portal", "init").returncode == 0

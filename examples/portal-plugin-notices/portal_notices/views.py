@@ -8,7 +8,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.toolkit import FlaskForm, NoMarkup, _, _l, current_user, db, get_plugin_config, render, require_login, \
-    require_permission, strip
+    require_permission, strip, INVALID_FORM
 
 from .models import Notice
 
@@ -37,7 +37,7 @@ def index() -> ResponseReturnValue:
 def create() -> ResponseReturnValue:
     form = NoticeForm()
     if not form.validate_on_submit():
-        return render("notices/index.html", fragment="notices_form", status=400, notices=_notices(), form=form)
+        return render("notices/index.html", fragment="notices_form", status=INVALID_FORM, notices=_notices(), form=form)
     notice = Notice(author_id=current_user.id)
     form.populate_obj(notice)
     db.session.add(notice)
