@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, g
@@ -50,21 +52,24 @@ _CORE = {"RECORDS": RECORDS, "FIELDS": FIELDS, "VALUES": VALUES}
 
 
 def _declared(name: str) -> dict[str, Any]:
-    out = dict(_CORE[name])
-    if name == "VALUES":
-        out["portal_role_grant.permission"] = {c: p.label for c, p in current_app.extensions["portal"].permissions.items()}
-    for plugin in current_app.extensions["portal"].plugins.values():
-        out.update(_public(plugin.labels).get(name) or {})
-    return out
+    """The core's and every plugin's declared words, merged once per app: the labels are lazy strings, so the
+    request's language still applies when they are shown (merging them per value was most of the log's time)."""
+    cache: dict[str, Any] = current_app.extensions.setdefault("portal_audit_words", {})
+    if name not in cache:
+        out = dict(_CORE.get(name) or {})
+        if name == "VALUES":
+            out["portal_role_grant.permission"] = {
+                c: p.label for c, p in current_app.extensions["portal"].permissions.items()}
+        for plugin in current_app.extensions["portal"].plugins.values():
+            declared = _public(plugin.labels).get(name) or {}
+            out.update(declared if isinstance(declared, Mapping) else dict.fromkeys(declared))  # MONEY is a tuple
+        cache[name] = out
+    return cache[name]
 
 
 def record_name(table: str) -> str:
     """The record's name in words; an undeclared table shows as itself."""
     return str(_declared("RECORDS").get(table) or table)
-
-
-def field_label(table: str, column: str) -> str:
-    return str(_declared("FIELDS").get(f"{table}.{column}") or column)
 
 
 def record_choices(tables: list[str]) -> list[tuple[str, str]]:
@@ -98,12 +103,64 @@ def value_words(table: str, column: str, value: Any) -> str:
     return str(local_stamp(value))
 
 
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str | None  # None: a created or deleted record shows one value only
+    after: str
+
+
+@dataclass(frozen=True)
+class EntryWords:
+    entry: Any  # portal.models.AuditEntry
+    record: str
+    changes: list[Change]
+
+
+_EMPTY = (None, "", [])
+
+
+def in_words(entries: list[Any]) -> list[EntryWords]:
+    """Audit entries ready to show: the record's name, and each change as label and values in words. Done here
+    in one pass rather than per value from the template (each template call and lookup cost more than the words),
+    with the words of a repeated (table, field, value) found once."""
+    seen: dict[tuple[str, str, str], str] = {}
+
+    def words(table: str, column: str, value: Any) -> str:
+        key = (table, column, repr(value))
+        if key not in seen:
+            seen[key] = value_words(table, column, value)
+        return seen[key]
+
+    fields, records = _declared("FIELDS"), _declared("RECORDS")
+    labels: dict[str, str] = {}  # a lazy label translates on each str(): once per page is enough
+    out = []
+    for e in entries:
+        table = e.object_type
+        changes = []
+        for column, pair in (e.changes or {}).items():
+            if column == "id":
+                continue
+            name = f"{table}.{column}"
+            if name not in labels:
+                labels[name] = str(fields.get(name) or column)
+            label = labels[name]
+            before, after = pair[0], pair[1]
+            if e.action == "create":
+                if after not in _EMPTY:
+                    changes.append(Change(label, None, words(table, column, after)))
+            elif e.action == "delete":
+                if before not in _EMPTY:
+                    changes.append(Change(label, None, words(table, column, before)))
+            else:
+                changes.append(Change(label, words(table, column, before), words(table, column, after)))
+        out.append(EntryWords(e, str(records.get(table) or table), changes))
+    return out
+
+
 def _money_columns() -> set[str]:
     """"<table>.<column>" of Integer columns holding đồng, from each plugin's labels.py ``MONEY`` (a tuple)."""
-    out: set[str] = set()
-    for plugin in current_app.extensions["portal"].plugins.values():
-        out.update(_public(plugin.labels).get("MONEY") or ())
-    return out
+    return set(_declared("MONEY"))
 
 
 _NAMED = {"directory_unit": "name", "portal_user": "full_name", "portal_role": "name"}

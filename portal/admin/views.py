@@ -219,16 +219,6 @@ def audit() -> ResponseReturnValue:
                   status=form_status(form))
 
 
-@bp.app_template_global("audit_record")
-def _audit_record(table: str) -> str:
-    return history.record_name(table)
-
-
-@bp.app_template_global("audit_field")
-def _audit_field(table: str, column: str) -> str:
-    return history.field_label(table, column)
-
-
-@bp.app_template_global("audit_value")
-def _audit_value(table: str, column: str, value: object) -> str:
-    return history.value_words(table, column, value)
+@bp.app_template_global("audit_in_words")
+def _audit_in_words(entries: list[AuditEntry]) -> list[history.EntryWords]:
+    return history.in_words(entries)
