@@ -27,6 +27,7 @@ from portal.documents import Issuer, issue_number, issued_number, issuer_of
 from portal.errors import user_error
 from portal.extensions import db
 from portal.forms import INVALID_FORM, MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, UnitsField, form_status, strip
+from portal.forms import LeanSelect
 from portal.integrity import Refused, expect_state, idempotent, lock, lock_or_404, once_input
 from portal.i18n import (
     coerce_money,
@@ -86,6 +87,7 @@ __all__ = [
     "confirm",
     "INVALID_FORM",
     "UnitsField",
+    "LeanSelect",
     "form_status",
     "unit_choices",
     "FlaskForm",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.toolkit import DateField, FlaskForm, NoMarkup, _l, strip
+from portal.toolkit import DateField, FlaskForm, LeanSelect, NoMarkup, _l, strip
 
 from .labels import ANSWER_TYPES
 
@@ -36,7 +36,7 @@ class ItemForm(FlaskForm):
 
 class PlanForm(FlaskForm):
     template_id = SelectField(_l("Checklist"), coerce=int)
-    unit_id = SelectField(_l("Unit inspected"), coerce=int)
+    unit_id = SelectField(_l("Unit inspected"), coerce=int, widget=LeanSelect())
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     planned_date = DateField(_l("Planned date"), validators=[DataRequired()])
     leader_id = SelectField(_l("Team leader"), coerce=int)
@@ -56,7 +56,7 @@ class SignForm(FlaskForm):
 class FindingForm(FlaskForm):
     recommendation = TextAreaField(_l("Recommendation"), filters=[strip],
                                    validators=[DataRequired(), Length(max=4000), NoMarkup()])
-    responsible_unit_id = SelectField(_l("Responsible unit"), coerce=int)
+    responsible_unit_id = SelectField(_l("Responsible unit"), coerce=int, widget=LeanSelect())  # every unit
     due_date = DateField(_l("Due date"), validators=[DataRequired()])
 
 

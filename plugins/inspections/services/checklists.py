@@ -1,8 +1,11 @@
 """Checklists: loading a version with a constant number of queries, earlier answers, versions of a template."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import lazyload
@@ -22,22 +25,78 @@ from ..models import (
 )
 
 
-def load_checklist(template_id: int) -> list[tuple[ChecklistSection, list[ChecklistItem]]]:
-    """Sections in order with their items (two queries, whatever the number of items)."""
+@dataclass(slots=True)
+class ItemRow:
+    """A checklist item read for showing and scoring (plain columns, no ORM object: a 200-item checklist is read
+    on every page view and every save). The same attributes as ChecklistItem's columns."""
+
+    id: int
+    template_id: int
+    section_id: int
+    key: str
+    position: int
+    text: str
+    guidance: str | None
+    answer_type: str
+    max_score: Decimal | None
+    weight: Decimal
+    note_required_on_fail: bool
+    photo_required: bool
+
+    scored = ChecklistItem.scored
+
+
+@dataclass(slots=True)
+class AnswerRow:
+    """An answer read for showing and scoring (plain columns), the same attributes as Answer's."""
+
+    id: int
+    inspection_id: int
+    item_id: int
+    result: str | None
+    number: Decimal | None
+    text: str | None
+    note: str | None
+    version: int
+    answered_by: int | None
+    answered_at: dt.datetime
+
+    given = Answer.given
+
+
+def _columns(model: Any, row_type: Any) -> list[Any]:
+    return [getattr(model, f.name) for f in fields(row_type)]
+
+
+_ITEM_COLUMNS = _columns(ChecklistItem, ItemRow)
+_ANSWER_COLUMNS = _columns(Answer, AnswerRow)
+
+
+def load_checklist(template_id: int, plain: bool = False) -> list[tuple[ChecklistSection, list[Any]]]:
+    """Sections in order with their items (two queries, whatever the number of items). ``plain``: the items as
+    read-only ItemRow (for showing and scoring), else ORM objects (for editing)."""
     sections = list(db.session.scalars(
         select(ChecklistSection).where(ChecklistSection.template_id == template_id).order_by(
             ChecklistSection.position, ChecklistSection.id)
     ))
-    items: dict[int, list[ChecklistItem]] = defaultdict(list)
-    for item in db.session.scalars(
-        select(ChecklistItem).where(ChecklistItem.template_id == template_id).order_by(
-            ChecklistItem.position, ChecklistItem.id)
-    ):
-        items[item.section_id].append(item)
+    items: dict[int, list[Any]] = defaultdict(list)
+    order = (ChecklistItem.position, ChecklistItem.id)
+    if plain:
+        for row in db.session.execute(select(*_ITEM_COLUMNS).where(ChecklistItem.template_id == template_id)
+                                      .order_by(*order)):
+            items[row[2]].append(ItemRow(*row))
+    else:
+        for item in db.session.scalars(select(ChecklistItem).where(ChecklistItem.template_id == template_id)
+                                       .order_by(*order)):
+            items[item.section_id].append(item)
     return [(s, items[s.id]) for s in sections]
 
 
-def load_answers(inspection_id: int) -> dict[int, Answer]:
+def load_answers(inspection_id: int, plain: bool = False) -> dict[int, Any]:
+    """The answers of an inspection by item id; ``plain``: read-only AnswerRow, else ORM objects."""
+    if plain:
+        return {row[2]: AnswerRow(*row) for row in db.session.execute(
+            select(*_ANSWER_COLUMNS).where(Answer.inspection_id == inspection_id))}
     return {a.item_id: a for a in db.session.scalars(select(Answer).where(Answer.inspection_id == inspection_id))}
 
 

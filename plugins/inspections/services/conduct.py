@@ -149,8 +149,8 @@ def missing_for_completion(checklist: list[tuple[ChecklistSection, list[Checklis
 def complete(inspection: Inspection, today: dt.date, finding_days: int) -> list[Finding]:
     """Finish an inspection: refuse while items are missing, keep the score, turn failed items into findings."""
     require_state(inspection, IN_PROGRESS)
-    checklist = load_checklist(inspection.template_id)
-    answers = load_answers(inspection.id)
+    checklist = load_checklist(inspection.template_id, plain=True)
+    answers = load_answers(inspection.id, plain=True)
     missing = missing_for_completion(checklist, answers, load_photos(inspection.id))
     if missing:
         raise Refused(409, _("The inspection cannot be completed yet: %(n)s items need attention.",

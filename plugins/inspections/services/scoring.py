@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
 from fractions import Fraction
 from typing import Any
 
@@ -35,6 +35,38 @@ def _fraction(value: Decimal | int | None) -> Fraction:
     return Fraction(str(value)) if value is not None else Fraction(0)
 
 
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+# Sums and products of decimals are exact while the digits fit the precision: 80 digits hold any Numeric(14, 2)
+# product summed over any checklist, and the Inexact trap turns a result that would not fit into the slow path
+# instead of a rounded score.
+_EXACT = Context(prec=80, traps=[Inexact, InvalidOperation])
+
+
+def _decimal(value: Decimal | int | None) -> Decimal:
+    """The value as a Decimal equal to ``_fraction(value)`` (the same reading of ints and of floats' text)."""
+    if value is None:
+        return _ZERO
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _points(item: ChecklistItem, answer: Answer | None) -> tuple[Decimal, Decimal] | None:
+    """(achieved, applicable) points of one answered item as exact decimals, or None when it does not count."""
+    if answer is None or not item.scored:
+        return None
+    weight = _decimal(item.weight)
+    if item.answer_type == PASS_FAIL:
+        if answer.result not in (PASS, FAIL):
+            return None
+        points = weight * (_decimal(item.max_score) if item.max_score is not None else _ONE)
+        return (points if answer.result == PASS else _ZERO), points
+    if answer.result == NA or answer.number is None:
+        return None
+    top = _decimal(item.max_score)
+    value = min(max(_decimal(answer.number), _ZERO), top)
+    return weight * value, weight * top
+
+
 def item_points(item: ChecklistItem, answer: Answer | None) -> tuple[Fraction, Fraction] | None:
     """Return (achieved, applicable) points of one answered item, or None when it does not count (N/A, unscored)."""
     if answer is None or not item.scored:
@@ -54,7 +86,38 @@ def item_points(item: ChecklistItem, answer: Answer | None) -> tuple[Fraction, F
 
 def score(checklist: Sequence[tuple[ChecklistSection, Sequence[ChecklistItem]]],
           answers: dict[int, Answer]) -> tuple[dict[int, Score], Score]:
-    """Score per section (by section id) and in total: achieved ÷ applicable, N/A excluded, weights applied."""
+    """Score per section (by section id) and in total: achieved ÷ applicable, N/A excluded, weights applied.
+
+    Summed as exact decimals (the columns are decimals), made Fractions once per section: the same values as
+    adding item_points' Fractions, without a Fraction per item."""
+    try:
+        with localcontext(_EXACT):
+            return _score_decimal(checklist, answers)
+    except (Inexact, InvalidOperation):  # digits beyond any real checklist: add Fractions instead
+        return _score_fraction(checklist, answers)
+
+
+def _score_decimal(checklist: Sequence[tuple[ChecklistSection, Sequence[ChecklistItem]]],
+                   answers: dict[int, Answer]) -> tuple[dict[int, Score], Score]:
+    per_section: dict[int, Score] = {}
+    total_achieved = total_applicable = _ZERO
+    get = answers.get
+    for section, items in checklist:
+        achieved = applicable = _ZERO
+        for item in items:
+            points = _points(item, get(item.id))
+            if points is not None:
+                achieved += points[0]
+                applicable += points[1]
+        s = per_section.setdefault(section.id, Score())
+        s.add(Fraction(achieved), Fraction(applicable))
+        total_achieved += achieved
+        total_applicable += applicable
+    return per_section, Score(Fraction(total_achieved), Fraction(total_applicable))
+
+
+def _score_fraction(checklist: Sequence[tuple[ChecklistSection, Sequence[ChecklistItem]]],
+                    answers: dict[int, Answer]) -> tuple[dict[int, Score], Score]:
     per_section: dict[int, Score] = {}
     total = Score()
     for section, items in checklist:

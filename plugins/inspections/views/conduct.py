@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 from flask import flash, request, url_for
@@ -13,6 +14,7 @@ from portal.toolkit import (
     confirm,
     current_user,
     db,
+    format_number,
     get_plugin_config,
     local_today,
     ngettext,
@@ -21,19 +23,42 @@ from portal.toolkit import (
     render,
 )
 
+from .. import labels
 from ..forms import ManualFindingForm, SignForm
-from ..models import COMPLETED, IN_PROGRESS, PLANNED, SIGNED, ChecklistItem, ChecklistSection, Inspection
+from ..models import COMPLETED, IN_PROGRESS, PLANNED, SIGNED, ChecklistSection, Inspection
 from ..permissions import CONDUCT, FINDINGS_NOTICE
 from ..services import checklists, conduct
 from ..services.scoring import score
 from .common import get_inspection, require_team, responsible_units, team_refusal, threshold
 
 
+def item_words(checklist: list[tuple[ChecklistSection, list[Any]]]) -> SimpleNamespace:
+    """The words of the item rows, translated once per page instead of once per item: the fixed ones, and the
+    points tag of each scored item (built once per distinct points × weight)."""
+    tags: dict[Any, str] = {}
+    by_item: dict[int, str] = {}
+    for _s, items in checklist:
+        for item in items:
+            if item.scored:
+                pair = (item.max_score or 1, item.weight)
+                tag = tags.get(pair)
+                if tag is None:
+                    tag = tags[pair] = _("%(points)s points × %(weight)s", points=format_number(pair[0]),
+                                         weight=format_number(pair[1]))
+                by_item[item.id] = tag
+    return SimpleNamespace(
+        points=by_item, results=[(v, str(label)) for v, label in labels.RESULTS.items()],
+        note_required=_("note required if failed"), photo_required=_("photo required"), note=_("Note"),
+        photo=_("Photo"), save=_("Save"), value=_("Value"), answer=_("Answer"), na=_("Not applicable"),
+        not_answered=_("not answered"), passed=_("Pass"), failed=_("Fail"), guidance=_("Guidance"),
+    )
+
+
 def detail_context(inspection: Inspection, open_item: int | None = None) -> dict[str, Any]:
     """Everything the inspection page shows; the open section is the asked one, else ``open_item``'s, else the
     first unanswered item's."""
-    checklist = checklists.load_checklist(inspection.template_id)
-    answers = checklists.load_answers(inspection.id)
+    checklist = checklists.load_checklist(inspection.template_id, plain=True)
+    answers = checklists.load_answers(inspection.id, plain=True)
     photos = checklists.load_photos(inspection.id)
     earlier = checklists.load_earlier(inspection.previous_id)
     recheck, sections = checklists.groups_for(checklist, earlier)
@@ -43,17 +68,14 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
     findings = checklists.load_findings(inspection.id) if done else []
     # items numbered by section (1.1, 1.2, 2.1 ...)
     numbers = {item.id: f"{section.position}.{k}" for section, items in checklist for k, item in enumerate(items, 1)}
-    groups: list[tuple[Any, ChecklistSection | None, list[ChecklistItem]]] = \
+    groups: list[tuple[Any, ChecklistSection | None, list[Any]]] = \
         ([("recheck", None, recheck)] if recheck else []) + [(s.id, s, items) for s, items in sections]
-
-    def given(item: ChecklistItem) -> bool:
-        return bool(answers.get(item.id) and answers[item.id].given)
-
-    unanswered = [(sid, i) for sid, _s, items in groups for i in items if not given(i)]
-    group_counts = {sid: (sum(1 for i in items if given(i)), len(items)) for sid, _s, items in groups}
+    given = {item_id for item_id, a in answers.items() if a.given}
+    unanswered = [(sid, i) for sid, _s, items in groups for i in items if i.id not in given]
+    group_counts = {sid: (sum(1 for i in items if i.id in given), len(items)) for sid, _s, items in groups}
     asked = request.args.get("section", "")
     ids = [str(sid) for sid, _s, _items in groups]
-    holding = [sid for sid, _s, items in groups if any(i.id == open_item for i in items)]
+    holding = [sid for sid, _s, items in groups if any(i.id == open_item for i in items)] if open_item else []
     if asked in ids:
         open_section: Any = groups[ids.index(asked)][0]
     elif holding:
@@ -75,7 +97,7 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
         numbers=numbers, open_section=open_section, item_count=item_count, groups=groups, group_counts=group_counts,
         answered_count=item_count - len(unanswered) if inspection.state != PLANNED else None,
         next_item=unanswered[0][1] if unanswered else None, next_section=unanswered[0][0] if unanswered else None,
-        item_errors={}, editing=request.args.get("edit", type=int),
+        item_errors={}, editing=request.args.get("edit", type=int), w=item_words(checklist),
     )
 
 

@@ -69,6 +69,52 @@ def test_score_matches_a_plain_sum(rows: list[tuple[str | None, int, int]]) -> N
         assert 0 <= total.ratio <= 1
 
 
+_DECIMALS = st.decimals(min_value=Decimal("-50"), max_value=Decimal("99999999.99"), places=2,
+                        allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["pass_fail", "number", "text"]),
+                          st.one_of(st.none(), _DECIMALS.filter(lambda d: d >= 0)), _DECIMALS.filter(lambda d: d >= 0),
+                          st.sampled_from(["pass", "fail", "na", None]), st.one_of(st.none(), _DECIMALS),
+                          st.booleans(), st.integers(1, 3)),
+                min_size=0, max_size=40))
+def test_score_equals_the_sum_of_item_fractions(rows: list[tuple]) -> None:
+    """score() adds decimals and makes Fractions per section: exactly what adding every item's Fractions gives."""
+    sections = {k: ChecklistSection(id=k, title=str(k)) for k in (1, 2, 3)}
+    by_section: dict[int, list[ChecklistItem]] = {1: [], 2: [], 3: []}
+    answers = {}
+    for i, (kind, top, weight, result, number, answered, sid) in enumerate(rows, 1):
+        item = ChecklistItem(id=i, section_id=sid, answer_type=kind, max_score=top, weight=weight)
+        by_section[sid].append(item)
+        if answered:
+            answers[i] = Answer(item_id=i, result=result, number=number)
+    checklist = [(sections[k], by_section[k]) for k in (1, 2, 3)]
+    per_section, total = scoring.score(checklist, answers)
+    want_total = [Fraction(0), Fraction(0)]
+    for sid, items in by_section.items():
+        want = [Fraction(0), Fraction(0)]
+        for item in items:
+            points = scoring.item_points(item, answers.get(item.id))
+            if points:
+                want = [want[0] + points[0], want[1] + points[1]]
+        assert (per_section[sid].achieved, per_section[sid].applicable) == tuple(want)
+        assert isinstance(per_section[sid].achieved, Fraction) and isinstance(per_section[sid].applicable, Fraction)
+        want_total = [want_total[0] + want[0], want_total[1] + want[1]]
+    assert (total.achieved, total.applicable) == tuple(want_total)
+
+
+def test_score_beyond_decimal_precision_stays_exact() -> None:
+    """Digits that do not fit the decimal sum (never in a real checklist) are added as Fractions, not rounded."""
+    tiny = Decimal("1e-70")
+    items = [ChecklistItem(id=1, section_id=1, answer_type="pass_fail", max_score=Decimal("1e20"), weight=tiny),
+             ChecklistItem(id=2, section_id=1, answer_type="number", max_score=Decimal("3"), weight=Decimal("1e30"))]
+    answers = {1: Answer(item_id=1, result="pass"), 2: Answer(item_id=2, number=Decimal("2"))}
+    _per, total = scoring.score([(ChecklistSection(id=1, title="I"), items)], answers)
+    assert total.achieved == Fraction(10) ** -50 + 2 * Fraction(10) ** 30
+    assert total.applicable == Fraction(10) ** -50 + 3 * Fraction(10) ** 30
+
+
 def test_missing_lists_unanswered_note_and_photo() -> None:
     section = ChecklistSection(id=1, title="I")
     items = [_item(1, note_required_on_fail=True), _item(2, photo_required=True), _item(3),
