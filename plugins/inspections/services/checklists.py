@@ -108,9 +108,11 @@ def load_photos(inspection_id: int) -> dict[int, list[Photo]]:
 
 
 def load_findings(inspection_id: int) -> list[Finding]:
-    """The findings of one inspection (its row is not joined again for each of them)."""
+    """The findings of one inspection (its row and their items are not joined again for each of them: the pages
+    showing them use the item's id only)."""
     return list(db.session.scalars(
-        select(Finding).where(Finding.inspection_id == inspection_id).options(lazyload(Finding.inspection))
+        select(Finding).where(Finding.inspection_id == inspection_id)
+        .options(lazyload(Finding.inspection), lazyload(Finding.item))
         .order_by(Finding.id)
     ))
 

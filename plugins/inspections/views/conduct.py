@@ -54,6 +54,26 @@ def item_words(checklist: list[tuple[ChecklistSection, list[Any]]]) -> SimpleNam
     )
 
 
+def _url_stem(endpoint: str, key: str, **values: Any) -> str:
+    """The URL of ``endpoint`` for ``key`` = 0 without that final 0, to which each row appends its id (one url_for
+    per page instead of one per row; the id is the URL's last part in the routes used here)."""
+    url = url_for(endpoint, **values, **{key: 0})
+    assert url.endswith("0"), url
+    return url[:-1]
+
+
+def finding_words(inspection: Inspection) -> SimpleNamespace:
+    """The words and link stems of the finding rows, made once per page instead of once per finding."""
+    return SimpleNamespace(
+        responsible=_("Responsible unit"), due=_("Due date"), follow_up=_("Follow-up"), overdue=_("overdue"),
+        recommendation=_("Recommendation"), edit=_("Edit"), save=_("Save"), saved=_("Saved"),
+        states={k: str(v) for k, v in labels.FINDING_STATES.items()},
+        page_url=_url_stem("inspections.finding", "finding_id"),
+        edit_url=_url_stem("inspections.detail", "edit", inspection_id=inspection.id),
+        row_url=_url_stem("inspections.finding_edit", "finding_id", inspection_id=inspection.id),
+    )
+
+
 def detail_context(inspection: Inspection, open_item: int | None = None) -> dict[str, Any]:
     """Everything the inspection page shows; the open section is the asked one, else ``open_item``'s, else the
     first unanswered item's."""
@@ -84,6 +104,7 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
         open_section = unanswered[0][0] if unanswered else (groups[0][0] if groups else None)
     item_count = len(numbers)
     editable_findings = on_team and inspection.state == COMPLETED
+    units = responsible_units() if editable_findings else []
     return dict(
         inspection=inspection, checklist=checklist, sections=sections, recheck=recheck, answers=answers,
         photos=photos, earlier=earlier, per_section=per_section, total=total, threshold=threshold(),
@@ -91,8 +112,8 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
         leader_refusal=team_refusal(inspection, leader=True),
         editable=on_team and inspection.state == IN_PROGRESS, findings=findings, today=local_today(),
         missing=conduct.missing_for_completion(checklist, answers, photos) if inspection.state == IN_PROGRESS else [],
-        unit_choices=responsible_units() if editable_findings else [],
-        finding_form=_finding_form(inspection) if editable_findings else None,
+        unit_choices=units, finding_form=_finding_form(inspection, choices=units) if editable_findings else None,
+        fw=finding_words(inspection) if done else None,
         sign_form=SignForm() if inspection.state == COMPLETED else None,
         numbers=numbers, open_section=open_section, item_count=item_count, groups=groups, group_counts=group_counts,
         answered_count=item_count - len(unanswered) if inspection.state != PLANNED else None,
@@ -101,11 +122,12 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
     )
 
 
-def _finding_form(inspection: Inspection, form: ManualFindingForm | None = None) -> ManualFindingForm:
+def _finding_form(inspection: Inspection, form: ManualFindingForm | None = None,
+                  choices: list[tuple[int, str]] | None = None) -> ManualFindingForm:
     days = get_plugin_config("INSPECTIONS_FINDING_DAYS", 30)
     form = form or ManualFindingForm(formdata=None, responsible_unit_id=inspection.unit_id,
                                      due_date=local_today() + dt.timedelta(days=days))
-    form.responsible_unit_id.choices = responsible_units()
+    form.responsible_unit_id.choices = choices if choices is not None else responsible_units()
     return form
 
 
