@@ -28,7 +28,7 @@ _ROUTES = [
     ("/<int:inspection_id>/items/<int:item_id>/photos", "photo", an.photo, POST, (CONDUCT,)),
     ("/photos/<int:photo_id>", "photo_file", an.photo_file, GET, (VIEW, CONDUCT)),
     ("/photos/<int:photo_id>/delete", "photo_delete", an.photo_delete, POST, (CONDUCT,)),
-    ("/<int:inspection_id>/findings/new", "finding_new", fd.finding_new, POST, (CONDUCT,)),
+    ("/<int:inspection_id>/findings/new", "finding_new", fd.finding_new, BOTH, (CONDUCT,)),
     ("/<int:inspection_id>/findings/<int:finding_id>", "finding_edit", fd.finding_edit, BOTH, (CONDUCT,)),
     ("/findings/", "findings", fd.findings, GET, (VIEW, FOLLOWUP)),
     ("/findings.xlsx", "findings_xlsx", fd.findings_xlsx, GET, (VIEW, FOLLOWUP)),

@@ -7,6 +7,8 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
 from fractions import Fraction
 from typing import Any
 
+from portal.toolkit import format_number
+
 from ..models import FAIL, NA, PASS, PASS_FAIL, Answer, ChecklistItem, ChecklistSection, Inspection
 
 
@@ -142,6 +144,21 @@ def percent_text(ratio: Fraction | None, digits: int = 1) -> Decimal | None:
     return round(Decimal(ratio.numerator) * 100 / Decimal(ratio.denominator), digits)
 
 
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreText:
+    """A score as the pages write it: points to 2 places, the percentage to 1 (None when nothing applies)."""
+
+    achieved: str
+    applicable: str
+    percent: str | None
+
+
+def score_text(s: Score) -> ScoreText:
+    ratio = s.ratio
+    return ScoreText(format_number(points_decimal(s.achieved)), format_number(points_decimal(s.applicable)),
+                     format_number(percent_text(ratio), 1) if ratio is not None else None)
 
 
 def stored_score(inspection: Inspection) -> Score | None:

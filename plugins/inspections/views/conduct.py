@@ -28,26 +28,23 @@ from ..forms import ManualFindingForm, SignForm
 from ..models import COMPLETED, IN_PROGRESS, PLANNED, SIGNED, ChecklistSection, Inspection
 from ..permissions import CONDUCT, FINDINGS_NOTICE
 from ..services import checklists, conduct
-from ..services.scoring import score
+from ..services.scoring import score, score_text
 from .common import get_inspection, require_team, responsible_units, team_refusal, threshold
 
 
-def item_words(checklist: list[tuple[ChecklistSection, list[Any]]]) -> SimpleNamespace:
-    """The words of the item rows, translated once per page instead of once per item: the fixed ones, and the
-    points tag of each scored item (built once per distinct points × weight)."""
-    tags: dict[Any, str] = {}
-    by_item: dict[int, str] = {}
-    for _s, items in checklist:
-        for item in items:
-            if item.scored:
-                pair = (item.max_score or 1, item.weight)
-                tag = tags.get(pair)
-                if tag is None:
-                    tag = tags[pair] = _("%(points)s points × %(weight)s", points=format_number(pair[0]),
-                                         weight=format_number(pair[1]))
-                by_item[item.id] = tag
+class _PointsTags(dict):
+    """"2 points × 3" by (points, weight), each written once per page when the first item showing it asks."""
+
+    def __missing__(self, pair: tuple[Any, Any]) -> str:
+        tag = self[pair] = _("%(points)s points × %(weight)s", points=format_number(pair[0]),
+                             weight=format_number(pair[1]))
+        return tag
+
+
+def item_words() -> SimpleNamespace:
+    """The words of the item rows, translated once per page instead of once per item."""
     return SimpleNamespace(
-        points=by_item, results=[(v, str(label)) for v, label in labels.RESULTS.items()],
+        points=_PointsTags(), results=[(v, str(label)) for v, label in labels.RESULTS.items()],
         note_required=_("note required if failed"), photo_required=_("photo required"), note=_("Note"),
         photo=_("Photo"), save=_("Save"), value=_("Value"), answer=_("Answer"), na=_("Not applicable"),
         not_answered=_("not answered"), passed=_("Pass"), failed=_("Fail"), guidance=_("Guidance"),
@@ -104,7 +101,10 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
         open_section = unanswered[0][0] if unanswered else (groups[0][0] if groups else None)
     item_count = len(numbers)
     editable_findings = on_team and inspection.state == COMPLETED
-    units = responsible_units() if editable_findings else []
+    # the add form and an edited finding's picker list every unit: read only when one of them is shown
+    adding = editable_findings and request.args.get("add") == "1"
+    editing = request.args.get("edit", type=int)
+    units = responsible_units() if editable_findings and (adding or editing) else []
     return dict(
         inspection=inspection, checklist=checklist, sections=sections, recheck=recheck, answers=answers,
         photos=photos, earlier=earlier, per_section=per_section, total=total, threshold=threshold(),
@@ -112,13 +112,15 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
         leader_refusal=team_refusal(inspection, leader=True),
         editable=on_team and inspection.state == IN_PROGRESS, findings=findings, today=local_today(),
         missing=conduct.missing_for_completion(checklist, answers, photos) if inspection.state == IN_PROGRESS else [],
-        unit_choices=units, finding_form=_finding_form(inspection, choices=units) if editable_findings else None,
+        unit_choices=units, finding_form=_finding_form(inspection, choices=units) if adding else None,
+        can_add_finding=editable_findings,
         fw=finding_words(inspection) if done else None,
         sign_form=SignForm() if inspection.state == COMPLETED else None,
         numbers=numbers, open_section=open_section, item_count=item_count, groups=groups, group_counts=group_counts,
         answered_count=item_count - len(unanswered) if inspection.state != PLANNED else None,
         next_item=unanswered[0][1] if unanswered else None, next_section=unanswered[0][0] if unanswered else None,
-        item_errors={}, editing=request.args.get("edit", type=int), w=item_words(checklist),
+        item_errors={}, editing=editing, w=item_words(), sections_url=_url_stem("inspections.section_items", "sid", inspection_id=inspection.id),
+        score_texts={sid: score_text(s) for sid, s in per_section.items()}, total_text=score_text(total),
     )
 
 

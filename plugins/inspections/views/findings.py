@@ -58,10 +58,16 @@ def findings_xlsx() -> ResponseReturnValue:
 
 
 def finding_new(inspection_id: int) -> ResponseReturnValue:
-    """A finding written by hand by the team (an item is optional), until the minutes are signed."""
+    """A finding written by hand by the team (an item is optional), until the minutes are signed. GET: its form,
+    asked when the inspection page's box opens (htmx), or the page with the form open (no JavaScript)."""
     inspection = get_inspection(inspection_id)
     require_team(inspection)
     conduct.require_state(inspection, COMPLETED)
+    if request.method == "GET":
+        if not is_fragment_request():
+            return redirect(url_for(".detail", inspection_id=inspection.id, add=1) + "#add-finding")
+        return render("inspections/detail.html", fragment="add_finding", inspection=inspection,
+                      finding_form=_finding_form(inspection))
     ctx = detail_context(inspection)
     form = _finding_form(inspection, ManualFindingForm())
     item_id = {number: iid for iid, number in ctx["numbers"].items()}.get((form.item_number.data or "").rstrip("."))
@@ -92,7 +98,7 @@ def finding_edit(inspection_id: int, finding_id: int) -> ResponseReturnValue:
         if not is_fragment_request():
             return redirect(url_for(".detail", inspection_id=inspection.id, edit=finding.id) + f"#finding-{finding.id}")
         ctx = detail_context(inspection)
-        ctx["editing"] = finding.id
+        ctx["editing"], ctx["unit_choices"] = finding.id, responsible_units()
         return render("inspections/_finding_row.html", fragment="finding_row", finding=finding, **ctx)
     conduct.require_state(inspection, COMPLETED)
     form = FindingForm()

@@ -133,9 +133,19 @@ def test_only_the_leader_completes_others_of_the_team_see_why(app, client, world
 
 def test_a_finding_is_added_by_hand_with_or_without_an_item(app, client, world, hx) -> None:
     _complete(client, world)
-    page = client.get(f"/inspections/{world['iid']}").get_data(as_text=True)
-    assert "Thêm tồn tại" in page and 'name="description"' in page
     url = f"/inspections/{world['iid']}/findings/new"
+    # the page carries the box; its form (with every unit) comes when it is opened: htmx asks for it, a plain
+    # browser follows the link to the page with the form open
+    page = client.get(f"/inspections/{world['iid']}").get_data(as_text=True)
+    assert "Thêm tồn tại" in page and 'name="description"' not in page and f'hx-get="{url}"' in page
+    assert 'href="?add=1#add-finding"' in page
+    box = client.get(url, headers=hx)
+    assert box.status_code == 200 and box.get_data(as_text=True).lstrip().startswith("<form")
+    assert 'name="description"' in box.get_data(as_text=True) and "<html" not in box.get_data(as_text=True)
+    plain_box = client.get(url)
+    assert plain_box.status_code == 302 and plain_box.headers["Location"].endswith("add=1#add-finding")
+    opened = client.get(plain_box.headers["Location"]).get_data(as_text=True)
+    assert 'name="description"' in opened and 'name="responsible_unit_id"' in opened
     plain = client.post(url, data={"description": "Hồ sơ hộ nghèo chưa lưu đủ", "item_number": "",
                                    "recommendation": "Bổ sung hồ sơ", "responsible_unit_id": str(world["agency"]),
                                    "due_date": "31/12/2026"})
@@ -155,8 +165,9 @@ def test_a_finding_is_added_by_hand_with_or_without_an_item(app, client, world, 
     fid = by_hand.id
     assert "Hồ sơ hộ nghèo chưa lưu đủ" in client.get(f"/inspections/findings/{fid}").get_data(as_text=True)
     # the page carries no finding form until one is edited: as a fragment, or the page with it (no JavaScript)
-    page = client.get(f"/inspections/{world['iid']}").get_data(as_text=True)
+    page = client.get(f"/inspections/{world['iid']}?add=1").get_data(as_text=True)
     assert 'name="responsible_unit_id"' in page and page.count('name="due_date"') == 1  # the "add" form only
+    assert 'name="responsible_unit_id"' not in client.get(f"/inspections/{world['iid']}").get_data(as_text=True)
     row = client.get(f"/inspections/{world['iid']}/findings/{fid}", headers=hx).get_data(as_text=True)
     assert row.lstrip().startswith(f'<li class="insp-item" id="finding-{fid}"') and f'id="rec-{fid}"' in row
     plain_edit = client.get(f"/inspections/{world['iid']}/findings/{fid}")
