@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.toolkit import (
     Issuer,
     Refused,
+    Unit,
     User,
     _,
     db,
@@ -207,6 +208,23 @@ def sign(inspection: Inspection, number: str | None, representative: str, conclu
     inspection.conclusion = conclusion
     inspection.state = SIGNED
     inspection.signed_at = utcnow()
+
+
+#: The list's order (newest planned first); ends with the id, as paging needs.
+LIST_ORDER = (Inspection.planned_date.desc(), Inspection.id.desc())
+
+
+def list_query(scope: Any, state: str | None, year: int | None) -> Any:
+    """The inspections list as plain rows (the columns it shows: no inspection, unit, user or team objects)."""
+    q = (select(Inspection.id, Inspection.state, Inspection.planned_date, Inspection.previous_id,
+                Inspection.achieved, Inspection.applicable, Unit.name.label("unit_name"),
+                User.full_name.label("leader_name"))
+         .join(Unit, Unit.id == Inspection.unit_id).join(User, User.id == Inspection.leader_id).where(scope))
+    if state:
+        q = q.where(Inspection.state == state)
+    if year:
+        q = q.where(Inspection.year == year)
+    return q
 
 
 def my_inspections(user_id: int) -> list[Inspection]:

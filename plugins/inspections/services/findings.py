@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
-from portal.toolkit import Refused, Role, User, _, db, lock, utcnow, vi_sort_key
+from portal.toolkit import Refused, Role, Unit, User, _, db, lock, utcnow, vi_sort_key
 
 from ..models import (
     CLOSED,
@@ -102,7 +103,23 @@ def summary(year: int, today: dt.date, unit_filter: Any) -> list[UnitSummary]:
 
 
 def findings_query(visible: Any, state: str | None, overdue_on: dt.date | None) -> Any:
-    q = select(Finding).join(Inspection, Finding.inspection_id == Inspection.id).where(visible)
+    return _filtered(select(Finding).join(Inspection, Finding.inspection_id == Inspection.id).where(visible),
+                     state, overdue_on)
+
+
+def finding_rows_query(visible: Any, state: str | None, overdue_on: dt.date | None) -> Any:
+    """The findings list as plain rows: the columns it shows, both unit names joined (no finding, inspection,
+    unit or team objects per row)."""
+    inspected, responsible = aliased(Unit), aliased(Unit)
+    q = (select(Finding.id, Finding.recommendation, Finding.description, Finding.due_date, Finding.state,
+                inspected.name.label("unit_name"), responsible.name.label("responsible_name"))
+         .join(Inspection, Finding.inspection_id == Inspection.id)
+         .join(inspected, inspected.id == Inspection.unit_id)
+         .join(responsible, responsible.id == Finding.responsible_unit_id).where(visible))
+    return _filtered(q, state, overdue_on)
+
+
+def _filtered(q: Any, state: str | None, overdue_on: dt.date | None) -> Any:
     if state == "active":
         q = q.where(Finding.state != CLOSED)
     elif state in (OPEN, REPORTED, CLOSED):

@@ -29,7 +29,7 @@ from ..models import COMPLETED, IN_PROGRESS, PLANNED, SIGNED, ChecklistSection, 
 from ..permissions import CONDUCT, FINDINGS_NOTICE
 from ..services import checklists, conduct
 from ..services.scoring import score, score_text
-from .common import get_inspection, require_team, responsible_units, team_refusal, threshold
+from .common import get_inspection, require_team, responsible_units, team_refusal, threshold, url_stem
 
 
 class _PointsTags(dict):
@@ -51,23 +51,15 @@ def item_words() -> SimpleNamespace:
     )
 
 
-def _url_stem(endpoint: str, key: str, **values: Any) -> str:
-    """The URL of ``endpoint`` for ``key`` = 0 without that final 0, to which each row appends its id (one url_for
-    per page instead of one per row; the id is the URL's last part in the routes used here)."""
-    url = url_for(endpoint, **values, **{key: 0})
-    assert url.endswith("0"), url
-    return url[:-1]
-
-
 def finding_words(inspection: Inspection) -> SimpleNamespace:
     """The words and link stems of the finding rows, made once per page instead of once per finding."""
     return SimpleNamespace(
         responsible=_("Responsible unit"), due=_("Due date"), follow_up=_("Follow-up"), overdue=_("overdue"),
         recommendation=_("Recommendation"), edit=_("Edit"), save=_("Save"), saved=_("Saved"),
         states={k: str(v) for k, v in labels.FINDING_STATES.items()},
-        page_url=_url_stem("inspections.finding", "finding_id"),
-        edit_url=_url_stem("inspections.detail", "edit", inspection_id=inspection.id),
-        row_url=_url_stem("inspections.finding_edit", "finding_id", inspection_id=inspection.id),
+        page_url=url_stem("inspections.finding", "finding_id"),
+        edit_url=url_stem("inspections.detail", "edit", inspection_id=inspection.id),
+        row_url=url_stem("inspections.finding_edit", "finding_id", inspection_id=inspection.id),
     )
 
 
@@ -119,7 +111,7 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
         numbers=numbers, open_section=open_section, item_count=item_count, groups=groups, group_counts=group_counts,
         answered_count=item_count - len(unanswered) if inspection.state != PLANNED else None,
         next_item=unanswered[0][1] if unanswered else None, next_section=unanswered[0][0] if unanswered else None,
-        item_errors={}, editing=editing, w=item_words(), sections_url=_url_stem("inspections.section_items", "sid", inspection_id=inspection.id),
+        item_errors={}, editing=editing, w=item_words(), sections_url=url_stem("inspections.section_items", "sid", inspection_id=inspection.id),
         score_texts={sid: score_text(s) for sid, s in per_section.items()}, total_text=score_text(total),
     )
 

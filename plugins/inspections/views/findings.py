@@ -29,7 +29,7 @@ from ..forms import FindingForm, ManualFindingForm, ProgressForm, VerifyForm
 from ..models import CLOSED, COMPLETED, REPORTED, Finding, Inspection
 from ..permissions import CONDUCT, FIXED_NOTICE, FOLLOWUP, VIEW
 from ..services import conduct, findings as fs
-from .common import get_inspection, require_team, responsible_units, visible_findings
+from .common import get_inspection, require_team, responsible_units, url_stem, visible_findings
 from .conduct import _finding_form, detail_context
 
 
@@ -37,9 +37,11 @@ def findings() -> ResponseReturnValue:
     state = request.args.get("state", "active")
     overdue = request.args.get("overdue") == "1"
     today = local_today()
-    page = paginate(fs.findings_query(visible_findings(), state, today if overdue else None), fs.FINDING_ORDER)
+    page = paginate(fs.finding_rows_query(visible_findings(), state, today if overdue else None), fs.FINDING_ORDER,
+                    rows="row")
     return render("inspections/findings.html", fragment="finding_list", findings=page.items, page=page, state=state,
-                  overdue=overdue, today=today)
+                  overdue=overdue, today=today, finding_url=url_stem("inspections.finding", "finding_id"),
+                  state_words={code: str(label) for code, label in labels.FINDING_STATES.items()})
 
 
 def findings_xlsx() -> ResponseReturnValue:

@@ -22,25 +22,23 @@ from portal.toolkit import (
     unit_lineage,
 )
 
+from .. import labels
 from ..forms import PlanForm
 from ..models import COMPLETED, PLANNED, SIGNED, STATES, ChecklistTemplate, Inspection
 from ..permissions import VIEW
 from ..services import checklists, conduct
 from ..services.scoring import stored_score
-from .common import RESPONSIBLE_KINDS, get_inspection, threshold
+from .common import RESPONSIBLE_KINDS, get_inspection, threshold, url_stem
 
 
 def index() -> ResponseReturnValue:
     state = request.args.get("state", "")
     year = request.args.get("year", type=int)
-    q = select(Inspection).where(unit_clause(VIEW, Inspection.unit_id))
-    if state in STATES:
-        q = q.where(Inspection.state == state)
-    if year:
-        q = q.where(Inspection.year == year)
-    page = paginate(q, (Inspection.planned_date.desc(), Inspection.id.desc()))
+    q = conduct.list_query(unit_clause(VIEW, Inspection.unit_id), state if state in STATES else None, year)
+    page = paginate(q, conduct.LIST_ORDER, rows="row")
     return render("inspections/index.html", fragment="inspection_list", inspections=page.items, page=page,
-                  state=state, year=year, states=STATES)
+                  state=state, year=year, states=STATES, detail_url=url_stem("inspections.detail", "inspection_id"),
+                  state_words={code: str(label) for code, label in labels.STATES.items()})
 
 
 def _plan_form(inspection: Inspection | None) -> PlanForm:
