@@ -170,6 +170,7 @@ def test_a_finding_is_added_by_hand_with_or_without_an_item(app, client, world, 
     assert 'name="responsible_unit_id"' not in client.get(f"/inspections/{world['iid']}").get_data(as_text=True)
     row = client.get(f"/inspections/{world['iid']}/findings/{fid}", headers=hx).get_data(as_text=True)
     assert row.lstrip().startswith(f'<li class="insp-item" id="finding-{fid}"') and f'id="rec-{fid}"' in row
+    assert f'<option value="{world["agency"]}" selected>' in row  # its unit picker lists the units
     plain_edit = client.get(f"/inspections/{world['iid']}/findings/{fid}")
     assert plain_edit.status_code == 302 and f"edit={fid}" in plain_edit.headers["Location"]
     assert f'id="rec-{fid}"' in client.get(plain_edit.headers["Location"]).get_data(as_text=True)
