@@ -26,6 +26,16 @@ from ..models import (
 
 
 @dataclass(slots=True)
+class SectionRow:
+    """A checklist section read for showing (plain columns), the same attributes as ChecklistSection's."""
+
+    id: int
+    template_id: int
+    position: int
+    title: str
+
+
+@dataclass(slots=True)
 class ItemRow:
     """A checklist item read for showing and scoring (plain columns, no ORM object: a 200-item checklist is read
     on every page view and every save). The same attributes as ChecklistItem's columns."""
@@ -68,17 +78,18 @@ def _columns(model: Any, row_type: Any) -> list[Any]:
     return [getattr(model, f.name) for f in fields(row_type)]
 
 
+_SECTION_COLUMNS = _columns(ChecklistSection, SectionRow)
 _ITEM_COLUMNS = _columns(ChecklistItem, ItemRow)
 _ANSWER_COLUMNS = _columns(Answer, AnswerRow)
 
 
 def load_checklist(template_id: int, plain: bool = False) -> list[tuple[ChecklistSection, list[Any]]]:
-    """Sections in order with their items (two queries, whatever the number of items). ``plain``: the items as
-    read-only ItemRow (for showing and scoring), else ORM objects (for editing)."""
-    sections = list(db.session.scalars(
-        select(ChecklistSection).where(ChecklistSection.template_id == template_id).order_by(
-            ChecklistSection.position, ChecklistSection.id)
-    ))
+    """Sections in order with their items (two queries, whatever the number of items). ``plain``: sections and
+    items as read-only SectionRow and ItemRow (for showing and scoring), else ORM objects (for editing)."""
+    where, by = ChecklistSection.template_id == template_id, (ChecklistSection.position, ChecklistSection.id)
+    sections: list[Any] = (
+        [SectionRow(*row) for row in db.session.execute(select(*_SECTION_COLUMNS).where(where).order_by(*by))]
+        if plain else list(db.session.scalars(select(ChecklistSection).where(where).order_by(*by))))
     items: dict[int, list[Any]] = defaultdict(list)
     order = (ChecklistItem.position, ChecklistItem.id)
     if plain:

@@ -9,7 +9,7 @@ from typing import Any
 
 from portal.toolkit import format_number
 
-from ..models import FAIL, NA, PASS, PASS_FAIL, Answer, ChecklistItem, ChecklistSection, Inspection
+from ..models import FAIL, NA, NUMBER, PASS, PASS_FAIL, Answer, ChecklistItem, ChecklistSection, Inspection
 
 
 @dataclass
@@ -106,11 +106,33 @@ def _score_decimal(checklist: Sequence[tuple[ChecklistSection, Sequence[Checklis
     get = answers.get
     for section, items in checklist:
         achieved = applicable = _ZERO
-        for item in items:
-            points = _points(item, get(item.id))
-            if points is not None:
-                achieved += points[0]
-                applicable += points[1]
+        for item in items:  # _points inlined: the loop runs over every item on every page view
+            answer = get(item.id)
+            if answer is None:
+                continue
+            kind, top, weight = item.answer_type, item.max_score, item.weight
+            if type(weight) is not Decimal:
+                weight = _decimal(weight)
+            if kind == PASS_FAIL:
+                result = answer.result
+                if result != PASS and result != FAIL:
+                    continue
+                points = weight * (_ONE if top is None else top if type(top) is Decimal else _decimal(top))
+                if result == PASS:
+                    achieved += points
+                applicable += points
+            elif kind == NUMBER and top:  # a scored number item
+                number = answer.number
+                if answer.result == NA or number is None:
+                    continue
+                top = top if type(top) is Decimal else _decimal(top)
+                value = number if type(number) is Decimal else _decimal(number)
+                if value < _ZERO:  # min(max(value, 0), top), in that order
+                    value = _ZERO
+                if value > top:
+                    value = top
+                achieved += weight * value
+                applicable += weight * top
         s = per_section.setdefault(section.id, Score())
         s.add(Fraction(achieved), Fraction(applicable))
         total_achieved += achieved
