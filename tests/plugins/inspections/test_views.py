@@ -415,3 +415,37 @@ def test_inspection_list_and_findings_page_in_sql(app, client, make_unit, make_t
     assert len(seen) == len(set(seen)) == 60
     resp = client.get("/inspections/findings.xlsx?state=all")  # the whole list stays available in one file
     assert resp.status_code == 200 and len(read_rows(resp.data)[1]) == 60
+
+
+def test_completed_page_and_finding_form_queries_do_not_grow(app, client, make_unit, make_template, make_inspection,
+                                                            login_as, item_ids) -> None:
+    """The completed inspection's page (its findings) and the hand-written finding form (every unit listed) cost
+    the same queries for 3 findings and 3 units as for 40 of each."""
+    import datetime as dt
+
+    unit = make_unit()
+    leader = login_as("ktv-done", ["inspector"])
+    tid = make_template(n=40)
+    iid = make_inspection(tid, unit, leader.id, state="completed")
+    items = item_ids(tid)
+    counts = {}
+    for n in (3, 40):
+        with app.app_context():
+            have = db.session.scalar(select(func.count()).select_from(Finding).where(Finding.inspection_id == iid))
+            for k in range(have, n):
+                db.session.add(Finding(inspection_id=iid, item_id=items[k], description=f"Tồn tại {k}",
+                                       responsible_unit_id=make_unit(f"Xã Phụ {k}"), due_date=dt.date(2025, 3, 1)))
+            db.session.commit()
+        for url, headers in ((f"/inspections/{iid}", None), (f"/inspections/{iid}/findings/new", HX),
+                             (f"/inspections/{iid}?add=1", None)):
+            client.get(url, headers=headers)
+            with count_queries(app) as queries:
+                resp = client.get(url, headers=headers)
+            assert resp.status_code == 200
+            counts[(n, url)] = len(queries)
+        page = client.get(f"/inspections/{iid}").get_data(as_text=True)
+        assert page.count('id="finding-') == n and f"Tồn tại {n - 1}" in page
+        form = client.get(f"/inspections/{iid}/findings/new", headers=HX).get_data(as_text=True)
+        assert f"Xã Phụ {n - 1}</option>" in form
+    for url in {u for _n, u in counts}:
+        assert counts[(3, url)] == counts[(40, url)], (url, counts)
