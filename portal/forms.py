@@ -18,8 +18,8 @@ from portal.i18n import catalog_of_module, coerce_money, format_date, format_num
 from portal.i18n import lazy_gettext as _l
 
 __all__ = [
-    "FlaskForm", "MoneyField", "DateField", "UnitsField", "UnitsWidget", "LeanSelect", "NoMarkup", "strip", "MAX_MONEY", "INVALID_FORM",
-    "form_status",
+    "FlaskForm", "MoneyField", "DateField", "UnitsField", "UnitsWidget", "NoMarkup", "strip", "MAX_MONEY", "INVALID_FORM",
+    "form_status", "LeanSelect",
 ]
 
 #: The one status of a form sent back with errors, in the core and every plugin: 422 (Unprocessable Content:

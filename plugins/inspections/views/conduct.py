@@ -33,7 +33,8 @@ from .common import get_inspection, require_team, responsible_units, team_refusa
 
 
 class _PointsTags(dict):
-    """"2 points × 3" by (points, weight), each written once per page when the first item showing it asks."""
+    """The points tag of an item ("2 points × 3") by (points, weight), written once per page when the first item
+    showing it asks."""
 
     def __missing__(self, pair: tuple[Any, Any]) -> str:
         tag = self[pair] = _("%(points)s points × %(weight)s", points=format_number(pair[0]),
@@ -111,7 +112,8 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
         numbers=numbers, open_section=open_section, item_count=item_count, groups=groups, group_counts=group_counts,
         answered_count=item_count - len(unanswered) if inspection.state != PLANNED else None,
         next_item=unanswered[0][1] if unanswered else None, next_section=unanswered[0][0] if unanswered else None,
-        item_errors={}, editing=editing, w=item_words(), sections_url=url_stem("inspections.section_items", "sid", inspection_id=inspection.id),
+        item_errors={}, editing=editing, w=item_words(),
+        sections_url=url_stem("inspections.section_items", "sid", inspection_id=inspection.id),
         score_texts={sid: score_text(s) for sid, s in per_section.items()}, total_text=score_text(total),
     )
 
