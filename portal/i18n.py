@@ -411,6 +411,8 @@ def _jinja_gettext(__context: Context, __string: str, **variables: Any) -> str:
     rv = _template_catalog(__context).ugettext(__string)
     if __context.eval_ctx.autoescape:
         rv = Markup(rv)
+    if not variables and "%" not in rv:
+        return rv  # the common label: nothing to fill in ("%%" still goes through the formatting below)
     return rv % variables  # type: ignore[no-any-return]
 
 
