@@ -173,6 +173,34 @@ def test_published_results_export_the_approved_list(app, client, make_council, m
     assert states == {"Ứng viên 1": "approved", "Ứng viên 2": "not_approved"}
 
 
+def test_round_search_reads_the_folded_name_kept_by_every_write(app, client, reporter):
+    """The search filters on the stored folded nominee name: it follows an edit and bulk (Core) inserts too."""
+    from sqlalchemy import insert
+
+    from plugins.awards.models import Nomination
+
+    w, t = reporter
+    _nominate(client, w, t, w.unit_id, nominee="Hộ bà Hoàng Thị Lựu")
+    with app.app_context():
+        nid = db.session.scalar(select(Nomination.id).where(Nomination.nominee == "Hộ bà Hoàng Thị Lựu"))
+        db.session.execute(insert(Nomination), [{"round_id": w.round_id, "award_type_id": t, "unit_id": w.unit_id,
+                                                 "kind": "individual", "nominee": "Ông Sùng A Dơ", "achievements": "…"}])
+        db.session.commit()
+
+    def found(q):
+        body = client.get(f"/awards/rounds/{w.round_id}", query_string={"q": q}, headers=HX).get_data(as_text=True)
+        return re.findall(r'<a href="/awards/nominations/\d+">([^<]+)</a>', body)
+
+    assert found("hoang thi luu") == ["Hộ bà Hoàng Thị Lựu"] and found("LỰU") == ["Hộ bà Hoàng Thị Lựu"]
+    assert found("sung a do") == ["Ông Sùng A Dơ"]
+    assert found("100%_") == []  # LIKE wildcards are literal
+    resp = client.post(f"/awards/nominations/{nid}/edit", data={
+        "unit_id": w.unit_id, "award_type_id": t, "kind": "household", "nominee": "Hộ ông Vàng A Pháo",
+        "position": "Thôn Nà Đon", "achievements": "Thoát nghèo bền vững."})
+    assert resp.status_code == 302
+    assert found("hoang thi luu") == [] and found("vang a phao") == ["Hộ ông Vàng A Pháo"]
+
+
 def test_round_page_query_count_does_not_grow_with_nominations(app, client, reporter):
     w, t = reporter
     for n in range(3):
