@@ -105,18 +105,14 @@ def item_rows(session: VotingSession, rules: bool = False) -> list[ItemRow]:
 
 @dataclass(frozen=True)
 class RollRow:
+    id: int
     name: str
     function: str
     voted: bool | None  # None: not voted; True: in writing; False: online
     present: bool
-    presence_url: str
 
 
-def roll_rows(session: VotingSession, roll: Iterable[RollEntry], voted: Mapping[int, bool],
-              presence: bool = False) -> list[RollRow]:
-    """The roll in its frozen order with each member's function in words and whether (never how) they voted;
-    ``presence``: with the link that marks them present or absent."""
+def roll_rows(session: VotingSession, roll: Iterable[RollEntry], voted: Mapping[int, bool]) -> list[RollRow]:
+    """The roll in its frozen order with each member's function in words and whether (never how) they voted."""
     functions = _words(labels.FUNCTIONS)
-    url = _link("awards.session_presence", "entry_id", session_id=session.id) if presence else ""
-    return [RollRow(r.full_name, functions[r.function], voted.get(r.user_id), r.present,
-                    url.replace(str(_ID), str(r.id)) if presence else "") for r in roll]
+    return [RollRow(r.id, r.full_name, functions[r.function], voted.get(r.user_id), r.present) for r in roll]

@@ -150,6 +150,40 @@ def test_presence_is_recorded_by_the_secretariat_with_htmx(app, client, make_cou
     assert client.post(f"/awards/sessions/{sid + 1}/roll/1", data={"present": "1"}).status_code == 404
 
 
+def test_presence_list_is_one_form_whose_buttons_name_the_member(app, client, make_council, make_type, make_session,
+                                                                  login_as):
+    from plugins.awards.models import RollEntry
+
+    w = make_council(9)
+    sid, items = make_session(w, [make_type()], present=0)
+    other_sid, _other = make_session(w, [make_type("Khác")], present=0)
+    with app.app_context():
+        mine = db.session.scalars(select(RollEntry.id).where(RollEntry.session_id == sid)
+                                  .order_by(RollEntry.position)).all()
+        foreign = db.session.scalar(select(RollEntry.id).where(RollEntry.session_id == other_sid))
+    login_as("thuky")
+    page = client.get(f"/awards/sessions/{sid}").get_data(as_text=True)
+    presence = page.split('id="presence"')[1].split("</section>")[0]
+    assert presence.count("<form") == 1 and presence.count('name="csrf_token"') == 1
+    assert presence.count(f'action="/awards/sessions/{sid}/roll"') == 1
+    assert all(f'name="present" value="{e}"' in presence for e in mine)
+    url = f"/awards/sessions/{sid}/roll"
+    resp = client.post(url, data={"present": str(mine[2])}, headers=HX)
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and body.lstrip().startswith('<section id="presence"')
+    assert f'name="absent" value="{mine[2]}" aria-pressed="true"' in body
+    with app.app_context():
+        assert db.session.get(RollEntry, mine[2]).present is True
+    assert client.post(url, data={"absent": str(mine[2])}).status_code == 200  # without JavaScript: the page
+    with app.app_context():
+        assert db.session.get(RollEntry, mine[2]).present is False
+    assert client.post(url, data={"present": str(foreign)}).status_code == 404  # another session's member
+    assert client.post(url, data={"present": "x"}).status_code == 400
+    assert client.post(url, data={}).status_code == 400
+    with app.app_context():
+        assert db.session.get(RollEntry, foreign).present is False
+
+
 def test_published_results_export_the_approved_list(app, client, make_council, make_type, make_session, login_as):
     from portal.exports import read_rows
 
