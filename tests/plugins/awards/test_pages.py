@@ -333,3 +333,43 @@ def test_council_membership_is_managed_by_the_secretariat(app, client, make_coun
     assert "3 thành viên" in client.get("/awards/council/").get_data(as_text=True)
     login_as("moi")
     assert client.get("/awards/council/").status_code == 403
+
+
+def test_session_ballot_and_result_pages_run_a_constant_number_of_queries(app, client, make_council, make_type,
+                                                                          make_session, login_as):
+    """Session page (and its fragments), ballot, ballot list and minutes: the same queries for 2 nominees and 3
+    ballots as for 12 nominees and 9 ballots (rows come from one query each, not per nominee or member)."""
+    w = make_council(9)
+    types = [make_type(), make_type("Lao động tiên tiến", written_ballots=True)]
+    small = make_session(w, types, present=5)
+    large = make_session(w, types * 6, present=5)
+
+    def measure(sid, voters):
+        out = {}
+        login_as("thuky")
+        for path, headers in ((f"/awards/sessions/{sid}", {}), (f"/awards/sessions/{sid}/turnout", HX)):
+            with count_queries(app) as q:
+                assert client.get(path, headers=headers).status_code == 200, path
+            out[path.replace(str(sid), "S"), bool(headers)] = len(q)
+        login_as(w.members[1])
+        with count_queries(app) as q:
+            assert client.get(f"/awards/sessions/{sid}/vote").status_code == 200
+        out["vote"] = len(q)
+        for n in range(voters):
+            login_as(w.members[n])
+            client.post(f"/awards/sessions/{sid}/vote", data=ballot(items_of[sid], "agree"))
+        login_as(w.members[0])
+        assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
+        for path in (f"/awards/sessions/{sid}/ballots", f"/awards/sessions/{sid}/minutes"):
+            with count_queries(app) as q:
+                page = client.get(path)
+            assert page.status_code == 200, path
+            out[path.replace(str(sid), "S")] = len(q)
+        return out, page
+
+    items_of = {small[0]: small[1], large[0]: large[1]}
+    few, _page = measure(small[0], 3)
+    many, _page = measure(large[0], 9)
+    assert many == few
+    listing = client.get(f"/awards/sessions/{large[0]}/ballots").get_data(as_text=True)
+    assert listing.count("<tr><td><code>") == 9 and listing.count("<td>Đồng ý") == 9 * 12
