@@ -12,11 +12,11 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import select
 
-from portal.toolkit import Unit, db
+from portal.toolkit import Unit, _, db, format_percent
 
 from .. import labels
 from ..models import AwardType, Nomination, RollEntry, SessionItem, VotingSession
-from .rules import rule_text
+from .rules import explain, rule_text
 
 _ID = 987654321  # placeholder id: the link is built once and the id replaced per row
 
@@ -116,3 +116,39 @@ def roll_rows(session: VotingSession, roll: Iterable[RollEntry], voted: Mapping[
     """The roll in its frozen order with each member's function in words and whether (never how) they voted."""
     functions = _words(labels.FUNCTIONS)
     return [RollRow(r.id, r.full_name, functions[r.function], voted.get(r.user_id), r.present) for r in roll]
+
+
+# --- the minutes -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ResultRow:
+    nominee: str
+    kind: str
+    unit: str
+    award: str
+    agree: int
+    agree_pct: str
+    disagree: int
+    disagree_pct: str
+    abstain: int
+    invalid: int
+    verdict: str
+    explanation: str
+
+
+def result_rows(result: Mapping[str, Any]) -> list[ResultRow]:
+    """The minutes' table from the stored result: words once, each distinct percentage formatted once (a session's
+    counts repeat: 40 nominees × 3 percentages are a handful of distinct ratios)."""
+    kinds = _words(labels.KINDS)
+    verdicts = {True: str(_("Approved")), False: str(_("Not approved"))}
+    seen: dict[tuple[int, int], str] = {}
+
+    def percent(part: int, whole: int) -> str:
+        if (part, whole) not in seen:
+            seen[part, whole] = format_percent(part, whole)
+        return seen[part, whole]
+
+    return [ResultRow(i["nominee"], kinds[i["kind"]], i["unit"], i["award"], i["agree"],
+                      percent(i["agree"], i["denominator"]), i["disagree"], percent(i["disagree"], i["denominator"]),
+                      i["abstain"], i["invalid"], verdicts[i["verdict"] == "approved"], explain(i, percent))
+            for i in result["items"]]

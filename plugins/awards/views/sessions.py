@@ -13,7 +13,7 @@ from portal.toolkit import (
 from ..forms import SessionForm
 from ..models import Nomination, NominationRound, RollEntry, VotingSession
 from ..permissions import MANAGE, VIEW, VOTE, VOTING_NOTICE
-from ..services import pages, rules, tally, voting
+from ..services import pages, tally, voting
 from .common import form_page, results_visible, session_of, watcher
 
 
@@ -187,8 +187,8 @@ def session_minutes(session_id: int) -> ResponseReturnValue:
     signers = [(r.function, r.full_name) for r in session.roll]
     chair = next((n for f, n in signers if f == "chair"), "")
     secretary = next((n for f, n in signers if f == "secretary"), "")
-    return render("awards/minutes.html", session=session, issuer=tally.minutes_issuer(session), explain=rules.explain,
-                  result=result, verified=tally.result_verified(session),
+    return render("awards/minutes.html", session=session, issuer=tally.minutes_issuer(session),
+                  result=result, rows=pages.result_rows(result), verified=tally.result_verified(session),
                   chair=chair, secretary=secretary, is_chair=voting.is_chair(session, current_user.id))
 
 
