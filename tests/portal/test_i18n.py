@@ -178,6 +178,21 @@ def test_formats_in_english(app, client):
         assert format_doc_date(dt.date(2024, 11, 5)) == "Tam Đường, day 05 month 11 year 2024"
 
 
+def test_fold_fast_path_gives_the_unicode_normalisation_result():
+    """fold() maps precomposed letters by table; every other text takes the NFD path: same answers either way."""
+    import random
+
+    from portal.vietnamese import _fold_slow
+
+    singles = [chr(c) for c in range(0x20, 0x3000) if not 0xD800 <= c < 0xE000]
+    assert [fold(c) for c in singles] == [_fold_slow(c) for c in singles]
+    rng = random.Random(18)
+    letters = singles[:0x600] + list("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ \u0301\u0323") * 4
+    texts = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
+    assert [fold(t) for t in texts] == [_fold_slow(t) for t in texts]
+    assert fold("Đe\u0301 NFD") == "de nfd"  # combining marks: the normalisation path
+
+
 def test_fold_strips_diacritics_and_case():
     assert fold("Xã Bản Bo") == "xa ban bo"
     assert fold("NGUYỄN Thị Đào") == "nguyen thi dao"
