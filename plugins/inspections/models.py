@@ -194,6 +194,10 @@ class Finding(Audited, db.Model):
     def overdue(self, today: dt.date) -> bool:
         return self.state != CLOSED and self.due_date < today
 
+    @property
+    def responsible_unit_name(self) -> str:  # as the plain rows the inspection page reads carry it
+        return self.responsible_unit.name
+
 
 class FindingUpdate(Audited, db.Model):
     """A progress report by the unit, or the team's verification (close / reopen)."""

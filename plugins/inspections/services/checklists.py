@@ -8,9 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import lazyload
 
-from portal.toolkit import Refused, _, db
+from portal.toolkit import Refused, Unit, _, db
 
 from ..models import (
     CLOSED,
@@ -118,14 +117,33 @@ def load_photos(inspection_id: int) -> dict[int, list[Photo]]:
     return photos
 
 
-def load_findings(inspection_id: int) -> list[Finding]:
-    """The findings of one inspection (its row and their items are not joined again for each of them: the pages
-    showing them use the item's id only)."""
-    return list(db.session.scalars(
-        select(Finding).where(Finding.inspection_id == inspection_id)
-        .options(lazyload(Finding.inspection), lazyload(Finding.item))
-        .order_by(Finding.id)
-    ))
+@dataclass(slots=True)
+class FindingRow:
+    """A finding read for showing (plain columns and its responsible unit's name), with Finding's attributes."""
+
+    id: int
+    inspection_id: int
+    item_id: int | None
+    description: str
+    recommendation: str
+    responsible_unit_id: int
+    due_date: dt.date
+    state: str
+    closed_at: dt.datetime | None
+    responsible_unit_name: str
+
+    overdue = Finding.overdue
+
+
+_FINDING_COLUMNS = [getattr(Finding, f.name) for f in fields(FindingRow)[:-1]]
+
+
+def load_findings(inspection_id: int) -> list[FindingRow]:
+    """The findings of one inspection as plain rows, in order, their responsible unit's name joined."""
+    return [FindingRow(*row) for row in db.session.execute(
+        select(*_FINDING_COLUMNS, Unit.name).join(Unit, Unit.id == Finding.responsible_unit_id)
+        .where(Finding.inspection_id == inspection_id).order_by(Finding.id)
+    )]
 
 
 @dataclass
@@ -134,7 +152,7 @@ class Earlier:
 
     answer: Answer | None
     item: ChecklistItem
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[FindingRow] = field(default_factory=list)
 
     @property
     def needs_recheck(self) -> bool:
