@@ -62,23 +62,45 @@ def select_locale() -> str:
 # --- formatting (all through Babel, in the current locale) ---
 
 def _formats() -> dict[str, str]:
-    """The current locale's digit grouping mark and money pattern, looked up once per request.
+    """The current locale's digit grouping and decimal marks and money pattern, looked up once per request.
 
     Long tables format thousands of amounts and dates; each Babel call resolves the locale and the catalog again
-    through several context lookups, which was the largest cost of the fund's print table.
+    through several context lookups, which was the largest cost of the fund's print table. The last locale's marks
+    are kept with the locale object itself, so the common call is two dictionary reads.
     """
-    per_locale = g.setdefault("_portal_formats", {})
-    locale = get_locale() or "vi"  # keyed by locale: force_locale (e-mails in another language) must not mix them
+    ns = g._get_current_object()  # one context-local lookup, not one per attribute
+    babel_state = ns.get("_flask_babel")  # Flask-Babel's per-request state: the chosen (or forced) locale
+    locale = getattr(babel_state, "babel_locale", None) or get_locale() or "vi"
+    last = ns.get("_portal_formats_last")
+    if last is not None and last[0] is locale:  # the same object: the reference held here keeps its id unique
+        return last[1]
+    per_locale = ns.setdefault("_portal_formats", {})
+    # keyed by locale: force_locale (e-mails in another language) must not mix them
     cache = per_locale.get(str(locale))
     if cache is None:
-        from babel.numbers import get_group_symbol
+        from babel.numbers import get_decimal_symbol, get_group_symbol
 
-        cache = per_locale[str(locale)] = {"group": get_group_symbol(locale), "money": gettext("%(amount)s VND")}
+        cache = per_locale[str(locale)] = {
+            "group": get_group_symbol(locale), "decimal": get_decimal_symbol(locale),
+            "money": gettext("%(amount)s VND"),
+        }
+    ns._portal_formats_last = (locale, cache)
     return cache
 
 
 def _grouped(value: int) -> str:
     return ("-" if value < 0 else "") + f"{abs(value):,}".replace(",", _formats()["group"])
+
+
+def _fixed(value: Decimal, digits: int) -> str:
+    """What Babel's "#,##0.00" pattern gives for a value already rounded to ``digits`` places (a trend table
+    formats hundreds of them; Babel parses the pattern and looks the locale up again on every call)."""
+    marks = _formats()
+    whole, _point, frac = f"{abs(value):f}".partition(".")
+    text = f"{int(whole):,}".replace(",", marks["group"])
+    if digits:
+        text += marks["decimal"] + frac
+    return "-" + text if value.is_signed() else text
 
 
 def format_number(value: int | float | Decimal | None, digits: int | None = None) -> str:
@@ -89,6 +111,8 @@ def format_number(value: int | float | Decimal | None, digits: int | None = None
         return _grouped(value)
     if digits is not None:
         value = round(Decimal(value), digits)
+        if digits >= 0 and value.is_finite() and has_app_context():
+            return _fixed(value, digits)
         fmt = "#,##0." + "0" * digits if digits else "#,##0"
         return _babel_decimal(value, format=fmt)
     return _babel_decimal(value)

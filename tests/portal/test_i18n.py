@@ -114,6 +114,33 @@ def test_numbers_and_percentages(vi):
     assert format_percent(1, 0) == "—"
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_numbers_with_digits_read_as_babel_writes_them(app, lang):
+    """format_number(x, digits) formats in Python (a long table calls it hundreds of times): the same text as
+    Babel's "#,##0.00" pattern in each language, for signs, zeros, rounding and grouping."""
+    from flask_babel import force_locale
+    from flask_babel import format_decimal
+
+    values = [0, 7, -7, 999, 1000, -1234567, 8.7, 0.05, -0.04, 2.675, 1e15, Decimal("8.75"), Decimal("-0.004"),
+              Decimal("1234567.891"), Decimal("1E+3"), Decimal("-0"), Decimal("0.0000005"), Decimal("12345.5")]
+    with app.test_request_context("/"), force_locale(lang):
+        for value in values:
+            for digits in range(7):
+                rounded = round(Decimal(value), digits)
+                babel = format_decimal(rounded, format="#,##0." + "0" * digits if digits else "#,##0")
+                assert format_number(value, digits) == babel, (value, digits)
+
+
+def test_numbers_follow_a_forced_locale_and_back_within_one_request(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"):
+        assert (format_number(1234.5, 1), format_money(12345)) == ("1.234,5", "12.345 đồng")
+        with force_locale("en"):
+            assert (format_number(1234.5, 1), format_money(12345)) == ("1,234.5", "12,345 VND")
+        assert (format_number(1234.5, 1), format_money(12345)) == ("1.234,5", "12.345 đồng")
+
+
 def test_dates(vi):
     assert format_date(dt.date(2024, 11, 5)) == "05/11/2024"
     # stored datetimes are UTC; Vietnam is UTC+7

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import lazyload
 
 from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, vi_sort_key
 
@@ -41,16 +42,19 @@ def multiplier(ind: Indicator) -> Fraction:
     return Fraction(Decimal(ind.multiplier or "1"))
 
 
-def term_value(parsed: Sequence[tuple[int, str]], values: dict[str, Any]) -> Fraction | None:
-    """The expression over one report, or None when one of its fields is empty (exact: whole numbers are added as
-    ints, decimals as fractions, one Fraction made at the end)."""
+def term_value(parsed: Sequence[tuple[int, str]], values: dict[str, Any]) -> int | Fraction | None:
+    """The expression over one report, or None when one of its fields is empty (exact: whole numbers stay ints,
+    the common case, so summing many reports makes no Fraction; decimals are added as fractions)."""
     whole = 0
     frac: Fraction | None = None
     for sign, term in parsed:
         if term[0].isalpha():
             raw = values.get(term)
-            if isinstance(raw, int) and not isinstance(raw, bool):  # whole numbers, the common case: no Decimal
+            if type(raw) is int:  # whole numbers, the common case: no Decimal (bool is not a number here)
                 whole += sign * raw
+                continue
+            if type(raw) is str and raw.isascii() and raw.isdigit():  # as read from the JSON in SQL: "1500"
+                whole += sign * int(raw)
                 continue
             n = numeric(raw)
             if n is None:
@@ -61,15 +65,16 @@ def term_value(parsed: Sequence[tuple[int, str]], values: dict[str, Any]) -> Fra
             whole += sign * int(n)
         else:
             frac = sign * Fraction(n) + (frac or 0)
-    return Fraction(whole) if frac is None else frac + whole
+    return whole if frac is None else frac + whole
 
 
 @dataclass
 class Parts:
-    """Summed numerator and denominator of the reports counted (those giving every field the indicator uses)."""
+    """Summed numerator and denominator of the reports counted (those giving every field the indicator uses);
+    ints while every value is whole (exact, and far cheaper to add than Fractions)."""
 
-    numerator: Fraction = Fraction(0)
-    denominator: Fraction = Fraction(0)
+    numerator: int | Fraction = 0
+    denominator: int | Fraction = 0
     reports: int = 0
 
     def add(self, other: Parts) -> None:
@@ -97,33 +102,47 @@ class Formula:
         return not self.kinds or unit_kind in self.kinds
 
     def parts(self, value_sets: Iterable[dict[str, Any]]) -> Parts:
-        p = Parts()
+        num_terms, den_terms = self.num, self.den
+        numerator: int | Fraction = 0
+        denominator: int | Fraction = 0
+        reports = 0
         for values in value_sets:
-            n = term_value(self.num, values)
-            d = term_value(self.den, values) if self.den is not None else Fraction(0)
-            if n is None or d is None:
+            n = term_value(num_terms, values)
+            if n is None:
                 continue
-            p.numerator += n
-            p.denominator += d
-            p.reports += 1
-        return p
+            if den_terms is not None:
+                d = term_value(den_terms, values)
+                if d is None:
+                    continue
+                denominator += d
+            numerator += n
+            reports += 1
+        return Parts(numerator, denominator, reports)
 
     def value(self, p: Parts) -> Fraction | None:
         """The indicator of summed parts, exact; None when no report counts or the denominator is 0."""
         if not p.reports:
             return None
+        mult = self.mult
         if self.den is None:
-            return p.numerator * self.mult
+            if type(p.numerator) is int:
+                return Fraction(p.numerator * mult.numerator, mult.denominator)
+            return p.numerator * mult
         if p.denominator == 0:
             return None
-        return p.numerator / p.denominator * self.mult
+        if type(p.numerator) is int and type(p.denominator) is int:  # one Fraction made, not three
+            return Fraction(p.numerator * mult.numerator, p.denominator * mult.denominator)
+        return Fraction(p.numerator) / p.denominator * mult
+
+
+_QUANTUM = {d: Decimal(1).scaleb(-d) for d in range(7)}
 
 
 def rounded(ind: Indicator, value: Fraction | None) -> Decimal | None:
     """A value for display, rounded half up to the indicator's decimals (only here, never before summing)."""
     if value is None:
         return None
-    q = Decimal(1).scaleb(-max(0, min(6, ind.decimals or 0)))
+    q = _QUANTUM[max(0, min(6, ind.decimals or 0))]
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(q, ROUND_HALF_UP)
 
 
@@ -140,6 +159,22 @@ def direction(ind: Indicator, change: Fraction | None) -> str:
     if change == 0:
         return "same"
     return "better" if (change < 0) == bool(ind.lower_is_better) else "worse"
+
+
+@dataclass
+class Arrow:
+    """A change as the tables show it: better/worse/same, ↓ ↑ =, and its size."""
+
+    direction: str
+    symbol: str
+    text: str
+
+
+def arrow(ind: Indicator, change: Fraction | None) -> Arrow | None:
+    d = direction(ind, change)
+    if not d or change is None:
+        return None
+    return Arrow(d, "↓" if change < 0 else ("↑" if change > 0 else "="), shown(ind, abs(change)))
 
 
 def check_indicator(data: dict[str, Any], current_id: int | None = None) -> dict[str, str]:
@@ -200,6 +235,7 @@ def trend_periods(year_from: int, year_to: int, kind: str = "annual") -> list[Pe
     return list(db.session.scalars(
         select(Period).where(Period.year >= year_from, Period.year <= year_to, Period.kind == kind)
         .order_by(Period.year, Period.opens_on, Period.id)
+        .options(lazyload(Period.version))  # a trend reads names and years, not each period's form and fields
     ))
 
 
@@ -320,16 +356,46 @@ def build_trend(ind: Indicator, periods: Sequence[Period], data: ReportData) -> 
         trend.rows.append(TrendRow(unit, sorted(merged, key=vi_sort_key), parts, [formula.value(x) for x in parts]))
     trend.rows.sort(key=lambda r: (kind_order.index(r.unit.kind) if r.unit.kind in kind_order else 99,
                                    vi_sort_key(r.unit.name)))
-    kinds = sorted({data.units[u].kind for u, _p in data.values if u in data.units
-                    and formula.counts(data.units[u].kind)},
-                   key=lambda k: kind_order.index(k) if k in kind_order else 99)
-    counted = [(uid, pid) for uid, pid in cell if uid in data.units and formula.counts(data.units[uid].kind)]
-    for kind in kinds:
-        trend.by_kind.append((kind, [formula.value(summed(k for k in counted if k[1] == p.id
-                                                          and data.units[k[0]].kind == kind)) for p in periods]))
-    trend.district_parts = [summed(k for k in counted if k[1] == p.id) for p in periods]
+    # unit kinds and the district in one pass over the reports (every counted unit's own report once)
+    district = {p.id: Parts() for p in periods}
+    by_kind: dict[str, dict[int, Parts]] = {}
+    for (uid, pid), part in cell.items():
+        unit = data.units.get(uid)
+        if unit is None or not formula.counts(unit.kind):
+            continue
+        if pid not in district:
+            continue
+        district[pid].add(part)
+        by_kind.setdefault(unit.kind, {}).setdefault(pid, Parts()).add(part)
+    for kind in sorted(by_kind, key=lambda k: kind_order.index(k) if k in kind_order else 99):
+        trend.by_kind.append((kind, [formula.value(by_kind[kind].get(p.id, Parts())) for p in periods]))
+    trend.district_parts = [district[p.id] for p in periods]
     trend.district = [formula.value(x) for x in trend.district_parts]
     return trend
+
+
+@dataclass
+class TrendTable:
+    """The trend's table as text, made once here rather than cell by cell in the template (hundreds of cells)."""
+
+    district: list[str]
+    district_change: Arrow | None
+    by_kind: list[tuple[str, list[str]]]
+    rows: list[tuple[TrendRow, list[str], Arrow | None]]
+
+
+def trend_table(trend: Trend) -> TrendTable:
+    ind = trend.indicator
+
+    def texts(values: Sequence[Fraction | None]) -> list[str]:
+        return [shown(ind, v) for v in values]
+
+    known = [v for v in trend.district if v is not None]
+    return TrendTable(
+        texts(trend.district), arrow(ind, known[-1] - known[0]) if len(known) > 1 else None,
+        [(kind, texts(values)) for kind, values in trend.by_kind],
+        [(r, texts(r.values), arrow(ind, r.change)) for r in trend.rows],
+    )
 
 
 @dataclass
