@@ -78,11 +78,13 @@ def _formats() -> dict[str, str]:
     # keyed by locale: force_locale (e-mails in another language) must not mix them
     cache = per_locale.get(str(locale))
     if cache is None:
+        from babel import Locale
         from babel.numbers import get_decimal_symbol, get_group_symbol
 
         cache = per_locale[str(locale)] = {
             "group": get_group_symbol(locale), "decimal": get_decimal_symbol(locale),
             "money": gettext("%(amount)s VND"),
+            "pattern": Locale.parse(locale).decimal_formats[None].pattern,  # "#,##0.###" in vi and en
         }
     ns._portal_formats_last = (locale, cache)
     return cache
@@ -103,6 +105,20 @@ def _fixed(value: Decimal, digits: int) -> str:
     return "-" + text if value.is_signed() else text
 
 
+_MILLI = Decimal("0.001")
+
+
+def _plain(value: Decimal) -> str:
+    """What Babel's default pattern "#,##0.###" gives: at most three decimals, rounded half even, no trailing 0."""
+    marks = _formats()
+    whole, _point, frac = f"{abs(value).normalize().quantize(_MILLI):f}".partition(".")
+    text = f"{int(whole):,}".replace(",", marks["group"])
+    frac = frac.rstrip("0")
+    if frac:
+        text += marks["decimal"] + frac
+    return "-" + text if value.is_signed() else text
+
+
 def format_number(value: int | float | Decimal | None, digits: int | None = None) -> str:
     """Format a number with the locale's separators: 1.234.567 and 8,7 in Vietnamese."""
     if value is None:
@@ -115,6 +131,10 @@ def format_number(value: int | float | Decimal | None, digits: int | None = None
             return _fixed(value, digits)
         fmt = "#,##0." + "0" * digits if digits else "#,##0"
         return _babel_decimal(value, format=fmt)
+    if isinstance(value, (Decimal, float)) and has_app_context():
+        number = Decimal(str(value)) if isinstance(value, float) else value  # as Babel reads a float
+        if number.is_finite() and _formats()["pattern"] == "#,##0.###":
+            return _plain(number)
     return _babel_decimal(value)
 
 

@@ -116,8 +116,8 @@ def test_numbers_and_percentages(vi):
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_numbers_with_digits_read_as_babel_writes_them(app, lang):
-    """format_number(x, digits) formats in Python (a long table calls it hundreds of times): the same text as
-    Babel's "#,##0.00" pattern in each language, for signs, zeros, rounding and grouping."""
+    """format_number(x, digits) and format_number(decimal) format in Python (a long table calls them hundreds of
+    times): the same text as Babel's patterns in each language, for signs, zeros, rounding and grouping."""
     from flask_babel import force_locale
     from flask_babel import format_decimal
 
@@ -129,6 +129,11 @@ def test_numbers_with_digits_read_as_babel_writes_them(app, lang):
                 rounded = round(Decimal(value), digits)
                 babel = format_decimal(rounded, format="#,##0." + "0" * digits if digits else "#,##0")
                 assert format_number(value, digits) == babel, (value, digits)
+            if not isinstance(value, int):  # no digits: Babel's default pattern, at most three decimals
+                assert format_number(value) == format_decimal(value), value
+        for value in (Decimal("1.0005"), Decimal("1.0015"), Decimal("-2.50"), Decimal("1234.5670"), 0.1 + 0.2,
+                      Decimal("-0.0001"), Decimal("1E+5"), Decimal("12.3456789")):
+            assert format_number(value) == format_decimal(value), value
 
 
 def test_numbers_follow_a_forced_locale_and_back_within_one_request(app):

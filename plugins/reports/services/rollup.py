@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import lazyload
 
 from portal.toolkit import (
     Unit,
@@ -35,6 +36,7 @@ def previous_period(period: Period) -> Period | None:
     return db.session.scalar(
         select(Period).where(Period.kind == period.kind, Period.opens_on < period.opens_on, Period.id != period.id)
         .order_by(Period.opens_on.desc()).limit(1)
+        .options(lazyload(Period.version))  # loaded when read: usually the same version, already in the session
     )
 
 
