@@ -418,12 +418,12 @@ def compare_indicators(now_rows: Sequence[Any], now_same: Sequence[Any], before_
                        ) -> list[IndicatorComparison]:
     """Indicators over the roll-up rows (see rollup.match_previous for the same-unit rows)."""
     out = []
+    now, same, before = ([(r.kind, r.values or {}) for r in rows] for rows in (now_rows, now_same, before_same))
     for ind in all_indicators():
         f = Formula(ind)
 
-        def val(rows: Sequence[Any]) -> Fraction | None:
-            return f.value(f.parts((r.values or {}) for r in rows if f.counts(r.kind)))
+        def val(rows: Sequence[tuple[str, dict[str, Any]]]) -> Fraction | None:
+            return f.value(f.parts([values for kind, values in rows if f.counts(kind)]))
 
-        out.append(IndicatorComparison(ind, val(now_rows), val(now_same) if before_same else None,
-                                       val(before_same) if before_same else None))
+        out.append(IndicatorComparison(ind, val(now), val(same) if before else None, val(before) if before else None))
     return out

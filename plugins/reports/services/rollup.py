@@ -127,8 +127,7 @@ def aggregate_field(f: FormField, items: Sequence[tuple[int, Any, Any]]) -> Aggr
             agg.value = Decimal(answered)
             agg.choice_counts = options + extra
         return agg
-    nums = [(uid, order, n) for uid, order, n in ((u, o, numeric(v)) for u, o, v in items) if n is not None]
-    values = [n for _u, _o, n in nums]
+    values = [n for n in (numeric(v) for _u, _o, v in items) if n is not None]
     total = sum(values, Decimal(0)) if values else None
     average = _exact(Fraction(total) / len(values)) if values else None
     agg = Aggregate(f, len(values), total, average, min(values) if values else None, max(values) if values else None)
@@ -143,6 +142,7 @@ def aggregate_field(f: FormField, items: Sequence[tuple[int, Any, Any]]) -> Aggr
     elif how == "max":
         agg.value = agg.high
     elif how == "latest":
+        nums = [(uid, order, n) for uid, order, n in ((u, o, numeric(v)) for u, o, v in items) if n is not None]
         last: dict[int, tuple[Any, Decimal]] = {}
         for uid, order, n in nums:
             if uid not in last or order >= last[uid][0]:
@@ -158,12 +158,18 @@ def _order(row: Any) -> tuple[Any, ...]:
 def aggregate(version: FormVersion, rows: Sequence[Any]) -> dict[str, Aggregate]:
     """Every field of ``version`` over ``rows`` (unit_id, kind, values[, period_order, submitted_at])."""
     out: dict[str, Aggregate] = {}
-    prepared = [(r.unit_id, _order(r), r.values or {}, r.kind) for r in rows]  # row attributes read once
+    prepared = [(r.unit_id, r.values or {}, r.kind, r) for r in rows]  # row attributes read once
+    orders: list[Any] | None = None
     for f in version.fields:
         if f.kind == "file":
             continue
         key, kinds = f.key, set(f.unit_kinds or ())
-        items = [(uid, order, values.get(key)) for uid, order, values, kind in prepared if not kinds or kind in kinds]
+        if effective_aggregation(f) == "latest":  # the only one that reads the order in time
+            orders = orders or [_order(r) for *_x, r in prepared]
+            items = [(uid, order, values.get(key)) for (uid, values, kind, _r), order in zip(prepared, orders)
+                     if not kinds or kind in kinds]
+        else:
+            items = [(uid, 0, values.get(key)) for uid, values, kind, _r in prepared if not kinds or kind in kinds]
         out[key] = aggregate_field(f, items)
     return out
 
@@ -222,8 +228,9 @@ def _as_unit(row: Any, unit_id: int, kind: str) -> _Row:
 
 
 def unit_links() -> dict[int, int | None]:
-    """unit id -> successor id, for every unit (one query)."""
-    return {uid: succ for uid, succ in db.session.execute(select(Unit.id, Unit.successor_id))}
+    """unit id -> successor id, for every unit merged into another (one query; the others link nowhere)."""
+    return {uid: succ for uid, succ in db.session.execute(
+        select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None)))}
 
 
 def rollup(period: Period, include_submitted: bool, scope: ColumnElement[bool] | None = None
