@@ -32,6 +32,7 @@ __all__ = [
     "vi_sort_key",
     "format_money",
     "format_number",
+    "format_numbers",
     "format_date",
     "format_datetime",
     "format_doc_date",
@@ -61,7 +62,7 @@ def select_locale() -> str:
 
 # --- formatting (all through Babel, in the current locale) ---
 
-def _formats() -> dict[str, str]:
+def _formats() -> dict[str, Any]:
     """The current locale's digit grouping and decimal marks and money pattern, looked up once per request.
 
     Long tables format thousands of amounts and dates; each Babel call resolves the locale and the catalog again
@@ -83,6 +84,7 @@ def _formats() -> dict[str, str]:
 
         cache = per_locale[str(locale)] = {
             "group": get_group_symbol(locale), "decimal": get_decimal_symbol(locale),
+            "marks": str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)}),
             "money": gettext("%(amount)s VND"),
             "pattern": Locale.parse(locale).decimal_formats[None].pattern,  # "#,##0.###" in vi and en
         }
@@ -94,15 +96,10 @@ def _grouped(value: int) -> str:
     return ("-" if value < 0 else "") + f"{abs(value):,}".replace(",", _formats()["group"])
 
 
-def _fixed(value: Decimal, digits: int) -> str:
+def _fixed(value: Decimal, marks: dict[str, Any] | None = None) -> str:
     """What Babel's "#,##0.00" pattern gives for a value already rounded to ``digits`` places (a trend table
     formats hundreds of them; Babel parses the pattern and looks the locale up again on every call)."""
-    marks = _formats()
-    whole, _point, frac = f"{abs(value):f}".partition(".")
-    text = f"{int(whole):,}".replace(",", marks["group"])
-    if digits:
-        text += marks["decimal"] + frac
-    return "-" + text if value.is_signed() else text
+    return format(value, ",f").translate((marks or _formats())["marks"])  # Python's 1,234.5 in the locale's marks
 
 
 _MILLI = Decimal("0.001")
@@ -110,13 +107,8 @@ _MILLI = Decimal("0.001")
 
 def _plain(value: Decimal) -> str:
     """What Babel's default pattern "#,##0.###" gives: at most three decimals, rounded half even, no trailing 0."""
-    marks = _formats()
-    whole, _point, frac = f"{abs(value).normalize().quantize(_MILLI):f}".partition(".")
-    text = f"{int(whole):,}".replace(",", marks["group"])
-    frac = frac.rstrip("0")
-    if frac:
-        text += marks["decimal"] + frac
-    return "-" + text if value.is_signed() else text
+    text = format(abs(value).normalize().quantize(_MILLI), ",f").rstrip("0").rstrip(".")
+    return ("-" + text if value.is_signed() else text).translate(_formats()["marks"])
 
 
 def format_number(value: int | float | Decimal | None, digits: int | None = None) -> str:
@@ -128,7 +120,7 @@ def format_number(value: int | float | Decimal | None, digits: int | None = None
     if digits is not None:
         value = round(Decimal(value), digits)
         if digits >= 0 and value.is_finite() and has_app_context():
-            return _fixed(value, digits)
+            return _fixed(value)
         fmt = "#,##0." + "0" * digits if digits else "#,##0"
         return _babel_decimal(value, format=fmt)
     if isinstance(value, (Decimal, float)) and has_app_context():
@@ -136,6 +128,21 @@ def format_number(value: int | float | Decimal | None, digits: int | None = None
         if number.is_finite() and _formats()["pattern"] == "#,##0.###":
             return _plain(number)
     return _babel_decimal(value)
+
+
+def format_numbers(values: Iterable[int | float | Decimal | None], digits: int) -> list[str]:
+    """``format_number(v, digits)`` of each value, the locale looked up once: for a table's many cells."""
+    if not has_app_context() or digits < 0:
+        return [format_number(v, digits) for v in values]
+    marks = _formats()
+    out = []
+    for v in values:
+        if v is None:
+            out.append("")
+            continue
+        rounded = round(Decimal(v), digits)
+        out.append(_fixed(rounded, marks) if rounded.is_finite() else format_number(v, digits))
+    return out
 
 
 def format_money(amount: int | None) -> str:

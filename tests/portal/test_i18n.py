@@ -11,7 +11,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from portal.i18n import fold, format_date, format_datetime, format_doc_date, format_money, format_number, format_percent, vi_sort_key
+from portal.i18n import fold, format_date, format_datetime, format_doc_date, format_money, format_number, format_numbers, format_percent, vi_sort_key
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2"]
@@ -129,6 +129,7 @@ def test_numbers_with_digits_read_as_babel_writes_them(app, lang):
                 rounded = round(Decimal(value), digits)
                 babel = format_decimal(rounded, format="#,##0." + "0" * digits if digits else "#,##0")
                 assert format_number(value, digits) == babel, (value, digits)
+                assert format_numbers([value, None], digits) == [babel, ""]  # a column at once
             if not isinstance(value, int):  # no digits: Babel's default pattern, at most three decimals
                 assert format_number(value) == format_decimal(value), value
         for value in (Decimal("1.0005"), Decimal("1.0015"), Decimal("-2.50"), Decimal("1234.5670"), 0.1 + 0.2,

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import lazyload
 
-from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, vi_sort_key
+from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, format_numbers, predecessor_map, vi_sort_key
 
 from ..models import NUMERIC_KINDS, FormField, Indicator, Period, Submission
 from .values import FieldError, numeric, parse_expression
@@ -42,30 +42,51 @@ def multiplier(ind: Indicator) -> Fraction:
     return Fraction(Decimal(ind.multiplier or "1"))
 
 
-def term_value(parsed: Sequence[tuple[int, str]], values: dict[str, Any]) -> int | Fraction | None:
-    """The expression over one report, or None when one of its fields is empty (exact: whole numbers stay ints,
-    the common case, so summing many reports makes no Fraction; decimals are added as fractions)."""
-    whole = 0
-    frac: Fraction | None = None
-    for sign, term in parsed:
-        if term[0].isalpha():
-            raw = values.get(term)
-            if type(raw) is int:  # whole numbers, the common case: no Decimal (bool is not a number here)
+class Expression:
+    """Signed terms compiled once: the field keys to read and the numbers' sum (whole part and fraction)."""
+
+    __slots__ = ("fields", "whole", "frac")
+
+    def __init__(self, parsed: Sequence[tuple[int, str]]) -> None:
+        self.fields = [(sign, term) for sign, term in parsed if term[0].isalpha()]
+        self.whole = 0
+        self.frac: Fraction | None = None
+        for sign, term in parsed:
+            if not term[0].isalpha():
+                n = Decimal(term)
+                if n == n.to_integral_value():
+                    self.whole += sign * int(n)
+                else:
+                    self.frac = sign * Fraction(n) + (self.frac or 0)
+
+    def value(self, values: dict[str, Any]) -> int | Fraction | None:
+        """The expression over one report, or None when one of its fields is empty (exact: whole numbers stay
+        ints, the common case, so summing many reports makes no Fraction; decimals are added as fractions)."""
+        whole, frac = self.whole, self.frac
+        for sign, key in self.fields:
+            raw = values.get(key)
+            if type(raw) is int:  # whole numbers, the common case (bool is not a number here)
                 whole += sign * raw
                 continue
-            if type(raw) is str and raw.isascii() and raw.isdigit():  # as read from the JSON in SQL: "1500"
-                whole += sign * int(raw)
-                continue
+            if type(raw) is str:  # as read from the JSON in SQL: "1500"
+                try:
+                    whole += sign * int(raw)  # accepts exactly the whole numbers Decimal() reads as integral
+                    continue
+                except ValueError:
+                    pass
             n = numeric(raw)
             if n is None:
                 return None
-        else:
-            n = Decimal(term)
-        if n == n.to_integral_value():
-            whole += sign * int(n)
-        else:
-            frac = sign * Fraction(n) + (frac or 0)
-    return whole if frac is None else frac + whole
+            if n == n.to_integral_value():
+                whole += sign * int(n)
+            else:
+                frac = sign * Fraction(n) + (frac or 0)
+        return whole if frac is None else frac + whole
+
+
+def term_value(parsed: Sequence[tuple[int, str]], values: dict[str, Any]) -> int | Fraction | None:
+    """The expression over one report, or None when one of its fields is empty."""
+    return Expression(parsed).value(values)
 
 
 @dataclass
@@ -92,6 +113,8 @@ class Formula:
         self.den = terms(ind.denominator) if ind.denominator else None
         self.mult = multiplier(ind)
         self.kinds = set(ind.unit_kinds or [])
+        self._num = Expression(self.num)
+        self._den = Expression(self.den) if self.den is not None else None
 
     @property
     def keys(self) -> set[str]:
@@ -102,22 +125,32 @@ class Formula:
         return not self.kinds or unit_kind in self.kinds
 
     def parts(self, value_sets: Iterable[dict[str, Any]]) -> Parts:
-        num_terms, den_terms = self.num, self.den
+        num, den = self._num.value, self._den.value if self._den is not None else None
         numerator: int | Fraction = 0
         denominator: int | Fraction = 0
         reports = 0
         for values in value_sets:
-            n = term_value(num_terms, values)
+            n = num(values)
             if n is None:
                 continue
-            if den_terms is not None:
-                d = term_value(den_terms, values)
+            if den is not None:
+                d = den(values)
                 if d is None:
                     continue
                 denominator += d
             numerator += n
             reports += 1
         return Parts(numerator, denominator, reports)
+
+    def report(self, values: dict[str, Any]) -> tuple[int | Fraction, int | Fraction] | None:
+        """One report's numerator and denominator, None when it lacks a field the indicator reads."""
+        n = self._num.value(values)
+        if n is None:
+            return None
+        if self._den is None:
+            return n, 0
+        d = self._den.value(values)
+        return None if d is None else (n, d)
 
     def value(self, p: Parts) -> Fraction | None:
         """The indicator of summed parts, exact; None when no report counts or the denominator is 0."""
@@ -152,6 +185,16 @@ def shown(ind: Indicator, value: Fraction | None) -> str:
     return "—" if r is None else format_number(r, max(0, min(6, ind.decimals or 0)))
 
 
+def shown_all(ind: Indicator, values: Sequence[Fraction | None]) -> list[str]:
+    """``shown`` of many values, the indicator's decimals and the locale's marks read once."""
+    digits = max(0, min(6, ind.decimals or 0))
+    q = _QUANTUM[digits]
+    exact = [None if v is None else (Decimal(v.numerator) / Decimal(v.denominator)).quantize(q, ROUND_HALF_UP)
+             for v in values]
+    texts = iter(format_numbers([r for r in exact if r is not None], digits))
+    return ["—" if r is None else next(texts) for r in exact]
+
+
 def direction(ind: Indicator, change: Fraction | None) -> str:
     """better / worse / same for a change, by the indicator's direction."""
     if change is None:
@@ -168,13 +211,6 @@ class Arrow:
     direction: str
     symbol: str
     text: str
-
-
-def arrow(ind: Indicator, change: Fraction | None) -> Arrow | None:
-    d = direction(ind, change)
-    if not d or change is None:
-        return None
-    return Arrow(d, "↓" if change < 0 else ("↑" if change > 0 else "="), shown(ind, abs(change)))
 
 
 def check_indicator(data: dict[str, Any], current_id: int | None = None) -> dict[str, str]:
@@ -245,6 +281,7 @@ class UnitInfo:
     name: str
     kind: str
     successor_id: int | None
+    sort_key: str = ""  # the directory's Vietnamese sort key of the name
 
 
 @dataclass
@@ -297,15 +334,17 @@ def load_reports(period_ids: Sequence[int], states: Sequence[str] = STATES_ACCEP
         values = {(r.unit_id, r.period_id): r.values or {} for r in rows}
     else:
         names = sorted(set(keys))
-        rows = db.session.execute(select(Submission.unit_id, Submission.period_id,
-                                         *[Submission.values[k].as_string() for k in names]).where(*where)).all()
+        # plain rows through the session's connection: no ORM result machinery for hundreds of tuples
+        rows = db.session.connection().execute(select(Submission.unit_id, Submission.period_id,
+                                                      *[Submission.values[k].as_string() for k in names])
+                                               .where(*where)).all()
         values = {(r[0], r[1]): {k: v for k, v in zip(names, r[2:]) if v is not None} for r in rows}
     # The units that reported, every unit in a successor link (merged or merged into): not the whole directory.
     reported = {uid for uid, _pid in values}
     successors = select(Unit.successor_id).where(Unit.successor_id.is_not(None))
-    units = {u.id: UnitInfo(u.id, u.name, u.kind, u.successor_id)
-             for u in db.session.execute(
-                 select(Unit.id, Unit.name, Unit.kind, Unit.successor_id)
+    units = {u.id: UnitInfo(u.id, u.name, u.kind, u.successor_id, u.sort_key)
+             for u in db.session.connection().execute(
+                 select(Unit.id, Unit.name, Unit.kind, Unit.successor_id, Unit.sort_key)
                  .where(or_(Unit.id.in_(reported or {0}), Unit.successor_id.is_not(None), Unit.id.in_(successors))))}
     return ReportData(values, units)
 
@@ -333,43 +372,48 @@ def build_trend(ind: Indicator, periods: Sequence[Period], data: ReportData) -> 
             row_ids.add(succ)
             seen.add(succ)
             succ = links.get(succ)
-    kind_order = list(UNIT_KIND_LABELS)
-    # each report's numerator and denominator once; rows, unit kinds and the district add these up
-    cell = {key: formula.parts([values]) for key, values in data.values.items()}
-
-    def summed(keys: Iterable[tuple[int, int]]) -> Parts:
-        total = Parts()
-        for key in keys:
-            if key in cell:
-                total.add(cell[key])
-        return total
-
+    kind_order = {k: i for i, k in enumerate(UNIT_KIND_LABELS)}
+    units = data.units
+    index = {p.id: i for i, p in enumerate(periods)}
+    # each report's numerator and denominator once (those missing a field count nowhere)
+    cell = {key: nd for key, values in data.values.items() if (nd := formula.report(values)) is not None}
     before = predecessor_map(links)
+    families: dict[int, list[int]] = {}
+    rows_of: dict[int, list[int]] = {}  # a unit -> the rows its reports are summed into (its own, its successors')
     for uid in row_ids:
-        unit = data.units.get(uid)
+        unit = units.get(uid)
         if unit is None or not formula.counts(unit.kind):
             continue
-        family = [uid, *before.get(uid, ())]
-        parts = [summed((u, p.id) for u in family) for p in periods]
-        merged = [data.units[u].name for u in family[1:] if u in data.units and any((u, p.id) in data.values
-                                                                                 for p in periods)]
-        trend.rows.append(TrendRow(unit, sorted(merged, key=vi_sort_key), parts, [formula.value(x) for x in parts]))
-    trend.rows.sort(key=lambda r: (kind_order.index(r.unit.kind) if r.unit.kind in kind_order else 99,
-                                   vi_sort_key(r.unit.name)))
-    # unit kinds and the district in one pass over the reports (every counted unit's own report once)
-    district = {p.id: Parts() for p in periods}
-    by_kind: dict[str, dict[int, Parts]] = {}
-    for (uid, pid), part in cell.items():
-        unit = data.units.get(uid)
-        if unit is None or not formula.counts(unit.kind):
+        families[uid] = family = [uid, *before.get(uid, ())]
+        for u in family:
+            rows_of.setdefault(u, []).append(uid)
+    # one pass over the reports adds each to its rows, its unit kind and the district: [numerator, denominator, n]
+    sums = {uid: [[0, 0, 0] for _p in periods] for uid in families}
+    district = [[0, 0, 0] for _p in periods]
+    counted = {uid: u.kind for uid, u in units.items() if formula.counts(u.kind)}
+    kinds = {counted[u] for u, _p in data.values if u in counted}
+    by_kind = {kind: [[0, 0, 0] for _p in periods] for kind in kinds}
+    for (u, pid), (num, den) in cell.items():
+        i = index.get(pid)
+        if i is None:
             continue
-        if pid not in district:
-            continue
-        district[pid].add(part)
-        by_kind.setdefault(unit.kind, {}).setdefault(pid, Parts()).add(part)
-    for kind in sorted(by_kind, key=lambda k: kind_order.index(k) if k in kind_order else 99):
-        trend.by_kind.append((kind, [formula.value(by_kind[kind].get(p.id, Parts())) for p in periods]))
-    trend.district_parts = [district[p.id] for p in periods]
+        targets = [sums[r][i] for r in rows_of.get(u, ())]
+        if u in counted:  # every counted unit's own report once
+            targets += (district[i], by_kind[counted[u]][i])
+        for t in targets:
+            t[0] += num
+            t[1] += den
+            t[2] += 1
+    for uid, family in families.items():
+        parts = [Parts(*t) for t in sums[uid]]
+        merged = [units[u].name for u in family[1:] if u in units and any((u, p.id) in data.values for p in periods)]
+        trend.rows.append(TrendRow(units[uid], sorted(merged, key=vi_sort_key), parts,
+                                   [formula.value(x) for x in parts]))
+    # Vietnamese order by the directory's stored sort key (vi_sort_text of the name, kept with it)
+    trend.rows.sort(key=lambda r: (kind_order.get(r.unit.kind, 99), r.unit.sort_key, r.unit.id))
+    for kind in sorted(kinds, key=lambda k: kind_order.get(k, 99)):
+        trend.by_kind.append((kind, [formula.value(Parts(*t)) for t in by_kind[kind]]))
+    trend.district_parts = [Parts(*t) for t in district]
     trend.district = [formula.value(x) for x in trend.district_parts]
     return trend
 
@@ -386,15 +430,18 @@ class TrendTable:
 
 def trend_table(trend: Trend) -> TrendTable:
     ind = trend.indicator
-
-    def texts(values: Sequence[Fraction | None]) -> list[str]:
-        return [shown(ind, v) for v in values]
-
     known = [v for v in trend.district if v is not None]
+    changes = [known[-1] - known[0] if len(known) > 1 else None, *(r.change for r in trend.rows)]
+    lines = [trend.district, *(values for _k, values in trend.by_kind), *(r.values for r in trend.rows)]
+    # every cell and change in one call (the decimals and the locale's marks read once), then cut back into rows
+    texts = iter(shown_all(ind, [v for line in lines for v in line] + [abs(c) for c in changes if c is not None]))
+    cells = [[next(texts) for _v in line] for line in lines]
+    arrows = [None if c is None else Arrow(direction(ind, c), "↓" if c < 0 else ("↑" if c > 0 else "="), next(texts))
+              for c in changes]
+    kinds = len(trend.by_kind)
     return TrendTable(
-        texts(trend.district), arrow(ind, known[-1] - known[0]) if len(known) > 1 else None,
-        [(kind, texts(values)) for kind, values in trend.by_kind],
-        [(r, texts(r.values), arrow(ind, r.change)) for r in trend.rows],
+        cells[0], arrows[0], [(kind, cells[1 + i]) for i, (kind, _v) in enumerate(trend.by_kind)],
+        [(r, cells[1 + kinds + i], arrows[1 + i]) for i, r in enumerate(trend.rows)],
     )
 
 
