@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -58,10 +58,12 @@ def _matrix_args(years: list[int]) -> dict[str, Any]:
 
 @require_permission(VIEW)
 def matrix() -> ResponseReturnValue:
-    years = _years()
+    # a filter's fragment names its year, and the year picker is outside the fragment: no years to look up
+    years = [] if is_fragment_request() and "year" in request.args else _years()
     args = _matrix_args(years)
-    m = matrix_svc.build_matrix(local_today(), unit_clause(VIEW, Unit.id), **args)
-    return render("reports/matrix.html", fragment="matrix_table", m=m, years=years, **args)
+    m = matrix_svc.build_matrix(local_today(), unit_clause(VIEW, Unit.id), paged=True, **args)
+    return render("reports/matrix.html", fragment="matrix_table", m=m, rows=matrix_svc.table_rows(
+        m, url_for("reports.index")), years=years, **args)
 
 
 @require_permission(VIEW)
