@@ -115,9 +115,35 @@ def test_numbers_and_percentages(vi):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_numbers_with_digits_read_as_babel_writes_them(app, lang):
-    """format_number(x, digits) and format_number(decimal) format in Python (a long table calls them hundreds of
-    times): the same text as Babel's patterns in each language, for signs, zeros, rounding and grouping."""
+def test_fast_number_and_date_formats_match_babel(app, lang):
+    """format_number(x, digits) and the date formats skip Babel per call; they must give Babel's own text."""
+    from babel.numbers import format_decimal
+    from flask_babel import format_datetime as babel_datetime
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, allow_infinity=False, places=4),
+           st.integers(min_value=0, max_value=3),
+           st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 1, 1)))
+    def check(value, digits, moment):
+        rounded = round(Decimal(value), digits)
+        rounded = abs(rounded) if rounded == 0 else rounded  # "-0,0" (Babel) is no number a reader wants: "0,0"
+        pattern = "#,##0." + "0" * digits if digits else "#,##0"
+        assert format_number(value, digits) == format_decimal(rounded, format=pattern, locale=lang)
+        assert format_datetime(moment) == babel_datetime(moment, "dd/MM/yyyy HH:mm")
+        assert format_date(moment) == babel_datetime(moment, "dd/MM/yyyy")
+
+    with app.test_request_context("/"):
+        from flask import session
+
+        session["lang"] = lang
+        check()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_plain_numbers_and_columns_read_as_babel_writes_them(app, lang):
+    """format_number(decimal) (Babel's default pattern) and format_numbers (a column at once) skip Babel per call:
+    the same text in each language, for signs, zeros, rounding and grouping."""
     from flask_babel import force_locale
     from flask_babel import format_decimal
 
@@ -126,10 +152,7 @@ def test_numbers_with_digits_read_as_babel_writes_them(app, lang):
     with app.test_request_context("/"), force_locale(lang):
         for value in values:
             for digits in range(7):
-                rounded = round(Decimal(value), digits)
-                babel = format_decimal(rounded, format="#,##0." + "0" * digits if digits else "#,##0")
-                assert format_number(value, digits) == babel, (value, digits)
-                assert format_numbers([value, None], digits) == [babel, ""]  # a column at once
+                assert format_numbers([value, None], digits) == [format_number(value, digits), ""], (value, digits)
             if not isinstance(value, int):  # no digits: Babel's default pattern, at most three decimals
                 assert format_number(value) == format_decimal(value), value
         for value in (Decimal("1.0005"), Decimal("1.0015"), Decimal("-2.50"), Decimal("1234.5670"), 0.1 + 0.2,
@@ -183,6 +206,21 @@ def test_formats_in_english(app, client):
         session["lang"] = "en"
         assert format_money(15_000_000) == "15,000,000 VND"
         assert format_doc_date(dt.date(2024, 11, 5)) == "Tam Đường, day 05 month 11 year 2024"
+
+
+def test_fold_fast_path_gives_the_unicode_normalisation_result():
+    """fold() maps precomposed letters by table; every other text takes the NFD path: same answers either way."""
+    import random
+
+    from portal.vietnamese import _fold_slow
+
+    singles = [chr(c) for c in range(0x20, 0x3000) if not 0xD800 <= c < 0xE000]
+    assert [fold(c) for c in singles] == [_fold_slow(c) for c in singles]
+    rng = random.Random(18)
+    letters = singles[:0x600] + list("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ \u0301\u0323") * 4
+    texts = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
+    assert [fold(t) for t in texts] == [_fold_slow(t) for t in texts]
+    assert fold("Đe\u0301 NFD") == "de nfd"  # combining marks: the normalisation path
 
 
 def test_fold_strips_diacritics_and_case():
