@@ -470,7 +470,8 @@ def compare_indicators(now_rows: Sequence[Any], now_same: Sequence[Any], before_
         f = Formula(ind)
 
         def val(rows: Sequence[tuple[str, dict[str, Any]]]) -> Fraction | None:
-            return f.value(f.parts([values for kind, values in rows if f.counts(kind)]))
+            kinds = f.kinds
+            return f.value(f.parts([values for kind, values in rows if not kinds or kind in kinds]))
 
         out.append(IndicatorComparison(ind, val(now), val(same) if before else None, val(before) if before else None))
     return out

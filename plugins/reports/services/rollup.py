@@ -107,6 +107,12 @@ def _exact(value: Fraction, places: int = 2) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
+def _numbers(items: Sequence[tuple[int, Any, Any]]) -> list[Decimal]:
+    """The numbers among the items' values (whole ones, most of them, made Decimals without a detour through str)."""
+    found = [Decimal(v) if type(v) is int else numeric(v) for _u, _o, v in items]
+    return [n for n in found if n is not None]
+
+
 def aggregate_field(f: FormField, items: Sequence[tuple[int, Any, Any]]) -> Aggregate:
     """Roll up ``items`` (unit id, order, value), ``order`` sorting a unit's values in time (period, submitted)."""
     how = effective_aggregation(f)
@@ -127,7 +133,7 @@ def aggregate_field(f: FormField, items: Sequence[tuple[int, Any, Any]]) -> Aggr
             agg.value = Decimal(answered)
             agg.choice_counts = options + extra
         return agg
-    values = [n for n in (numeric(v) for _u, _o, v in items) if n is not None]
+    values = _numbers(items)
     total = sum(values, Decimal(0)) if values else None
     average = _exact(Fraction(total) / len(values)) if values else None
     agg = Aggregate(f, len(values), total, average, min(values) if values else None, max(values) if values else None)
@@ -155,6 +161,14 @@ def _order(row: Any) -> tuple[Any, ...]:
     return (getattr(row, "period_order", 0), getattr(row, "submitted_at", None) or dt.datetime.min)
 
 
+def _orders(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Each row's order in time; result rows of one period (rollup_rows) are read without a lookup per row."""
+    names = getattr(rows[0], "_fields", ()) if rows else ()
+    if "submitted_at" in names and "period_order" not in names:
+        return [(0, r.submitted_at or dt.datetime.min) for r in rows]
+    return [_order(r) for r in rows]
+
+
 def aggregate(version: FormVersion, rows: Sequence[Any]) -> dict[str, Aggregate]:
     """Every field of ``version`` over ``rows`` (unit_id, kind, values[, period_order, submitted_at])."""
     out: dict[str, Aggregate] = {}
@@ -165,7 +179,7 @@ def aggregate(version: FormVersion, rows: Sequence[Any]) -> dict[str, Aggregate]
             continue
         key, kinds = f.key, set(f.unit_kinds or ())
         if effective_aggregation(f) == "latest":  # the only one that reads the order in time
-            orders = orders or [_order(r) for *_x, r in prepared]
+            orders = orders or _orders(rows)
             items = [(uid, order, values.get(key)) for (uid, values, kind, _r), order in zip(prepared, orders)
                      if not kinds or kind in kinds]
         else:
