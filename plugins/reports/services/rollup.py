@@ -14,10 +14,12 @@ from sqlalchemy.orm import lazyload
 from portal.toolkit import (
     Unit,
     db,
+    format_number,
     predecessor_map,
     vi_sort_key,
 )
 
+from .. import labels
 from ..models import (
     NUMERIC_AGGREGATIONS,
     NUMERIC_KINDS,
@@ -265,3 +267,34 @@ def rollup(period: Period, include_submitted: bool, scope: ColumnElement[bool] |
                 agg.previous = before[key].value
                 agg.compared = len(now_rows)
     return rows, list(aggs.values()), cmp
+
+
+@dataclass
+class FieldRow:
+    """One field of the roll-up table as text (words and numbers made once here, not cell by cell in the page)."""
+
+    key: str
+    label: str
+    how: str  # the aggregation's name
+    kinds: str  # the unit kinds counted, "" for all
+    count: int
+    choice_counts: list[tuple[str, int]]
+    value: str
+    same_units: str
+    previous: str
+    change: str
+
+
+def field_rows(aggs: Sequence[Aggregate]) -> list[FieldRow]:
+    how_words = {k: str(v) for k, v in labels.AGGREGATION_LABELS.items()}
+    kind_words = {k: str(v) for k, v in labels.UNIT_KIND_LABELS.items()}
+
+    def text(value: Decimal | None) -> str:
+        return "—" if value is None else format_number(value)
+
+    return [
+        FieldRow(a.field.key, a.field.label, how_words[a.aggregation],
+                 ", ".join(kind_words.get(k, k) for k in a.field.unit_kinds or ()), a.count, a.choice_counts,
+                 text(a.value), text(a.same_units), text(a.previous), text(a.change))
+        for a in aggs
+    ]

@@ -107,7 +107,8 @@ def rollup() -> ResponseReturnValue:
     if by_unit and is_fragment_request():
         return render("reports/rollup.html", fragment="rollup_units", rows=rows, aggs=aggs)
     indicators = ind_svc.compare_indicators(rows, cmp.now_rows, cmp.before_rows)
-    return render("reports/rollup.html", fragment="rollup_table", period=period, rows=rows, aggs=aggs, cmp=cmp,
+    return render("reports/rollup.html", fragment="rollup_table", period=period, rows=rows, aggs=aggs,
+                  fields=rollup_svc.field_rows(aggs), cmp=cmp,
                   prev=cmp.previous, indicators=indicators, include=include, by_unit=by_unit,
                   periods=_period_choices())
 
