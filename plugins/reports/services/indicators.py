@@ -115,6 +115,9 @@ class Formula:
         self.kinds = set(ind.unit_kinds or [])
         self._num = Expression(self.num)
         self._den = Expression(self.den) if self.den is not None else None
+        # both expressions' fields in one list (True: the denominator's), read in one loop per report
+        self._terms = [(sign, key, False) for sign, key in self._num.fields] + [
+            (sign, key, True) for sign, key in (self._den.fields if self._den is not None else ())]
 
     @property
     def keys(self) -> set[str]:
@@ -125,32 +128,52 @@ class Formula:
         return not self.kinds or unit_kind in self.kinds
 
     def parts(self, value_sets: Iterable[dict[str, Any]]) -> Parts:
-        num, den = self._num.value, self._den.value if self._den is not None else None
+        report = self.report
         numerator: int | Fraction = 0
         denominator: int | Fraction = 0
         reports = 0
         for values in value_sets:
-            n = num(values)
-            if n is None:
-                continue
-            if den is not None:
-                d = den(values)
-                if d is None:
-                    continue
-                denominator += d
-            numerator += n
-            reports += 1
+            nd = report(values)
+            if nd is not None:
+                numerator += nd[0]
+                denominator += nd[1]
+                reports += 1
         return Parts(numerator, denominator, reports)
 
     def report(self, values: dict[str, Any]) -> tuple[int | Fraction, int | Fraction] | None:
-        """One report's numerator and denominator, None when it lacks a field the indicator reads."""
-        n = self._num.value(values)
-        if n is None:
-            return None
-        if self._den is None:
-            return n, 0
-        d = self._den.value(values)
-        return None if d is None else (n, d)
+        """One report's numerator and denominator (0 without one), None when it lacks a field the indicator reads.
+
+        Expression.value of both, in one loop: this runs for every report of a page."""
+        num, den = self._num, self._den
+        n, nf = num.whole, num.frac
+        d, df = (den.whole, den.frac) if den is not None else (0, None)
+        for sign, key, in_den in self._terms:
+            raw = values.get(key)
+            if type(raw) is int:  # whole numbers, the common case (bool is not a number here)
+                x = raw
+            else:
+                x = None
+                if type(raw) is str:  # as read from the JSON in SQL: "1500"
+                    try:
+                        x = int(raw)
+                    except ValueError:
+                        pass
+                if x is None:
+                    exact = numeric(raw)
+                    if exact is None:
+                        return None
+                    if exact != exact.to_integral_value():
+                        if in_den:
+                            df = sign * Fraction(exact) + (df or 0)
+                        else:
+                            nf = sign * Fraction(exact) + (nf or 0)
+                        continue
+                    x = int(exact)
+            if in_den:
+                d += sign * x
+            else:
+                n += sign * x
+        return (n if nf is None else nf + n), (d if df is None else df + d)
 
     def value(self, p: Parts) -> Fraction | None:
         """The indicator of summed parts, exact; None when no report counts or the denominator is 0."""

@@ -171,13 +171,14 @@ def _orders(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
     return [_order(r) for r in rows]
 
 
-def aggregate(version: FormVersion, rows: Sequence[Any]) -> dict[str, Aggregate]:
-    """Every field of ``version`` over ``rows`` (unit_id, kind, values[, period_order, submitted_at])."""
+def aggregate(version: FormVersion, rows: Sequence[Any], only: set[str] | None = None) -> dict[str, Aggregate]:
+    """Every field of ``version`` over ``rows`` (unit_id, kind, values[, period_order, submitted_at]); with ``only``,
+    the fields of those keys (what the comparison with the previous period shows)."""
     out: dict[str, Aggregate] = {}
     prepared = [(r.unit_id, r.values or {}, r.kind, r) for r in rows]  # row attributes read once
     orders: list[Any] | None = None
     for f in version.fields:
-        if f.kind == "file":
+        if f.kind == "file" or (only is not None and f.key not in only):
             continue
         key, kinds = f.key, set(f.unit_kinds or ())
         if effective_aggregation(f) == "latest":  # the only one that reads the order in time
@@ -259,8 +260,9 @@ def rollup(period: Period, include_submitted: bool, scope: ColumnElement[bool] |
     if prev is not None:
         now_rows, before_rows, cmp = match_previous(rows, rollup_rows(prev, include_submitted, scope), unit_links())
         cmp.previous, cmp.now_rows, cmp.before_rows = prev, now_rows, before_rows
-        now_same = aggregate(period.version, now_rows)
-        before = aggregate(prev.version, before_rows)
+        compared = {key for key, agg in aggs.items() if agg.field.kind in NUMERIC_KINDS}  # the others show no change
+        now_same = aggregate(period.version, now_rows, compared)
+        before = aggregate(prev.version, before_rows, compared)
         for key, agg in aggs.items():
             if key in before and agg.field.kind in NUMERIC_KINDS:
                 agg.same_units = now_same[key].value
