@@ -212,10 +212,13 @@ def shown_all(ind: Indicator, values: Sequence[Fraction | None]) -> list[str]:
     """``shown`` of many values, the indicator's decimals and the locale's marks read once."""
     digits = max(0, min(6, ind.decimals or 0))
     q = _QUANTUM[digits]
-    exact = [None if v is None else (Decimal(v.numerator) / Decimal(v.denominator)).quantize(q, ROUND_HALF_UP)
-             for v in values]
-    texts = iter(format_numbers([r for r in exact if r is not None], digits))
-    return ["—" if r is None else next(texts) for r in exact]
+    present = [i for i, v in enumerate(values) if v is not None]
+    ratios = [values[i].as_integer_ratio() for i in present]  # type: ignore[union-attr]
+    texts = format_numbers([(Decimal(a) / Decimal(b)).quantize(q, ROUND_HALF_UP) for a, b in ratios], digits)
+    out = ["—"] * len(values)
+    for i, text in zip(present, texts):
+        out[i] = text
+    return out
 
 
 def direction(ind: Indicator, change: Fraction | None) -> str:
