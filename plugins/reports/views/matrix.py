@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import abort, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.toolkit import (
     PERCENT,
@@ -23,7 +24,7 @@ from portal.toolkit import (
 )
 
 from ..services import indicators as ind_svc
-from ..models import NUMERIC_KINDS, Period, Submission
+from ..models import NUMERIC_KINDS, FormVersion, Period, Submission
 from .. import labels
 from ..services import matrix as matrix_svc
 from ..services import rollup as rollup_svc
@@ -88,11 +89,15 @@ def matrix_xlsx() -> ResponseReturnValue:
 
 
 def _rollup_period() -> Period:
+    fields_only = joinedload(Period.version).lazyload(FormVersion.rules)  # the form's fields, not its rules
     period_id = request.args.get("period", type=int)
     if period_id:
-        return db.get_or_404(Period, period_id)
+        period = db.session.get(Period, period_id, options=[fields_only])
+        if period is None:
+            abort(404)
+        return period
     period = db.session.scalar(select(Period).where(Period.opens_on <= local_today())
-                               .order_by(Period.opens_on.desc()).limit(1))
+                               .order_by(Period.opens_on.desc()).limit(1).options(fields_only))
     if period is None:
         raise Refused(404, _("No report period has been opened yet."))
     return period
