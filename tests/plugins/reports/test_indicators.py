@@ -260,7 +260,8 @@ def test_trend_and_rollup_queries_do_not_grow(app, client, login_as, merged):
     login_as("thuongtruc", ["standing_office"])
     with app.app_context():
         version_id = db.session.scalar(select(FormVersion.id))
-    urls = [f"/reports/indicators/{merged.ind}?from=2015&to=2025", "/reports/indicators", "/", "/reports/widget/movement"]
+    urls = [f"/reports/indicators/{merged.ind}?from=2015&to=2025", "/reports/indicators", "/", "/reports/widget/movement",
+            "/reports/rollup?include=submitted", "/reports/rollup?include=submitted&units=1"]
 
     def measure():
         counts = []
