@@ -54,11 +54,13 @@ def test_matrix_pages_its_units_with_the_same_queries_for_14_and_200(client, log
         page = client.get("/reports/matrix")
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and len(_unit_names(body)) == 14 and _next_page(body) is None
+    assert "tệp Excel xuất ra có đủ tất cả đơn vị" not in body  # one page: no word about pages
     _add_units(app, world, 186, 2000)
     with count_queries(app) as large:
         page = client.get("/reports/matrix")
     body = page.get_data(as_text=True)
     assert len(_unit_names(body)) == 50 and 'rel="prev"' not in body  # one page (PORTAL_PAGE_SIZE) of 200
+    assert "Bảng hiển thị 50 đơn vị mỗi trang; tệp Excel xuất ra có đủ tất cả đơn vị." in body
     assert len(small) == len(large), (small, large)
     # the counts by unit kind cover every unit, not only the page shown
     assert '<td class="num">200</td>' in body.split('id="kind-counts"')[1].split("</table>")[0]
