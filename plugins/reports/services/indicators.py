@@ -499,5 +499,8 @@ def compare_indicators(now_rows: Sequence[Any], now_same: Sequence[Any], before_
             kinds = f.kinds
             return f.value(f.parts([values for kind, values in rows if not kinds or kind in kinds]))
 
-        out.append(IndicatorComparison(ind, val(now), val(same) if before else None, val(before) if before else None))
+        value = val(now)
+        # every unit compared (the common case): the same rows, the same value
+        same_value = (value if len(same) == len(now) else val(same)) if before else None
+        out.append(IndicatorComparison(ind, value, same_value, val(before) if before else None))
     return out

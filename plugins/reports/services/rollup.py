@@ -111,7 +111,7 @@ def _exact(value: Fraction, places: int = 2) -> Decimal:
 
 def _numbers(items: Sequence[tuple[int, Any, Any]]) -> list[Decimal]:
     """The numbers among the items' values (whole ones, most of them, made Decimals without a detour through str)."""
-    found = [Decimal(v) if type(v) is int else numeric(v) for _u, _o, v in items]
+    found = [Decimal(v) if type(v) is int else None if v is None else numeric(v) for _u, _o, v in items]
     return [n for n in found if n is not None]
 
 
@@ -261,7 +261,8 @@ def rollup(period: Period, include_submitted: bool, scope: ColumnElement[bool] |
         now_rows, before_rows, cmp = match_previous(rows, rollup_rows(prev, include_submitted, scope), unit_links())
         cmp.previous, cmp.now_rows, cmp.before_rows = prev, now_rows, before_rows
         compared = {key for key, agg in aggs.items() if agg.field.kind in NUMERIC_KINDS}  # the others show no change
-        now_same = aggregate(period.version, now_rows, compared)
+        # the common case, every unit reported in both periods: the same rows, already rolled up
+        now_same = aggs if len(now_rows) == len(rows) else aggregate(period.version, now_rows, compared)
         before = aggregate(prev.version, before_rows, compared)
         for key, agg in aggs.items():
             if key in before and agg.field.kind in NUMERIC_KINDS:
