@@ -41,7 +41,9 @@ from portal.i18n import (
     amount_in_words,
     lazy_gettext,
     lazy_pgettext,
+    money_formatter,
     ngettext,
+    number_formatter,
     pgettext,
     vi_sort_key,
 )
@@ -123,6 +125,8 @@ __all__ = [
     "format_number",
     "format_percent",
     "get_plugin_config",
+    "money_formatter",
+    "number_formatter",
     "gettext",
     "history_for",
     "hx_redirect",

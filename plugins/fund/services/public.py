@@ -1,12 +1,13 @@
 """Public disclosure: what the public page and the printed table show."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, func, select
 
-from portal.toolkit import Unit, db
+from portal.toolkit import Unit, _l, db, format_date, money_formatter, number_formatter
 
+from .. import labels
 from ..models import Category, CommuneTotal, Contribution, Disbursement, FundYear
 from .totals import paid, sum_or_zero
 
@@ -50,10 +51,52 @@ def public_payments(year: FundYear) -> Select[Any]:
     )
 
 
-def by_commune_category(year: FundYear) -> tuple[list[Any], list[tuple[str, dict[int, int], int, int]]]:
-    """Paid support of a fund year as a commune × category table: (categories, [(commune, {cat: amount}, count, total)])."""
+# Rows as the public sees them: words, numbers and amounts made once here rather than by filters per row in the
+# template; tuples with named fields, since Jinja reads an attribute at once where a dict key costs a failed getattr.
+
+class DonorRow(NamedTuple):
+    date: str
+    code: str
+    donor: str
+    method: str
+    amount: str
+    correction: bool
+
+
+class PaymentRow(NamedTuple):
+    date: str
+    code: str
+    who: str
+    commune: str
+    category: str
+    purpose: str
+    decision: str
+    amount: str
+    correction: bool
+
+
+def donor_rows(rows: list[Any], label: int) -> list[DonorRow]:
+    """Receipts of the public list (an anonymous donor's name is never shown)."""
+    money, methods = money_formatter(), {k: str(v) for k, v in labels.METHODS.items()}
+    anonymous = str(_l("Anonymous benefactor"))
+    return [DonorRow(format_date(r["date"]), f"{label}/{r['number']:06d}", anonymous if r["anonymous"] else r["donor"],
+                     methods.get(r["method"], ""), money(r["amount"]), bool(r["reverses_id"])) for r in rows]
+
+
+def payment_rows(rows: list[Any], mode: str, label: int) -> list[PaymentRow]:
+    """Paid support (the beneficiary as ``mode`` says, else the household's status in words)."""
+    money, statuses = money_formatter(), {k: str(v) for k, v in labels.STATUSES.items()}
+    return [PaymentRow(format_date(r["paid_on"]), f"{label}/{r['voucher_number']:06d}",
+                       public_beneficiary(r["beneficiary"], r["village"], mode) or statuses.get(r["household_status"], ""),
+                       r["commune"], r["category"], r["purpose"], r["decision_no"] or "—", money(r["amount"]),
+                       bool(r["reverses_id"])) for r in rows]
+
+
+def by_commune_category(year: FundYear) -> tuple[list[str], list[tuple[str, list[str], str, str]]]:
+    """Paid support of a fund year as a commune × category table, formatted: (category names, [(commune, [amount per
+    category], households, total)])."""
     t = CommuneTotal
-    cats = list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+    cats = list(db.session.execute(select(Category.id, Category.name).order_by(Category.position, Category.id)))
     table: dict[str, tuple[dict[int, int], list[int]]] = {}
     for commune, cat_id, count, amount in db.session.execute(  # the kept totals, communes in Vietnamese order
         select(Unit.name, t.category_id, sum_or_zero(t.entries), sum_or_zero(t.amount))
@@ -68,5 +111,7 @@ def by_commune_category(year: FundYear) -> tuple[list[Any], list[tuple[str, dict
         cells[cat_id] = int(amount)
         sums[0] += int(count)
         sums[1] += int(amount)
-    rows = [(name, cells, sums[0], sums[1]) for name, (cells, sums) in table.items()]
-    return cats, rows
+    number = number_formatter()
+    rows = [(name, [number(cells.get(cat_id, 0)) for cat_id, _name in cats], number(sums[0]), number(sums[1]))
+            for name, (cells, sums) in table.items()]
+    return [name for _id, name in cats], rows

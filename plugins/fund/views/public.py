@@ -19,7 +19,7 @@ from .common import bodies_on, chosen_year, size
 def _public_context() -> dict[str, Any]:
     year = chosen_year()
     context: dict[str, Any] = {"year": year, "years": years_summary(), "mode": get_plugin_config(
-        "FUND_PUBLIC_BENEFICIARY", "initials_village"), "show": public_sv.public_beneficiary}
+        "FUND_PUBLIC_BENEFICIARY", "initials_village")}
     if year:
         campaigns = list(db.session.scalars(select(Campaign).where(Campaign.fund_year_id == year.id)
                                             .order_by(Campaign.start)))
@@ -37,11 +37,12 @@ def public_page() -> ResponseReturnValue:
         donors = ledger_sv.day_window(year, request.args.get("donors", 1, type=int) or 1, n, "R")
         payments = ledger_sv.day_window(year, request.args.get("payments", 1, type=int) or 1, n, "C")
         context.update(
-            donors=ledger_sv.window_rows(public_sv.public_donors(year), Contribution.date, donors, n,
-                                         Contribution.id.desc()),
+            donors=public_sv.donor_rows(ledger_sv.window_rows(public_sv.public_donors(year), Contribution.date, donors,
+                                                              n, Contribution.id.desc()), year.label),
             donor_page=donors.page, donor_pages=donors.pages,
-            payments=ledger_sv.window_rows(public_sv.public_payments(year), Disbursement.paid_on, payments, n,
-                                           Disbursement.id.desc()),
+            payments=public_sv.payment_rows(ledger_sv.window_rows(public_sv.public_payments(year), Disbursement.paid_on,
+                                                                  payments, n, Disbursement.id.desc()),
+                                            context["mode"], year.label),
             payment_page=payments.page, payment_pages=payments.pages,
         )
     return render("fund/public.html", **context)
@@ -54,5 +55,6 @@ def public_print() -> ResponseReturnValue:
     if context["year"]:
         limit = int(get_plugin_config("FUND_PRINT_ROWS", 500))
         stmt = public_sv.public_payments(context["year"]).order_by(Disbursement.paid_on.desc(), Disbursement.id.desc())
-        context["payments"] = list(db.session.execute(stmt.limit(limit)).mappings())
+        context["payments"] = public_sv.payment_rows(list(db.session.execute(stmt.limit(limit)).mappings()),
+                                                     context["mode"], context["year"].label)
     return render("fund/public_print.html", today=today, bodies=bodies_on(today), **context)
