@@ -156,14 +156,15 @@ def day_totals_match() -> bool:
             and nets == per_day(_day_nets_from_totals()))
 
 
+def balance_columns(day: dt.date) -> list[Any]:
+    """Two scalar subqueries whose sum is the balance at the end of ``day`` (to select with others in one query)."""
+    return [select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= day).scalar_subquery(),
+            select(net()).where(DayNet.day <= day).scalar_subquery()]
+
+
 def balance_on(day: dt.date) -> int:
     """Balance at the end of ``day``: money carried in + receipts − payments up to and including it."""
-    row = db.session.execute(
-        select(
-            select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= day).scalar_subquery(),
-            select(net()).where(DayNet.day <= day).scalar_subquery(),
-        )
-    ).one()
+    row = db.session.execute(select(*balance_columns(day))).one()
     return int(row[0]) + int(row[1])
 
 

@@ -208,3 +208,29 @@ def test_ledger_pages_cover_every_entry_once_with_running_balances(app, client, 
             if page == win.pages:
                 break
         assert sorted(seen) == sorted(e[1] for e in entries if e[0] == "R") and len(seen) == len(set(seen))
+
+
+def test_ledger_rows_show_links_amounts_and_anonymity_by_permission(app, client, login_as, fund, give, spend):
+    from plugins.fund.services.entries import reverse_contribution
+
+    secret = give(3_000_000, dt.date(2024, 3, 2), donor_name="Ông Kín Tên", anonymous=True)
+    paid = spend(1_250_000, dt.date(2024, 3, 3))
+    with app.app_context():
+        reversal = reverse_contribution(secret, "Ghi nhầm", None, dt.date(2024, 3, 4)).id
+        db.session.commit()
+    login_as("lanhdao", ["leadership"])  # sees the ledger, not the names of anonymous donors
+    body = client.get("/fund/ledger?year=2024").get_data(as_text=True)
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)[1:]
+    assert len(rows) == 3 and "Ông Kín Tên" not in body
+    newest, payment, gift = rows
+    assert f'href="/fund/contributions/{reversal}"' in newest and 'class="tag danger"' in newest
+    assert "-3.000.000 đồng" in newest and "8.750.000 đồng" in newest  # 10.000.000 + 3.000.000 - 1.250.000 - 3.000.000
+    assert f'href="/fund/disbursements/{paid}"' in payment and "Phiếu chi 2024/000001" in payment
+    assert "1.250.000 đồng" in payment and "11.750.000 đồng" in payment
+    assert f'href="/fund/contributions/{secret}"' in gift and "Biên lai 2024/000001" in gift
+    assert "Nhà hảo tâm" in gift and "13.000.000 đồng" in gift
+    client.post("/logout")
+    login_as("kinhphi", ["fund_board"])  # fund.confidential: the name
+    assert "Ông Kín Tên" in client.get("/fund/ledger?year=2024").get_data(as_text=True)
+    hx = client.get("/fund/ledger?year=2024", headers={"HX-Request": "true", "HX-Target": "ledger-table"})
+    assert hx.status_code == 200 and "<html" not in hx.get_data(as_text=True) and "Ông Kín Tên" in hx.get_data(as_text=True)
