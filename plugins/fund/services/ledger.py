@@ -5,9 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, or_, select, union_all
-
 from flask import url_for
+from sqlalchemy import Select, and_, func, literal, or_, select, union_all
 
 from portal.toolkit import Unit, _l, db, format_date, local_today, money_formatter
 
