@@ -1,11 +1,11 @@
 """Units: the leaderboard, pledges and what a unit gave or raised."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import case, select
 
-from portal.toolkit import Unit, db, lock
+from portal.toolkit import Unit, db, lock, money_formatter
 
 from ..models import Campaign, FundYear, Pledge, UnitTotal
 from .totals import sum_or_zero
@@ -25,14 +25,28 @@ def leaderboard(campaign: Campaign | None, year: FundYear | None, limit: int = 1
     given = sum_or_zero(case((u.role == "given", u.amount), else_=0))
     raised = sum_or_zero(case((u.role == "raised", u.amount), else_=0))
     stmt = (
-        select(Unit.id, Unit.name, given.label("given"), raised.label("raised"))
+        select(Unit.id, Unit.name, Unit.sort_key, given.label("given"), raised.label("raised"))
         .join(u, u.unit_id == Unit.id)
         .where(*_unit_where(campaign, year))
-        .group_by(Unit.id, Unit.name)
-        .order_by((given + raised).desc(), Unit.name)
+        .group_by(Unit.id, Unit.name, Unit.sort_key)
+        .order_by((given + raised).desc(), Unit.sort_key, Unit.id)
         .limit(limit)
     )
     return [dict(r) for r in db.session.execute(stmt).mappings()]
+
+
+class LeaderRow(NamedTuple):  # named fields: Jinja reads an attribute at once (a dict key costs a failed getattr)
+    name: str
+    predecessors: str  # the merged units counted under this one, joined
+    given: str
+    raised: str
+
+
+def leader_rows(rows: list[dict[str, Any]]) -> list[LeaderRow]:
+    """The leaderboard as shown, amounts formatted once here rather than by a filter per row."""
+    money = money_formatter()
+    return [LeaderRow(r["name"], ", ".join(r.get("predecessors") or ()), money(r["given"]), money(r["raised"]))
+            for r in rows]
 
 
 def pledge_rows(campaign: Campaign, scope: Any) -> list[dict[str, Any]]:
