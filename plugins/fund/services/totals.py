@@ -300,8 +300,8 @@ def campaign_totals(campaign_ids: list[int]) -> dict[int, int]:
     return {
         cid: int(total)
         for cid, total in db.session.execute(
-            select(DayTotal.campaign_id, sum_or_zero(DayTotal.amount))
-            .where(DayTotal.side == "R", DayTotal.campaign_id.in_(campaign_ids))
+            select(DayTotal.campaign_id, sum_or_zero(DayTotal.amount))  # "!= 0": the partial index's condition
+            .where(DayTotal.side == "R", DayTotal.campaign_id.in_(campaign_ids), DayTotal.campaign_id != 0)
             .group_by(DayTotal.campaign_id)
         )
     }
