@@ -67,6 +67,8 @@ class DayTotal(db.Model):
         # a campaign's total reads only the campaigns' rows (most rows have none: 0), whatever the statistics say
         Index("ix_fund_day_total_campaign", "campaign_id", "side", "amount",
               sqlite_where=text("campaign_id != 0"), postgresql_where=text("campaign_id != 0")),
+        # a period's sums by donor type and method, or by category, read the index alone
+        Index("ix_fund_day_total_period", "side", "day", "donor_type", "method", "category_id", "entries", "amount"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date)

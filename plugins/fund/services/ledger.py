@@ -60,19 +60,27 @@ class Window:
     skip: int = 0
 
 
-def day_window(year: FundYear, page: int, size: int, side: str | None = None) -> Window:
-    """Find, from the per-day rows (one small query, a row a day), the days on which page ``page`` of the entries
-    falls, newest first; pages then read and sort only those days instead of the whole year."""
+def lines_per_day(year: FundYear) -> list[tuple[dt.date, int, int]]:
+    """(day, receipt lines, payment lines) of a fund year, newest first: one small query, a row a day."""
     n = DayNet
-    lines = {"R": n.receipt_lines, "C": n.payment_lines}.get(side or "", n.receipt_lines + n.payment_lines)
-    stmt = select(n.day, lines).where(n.fund_year_id == year.id).order_by(n.day.desc())
-    per_day = [(day, int(n)) for day, n in db.session.execute(stmt) if int(n)]
-    total = sum(n for _day, n in per_day)
+    stmt = select(n.day, n.receipt_lines, n.payment_lines).where(n.fund_year_id == year.id).order_by(n.day.desc())
+    return [(day, int(r), int(p)) for day, r, p in db.session.execute(stmt)]
+
+
+def day_window(year: FundYear, page: int, size: int, side: str | None = None,
+               per_day: list[tuple[dt.date, int, int]] | None = None) -> Window:
+    """Find, from the per-day rows (``lines_per_day``, read here unless given), the days on which page ``page`` of
+    the entries (receipts "R", payments "C", else both) falls, newest first; pages then read and sort only those
+    days instead of the whole year."""
+    pick = {"R": lambda r, p: r, "C": lambda r, p: p}.get(side or "", lambda r, p: r + p)
+    lines = [(day, pick(r, p)) for day, r, p in (lines_per_day(year) if per_day is None else per_day)]
+    per_day_n = [(day, n) for day, n in lines if n]
+    total = sum(n for _day, n in per_day_n)
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
     offset, seen = (page - 1) * size, 0
     win = Window(total, page, pages)
-    for day, n in per_day:
+    for day, n in per_day_n:
         if win.newest is None and seen + n > offset:
             win.newest, win.skip = day, offset - seen
         seen += n

@@ -92,11 +92,15 @@ def payment_rows(rows: list[Any], mode: str, label: int) -> list[PaymentRow]:
                        bool(r["reverses_id"])) for r in rows]
 
 
-def by_commune_category(year: FundYear) -> tuple[list[str], list[tuple[str, list[str], str, str]]]:
+def by_commune_category(year: FundYear, cats: list[tuple[int, str]] | None = None,
+                        ) -> tuple[list[str], list[tuple[str, list[str], str, str]]]:
     """Paid support of a fund year as a commune × category table, formatted: (category names, [(commune, [amount per
-    category], households, total)])."""
+    category], households, total)]). ``cats``: the categories in order as (id, name), read here unless given (the
+    period report has them)."""
     t = CommuneTotal
-    cats = list(db.session.execute(select(Category.id, Category.name).order_by(Category.position, Category.id)))
+    if cats is None:
+        cats = [(i, name) for i, name in db.session.execute(
+            select(Category.id, Category.name).order_by(Category.position, Category.id))]
     table: dict[str, tuple[dict[int, int], list[int]]] = {}
     for commune, cat_id, count, amount in db.session.execute(  # the kept totals, communes in Vietnamese order
         select(Unit.name, t.category_id, sum_or_zero(t.entries), sum_or_zero(t.amount))

@@ -23,8 +23,9 @@ def _public_context() -> dict[str, Any]:
     if year:
         campaigns = list(db.session.scalars(select(Campaign).where(Campaign.fund_year_id == year.id)
                                             .order_by(Campaign.start)))
-        context.update(report=period_report(year.start, year.end), campaigns=campaigns,
-                       totals=campaign_totals([c.id for c in campaigns]), table=public_sv.by_commune_category(year))
+        report = period_report(year.start, year.end)
+        context.update(report=report, campaigns=campaigns, totals=campaign_totals([c.id for c in campaigns]),
+                       table=public_sv.by_commune_category(year, [(int(line.key), line.label) for line in report.spending]))
     return context
 
 
@@ -33,9 +34,9 @@ def public_page() -> ResponseReturnValue:
     context = _public_context()
     year = context["year"]
     if year:
-        n = size()
-        donors = ledger_sv.day_window(year, request.args.get("donors", 1, type=int) or 1, n, "R")
-        payments = ledger_sv.day_window(year, request.args.get("payments", 1, type=int) or 1, n, "C")
+        n, per_day = size(), ledger_sv.lines_per_day(year)  # one read of the day rows for both lists
+        donors = ledger_sv.day_window(year, request.args.get("donors", 1, type=int) or 1, n, "R", per_day)
+        payments = ledger_sv.day_window(year, request.args.get("payments", 1, type=int) or 1, n, "C", per_day)
         context.update(
             donors=public_sv.donor_rows(ledger_sv.window_rows(public_sv.public_donors(year), Contribution.date, donors,
                                                               n, Contribution.id.desc()), year.label),
