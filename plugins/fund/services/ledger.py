@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, and_, func, literal, or_, select, union_all
+from sqlalchemy import Date, Integer, Select, String, and_, bindparam, func, literal, or_, select, union_all
 
 from portal.toolkit import Unit, _l, db, format_date, local_today, money_formatter
 
@@ -106,6 +107,25 @@ def _entry_link(endpoint: str) -> Any:
     return lambda entry_id: f"{head}{entry_id}{tail}"
 
 
+@functools.cache
+def _page_statements() -> tuple[Select[Any], Select[Any]]:
+    """A ledger page's two statements, built once per process with the days, size and top row as parameters
+    (building and keying them cost more than running them); they hold no data."""
+    oldest, newest = bindparam("oldest", type_=Date()), bindparam("newest", type_=Date())
+    led = _ledger_union(oldest, newest)
+    rows = (select(led).where(led.c.day >= oldest, led.c.day <= newest)
+            .order_by(led.c.day.desc(), led.c.kind.desc(), led.c.id.desc())
+            .limit(bindparam("size", type_=Integer())).offset(bindparam("skip", type_=Integer())))
+    last, top_day = bindparam("last", type_=Date()), bindparam("top_day", type_=Date())
+    top_kind, top_id = bindparam("top_kind", type_=String()), bindparam("top_id", type_=Integer())
+    same_day = _ledger_union(top_day, top_day)
+    above = select(sum_or_zero(same_day.c.signed)).where(or_(
+        same_day.c.kind > top_kind, and_(same_day.c.kind == top_kind, same_day.c.id > top_id)))
+    # the closing balance, the balance at the end of the top row's day and the entries of that day above it
+    sums = select(*balance_columns(last), *balance_columns(top_day), above.scalar_subquery())
+    return rows, sums
+
+
 def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
     """One page of a fund year's ledger, newest first, with the balance after each entry (three queries).
 
@@ -113,20 +133,17 @@ def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
     listed above it; nothing sorts or sums the whole year.
     """
     win = day_window(year, page, size)
-    rows: list[dict[str, Any]] = []
-    if win.newest is not None:
-        led = _ledger_union(win.oldest, win.newest)
-        rows = [dict(r) for r in window_rows(select(led), led.c.day, win, size, led.c.kind.desc(), led.c.id.desc())]
     last = min(year.end, local_today())  # never a balance of days still to come
+    if win.newest is None:
+        return LedgerPage([], win.total, win.page, win.pages, balance_on(last))
+    rows_stmt, sums_stmt = _page_statements()
+    rows = [dict(r) for r in db.session.execute(rows_stmt, {"oldest": win.oldest, "newest": win.newest, "size": size,
+                                                             "skip": win.skip}).mappings()]
     if not rows:
         return LedgerPage(rows, win.total, win.page, win.pages, balance_on(last))
     top = rows[0]
-    same_day = _ledger_union(top["day"], top["day"])
-    above = select(sum_or_zero(same_day.c.signed)).where(or_(
-        same_day.c.kind > top["kind"], and_(same_day.c.kind == top["kind"], same_day.c.id > top["id"])))
-    # the closing balance, the balance at the end of the top row's day and the entries above it: one query
-    sums = [int(v or 0) for v in db.session.execute(select(*balance_columns(last), *balance_columns(top["day"]),
-                                                           above.scalar_subquery())).one()]
+    sums = [int(v or 0) for v in db.session.execute(sums_stmt, {"last": last, "top_day": top["day"],
+                                                                 "top_kind": top["kind"], "top_id": top["id"]}).one()]
     closing, balance = sums[0] + sums[1], sums[2] + sums[3] - sums[4]
     for row in rows:
         row["balance"] = balance

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, literal_column, or_, select
+from sqlalchemy import Date, Select, bindparam, case, func, literal, literal_column, or_, select
 
 from portal.toolkit import db
 
@@ -162,9 +163,14 @@ def balance_columns(day: dt.date) -> list[Any]:
             select(net()).where(DayNet.day <= day).scalar_subquery()]
 
 
+@functools.cache
+def _balance_statement() -> Select[Any]:  # built once per process (it holds no data), the day a parameter
+    return select(*balance_columns(bindparam("day", type_=Date())))
+
+
 def balance_on(day: dt.date) -> int:
     """Balance at the end of ``day``: money carried in + receipts − payments up to and including it."""
-    row = db.session.execute(select(*balance_columns(day))).one()
+    row = db.session.execute(_balance_statement(), {"day": day}).one()
     return int(row[0]) + int(row[1])
 
 
@@ -202,42 +208,53 @@ class PeriodReport:
         return sum(line.count for line in self.receipts)
 
 
-def period_report(start: dt.date, end: dt.date) -> PeriodReport:
-    """Opening, carried in, receipts by donor type and method, spending by category, closing: three SQL queries."""
+@functools.cache
+def _report_statements() -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """The period report's three statements, built once per process with the period as parameters (building and
+    keying them cost more than running them); they hold no data."""
     t = DayTotal
-    row = db.session.execute(
-        select(
-            select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= start).scalar_subquery(),
-            select(sum_or_zero(FundYear.carried_in)).where(FundYear.start > start, FundYear.start <= end).scalar_subquery(),
-            select(net()).where(DayNet.day < start).scalar_subquery(),
-            select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= end).scalar_subquery(),
-            select(net()).where(DayNet.day <= end).scalar_subquery(),
-        )
-    ).one()
-    report = PeriodReport(start=start, end=end, opening=int(row[0]) + int(row[2]), carried_in=int(row[1]),
-                          closing=int(row[3]) + int(row[4]))
-    by_type: dict[str, Line] = {k: Line(k, v) for k, v in labels.DONOR_TYPES.items()}
-    by_method: dict[str, Line] = {k: Line(k, v) for k, v in labels.METHODS.items()}
-    for dtype, method, count, amount in db.session.execute(
+    start, end = bindparam("start", type_=Date()), bindparam("end", type_=Date())
+    balances = select(
+        select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= start).scalar_subquery(),
+        select(sum_or_zero(FundYear.carried_in)).where(FundYear.start > start, FundYear.start <= end).scalar_subquery(),
+        select(net()).where(DayNet.day < start).scalar_subquery(),
+        select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= end).scalar_subquery(),
+        select(net()).where(DayNet.day <= end).scalar_subquery(),
+    )
+    receipts = (
         select(t.donor_type, t.method, sum_or_zero(t.entries), sum_or_zero(t.amount))
         .where(t.side == "R", t.day >= start, t.day <= end)
         .group_by(t.donor_type, t.method)
-    ):
-        for line in (by_type.setdefault(dtype, Line(dtype, dtype)), by_method.setdefault(method, Line(method, method))):
-            line.count += int(count)
-            line.amount += int(amount)
-    report.receipts, report.methods = list(by_type.values()), list(by_method.values())
+    )
     spent = (
         select(t.category_id, sum_or_zero(t.entries).label("n"), sum_or_zero(t.amount).label("amount"))
         .where(t.side == "C", t.day >= start, t.day <= end)
         .group_by(t.category_id)
         .subquery()
     )
-    for cat_id, name, kind, count, amount in db.session.execute(
+    spending = (
         select(Category.id, Category.name, Category.kind, spent.c.n, spent.c.amount)
         .outerjoin(spent, spent.c.category_id == Category.id)
         .order_by(Category.position, Category.id)
-    ):
+    )
+    return balances, receipts, spending
+
+
+def period_report(start: dt.date, end: dt.date) -> PeriodReport:
+    """Opening, carried in, receipts by donor type and method, spending by category, closing: three SQL queries."""
+    balances, receipts, spending = _report_statements()
+    period = {"start": start, "end": end}
+    row = db.session.execute(balances, period).one()
+    report = PeriodReport(start=start, end=end, opening=int(row[0]) + int(row[2]), carried_in=int(row[1]),
+                          closing=int(row[3]) + int(row[4]))
+    by_type: dict[str, Line] = {k: Line(k, v) for k, v in labels.DONOR_TYPES.items()}
+    by_method: dict[str, Line] = {k: Line(k, v) for k, v in labels.METHODS.items()}
+    for dtype, method, count, amount in db.session.execute(receipts, period):
+        for line in (by_type.setdefault(dtype, Line(dtype, dtype)), by_method.setdefault(method, Line(method, method))):
+            line.count += int(count)
+            line.amount += int(amount)
+    report.receipts, report.methods = list(by_type.values()), list(by_method.values())
+    for cat_id, name, kind, count, amount in db.session.execute(spending, period):
         line = Line(str(cat_id), name, int(count or 0), int(amount or 0))
         report.spending.append(line)
         if kind == "house":
