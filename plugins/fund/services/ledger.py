@@ -61,11 +61,16 @@ class Window:
     skip: int = 0
 
 
+@functools.cache
+def _lines_statement() -> Select[Any]:  # built once per process (it holds no data), the year a parameter
+    n = DayNet
+    return (select(n.day, n.receipt_lines, n.payment_lines).where(n.fund_year_id == bindparam("year", type_=Integer()))
+            .order_by(n.day.desc()))
+
+
 def lines_per_day(year: FundYear) -> list[tuple[dt.date, int, int]]:
     """(day, receipt lines, payment lines) of a fund year, newest first: one small query, a row a day."""
-    n = DayNet
-    stmt = select(n.day, n.receipt_lines, n.payment_lines).where(n.fund_year_id == year.id).order_by(n.day.desc())
-    return [(day, int(r), int(p)) for day, r, p in db.session.execute(stmt)]
+    return [(day, int(r), int(p)) for day, r, p in db.session.execute(_lines_statement(), {"year": year.id})]
 
 
 def day_window(year: FundYear, page: int, size: int, side: str | None = None,

@@ -1,9 +1,10 @@
 """Public disclosure: what the public page and the printed table show."""
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 
 from portal.toolkit import Unit, _l, db, format_date, money_formatter, number_formatter
 
@@ -92,23 +93,28 @@ def payment_rows(rows: list[Any], mode: str, label: int) -> list[PaymentRow]:
                        bool(r["reverses_id"])) for r in rows]
 
 
+@functools.cache
+def _commune_statement() -> Select[Any]:  # built once per process (it holds no data), the year a parameter
+    t = CommuneTotal
+    return (  # the kept totals, communes in Vietnamese order
+        select(Unit.name, t.category_id, sum_or_zero(t.entries), sum_or_zero(t.amount))
+        .join(Unit, Unit.id == t.commune_id)
+        .where(t.fund_year_id == bindparam("year", type_=Integer()))
+        .group_by(Unit.sort_key, Unit.name, t.category_id)
+        .order_by(Unit.sort_key, Unit.name)
+    )
+
+
 def by_commune_category(year: FundYear, cats: list[tuple[int, str]] | None = None,
                         ) -> tuple[list[str], list[tuple[str, list[str], str, str]]]:
     """Paid support of a fund year as a commune × category table, formatted: (category names, [(commune, [amount per
     category], households, total)]). ``cats``: the categories in order as (id, name), read here unless given (the
     period report has them)."""
-    t = CommuneTotal
     if cats is None:
         cats = [(i, name) for i, name in db.session.execute(
             select(Category.id, Category.name).order_by(Category.position, Category.id))]
     table: dict[str, tuple[dict[int, int], list[int]]] = {}
-    for commune, cat_id, count, amount in db.session.execute(  # the kept totals, communes in Vietnamese order
-        select(Unit.name, t.category_id, sum_or_zero(t.entries), sum_or_zero(t.amount))
-        .join(Unit, Unit.id == t.commune_id)
-        .where(t.fund_year_id == year.id)
-        .group_by(Unit.sort_key, Unit.name, t.category_id)
-        .order_by(Unit.sort_key, Unit.name)
-    ):
+    for commune, cat_id, count, amount in db.session.execute(_commune_statement(), {"year": year.id}):
         if not count and not amount:
             continue
         cells, sums = table.setdefault(commune, ({}, [0, 0]))

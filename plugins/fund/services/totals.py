@@ -292,16 +292,16 @@ class YearRow:
     closing: int
 
 
+@functools.cache
+def _year_sums_statement() -> Select[Any]:  # built once per process (it holds no data)
+    return (select(DayNet.fund_year_id, sum_or_zero(DayNet.received), sum_or_zero(DayNet.spent))
+            .group_by(DayNet.fund_year_id))
+
+
 def years_summary() -> list[YearRow]:
     """Every fund year with opening, receipts, spending and closing (two queries, any number of entries)."""
     years = list(db.session.scalars(select(FundYear).order_by(FundYear.start)))
-    sums = {
-        year_id: (int(r), int(s))
-        for year_id, r, s in db.session.execute(
-            select(DayNet.fund_year_id, sum_or_zero(DayNet.received), sum_or_zero(DayNet.spent))
-            .group_by(DayNet.fund_year_id)
-        )
-    }
+    sums = {year_id: (int(r), int(s)) for year_id, r, s in db.session.execute(_year_sums_statement())}
     out, balance = [], 0
     for year in years:
         opening = balance + year.carried_in
@@ -311,14 +311,15 @@ def years_summary() -> list[YearRow]:
     return out
 
 
+@functools.cache
+def _campaign_statement() -> Select[Any]:  # built once per process (it holds no data), the campaigns a parameter
+    return (select(DayTotal.campaign_id, sum_or_zero(DayTotal.amount))  # "!= 0": the partial index's condition
+            .where(DayTotal.side == "R", DayTotal.campaign_id.in_(bindparam("ids", expanding=True)),
+                   DayTotal.campaign_id != 0)
+            .group_by(DayTotal.campaign_id))
+
+
 def campaign_totals(campaign_ids: list[int]) -> dict[int, int]:
     if not campaign_ids:
         return {}
-    return {
-        cid: int(total)
-        for cid, total in db.session.execute(
-            select(DayTotal.campaign_id, sum_or_zero(DayTotal.amount))  # "!= 0": the partial index's condition
-            .where(DayTotal.side == "R", DayTotal.campaign_id.in_(campaign_ids), DayTotal.campaign_id != 0)
-            .group_by(DayTotal.campaign_id)
-        )
-    }
+    return {cid: int(total) for cid, total in db.session.execute(_campaign_statement(), {"ids": list(campaign_ids)})}
