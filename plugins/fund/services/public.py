@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy import Date, Integer, Select, bindparam, func, select
 
 from portal.toolkit import Unit, _l, db, format_date, money_formatter, number_formatter
 
@@ -29,18 +29,19 @@ def public_beneficiary(name: str, village: str, mode: str) -> str:
     return ""
 
 
-def public_donors(year: FundYear) -> Select[Any]:  # rows ordered by window_rows (date, id)
-    """Receipts of a fund year for the public list: no notes, no users; anonymity decided by the caller."""
+def public_donors(year: FundYear | Any) -> Select[Any]:  # rows ordered by window_rows (date, id)
+    """Receipts of a fund year (or a year id parameter) for the public list: no notes, no users; anonymity decided by
+    the caller."""
     c = Contribution
     return (
         select(c.id, c.date, c.number, c.amount, c.anonymous, c.method, c.donor_type, c.reverses_id,
                func.coalesce(Unit.name, c.donor_name).label("donor"))
         .outerjoin(Unit, Unit.id == c.donor_unit_id)
-        .where(c.fund_year_id == year.id)
+        .where(c.fund_year_id == (year.id if isinstance(year, FundYear) else year))
     )
 
 
-def public_payments(year: FundYear) -> Select[Any]:
+def public_payments(year: FundYear | Any) -> Select[Any]:
     d = Disbursement
     commune = db.aliased(Unit)
     return (
@@ -48,8 +49,32 @@ def public_payments(year: FundYear) -> Select[Any]:
                d.decision_no, d.reverses_id, commune.name.label("commune"), Category.name.label("category"))
         .join(commune, commune.id == d.commune_id)
         .join(Category, Category.id == d.category_id)
-        .where(paid(), d.fund_year_id == year.id)
+        .where(paid(), d.fund_year_id == (year.id if isinstance(year, FundYear) else year))
     )
+
+
+@functools.cache
+def _window_statements() -> dict[str, Select[Any]]:
+    """A page of each public list ("R" donors, "C" payments) on the days ``ledger.day_window`` found, built once per
+    process with the year, days, size and skip as parameters (building a statement cost more than running it)."""
+    year = bindparam("year", type_=Integer())
+    oldest, newest = bindparam("oldest", type_=Date()), bindparam("newest", type_=Date())
+    size, skip = bindparam("size", type_=Integer()), bindparam("skip", type_=Integer())
+    c, d = Contribution, Disbursement
+    return {
+        "R": public_donors(year).where(c.date >= oldest, c.date <= newest)
+        .order_by(c.date.desc(), c.id.desc()).limit(size).offset(skip),
+        "C": public_payments(year).where(d.paid_on >= oldest, d.paid_on <= newest)
+        .order_by(d.paid_on.desc(), d.id.desc()).limit(size).offset(skip),
+    }
+
+
+def window_page(side: str, year: FundYear, win: Any, size: int) -> list[Any]:
+    """The rows of page ``win`` (a ``ledger.Window``) of the public donors ("R") or payments ("C"), as mappings."""
+    if win.newest is None:
+        return []
+    return list(db.session.execute(_window_statements()[side], {
+        "year": year.id, "oldest": win.oldest, "newest": win.newest, "size": size, "skip": win.skip}).mappings())
 
 
 # Rows as the public sees them: words, numbers and amounts made once here rather than by filters per row in the

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.toolkit import db, get_plugin_config, local_today, public, render
 
-from ..models import Campaign, Contribution, Disbursement
+from ..models import Campaign, Disbursement
 from ..services import ledger as ledger_sv
 from ..services import public as public_sv
 from ..services.totals import campaign_totals, period_report, years_summary
@@ -38,12 +38,9 @@ def public_page() -> ResponseReturnValue:
         donors = ledger_sv.day_window(year, request.args.get("donors", 1, type=int) or 1, n, "R", per_day)
         payments = ledger_sv.day_window(year, request.args.get("payments", 1, type=int) or 1, n, "C", per_day)
         context.update(
-            donors=public_sv.donor_rows(ledger_sv.window_rows(public_sv.public_donors(year), Contribution.date, donors,
-                                                              n, Contribution.id.desc()), year.label),
+            donors=public_sv.donor_rows(public_sv.window_page("R", year, donors, n), year.label),
             donor_page=donors.page, donor_pages=donors.pages,
-            payments=public_sv.payment_rows(ledger_sv.window_rows(public_sv.public_payments(year), Disbursement.paid_on,
-                                                                  payments, n, Disbursement.id.desc()),
-                                            context["mode"], year.label),
+            payments=public_sv.payment_rows(public_sv.window_page("C", year, payments, n), context["mode"], year.label),
             payment_page=payments.page, payment_pages=payments.pages,
         )
     return render("fund/public.html", **context)
