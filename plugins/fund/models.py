@@ -83,6 +83,25 @@ class DayTotal(db.Model):
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class YearTotal(db.Model):
+    """Receipts or payments of one fund year per donor type, method and category, kept with every entry like the
+    day totals: the report of whole fund years (the public page, a past year's report) sums these few rows rather
+    than a year of day totals."""
+
+    __tablename__ = "fund_year_total"
+    __table_args__ = (
+        UniqueConstraint("fund_year_id", "side", "donor_type", "method", "category_id", name="uq_fund_year_total_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fund_year_id: Mapped[int] = mapped_column(ForeignKey("fund_year.id"))
+    side: Mapped[str] = mapped_column(String(1))
+    donor_type: Mapped[str] = mapped_column(String(20), default="")
+    method: Mapped[str] = mapped_column(String(10), default="")
+    category_id: Mapped[int] = mapped_column(Integer, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class DayNet(db.Model):
     """One row per day with an entry: what came in and went out, and how many ledger lines (reversals included).
 
