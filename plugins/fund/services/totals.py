@@ -299,16 +299,20 @@ def period_report(start: dt.date, end: dt.date) -> PeriodReport:
     return report
 
 
-def monthly(start: dt.date, end: dt.date) -> list[tuple[str, int, int]]:
-    """(mm/yyyy, receipts, spending) for every month of the period, one GROUP BY query."""
+@functools.cache
+def _monthly_statement() -> Select[Any]:  # built once per process (it holds no data), the period as parameters
     n = DayNet
     year, month = func.extract("year", n.day), func.extract("month", n.day)
+    return (select(year, month, sum_or_zero(n.received), sum_or_zero(n.spent))
+            .where(n.day >= bindparam("start", type_=Date()), n.day <= bindparam("end", type_=Date()))
+            .group_by(year, month))
+
+
+def monthly(start: dt.date, end: dt.date) -> list[tuple[str, int, int]]:
+    """(mm/yyyy, receipts, spending) for every month of the period, one GROUP BY query."""
     sums: dict[tuple[int, int], tuple[int, int]] = {
         (int(y), int(m)): (int(r), int(s))
-        for y, m, r, s in db.session.execute(
-            select(year, month, sum_or_zero(n.received), sum_or_zero(n.spent))
-            .where(n.day >= start, n.day <= end).group_by(year, month)
-        )
+        for y, m, r, s in db.session.execute(_monthly_statement(), {"start": start, "end": end})
     }
     out = []
     y, m = start.year, start.month
