@@ -146,21 +146,44 @@ def seed(env: dict[str, str], plugins: list[str]) -> Pages:
     return pages
 
 
-def _review_pages() -> list[tuple[str, str, str]]:
+def existing(env: dict[str, str], plugins: list[str]) -> Pages:
+    """The pages per user of an instance seeded by an earlier ``--keep`` run (no seeding)."""
+    os.environ.update(env)
+    from sqlalchemy import func, select
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.review.models import Review
+
+    app = create_app()
+    pages: Pages = {"bench_core": _with_kind(CORE_PAGES)}
+    with app.app_context():
+        for name in plugins:
+            hook = load_hook(name)
+            pages[hook.USERNAME] = _with_kind(list(hook.pages()))
+        review_id = db.session.scalar(select(func.max(Review.id)))
+        if plugins and review_id:
+            pages["bench_core"] += _review_pages(review_id)
+    return pages
+
+
+def _review_pages(review_id: int | None = None) -> list[tuple[str, str, str]]:
     """The core's movement review over the bench years and every unit, drafted once from every plugin's data
     (its drafting time is printed); then its pages, measured as documents."""
     from portal.extensions import db
     from portal.review.services import draft
 
-    started = time.perf_counter()
-    review = draft({"kind": "final", "title": "Tổng kết thử 2016–2025", "year_from": 2016, "year_to": 2025,
-                    "unit_kinds": ["commune", "agency", "mass_org"]}, None)
-    db.session.commit()
-    print(f"  review drafted (every plugin's bench data) in {time.perf_counter() - started:.2f} s", flush=True)
+    if review_id is None:
+        started = time.perf_counter()
+        review = draft({"kind": "final", "title": "Tổng kết thử 2016–2025", "year_from": 2016, "year_to": 2025,
+                        "unit_kinds": ["commune", "agency", "mass_org"]}, None)
+        db.session.commit()
+        print(f"  review drafted (every plugin's bench data) in {time.perf_counter() - started:.2f} s", flush=True)
+        review_id = review.id
     return _with_kind([
-        ("review document (draft view)", f"/review/{review.id}", "document"),
-        ("review print", f"/review/{review.id}/print", "document"),
-        ("review .docx", f"/review/{review.id}.docx", "export"),
+        ("review document (draft view)", f"/review/{review_id}", "document"),
+        ("review print", f"/review/{review_id}/print", "document"),
+        ("review .docx", f"/review/{review_id}.docx", "export"),
     ])
 
 
@@ -258,18 +281,27 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
     parser.add_argument("--no-budget", action="store_true", help="print the table only, exit 0 whatever the figures")
+    parser.add_argument("--instance", help="measure an instance kept by an earlier --keep run (no seeding; kept)")
+    parser.add_argument("--only", default="", help="measure only pages whose label contains one of these (a|b)")
     args = parser.parse_args()
 
-    instance = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    instance = Path(args.instance) if args.instance else Path(tempfile.mkdtemp(prefix="portal-bench-"))
     env = {
         "PORTAL_INSTANCE_PATH": str(instance),
         "FLASK_PORTAL_PLUGINS": "[" + ",".join(f'"{p}"' for p in args.plugins) + "]",
     }
     db_label = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
-    print(f"Seeding ({db_label}, instance {instance}) ...", flush=True)
-    started = time.perf_counter()
-    pages = seed(env, args.plugins)
-    print(f"Seeded in {time.perf_counter() - started:.1f} s", flush=True)
+    if args.instance:
+        pages = existing(env, args.plugins)
+    else:
+        print(f"Seeding ({db_label}, instance {instance}) ...", flush=True)
+        started = time.perf_counter()
+        pages = seed(env, args.plugins)
+        print(f"Seeded in {time.perf_counter() - started:.1f} s", flush=True)
+    if args.only:
+        pages = {user: [p for p in user_pages if any(o in p[0] for o in args.only.split("|"))]
+                 for user, user_pages in pages.items()}
+        pages = {user: user_pages for user, user_pages in pages.items() if user_pages}
 
     port = free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
@@ -296,7 +328,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(10)
-        if not args.keep:
+        if not args.keep and not args.instance:
             shutil.rmtree(instance, ignore_errors=True)
 
     load = os.getloadavg()

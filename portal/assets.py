@@ -35,8 +35,20 @@ def file_version(path: Path) -> str:
 
 
 def asset_url(endpoint: str, filename: str) -> str:
-    """URL of a static file with its content version: ``endpoint`` is "static" or "<plugin>.static"."""
-    return url_for(endpoint, filename=filename, v=file_version(_folder(endpoint) / filename))
+    """URL of a static file with its content version: ``endpoint`` is "static" or "<plugin>.static".
+
+    Outside debug mode the URL is kept per app (a deployment restarts the workers, and every page links about ten
+    files: building and hashing them on each request was a tenth of a light page's time). In debug mode it
+    follows each edit at once.
+    """
+    app = current_app
+    if app.debug:
+        return url_for(endpoint, filename=filename, v=file_version(_folder(endpoint) / filename))
+    cache: dict[tuple[str, str, str], str] = app.extensions.setdefault("portal_asset_urls", {})
+    key = (request.script_root if request else "", endpoint, filename)
+    if key not in cache:
+        cache[key] = url_for(endpoint, filename=filename, v=file_version(_folder(endpoint) / filename))
+    return cache[key]
 
 
 def plugin_assets() -> tuple[list[str], list[str]]:

@@ -115,14 +115,21 @@ class User(UserMixin, Audited, db.Model):
     def _grants(self) -> dict[str, str]:
         cached = self.__dict__.get("_grant_cache")
         if cached is None:
-            cached = {}
-            for role in self.roles:
-                for g in role.grants:
-                    # "all" beats "unit" when two roles grant the same permission
-                    if cached.get(g.permission) != SCOPE_ALL:
-                        cached[g.permission] = g.scope
-            self.__dict__["_grant_cache"] = cached
+            self.remember_grants([(r.code, g.permission, g.scope) for r in self.roles for g in r.grants]
+                                 + [(r.code, None, None) for r in self.roles])
+            cached = self.__dict__["_grant_cache"]
         return cached
+
+    def remember_grants(self, rows: list[tuple[str, str | None, str | None]]) -> None:
+        """Keep this request's (role code, permission, scope) rows: the session loader reads them in one query
+        instead of loading the role and grant objects on every request."""
+        grants: dict[str, str] = {}
+        for _code, permission, scope in rows:
+            # "all" beats "unit" when two roles grant the same permission
+            if permission is not None and scope is not None and grants.get(permission) != SCOPE_ALL:
+                grants[permission] = scope
+        self.__dict__["_grant_cache"] = grants
+        self.__dict__["_role_codes"] = frozenset(code for code, _p, _s in rows)
 
     def scope(self, permission: str) -> str | None:
         """Return "all", "unit" or None: how far this user holds ``permission``."""
@@ -143,7 +150,8 @@ class User(UserMixin, Audited, db.Model):
         return unit_id == self.unit_id
 
     def has_role(self, code: str) -> bool:
-        return any(r.code == code for r in self.roles)
+        codes = self.__dict__.get("_role_codes")
+        return code in codes if codes is not None else any(r.code == code for r in self.roles)
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

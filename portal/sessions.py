@@ -8,9 +8,10 @@ import secrets
 from flask import current_app
 from flask_login import login_user
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from portal.extensions import db
-from portal.models import User, UserSession, utcnow
+from portal.models import Role, RoleGrant, User, UserSession, user_roles, utcnow
 
 
 def _hash(token: str) -> str:
@@ -38,10 +39,15 @@ def load(session_id: str) -> User | None:
     user = db.session.scalar(
         select(User).join(UserSession, UserSession.user_id == User.id).where(
             User.id == int(user_id), UserSession.token_hash == _hash(token), UserSession.created_at >= _oldest()
-        )
+        ).options(lazyload(User.roles))
     )
     if user is None or not user.active:  # a deactivated user's open sessions end with their next request
         return None
+    # every request needs the user's permissions: one query of plain rows, not the role and grant objects
+    user.remember_grants([tuple(r) for r in db.session.execute(
+        select(Role.code, RoleGrant.permission, RoleGrant.scope).select_from(user_roles)
+        .join(Role, Role.id == user_roles.c.role_id).outerjoin(RoleGrant, RoleGrant.role_id == Role.id)
+        .where(user_roles.c.user_id == user.id))])
     user.session_token = token
     return user
 

@@ -29,6 +29,7 @@ _ROUTES = [
     ("/sessions/<int:session_id>/items", "session_items", sessions.session_items, ["POST"]),
     ("/sessions/<int:session_id>/open", "session_open", sessions.session_open, ["POST"]),
     ("/sessions/<int:session_id>/roll/<int:entry_id>", "session_presence", sessions.session_presence, ["POST"]),
+    ("/sessions/<int:session_id>/roll", "session_roll", sessions.session_roll, ["POST"]),
     ("/sessions/<int:session_id>/turnout", "session_turnout", sessions.session_turnout, ["GET"]),
     ("/sessions/<int:session_id>/vote", "session_vote", ballots.session_vote, ["GET", "POST"]),
     ("/sessions/<int:session_id>/written", "session_written", ballots.session_written, ["GET", "POST"]),

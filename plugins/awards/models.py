@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.toolkit import Audited, Unit, Upload, User, db
+from portal.toolkit import Audited, Unit, Upload, User, db, fold
 
 #: Nominee kinds and council functions are codes; their labels live in labels.py (translated).
 NOMINEE_KINDS = ("collective", "individual", "household")
@@ -89,12 +91,16 @@ class Nomination(Audited, db.Model):
     """A collective, individual or household that a unit proposes for an award type."""
 
     __tablename__ = "awards_nomination"
+    __audit_exclude__ = ("nominee_fold",)
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("awards_round.id"), index=True)
     award_type_id: Mapped[int] = mapped_column(ForeignKey("awards_type.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id"), index=True)
     kind: Mapped[str] = mapped_column(String(12))
     nominee: Mapped[str] = mapped_column(String(200))
+    #: fold(nominee): the round's search filters in SQL (kept by _nominee_fold below; Core inserts: the default)
+    nominee_fold: Mapped[str] = mapped_column(
+        String(200), default=lambda ctx: fold(ctx.get_current_parameters().get("nominee")), server_default="")
     position: Mapped[str] = mapped_column(String(200), default="")  # title / address of the nominee
     achievements: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(14), default="submitted", index=True)
@@ -104,6 +110,15 @@ class Nomination(Audited, db.Model):
     award_type: Mapped[AwardType] = relationship(lazy="joined")
     unit: Mapped[Unit] = relationship(lazy="joined")
     files: Mapped[list[NominationFile]] = relationship(back_populates="nomination", cascade="all, delete-orphan")
+
+
+@event.listens_for(Nomination, "before_insert")
+@event.listens_for(Nomination, "before_update")
+def _nominee_fold(mapper: Any, connection: Any, nomination: Nomination) -> None:
+    """Every ORM write keeps the folded name in step with the name."""
+    folded = fold(nomination.nominee)
+    if nomination.nominee_fold != folded:
+        nomination.nominee_fold = folded
 
 
 class NominationFile(Audited, db.Model):

@@ -82,25 +82,32 @@ def _column(table: str, column: str) -> Any:
     return t.c.get(column) if t is not None else None
 
 
-def value_words(table: str, column: str, value: Any) -> str:
-    """A stored audit value as people read it."""
-    if value is None or value == "" or value == []:
-        return "—"
-    col = _column(table, column)
-    if isinstance(value, bool) or (col is not None and isinstance(col.type, Boolean) and value in (0, 1)):
-        return _("Yes") if value else _("No")
-    coded = _declared("VALUES").get(f"{table}.{column}")
-    if coded and isinstance(value, str) and value in coded:
-        return str(coded[value])
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    target = next(iter(col.foreign_keys)).column.table.name if col is not None and col.foreign_keys else None
-    if target in _NAMED and isinstance(value, int):
-        return _names(target).get(value) or f"#{value}"
-    if isinstance(value, int) and not isinstance(value, bool) and (
-            (col is not None and isinstance(col.type, BigInteger)) or f"{table}.{column}" in _money_columns()):
-        return format_money(value)  # money is integer đồng: BigInteger columns, or Integer ones declared in MONEY
-    return str(local_stamp(value))
+class _Words:
+    """What turning values into words needs, looked up once for a page rather than once per value."""
+
+    def __init__(self) -> None:
+        self.values = _declared("VALUES")
+        self.money = set(_declared("MONEY"))
+        self.yes, self.no = _("Yes"), _("No")
+
+    def __call__(self, table: str, column: str, value: Any) -> str:
+        if value is None or value == "" or value == []:
+            return "—"
+        col = _column(table, column)
+        if isinstance(value, bool) or (col is not None and isinstance(col.type, Boolean) and value in (0, 1)):
+            return self.yes if value else self.no
+        coded = self.values.get(f"{table}.{column}")
+        if coded and isinstance(value, str) and value in coded:
+            return str(coded[value])
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        target = next(iter(col.foreign_keys)).column.table.name if col is not None and col.foreign_keys else None
+        if target in _NAMED and isinstance(value, int):
+            return _names(target).get(value) or f"#{value}"
+        if isinstance(value, int) and not isinstance(value, bool) and (
+                (col is not None and isinstance(col.type, BigInteger)) or f"{table}.{column}" in self.money):
+            return format_money(value)  # money is integer đồng: BigInteger columns, or Integer ones declared in MONEY
+        return str(local_stamp(value))
 
 
 @dataclass(frozen=True)
@@ -125,11 +132,12 @@ def in_words(entries: list[Any]) -> list[EntryWords]:
     in one pass rather than per value from the template (each template call and lookup cost more than the words),
     with the words of a repeated (table, field, value) found once."""
     seen: dict[tuple[str, str, str], str] = {}
+    in_words_of = _Words()
 
     def words(table: str, column: str, value: Any) -> str:
         key = (table, column, repr(value))
         if key not in seen:
-            seen[key] = value_words(table, column, value)
+            seen[key] = in_words_of(table, column, value)
         return seen[key]
 
     fields, records = _declared("FIELDS"), _declared("RECORDS")
@@ -156,11 +164,6 @@ def in_words(entries: list[Any]) -> list[EntryWords]:
                 changes.append(Change(label, words(table, column, before), words(table, column, after)))
         out.append(EntryWords(e, str(records.get(table) or table), changes))
     return out
-
-
-def _money_columns() -> set[str]:
-    """"<table>.<column>" of Integer columns holding đồng, from each plugin's labels.py ``MONEY`` (a tuple)."""
-    return set(_declared("MONEY"))
 
 
 _NAMED = {"directory_unit": "name", "portal_user": "full_name", "portal_role": "name"}

@@ -133,6 +133,32 @@ def test_numbers_and_percentages(vi):
     assert format_percent(1, 0) == "—"
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_fast_number_and_date_formats_match_babel(app, lang):
+    """format_number(x, digits) and the date formats skip Babel per call; they must give Babel's own text."""
+    from babel.numbers import format_decimal
+    from flask_babel import format_datetime as babel_datetime
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, allow_infinity=False, places=4),
+           st.integers(min_value=0, max_value=3),
+           st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 1, 1)))
+    def check(value, digits, moment):
+        rounded = round(Decimal(value), digits)
+        rounded = abs(rounded) if rounded == 0 else rounded  # "-0,0" (Babel) is no number a reader wants: "0,0"
+        pattern = "#,##0." + "0" * digits if digits else "#,##0"
+        assert format_number(value, digits) == format_decimal(rounded, format=pattern, locale=lang)
+        assert format_datetime(moment) == babel_datetime(moment, "dd/MM/yyyy HH:mm")
+        assert format_date(moment) == babel_datetime(moment, "dd/MM/yyyy")
+
+    with app.test_request_context("/"):
+        from flask import session
+
+        session["lang"] = lang
+        check()
+
+
 def test_dates(vi):
     assert format_date(dt.date(2024, 11, 5)) == "05/11/2024"
     # stored datetimes are UTC; Vietnam is UTC+7
@@ -169,6 +195,21 @@ def test_formats_in_english(app, client):
         session["lang"] = "en"
         assert format_money(15_000_000) == "15,000,000 VND"
         assert format_doc_date(dt.date(2024, 11, 5)) == "Tam Đường, day 05 month 11 year 2024"
+
+
+def test_fold_fast_path_gives_the_unicode_normalisation_result():
+    """fold() maps precomposed letters by table; every other text takes the NFD path: same answers either way."""
+    import random
+
+    from portal.vietnamese import _fold_slow
+
+    singles = [chr(c) for c in range(0x20, 0x3000) if not 0xD800 <= c < 0xE000]
+    assert [fold(c) for c in singles] == [_fold_slow(c) for c in singles]
+    rng = random.Random(18)
+    letters = singles[:0x600] + list("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ \u0301\u0323") * 4
+    texts = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
+    assert [fold(t) for t in texts] == [_fold_slow(t) for t in texts]
+    assert fold("Đe\u0301 NFD") == "de nfd"  # combining marks: the normalisation path
 
 
 def test_fold_strips_diacritics_and_case():

@@ -1,7 +1,7 @@
 """The council's decision rules in exact integer arithmetic, and their words."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -43,8 +43,10 @@ def rule_text(t: AwardType) -> str:
     return "; ".join(parts)
 
 
-def explain(item: Mapping[str, Any]) -> str:
-    """The arithmetic behind one verdict: "8/9 all council members = 88,9 % < 90 % → Not approved"."""
+def explain(item: Mapping[str, Any], percent: Callable[[int, int], str] = format_percent) -> str:
+    """The arithmetic behind one verdict: "8/9 all council members = 88,9 % < 90 % → Not approved".
+
+    ``percent``: how a ratio is written (a page of many verdicts passes a memoised ``format_percent``)."""
     verdict = _("Approved") if item["verdict"] == "approved" else _("Not approved")
     if not item["quorum_met"]:
         return _("Quorum not met: %(present)s/%(members)s members present, %(quorum)s required → %(verdict)s",
@@ -56,7 +58,7 @@ def explain(item: Mapping[str, Any]) -> str:
     op = (">" if strict else "≥") if ok else ("≤" if strict else "<")
     text = _("%(agree)s/%(total)s %(basis)s = %(pct)s %(op)s %(threshold)s → %(verdict)s",
              agree=item["agree"], total=item["denominator"], basis=labels.DENOMINATORS[item["denominator_kind"]],
-             pct=format_percent(item["agree"], item["denominator"]), op=op, threshold=fraction_label(num, den),
+             pct=percent(item["agree"], item["denominator"]), op=op, threshold=fraction_label(num, den),
              verdict=verdict)
     if item["reason"] == "cap":
         text += " " + _("(over the cap of %(limit)s)", limit=item["cap_limit"])

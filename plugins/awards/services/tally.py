@@ -179,14 +179,28 @@ def published_ballots(session_id: int) -> list[tuple[str, dict[str, str]]]:
     return [(no, choices) for no, choices in rows]
 
 
-def ballot_table(session: VotingSession) -> list[tuple[str, list[str]]]:
-    """The published ballot list as text: (receipt number "ABCD-EFGH", one answer per nominee in ballot order).
+@dataclass(frozen=True)
+class BallotTable:
+    """The published ballot list as text: the nominees in ballot order and one row per ballot."""
 
-    Labels are translated once per answer, not once per cell (60 ballots × 40 nominees = 2,400 cells)."""
+    nominees: list[str]
+    rows: list[tuple[str, list[str]]]  # (receipt number "ABCD-EFGH", one answer per nominee in ballot order)
+
+
+def ballot_table(session: VotingSession) -> BallotTable:
+    """The published ballot list, sorted by receipt number.
+
+    Labels are translated once per answer, not once per cell (60 ballots × 40 nominees = 2,400 cells); the
+    nominees are read as two columns, not as ORM items with their nomination, award type, unit and round."""
     words = {code: str(label) for code, label in labels.CHOICES.items()}
-    keys = [str(i.id) for i in session.items]
-    return [(f"{no[:4]}-{no[4:]}", [words.get(choices.get(k, ""), "—") for k in keys])
-            for no, choices in published_ballots(session.id)]
+    items = db.session.execute(
+        select(SessionItem.id, Nomination.nominee).join(Nomination, Nomination.id == SessionItem.nomination_id)
+        .where(SessionItem.session_id == session.id).order_by(SessionItem.position, SessionItem.id)
+    ).all()
+    keys = [str(item_id) for item_id, _nominee in items]
+    return BallotTable([nominee for _id, nominee in items],
+                       [(f"{no[:4]}-{no[4:]}", [words.get(choices.get(k, ""), "—") for k in keys])
+                        for no, choices in published_ballots(session.id)])
 
 
 def result_verified(session: VotingSession) -> bool:

@@ -11,7 +11,7 @@ from portal.toolkit import (
 from ..models import SessionItem, VotingSession
 from ..permissions import MANAGE, VIEW, VOTE
 from ..services import records as rec
-from ..services import voting
+from ..services import pages, voting
 from .common import session_of
 
 
@@ -31,9 +31,11 @@ def session_vote(session_id: int) -> ResponseReturnValue:
         except Refused as exc:
             db.session.rollback()
             return render("awards/vote.html", fragment="ballot", status=exc.status, session=session, error=exc.message,
+                          items=pages.item_rows(session),
                           has_voted=current_user.id in voting.voted_user_ids(session.id), receipt=None)
     has_voted = current_user.id in voting.voted_user_ids(session.id)
     resp = render("awards/vote.html", fragment="ballot", session=session, error=None, has_voted=has_voted,
+                  items=pages.item_rows(session) if receipt is None and session.state == "open" else [],
                   receipt=voting.format_receipt(receipt) if receipt else None)
     if receipt:
         resp.headers["Cache-Control"] = "no-store"

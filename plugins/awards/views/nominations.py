@@ -18,7 +18,7 @@ from ..models import (
 )
 from ..permissions import MANAGE, NOMINATE, VIEW
 from ..services import records as rec, registrations as reg_svc
-from ..services import tally, voting
+from ..services import pages, tally, voting
 from .common import form_page
 
 
@@ -58,23 +58,21 @@ def round_detail(round_id: int) -> ResponseReturnValue:
     nomination_round = db.get_or_404(NominationRound, round_id)
     q = (request.args.get("q") or "").strip()[:100]
     state = request.args.get("state", "")
-    stmt = (select(Nomination).join(Unit, Unit.id == Nomination.unit_id)
-            .where(Nomination.round_id == round_id, _nomination_scope()))
+    stmt = pages.nomination_columns().where(Nomination.round_id == round_id, _nomination_scope())
     if state in NOMINATION_STATES:
         stmt = stmt.where(Nomination.state == state)
     if q:
-        # diacritic-insensitive on the nominee (folded here: SQLite has no unaccent), only ids leave Python
+        # diacritic-insensitive on the nominee and the unit, on their stored folded names (SQLite has no unaccent)
         needle = fold(q)
-        ids = [nid for nid, name in db.session.execute(
-            select(Nomination.id, Nomination.nominee).where(Nomination.round_id == round_id)) if needle in fold(name)]
-        stmt = stmt.where(or_(Nomination.id.in_(ids), Unit.search_name.contains(needle, autoescape=True)))
+        stmt = stmt.where(or_(Nomination.nominee_fold.contains(needle, autoescape=True),
+                              Unit.search_name.contains(needle, autoescape=True)))
     # award types in the order they were set up, then units in Vietnamese order: paged in SQL
-    page = paginate(stmt, (Nomination.award_type_id, Unit.sort_key, Nomination.id), count=True)
+    page = paginate(stmt, (Nomination.award_type_id, Unit.sort_key, Nomination.id), rows="mapping", count=True)
     sessions = list(db.session.scalars(
         select(VotingSession).where(VotingSession.round_id == round_id).order_by(VotingSession.meeting_date)
     ))
-    return render("awards/round.html", fragment="nomination_list", nomination_round=nomination_round, nominations=page.items,
-                  sessions=sessions, q=q, state=state, page=page, total=page.total)
+    return render("awards/round.html", fragment="nomination_list", nomination_round=nomination_round,
+                  nominations=pages.nomination_rows(page.items), sessions=sessions, q=q, state=state, page=page, total=page.total)
 
 
 def _district_wide() -> bool:

@@ -13,7 +13,7 @@ from portal.toolkit import (
 from ..forms import SessionForm
 from ..models import Nomination, NominationRound, RollEntry, VotingSession
 from ..permissions import MANAGE, VIEW, VOTE, VOTING_NOTICE
-from ..services import rules, tally, voting
+from ..services import pages, tally, voting
 from .common import form_page, results_visible, session_of, watcher
 
 
@@ -53,7 +53,10 @@ def _candidates(session: VotingSession) -> list[Nomination]:
 def _session_page(session: VotingSession, fragment: str | None = None, status: int = 200) -> ResponseReturnValue:
     entry = voting.roll_entry(session, current_user.id)
     voted = voting.voted_user_ids(session.id)
-    return render("awards/session.html", fragment=fragment, status=status, session=session, rule_text=rules.rule_text,
+    # the polled turnout fragment shows no nominee: it skips their query
+    items = [] if fragment == "turnout" and is_fragment_request() else pages.item_rows(session, rules=True)
+    roll = pages.roll_rows(session, session.roll, voted)
+    return render("awards/session.html", fragment=fragment, status=status, session=session, items=items, roll=roll,
                   entry=entry, watcher=watcher(session), voted=voted, turnout=voting.turnout(session, voted),
                   candidates=_candidates(session) if current_user.can(MANAGE) else [],
                   results_visible=results_visible(session),
@@ -100,6 +103,23 @@ def session_presence(session_id: int, entry_id: int) -> ResponseReturnValue:
     if entry.session_id != session.id:
         abort(404)
     voting.set_presence(session, entry, request.form.get("present") == "1")
+    db.session.commit()
+    return _session_page(session, "presence")
+
+
+@require_permission(MANAGE)
+def session_roll(session_id: int) -> ResponseReturnValue:
+    """The presence list's one form: the pressed button names the member, ``present=<entry>`` or ``absent=<entry>``."""
+    session = session_of(session_id)
+    present = "present" in request.form
+    try:
+        entry_id = int(request.form.get("present") or request.form.get("absent") or "")
+    except ValueError:
+        raise Refused(400, _("Choose the member whose presence changes.")) from None
+    entry = next((r for r in session.roll if r.id == entry_id), None)
+    if entry is None:
+        abort(404)
+    voting.set_presence(session, entry, present)
     db.session.commit()
     return _session_page(session, "presence")
 
@@ -167,8 +187,8 @@ def session_minutes(session_id: int) -> ResponseReturnValue:
     signers = [(r.function, r.full_name) for r in session.roll]
     chair = next((n for f, n in signers if f == "chair"), "")
     secretary = next((n for f, n in signers if f == "secretary"), "")
-    return render("awards/minutes.html", session=session, issuer=tally.minutes_issuer(session), explain=rules.explain,
-                  result=result, verified=tally.result_verified(session),
+    return render("awards/minutes.html", session=session, issuer=tally.minutes_issuer(session),
+                  result=result, rows=pages.result_rows(result), verified=tally.result_verified(session),
                   chair=chair, secretary=secretary, is_chair=voting.is_chair(session, current_user.id))
 
 

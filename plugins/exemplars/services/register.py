@@ -5,10 +5,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
+from flask import abort, url_for
 from sqlalchemy import func, select
 
-from portal.toolkit import Page, Unit, current_user, db, paginate, unit_clause
+from portal.toolkit import Page, Unit, current_user, db, format_date, format_number, paginate, unit_clause
 
 from .. import labels
 from ..models import Exemplar, ExemplarPhoto, Replication
@@ -103,6 +103,66 @@ def reach(exemplars: Sequence[Exemplar]) -> dict[int, Reach]:
         ):
             got[ex_id] = (int(n_units), int(n_households))
     return {e.id: Reach(got.get(e.id, (0, 0))[0], e.households + got.get(e.id, (0, 0))[1]) for e in exemplars}
+
+
+_ID = 987654321  # placeholder id: a link is built once per page and the id replaced per row
+
+
+def _words(mapping: Any) -> dict[str, str]:
+    return {code: str(word) for code, word in mapping.items()}
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    url: str
+    title: str
+    sample: bool
+    kind: str
+    place: str  # the unit, and the village when there is one
+    sector: str
+    state: str  # the code (the tag's class)
+    state_word: str
+    households: str  # reached, formatted
+    proposed: str  # the local day, formatted
+
+
+def register_rows(exemplars: Sequence[Exemplar], spread: dict[int, Reach]) -> list[RegisterRow]:
+    """The register's rows as plain words (labels translated once, links built once, numbers and days formatted)."""
+    kinds, sectors, states = _words(labels.KINDS), _words(labels.SECTORS), _words(labels.STATES)
+    url = url_for("exemplars.detail", exemplar_id=_ID)
+    return [RegisterRow(url.replace(str(_ID), str(ex.id)), ex.title, bool(ex.sample), kinds[ex.kind],
+                        f"{ex.unit.name}, {ex.village}" if ex.village else ex.unit.name, sectors[ex.sector], ex.state,
+                        states[ex.state], format_number(spread[ex.id].households), format_date(ex.proposed_at))
+            for ex in exemplars]
+
+
+@dataclass(frozen=True)
+class ShowcaseCard:
+    url: str
+    title: str
+    cover_url: str  # "" without a cover photo (or without the people's consent)
+    cover_alt: str
+    place: str
+    sector: str
+    text: str  # story or description (the template shortens it)
+    households_out: str
+    households: str
+
+
+def showcase_cards(exemplars: Sequence[Exemplar], spread: dict[int, Reach]) -> list[ShowcaseCard]:
+    """The public showcase's cards as plain words; a cover only where the people agreed to publication."""
+    first = covers([e.id for e in exemplars if e.consent_public])
+    sectors = _words(labels.SECTORS)
+    url = url_for("exemplars.public_detail", exemplar_id=_ID)
+    photo = url_for("exemplars.photo_file", photo_id=_ID)
+    cards = []
+    for ex in exemplars:
+        cover = first.get(ex.id) if ex.consent_public else None
+        cards.append(ShowcaseCard(
+            url.replace(str(_ID), str(ex.id)), ex.title, photo.replace(str(_ID), str(cover.id)) if cover else "",
+            (cover.caption or ex.title) if cover else "", ex.unit.name, sectors[ex.sector], ex.story or ex.description,
+            format_number(ex.households_out), format_number(spread[ex.id].households)))
+    return cards
 
 
 def unit_filter_choices(public: bool) -> list[tuple[int, str]]:

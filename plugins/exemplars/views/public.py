@@ -16,7 +16,7 @@ def showcase() -> ResponseReturnValue:
     filters = register.Filters.from_args(request.args, states=labels.PUBLIC_STATES)
     page = register.public_page(filters)
     return render("exemplars/public.html", fragment="showcase", page=page, filters=filters,
-                  covers=register.covers([e.id for e in page.items]), spread=register.reach(page.items),
+                  cards=register.showcase_cards(page.items, register.reach(page.items)),
                   units=register.unit_filter_choices(public=True))
 
 

@@ -23,8 +23,9 @@ from ..services import cycle, links, register
 def index() -> ResponseReturnValue:
     filters = register.Filters.from_args(request.args)
     page = register.register_page(filters)
-    return render("exemplars/index.html", fragment="exemplar_list", page=page, filters=filters,
-                  spread=register.reach(page.items), units=register.unit_filter_choices(public=False))
+    rows = register.register_rows(page.items, register.reach(page.items))
+    return render("exemplars/index.html", fragment="exemplar_list", page=page, filters=filters, rows=rows,
+                  units=register.unit_filter_choices(public=False))
 
 
 def _propose_form(form: ProposeForm) -> ProposeForm:

@@ -70,6 +70,10 @@ def test_secretariat_and_member_journey(app, live_server, browser, make_council,
     assert "đã bỏ phiếu trực tuyến" in sec.inner_text("#turnout")
     sec.reload()  # the presence list is not polled (its buttons keep focus); a reload shows the online voter
     assert "có mặt (đã bỏ phiếu trực tuyến)" in sec.inner_text("#presence")
+    # one form for the roll: the pressed button names the member; htmx swaps the list in place
+    sec.locator("#presence button", has_text="Đánh dấu có mặt").first.click()
+    sec.wait_for_selector("#presence button[aria-pressed=true]")
+    assert sec.url.endswith(f"/awards/sessions/{sid}") and sec.locator("#presence button[aria-pressed=true]").count() == 1
     _shot(sec, f"{size}-4-turnout")
     sec.click("#close-voting")
     sec.wait_for_selector("#confirm-question")

@@ -150,6 +150,40 @@ def test_presence_is_recorded_by_the_secretariat_with_htmx(app, client, make_cou
     assert client.post(f"/awards/sessions/{sid + 1}/roll/1", data={"present": "1"}).status_code == 404
 
 
+def test_presence_list_is_one_form_whose_buttons_name_the_member(app, client, make_council, make_type, make_session,
+                                                                  login_as):
+    from plugins.awards.models import RollEntry
+
+    w = make_council(9)
+    sid, items = make_session(w, [make_type()], present=0)
+    other_sid, _other = make_session(w, [make_type("Khác")], present=0)
+    with app.app_context():
+        mine = db.session.scalars(select(RollEntry.id).where(RollEntry.session_id == sid)
+                                  .order_by(RollEntry.position)).all()
+        foreign = db.session.scalar(select(RollEntry.id).where(RollEntry.session_id == other_sid))
+    login_as("thuky")
+    page = client.get(f"/awards/sessions/{sid}").get_data(as_text=True)
+    presence = page.split('id="presence"')[1].split("</section>")[0]
+    assert presence.count("<form") == 1 and presence.count('name="csrf_token"') == 1
+    assert presence.count(f'action="/awards/sessions/{sid}/roll"') == 1
+    assert all(f'name="present" value="{e}"' in presence for e in mine)
+    url = f"/awards/sessions/{sid}/roll"
+    resp = client.post(url, data={"present": str(mine[2])}, headers=HX)
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and body.lstrip().startswith('<section id="presence"')
+    assert f'name="absent" value="{mine[2]}" aria-pressed="true"' in body
+    with app.app_context():
+        assert db.session.get(RollEntry, mine[2]).present is True
+    assert client.post(url, data={"absent": str(mine[2])}).status_code == 200  # without JavaScript: the page
+    with app.app_context():
+        assert db.session.get(RollEntry, mine[2]).present is False
+    assert client.post(url, data={"present": str(foreign)}).status_code == 404  # another session's member
+    assert client.post(url, data={"present": "x"}).status_code == 400
+    assert client.post(url, data={}).status_code == 400
+    with app.app_context():
+        assert db.session.get(RollEntry, foreign).present is False
+
+
 def test_published_results_export_the_approved_list(app, client, make_council, make_type, make_session, login_as):
     from portal.exports import read_rows
 
@@ -171,6 +205,35 @@ def test_published_results_export_the_approved_list(app, client, make_council, m
     with app.app_context():
         states = dict(db.session.execute(select(Nomination.nominee, Nomination.state)).all())
     assert states == {"Ứng viên 1": "approved", "Ứng viên 2": "not_approved"}
+
+
+def test_round_search_reads_the_folded_name_kept_by_every_write(app, client, reporter):
+    """The search filters on the stored folded nominee name: it follows an edit and bulk (Core) inserts too."""
+    from sqlalchemy import insert
+
+    from plugins.awards.models import Nomination
+
+    w, t = reporter
+    _nominate(client, w, t, w.unit_id, nominee="Hộ bà Hoàng Thị Lựu")
+    with app.app_context():
+        nid = db.session.scalar(select(Nomination.id).where(Nomination.nominee == "Hộ bà Hoàng Thị Lựu"))
+        db.session.execute(insert(Nomination), [{"round_id": w.round_id, "award_type_id": t, "unit_id": w.unit_id,
+                                                 "kind": "individual", "nominee": name, "achievements": "…"}
+                                                for name in ("Ông Sùng A Dơ", "Bà Lò Thị Ánh")])
+        db.session.commit()
+
+    def found(q):
+        body = client.get(f"/awards/rounds/{w.round_id}", query_string={"q": q}, headers=HX).get_data(as_text=True)
+        return re.findall(r'<a href="/awards/nominations/\d+">([^<]+)</a>', body)
+
+    assert found("hoang thi luu") == ["Hộ bà Hoàng Thị Lựu"] and found("LỰU") == ["Hộ bà Hoàng Thị Lựu"]
+    assert found("sung a do") == ["Ông Sùng A Dơ"] and found("lo thi anh") == ["Bà Lò Thị Ánh"]
+    assert found("100%_") == []  # LIKE wildcards are literal
+    resp = client.post(f"/awards/nominations/{nid}/edit", data={
+        "unit_id": w.unit_id, "award_type_id": t, "kind": "household", "nominee": "Hộ ông Vàng A Pháo",
+        "position": "Thôn Nà Đon", "achievements": "Thoát nghèo bền vững."})
+    assert resp.status_code == 302
+    assert found("hoang thi luu") == [] and found("vang a phao") == ["Hộ ông Vàng A Pháo"]
 
 
 def test_round_page_query_count_does_not_grow_with_nominations(app, client, reporter):
@@ -271,3 +334,43 @@ def test_council_membership_is_managed_by_the_secretariat(app, client, make_coun
     assert "3 thành viên" in client.get("/awards/council/").get_data(as_text=True)
     login_as("moi")
     assert client.get("/awards/council/").status_code == 403
+
+
+def test_session_ballot_and_result_pages_run_a_constant_number_of_queries(app, client, make_council, make_type,
+                                                                          make_session, login_as):
+    """Session page (and its fragments), ballot, ballot list and minutes: the same queries for 2 nominees and 3
+    ballots as for 12 nominees and 9 ballots (rows come from one query each, not per nominee or member)."""
+    w = make_council(9)
+    types = [make_type(), make_type("Lao động tiên tiến", written_ballots=True)]
+    small = make_session(w, types, present=5)
+    large = make_session(w, types * 6, present=5)
+
+    def measure(sid, voters):
+        out = {}
+        login_as("thuky")
+        for path, headers in ((f"/awards/sessions/{sid}", {}), (f"/awards/sessions/{sid}/turnout", HX)):
+            with count_queries(app) as q:
+                assert client.get(path, headers=headers).status_code == 200, path
+            out[path.replace(str(sid), "S"), bool(headers)] = len(q)
+        login_as(w.members[1])
+        with count_queries(app) as q:
+            assert client.get(f"/awards/sessions/{sid}/vote").status_code == 200
+        out["vote"] = len(q)
+        for n in range(voters):
+            login_as(w.members[n])
+            client.post(f"/awards/sessions/{sid}/vote", data=ballot(items_of[sid], "agree"))
+        login_as(w.members[0])
+        assert client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"}).status_code == 302
+        for path in (f"/awards/sessions/{sid}/ballots", f"/awards/sessions/{sid}/minutes"):
+            with count_queries(app) as q:
+                page = client.get(path)
+            assert page.status_code == 200, path
+            out[path.replace(str(sid), "S")] = len(q)
+        return out, page
+
+    items_of = {small[0]: small[1], large[0]: large[1]}
+    few, _page = measure(small[0], 3)
+    many, _page = measure(large[0], 9)
+    assert many == few
+    listing = client.get(f"/awards/sessions/{large[0]}/ballots").get_data(as_text=True)
+    assert listing.count("<tr><td><code>") == 9 and listing.count("<td>Đồng ý") == 9 * 12

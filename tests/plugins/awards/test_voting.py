@@ -218,7 +218,7 @@ def test_voter_finds_the_receipt_in_the_published_ballot_list(app, client, make_
     login_as(w.members[0])
     client.post(f"/awards/sessions/{sid}/close", data={"confirmed": "1"})
     page = client.get(f"/awards/sessions/{sid}/ballots").get_data(as_text=True)
-    rows = re.findall(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code></td>\s*<td>([^<]+)</td>", page)
+    rows = re.findall(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code>(?:</td>)?\s*<td>([^<]+)", page)  # </td> is optional
     assert sorted(r[0] for r in rows) == [r[0] for r in rows]  # sorted by receipt number, not casting order
     listed = dict(rows)
     for code, choice in zip(receipts, ["Đồng ý", "Không đồng ý", "Không ý kiến"], strict=True):
