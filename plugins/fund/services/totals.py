@@ -275,13 +275,14 @@ def _split(years: list[Any], start: dt.date, end: dt.date) -> dict[str, Any]:
             "from2": inside[-1].end + dt.timedelta(days=1), "to2": end}
 
 
-def period_report(start: dt.date, end: dt.date) -> PeriodReport:
-    """Opening, carried in, receipts by donor type and method, spending by category, closing: four small queries."""
-    balances, receipts, spending, years = _report_statements()
+def period_report(start: dt.date, end: dt.date, years: list[Any] | None = None) -> PeriodReport:
+    """Opening, carried in, receipts by donor type and method, spending by category, closing: four small queries
+    (three when the caller has every fund year at hand as ``years``, objects with id, start and end)."""
+    balances, receipts, spending, all_years = _report_statements()
     row = db.session.execute(balances, {"start": start, "end": end}).one()
     report = PeriodReport(start=start, end=end, opening=int(row[0]) + int(row[2]), carried_in=int(row[1]),
                           closing=int(row[3]) + int(row[4]))
-    split = _split(list(db.session.execute(years)), start, end)
+    split = _split(list(db.session.execute(all_years)) if years is None else years, start, end)
     by_type: dict[str, Line] = {k: Line(k, v) for k, v in labels.DONOR_TYPES.items()}
     by_method: dict[str, Line] = {k: Line(k, v) for k, v in labels.METHODS.items()}
     for dtype, method, count, amount in db.session.execute(receipts, split):
@@ -332,15 +333,18 @@ class YearRow:
 
 
 @functools.cache
-def _year_sums_statement() -> Select[Any]:  # built once per process (it holds no data)
-    return (select(DayNet.fund_year_id, sum_or_zero(DayNet.received), sum_or_zero(DayNet.spent))
-            .group_by(DayNet.fund_year_id))
+def _years_statement() -> Select[Any]:  # built once per process (it holds no data)
+    sums = (select(DayNet.fund_year_id, sum_or_zero(DayNet.received).label("r"), sum_or_zero(DayNet.spent).label("s"))
+            .group_by(DayNet.fund_year_id).subquery())
+    return (select(FundYear, sums.c.r, sums.c.s).outerjoin(sums, sums.c.fund_year_id == FundYear.id)
+            .order_by(FundYear.start))
 
 
 def years_summary() -> list[YearRow]:
-    """Every fund year with opening, receipts, spending and closing (two queries, any number of entries)."""
-    years = list(db.session.scalars(select(FundYear).order_by(FundYear.start)))
-    sums = {year_id: (int(r), int(s)) for year_id, r, s in db.session.execute(_year_sums_statement())}
+    """Every fund year with opening, receipts, spending and closing (one query, any number of entries)."""
+    rows = list(db.session.execute(_years_statement()))
+    years = [year for year, _r, _s in rows]
+    sums = {year.id: (int(r or 0), int(s or 0)) for year, r, s in rows}
     out, balance = [], 0
     for year in years:
         opening = balance + year.carried_in

@@ -5,14 +5,13 @@ from typing import Any
 
 from flask import request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from portal.toolkit import db, get_plugin_config, local_today, public, render
 
-from ..models import Campaign, Disbursement
+from ..models import Disbursement
 from ..services import ledger as ledger_sv
 from ..services import public as public_sv
-from ..services.totals import campaign_totals, period_report, years_summary
+from ..services.totals import period_report, years_summary
 from .common import bodies_on, chosen_year, size
 
 
@@ -21,10 +20,9 @@ def _public_context() -> dict[str, Any]:
     context: dict[str, Any] = {"year": year, "years": years_summary(), "mode": get_plugin_config(
         "FUND_PUBLIC_BENEFICIARY", "initials_village")}
     if year:
-        campaigns = list(db.session.scalars(select(Campaign).where(Campaign.fund_year_id == year.id)
-                                            .order_by(Campaign.start)))
-        report = period_report(year.start, year.end)
-        context.update(report=report, campaigns=campaigns, totals=campaign_totals([c.id for c in campaigns]),
+        campaigns, totals = public_sv.campaigns_raised(year)
+        report = period_report(year.start, year.end, [row.year for row in context["years"]])
+        context.update(report=report, campaigns=campaigns, totals=totals,
                        table=public_sv.by_commune_category(year, [(int(line.key), line.label) for line in report.spending]))
     return context
 
