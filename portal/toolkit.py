@@ -42,7 +42,9 @@ from portal.i18n import (
     amount_in_words,
     lazy_gettext,
     lazy_pgettext,
+    money_formatter,
     ngettext,
+    number_formatter,
     pgettext,
     vi_sort_key,
 )
@@ -125,6 +127,8 @@ __all__ = [
     "format_numbers",
     "format_percent",
     "get_plugin_config",
+    "money_formatter",
+    "number_formatter",
     "gettext",
     "history_for",
     "hx_redirect",

@@ -105,6 +105,25 @@ def test_money_in_vietnamese(vi):
     assert format_money(None) == ""
 
 
+def test_formatters_for_long_tables_agree_with_the_filters(app, vi):
+    from portal.i18n import money_formatter, number_formatter
+
+    money, number = money_formatter(), number_formatter()
+    for value in (0, 7, 15_000_000, -250_000, 1_234_567_890, None):
+        assert money(value) == format_money(value)
+        assert number(value) == ("" if value is None else format_number(value))
+
+
+def test_formatters_for_long_tables_use_the_locale(app):
+    from portal.i18n import money_formatter, number_formatter
+
+    with app.test_request_context("/"):
+        from flask import session
+
+        session["lang"] = "en"
+        assert money_formatter()(15_000_000) == "15,000,000 VND" and number_formatter()(-1234) == "-1,234"
+
+
 def test_numbers_and_percentages(vi):
     assert format_number(1_234_567) == "1.234.567"
     assert format_number(8.7) == "8,7"
