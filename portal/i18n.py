@@ -32,9 +32,6 @@ __all__ = [
     "vi_sort_key",
     "format_money",
     "format_number",
-    "format_numbers",
-    "money_formatter",
-    "number_formatter",
     "format_date",
     "format_datetime",
     "format_doc_date",
@@ -126,14 +123,6 @@ def format_number(value: int | float | Decimal | None, digits: int | None = None
     return _babel_decimal(value)
 
 
-def format_numbers(values: Iterable[int | float | Decimal | None], digits: int) -> list[str]:
-    """``format_number(v, digits)`` of each value ("" for None), the locale's marks looked up once: a column."""
-    if not has_app_context():
-        return [format_number(v, digits) for v in values]
-    marks = _formats()
-    return ["" if v is None else _fixed(round(Decimal(v), digits), digits, marks) for v in values]
-
-
 def format_money(amount: int | None) -> str:
     """Format integer đồng: "15.000.000 đồng"."""
     if amount is None:
@@ -142,32 +131,6 @@ def format_money(amount: int | None) -> str:
         formats = _formats()
         return formats["money"] % {"amount": _grouped(int(amount), formats["group"])}
     return gettext("%(amount)s VND", amount=_babel_decimal(int(amount), format="#,##0"))
-
-
-def money_formatter() -> Callable[[int | None], str]:
-    """``format_money`` for a table's worth of amounts: the locale's marks are looked up once, not per amount.
-
-    Build it once per request (a service building a long table's rows); each call costs what an f-string does.
-    """
-    formats = _formats()
-    money, group = formats["money"], formats["group"]
-
-    def fmt(amount: int | None) -> str:
-        if amount is None:
-            return ""
-        return money % {"amount": _grouped(int(amount), group)}
-
-    return fmt
-
-
-def number_formatter() -> Callable[[int | None], str]:
-    """``format_number`` of whole numbers for a table's worth of them (the grouping mark looked up once)."""
-    group = _formats()["group"]
-
-    def fmt(value: int | None) -> str:
-        return "" if value is None else _grouped(int(value), group)
-
-    return fmt
 
 
 def format_percent(numerator: int, denominator: int, digits: int = 1) -> str:

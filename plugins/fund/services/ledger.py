@@ -9,7 +9,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import Date, Integer, Select, String, and_, bindparam, func, literal, or_, select, union_all
 
-from portal.toolkit import Unit, _l, db, format_date, local_today, money_formatter
+from portal.toolkit import Unit, _l, db, format_date, format_money, local_today
 
 from .. import labels
 from ..models import Contribution, DayNet, Disbursement, FundYear
@@ -161,7 +161,7 @@ def show_rows(data: LedgerPage, reveal_anonymous: bool = False) -> LedgerPage:
     """Add to each row of a ledger page what the page shows, made once here rather than by filters per row in the
     template: ``date``, ``url``, ``doc``, ``shown`` (the name, or "Anonymous benefactor" unless
     ``reveal_anonymous``), ``in``, ``out`` and ``after`` (amounts of money, formatted). In a request."""
-    money = money_formatter()
+    money = format_money
     links = {"R": _entry_link("fund.contribution"), "C": _entry_link("fund.disbursement")}
     docs = {"R": str(_l("Receipt")), "C": str(_l("Voucher"))}
     anonymous = str(_l("Anonymous benefactor"))

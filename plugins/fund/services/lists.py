@@ -8,7 +8,7 @@ from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from portal.toolkit import Page, Unit, _l, format_date, money_formatter, paginate
+from portal.toolkit import Page, Unit, _l, format_date, format_money, paginate
 
 from .. import labels
 from ..models import Campaign, Category, Contribution, Disbursement, FundYear
@@ -43,7 +43,7 @@ def receipt_page(year: FundYear | None, campaign_id: int, size: int, reveal_anon
         stmt = stmt.where(c.campaign_id == campaign_id)
     # keyset on the (fund_year_id, date, id) index: the 20,000th page costs what the first does
     page = paginate(stmt, (c.date.desc(), c.id.desc()), size=size, rows="row")
-    money, methods = money_formatter(), {k: str(v) for k, v in labels.METHODS.items()}
+    money, methods = format_money, {k: str(v) for k, v in labels.METHODS.items()}
     anonymous = str(_l("Anonymous benefactor"))
     head, tail = _link("fund.contribution")
     label = year.label if year else ""
@@ -92,7 +92,7 @@ def disbursement_page(state: str, size: int) -> tuple[Page, list[PaymentRow]]:
     if state in labels.STATES:
         stmt = stmt.where(d.state == state)
     page = paginate(stmt, (d.proposed_at.desc(), d.id.desc()), size=size, rows="row")
-    money, states = money_formatter(), {k: str(v) for k, v in labels.STATES.items()}
+    money, states = format_money, {k: str(v) for k, v in labels.STATES.items()}
     head, tail = _link("fund.disbursement")
     rows = [PaymentRow(f"{head}{r.id}{tail}", r.beneficiary, bool(r.reverses_id),
                        f"{r.commune}, {r.village}" if r.village else r.commune, r.category, states.get(r.state, ""),

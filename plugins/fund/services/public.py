@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Integer, Select, bindparam, func, select
 
-from portal.toolkit import Unit, _l, db, format_date, money_formatter, number_formatter
+from portal.toolkit import Unit, _l, db, format_date, format_money, format_number
 
 from .. import labels
 from ..models import Campaign, Category, CommuneTotal, Contribution, DayTotal, Disbursement, FundYear
@@ -103,7 +103,7 @@ class PaymentRow(NamedTuple):
 
 def donor_rows(rows: list[Any], label: int) -> list[DonorRow]:
     """Receipts of the public list (an anonymous donor's name is never shown)."""
-    money, methods = money_formatter(), {k: str(v) for k, v in labels.METHODS.items()}
+    money, methods = format_money, {k: str(v) for k, v in labels.METHODS.items()}
     anonymous = str(_l("Anonymous benefactor"))
     return [DonorRow(format_date(r["date"]), f"{label}/{r['number']:06d}", anonymous if r["anonymous"] else r["donor"],
                      methods.get(r["method"], ""), money(r["amount"]), bool(r["reverses_id"])) for r in rows]
@@ -111,7 +111,7 @@ def donor_rows(rows: list[Any], label: int) -> list[DonorRow]:
 
 def payment_rows(rows: list[Any], mode: str, label: int) -> list[PaymentRow]:
     """Paid support (the beneficiary as ``mode`` says, else the household's status in words)."""
-    money, statuses = money_formatter(), {k: str(v) for k, v in labels.STATUSES.items()}
+    money, statuses = format_money, {k: str(v) for k, v in labels.STATUSES.items()}
     return [PaymentRow(format_date(r["paid_on"]), f"{label}/{r['voucher_number']:06d}",
                        public_beneficiary(r["beneficiary"], r["village"], mode) or statuses.get(r["household_status"], ""),
                        r["commune"], r["category"], r["purpose"], r["decision_no"] or "—", money(r["amount"]),
@@ -161,7 +161,7 @@ def by_commune_category(year: FundYear, cats: list[tuple[int, str]] | None = Non
         cells[cat_id] = int(amount)
         sums[0] += int(count)
         sums[1] += int(amount)
-    number = number_formatter()
+    number = format_number
     rows = [(name, [number(cells.get(cat_id, 0)) for cat_id, _name in cats], number(sums[0]), number(sums[1]))
             for name, (cells, sums) in table.items()]
     return [name for _id, name in cats], rows

@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, bindparam, case, select
 
-from portal.toolkit import Unit, db, lock, money_formatter
+from portal.toolkit import Unit, db, format_money, lock
 
 from ..models import Campaign, FundYear, Pledge, UnitTotal
 from .totals import sum_or_zero
@@ -55,7 +55,7 @@ class LeaderRow(NamedTuple):  # named fields: Jinja reads an attribute at once (
 
 def leader_rows(rows: list[dict[str, Any]]) -> list[LeaderRow]:
     """The leaderboard as shown, amounts formatted once here rather than by a filter per row."""
-    money = money_formatter()
+    money = format_money
     return [LeaderRow(r["name"], ", ".join(r.get("predecessors") or ()), money(r["given"]), money(r["raised"]))
             for r in rows]
 

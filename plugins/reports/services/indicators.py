@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import lazyload
 
-from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, format_numbers, predecessor_map, vi_sort_key
+from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, vi_sort_key
 
 from ..models import NUMERIC_KINDS, FormField, Indicator, Period, Submission
 from .values import FieldError, numeric, parse_expression
@@ -214,7 +214,7 @@ def shown_all(ind: Indicator, values: Sequence[Fraction | None]) -> list[str]:
     q = _QUANTUM[digits]
     present = [i for i, v in enumerate(values) if v is not None]
     ratios = [values[i].as_integer_ratio() for i in present]  # type: ignore[union-attr]
-    texts = format_numbers([(Decimal(a) / Decimal(b)).quantize(q, ROUND_HALF_UP) for a, b in ratios], digits)
+    texts = [format_number((Decimal(a) / Decimal(b)).quantize(q, ROUND_HALF_UP), digits) for a, b in ratios]
     out = ["—"] * len(values)
     for i, text in zip(present, texts):
         out[i] = text
