@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterable
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +61,8 @@ def select_locale() -> str:
 
 # --- formatting (all through Babel, in the current locale) ---
 
-def _formats() -> dict[str, str]:
-    """The current locale's digit grouping mark and money pattern, looked up once per request.
+def _formats() -> dict[str, Any]:
+    """The current locale's digit grouping and decimal marks and money pattern, looked up once per request.
 
     Long tables format thousands of amounts and dates; each Babel call resolves the locale and the catalog again
     through several context lookups, which was the largest cost of the fund's print table. Kept with the request's
@@ -71,11 +71,14 @@ def _formats() -> dict[str, str]:
     state = _request_catalogs()
     cache = state.formats if state is not None else None
     if cache is None:
+        from babel import Locale
         from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
         locale = get_locale() or "vi"
-        cache = {"group": get_group_symbol(locale), "decimal": get_decimal_symbol(locale),
-                 "minus": get_minus_sign_symbol(locale), "money": gettext("%(amount)s VND")}
+        group, point = get_group_symbol(locale), get_decimal_symbol(locale)
+        cache = {"group": group, "decimal": point, "marks": str.maketrans({",": group, ".": point}),
+                 "minus": get_minus_sign_symbol(locale), "money": gettext("%(amount)s VND"),
+                 "pattern": Locale.parse(locale).decimal_formats[None].pattern}  # "#,##0.###" in vi and en
         if state is not None:
             state.formats = cache
     return cache
@@ -85,36 +88,39 @@ def _grouped(value: int, group: str | None = None) -> str:
     return ("-" if value < 0 else "") + f"{abs(value):,}".replace(",", group or _formats()["group"])
 
 
+_MILLI = Decimal("0.001")
+
+
+def _fixed(value: Decimal, digits: int, f: dict[str, Any]) -> str:
+    # the locale's marks put into Python's own grouping: the same text as Babel's "#,##0.0" pattern
+    # (a property test holds them equal) at a tenth of its cost, for tables of percentages
+    text = f"{abs(value):,.{digits}f}".translate(f["marks"])
+    return (f["minus"] + text) if value < 0 else text
+
+
+def _plain(value: Decimal) -> str:
+    """What Babel's default pattern "#,##0.###" gives: at most three decimals, rounded half even, no trailing 0."""
+    text = format(abs(value).normalize().quantize(_MILLI), ",f").rstrip("0").rstrip(".")
+    return ("-" + text if value.is_signed() else text).translate(_formats()["marks"])
+
+
 def format_number(value: int | float | Decimal | None, digits: int | None = None) -> str:
     """Format a number with the locale's separators: 1.234.567 and 8,7 in Vietnamese."""
     if value is None:
         return ""
     if digits is None and isinstance(value, int) and not isinstance(value, bool) and has_app_context():
-        return _grouped(value)
+        return _grouped(value, _formats()["group"])
     if digits is not None:
         value = round(Decimal(value), digits)
         if has_app_context():
-            # the locale's marks put into Python's own grouping: the same text as Babel's "#,##0.0" pattern
-            # (a property test holds them equal) at a tenth of its cost, for tables of percentages
-            f = _formats()
-            text = f"{abs(value):,.{digits}f}".translate({44: f["group"], 46: f["decimal"]})
-            return (f["minus"] + text) if value < 0 else text
+            return _fixed(value, digits, _formats())
         fmt = "#,##0." + "0" * digits if digits else "#,##0"
         return _babel_decimal(value, format=fmt)
-    if isinstance(value, Decimal) and value.is_finite() and has_app_context():
-        # Babel's default "#,##0.###" (at most 3 places, half to even, no trailing zeros) from the same marks: the
-        # points of checklist items and scores, written dozens of times a page
-        try:
-            rounded = value.quantize(_THOUSANDTH, rounding=ROUND_HALF_EVEN)
-        except InvalidOperation:  # more digits than the decimal context holds: Babel's own answer
-            return _babel_decimal(value)
-        f = _formats()
-        text = f"{abs(rounded):,.3f}".rstrip("0").rstrip(".").translate({44: f["group"], 46: f["decimal"]})
-        return (f["minus"] + text) if rounded < 0 else text
+    if isinstance(value, (Decimal, float)) and has_app_context():
+        number = Decimal(str(value)) if isinstance(value, float) else value  # as Babel reads a float
+        if number.is_finite() and _formats()["pattern"] == "#,##0.###":
+            return _plain(number)
     return _babel_decimal(value)
-
-
-_THOUSANDTH = Decimal("0.001")
 
 
 def format_money(amount: int | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.toolkit import Audited, Unit, Upload, User, db, utcnow
@@ -64,6 +64,11 @@ class DayTotal(db.Model):
     __tablename__ = "fund_day_total"
     __table_args__ = (
         UniqueConstraint("day", "side", "donor_type", "method", "campaign_id", "category_id", name="uq_fund_day_total_key"),
+        # a campaign's total reads only the campaigns' rows (most rows have none: 0), whatever the statistics say
+        Index("ix_fund_day_total_campaign", "campaign_id", "side", "amount",
+              sqlite_where=text("campaign_id != 0"), postgresql_where=text("campaign_id != 0")),
+        # a period's sums by donor type and method, or by category, read the index alone
+        Index("ix_fund_day_total_period", "side", "day", "donor_type", "method", "category_id", "entries", "amount"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date)
@@ -75,6 +80,25 @@ class DayTotal(db.Model):
     category_id: Mapped[int] = mapped_column(Integer, default=0)
     entries: Mapped[int] = mapped_column(Integer, default=0)  # gifts or payments, minus their reversals
     lines: Mapped[int] = mapped_column(Integer, default=0)  # ledger lines, reversals included
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class YearTotal(db.Model):
+    """Receipts or payments of one fund year per donor type, method and category, kept with every entry like the
+    day totals: the report of whole fund years (the public page, a past year's report) sums these few rows rather
+    than a year of day totals."""
+
+    __tablename__ = "fund_year_total"
+    __table_args__ = (
+        UniqueConstraint("fund_year_id", "side", "donor_type", "method", "category_id", name="uq_fund_year_total_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fund_year_id: Mapped[int] = mapped_column(ForeignKey("fund_year.id"))
+    side: Mapped[str] = mapped_column(String(1))
+    donor_type: Mapped[str] = mapped_column(String(20), default="")
+    method: Mapped[str] = mapped_column(String(10), default="")
+    category_id: Mapped[int] = mapped_column(Integer, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
 
 

@@ -140,6 +140,39 @@ def test_fast_number_and_date_formats_match_babel(app, lang):
         check()
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_plain_numbers_and_columns_read_as_babel_writes_them(app, lang):
+    """format_number(decimal) (Babel's default pattern) and format_number(x, digits) skip Babel per call:
+    the same text in each language, for signs, zeros, rounding and grouping."""
+    from flask_babel import force_locale
+    from flask_babel import format_decimal
+
+    values = [0, 7, -7, 999, 1000, -1234567, 8.7, 0.05, -0.04, 2.675, 1e15, Decimal("8.75"), Decimal("-0.004"),
+              Decimal("1234567.891"), Decimal("1E+3"), Decimal("-0"), Decimal("0.0000005"), Decimal("12345.5")]
+    with app.test_request_context("/"), force_locale(lang):
+        for value in values:
+            for digits in range(7):
+                rounded = round(Decimal(value), digits)
+                rounded = abs(rounded) if rounded == 0 else rounded  # a rounded "-0" shows as "0"
+                pattern = "#,##0." + "0" * digits if digits else "#,##0"
+                assert format_number(value, digits) == format_decimal(rounded, format=pattern), (value, digits)
+            if not isinstance(value, int):  # no digits: Babel's default pattern, at most three decimals
+                assert format_number(value) == format_decimal(value), value
+        for value in (Decimal("1.0005"), Decimal("1.0015"), Decimal("-2.50"), Decimal("1234.5670"), 0.1 + 0.2,
+                      Decimal("-0.0001"), Decimal("1E+5"), Decimal("12.3456789")):
+            assert format_number(value) == format_decimal(value), value
+
+
+def test_numbers_follow_a_forced_locale_and_back_within_one_request(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"):
+        assert (format_number(1234.5, 1), format_money(12345)) == ("1.234,5", "12.345 đồng")
+        with force_locale("en"):
+            assert (format_number(1234.5, 1), format_money(12345)) == ("1,234.5", "12,345 VND")
+        assert (format_number(1234.5, 1), format_money(12345)) == ("1.234,5", "12.345 đồng")
+
+
 def test_dates(vi):
     assert format_date(dt.date(2024, 11, 5)) == "05/11/2024"
     # stored datetimes are UTC; Vietnam is UTC+7

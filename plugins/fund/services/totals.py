@@ -2,20 +2,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, literal_column, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, literal_column, or_, select, union_all
 
 from portal.toolkit import db
 
 from .. import labels
-from ..models import Category, CommuneTotal, Contribution, DayNet, DayTotal, Disbursement, FundYear, UnitTotal
+from ..models import (Category, CommuneTotal, Contribution, DayNet, DayTotal, Disbursement, FundYear, UnitTotal,
+                      YearTotal)
 
 
 # --- totals: SQL sums over the day totals kept with every entry ---
 
 KEY = ("day", "side", "donor_type", "method", "campaign_id", "category_id")
+YEAR_KEY = ("fund_year_id", "side", "donor_type", "method", "category_id")
 
 
 def sum_or_zero(column: Any) -> Any:
@@ -49,6 +52,7 @@ def bump(side: str, day: dt.date, fund_year_id: int, amount: int, **key: Any) ->
               "method": key.get("method") or "", "campaign_id": key.get("campaign_id") or 0,
               "category_id": key.get("category_id") or 0, "entries": 1 if amount > 0 else -1, "lines": 1, "amount": amount}
     _upsert(DayTotal.__table__, KEY, values, ("entries", "lines", "amount"))
+    _upsert(YearTotal.__table__, YEAR_KEY, {k: values[k] for k in (*YEAR_KEY, "entries", "amount")}, ("entries", "amount"))
     receipt = side == "R"
     _upsert(DayNet.__table__, ("day",), {"day": day, "fund_year_id": fund_year_id, "received": amount if receipt else 0,
                                          "spent": 0 if receipt else amount, "receipt_lines": int(receipt),
@@ -109,6 +113,12 @@ def _raw_commune_totals() -> Select[Any]:
                   func.sum(d.amount)).where(paid()).group_by(d.fund_year_id, d.commune_id, d.category_id)
 
 
+def _year_totals_from_day_totals() -> Select[Any]:
+    t = DayTotal
+    return select(t.fund_year_id, t.side, t.donor_type, t.method, t.category_id, func.sum(t.entries),
+                  func.sum(t.amount)).group_by(t.fund_year_id, t.side, t.donor_type, t.method, t.category_id)
+
+
 def _day_nets_from_totals() -> Select[Any]:
     t = DayTotal
     receipt = t.side == "R"
@@ -126,14 +136,15 @@ def rebuild_day_totals() -> None:
     for table, columns, stmts in ((DayTotal.__table__, _TOTAL_COLUMNS, _raw_day_totals()),
                                   (UnitTotal.__table__, [*UNIT_KEY, "amount"], _raw_unit_totals()),
                                   (CommuneTotal.__table__, [*COMMUNE_KEY, "entries", "amount"], [_raw_commune_totals()]),
-                                  (DayNet.__table__, _NET_COLUMNS, [_day_nets_from_totals()])):  # after the day totals
+                                  (DayNet.__table__, _NET_COLUMNS, [_day_nets_from_totals()]),  # after the day totals
+                                  (YearTotal.__table__, [*YEAR_KEY, "entries", "amount"], [_year_totals_from_day_totals()])):
         db.session.execute(table.delete())
         for stmt in stmts:
             db.session.execute(table.insert().from_select(columns, stmt))
 
 
 def day_totals_match() -> bool:
-    """Whether the day and unit totals equal the sums of the entries (full scans: for checks, not for pages)."""
+    """Whether the day, year and unit totals equal the sums of the entries (full scans: for checks, not pages)."""
     def norm(rows: Any) -> set[tuple[Any, ...]]:
         return {tuple(int(v) if isinstance(v, (int, float)) or hasattr(v, "as_integer_ratio") else v for v in r)
                 for r in rows if r[-1]}
@@ -152,18 +163,28 @@ def day_totals_match() -> bool:
         return {(str(r[0]), *(int(v) for v in r[1:])) for r in db.session.execute(stmt) if any(r[2:])}
 
     nets = per_day(select(n.day, n.fund_year_id, n.received, n.spent, n.receipt_lines, n.payment_lines))
+    y = YearTotal
+    years = norm(db.session.execute(select(y.fund_year_id, y.side, y.donor_type, y.method, y.category_id, y.entries,
+                                           y.amount)))
     return (kept == raw and kept_units == raw_units and communes == raw_communes
-            and nets == per_day(_day_nets_from_totals()))
+            and nets == per_day(_day_nets_from_totals()) and years == norm(db.session.execute(
+                _year_totals_from_day_totals())))
+
+
+def balance_columns(day: dt.date) -> list[Any]:
+    """Two scalar subqueries whose sum is the balance at the end of ``day`` (to select with others in one query)."""
+    return [select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= day).scalar_subquery(),
+            select(net()).where(DayNet.day <= day).scalar_subquery()]
+
+
+@functools.cache
+def _balance_statement() -> Select[Any]:  # built once per process (it holds no data), the day a parameter
+    return select(*balance_columns(bindparam("day", type_=Date())))
 
 
 def balance_on(day: dt.date) -> int:
     """Balance at the end of ``day``: money carried in + receipts − payments up to and including it."""
-    row = db.session.execute(
-        select(
-            select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= day).scalar_subquery(),
-            select(net()).where(DayNet.day <= day).scalar_subquery(),
-        )
-    ).one()
+    row = db.session.execute(_balance_statement(), {"day": day}).one()
     return int(row[0]) + int(row[1])
 
 
@@ -201,42 +222,75 @@ class PeriodReport:
         return sum(line.count for line in self.receipts)
 
 
-def period_report(start: dt.date, end: dt.date) -> PeriodReport:
-    """Opening, carried in, receipts by donor type and method, spending by category, closing: three SQL queries."""
-    t = DayTotal
-    row = db.session.execute(
-        select(
-            select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= start).scalar_subquery(),
-            select(sum_or_zero(FundYear.carried_in)).where(FundYear.start > start, FundYear.start <= end).scalar_subquery(),
-            select(net()).where(DayNet.day < start).scalar_subquery(),
-            select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= end).scalar_subquery(),
-            select(net()).where(DayNet.day <= end).scalar_subquery(),
-        )
-    ).one()
+@functools.cache
+def _report_statements() -> tuple[Select[Any], Select[Any], Select[Any], Select[Any]]:
+    """The period report's statements, built once per process with the period as parameters (building and keying
+    them cost more than running them); they hold no data.
+
+    Receipts and spending sum the year totals of the fund years ``ids`` wholly inside the period and the day totals
+    of the rest of it (at most two runs of days, ``from1``–``to1`` and ``from2``–``to2``): a whole year reads a few
+    rows instead of its day totals."""
+    t, y = DayTotal, YearTotal
+    start, end = bindparam("start", type_=Date()), bindparam("end", type_=Date())
+    balances = select(
+        select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= start).scalar_subquery(),
+        select(sum_or_zero(FundYear.carried_in)).where(FundYear.start > start, FundYear.start <= end).scalar_subquery(),
+        select(net()).where(DayNet.day < start).scalar_subquery(),
+        select(sum_or_zero(FundYear.carried_in)).where(FundYear.start <= end).scalar_subquery(),
+        select(net()).where(DayNet.day <= end).scalar_subquery(),
+    )
+
+    def parts(side: str, *columns: str) -> Any:
+        yc, tc = y.__table__.c, t.__table__.c
+        days = or_(and_(tc.day >= bindparam("from1", type_=Date()), tc.day <= bindparam("to1", type_=Date())),
+                   and_(tc.day >= bindparam("from2", type_=Date()), tc.day <= bindparam("to2", type_=Date())))
+        return union_all(
+            select(*(yc[c] for c in columns), yc.entries, yc.amount)
+            .where(yc.side == side, yc.fund_year_id.in_(bindparam("ids", expanding=True))),
+            select(*(tc[c] for c in columns), tc.entries, tc.amount).where(tc.side == side, days),
+        ).subquery()
+
+    r = parts("R", "donor_type", "method")
+    receipts = (select(r.c.donor_type, r.c.method, sum_or_zero(r.c.entries), sum_or_zero(r.c.amount))
+                .group_by(r.c.donor_type, r.c.method))
+    c = parts("C", "category_id")
+    spent = (select(c.c.category_id, sum_or_zero(c.c.entries).label("n"), sum_or_zero(c.c.amount).label("amount"))
+             .group_by(c.c.category_id).subquery())
+    spending = (
+        select(Category.id, Category.name, Category.kind, spent.c.n, spent.c.amount)
+        .outerjoin(spent, spent.c.category_id == Category.id)
+        .order_by(Category.position, Category.id)
+    )
+    years = select(FundYear.id, FundYear.start, FundYear.end).order_by(FundYear.start)
+    return balances, receipts, spending, years
+
+
+def _split(years: list[Any], start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The fund years wholly inside start–end and the (at most two) runs of days of the period outside them."""
+    inside = [yr for yr in years if start <= yr.start and yr.end <= end]
+    if not inside:
+        return {"ids": [], "from1": start, "to1": end, "from2": end + dt.timedelta(days=1), "to2": end}
+    # fund years never overlap, so a day between the first and last inside year lies in an inside year
+    return {"ids": [yr.id for yr in inside], "from1": start, "to1": inside[0].start - dt.timedelta(days=1),
+            "from2": inside[-1].end + dt.timedelta(days=1), "to2": end}
+
+
+def period_report(start: dt.date, end: dt.date, years: list[Any] | None = None) -> PeriodReport:
+    """Opening, carried in, receipts by donor type and method, spending by category, closing: four small queries
+    (three when the caller has every fund year at hand as ``years``, objects with id, start and end)."""
+    balances, receipts, spending, all_years = _report_statements()
+    row = db.session.execute(balances, {"start": start, "end": end}).one()
     report = PeriodReport(start=start, end=end, opening=int(row[0]) + int(row[2]), carried_in=int(row[1]),
                           closing=int(row[3]) + int(row[4]))
+    split = _split(list(db.session.execute(all_years)) if years is None else years, start, end)
     by_type: dict[str, Line] = {k: Line(k, v) for k, v in labels.DONOR_TYPES.items()}
     by_method: dict[str, Line] = {k: Line(k, v) for k, v in labels.METHODS.items()}
-    for dtype, method, count, amount in db.session.execute(
-        select(t.donor_type, t.method, sum_or_zero(t.entries), sum_or_zero(t.amount))
-        .where(t.side == "R", t.day >= start, t.day <= end)
-        .group_by(t.donor_type, t.method)
-    ):
+    for dtype, method, count, amount in db.session.execute(receipts, split):
         for line in (by_type.setdefault(dtype, Line(dtype, dtype)), by_method.setdefault(method, Line(method, method))):
             line.count += int(count)
             line.amount += int(amount)
     report.receipts, report.methods = list(by_type.values()), list(by_method.values())
-    spent = (
-        select(t.category_id, sum_or_zero(t.entries).label("n"), sum_or_zero(t.amount).label("amount"))
-        .where(t.side == "C", t.day >= start, t.day <= end)
-        .group_by(t.category_id)
-        .subquery()
-    )
-    for cat_id, name, kind, count, amount in db.session.execute(
-        select(Category.id, Category.name, Category.kind, spent.c.n, spent.c.amount)
-        .outerjoin(spent, spent.c.category_id == Category.id)
-        .order_by(Category.position, Category.id)
-    ):
+    for cat_id, name, kind, count, amount in db.session.execute(spending, split):
         line = Line(str(cat_id), name, int(count or 0), int(amount or 0))
         report.spending.append(line)
         if kind == "house":
@@ -246,16 +300,20 @@ def period_report(start: dt.date, end: dt.date) -> PeriodReport:
     return report
 
 
-def monthly(start: dt.date, end: dt.date) -> list[tuple[str, int, int]]:
-    """(mm/yyyy, receipts, spending) for every month of the period, one GROUP BY query."""
+@functools.cache
+def _monthly_statement() -> Select[Any]:  # built once per process (it holds no data), the period as parameters
     n = DayNet
     year, month = func.extract("year", n.day), func.extract("month", n.day)
+    return (select(year, month, sum_or_zero(n.received), sum_or_zero(n.spent))
+            .where(n.day >= bindparam("start", type_=Date()), n.day <= bindparam("end", type_=Date()))
+            .group_by(year, month))
+
+
+def monthly(start: dt.date, end: dt.date) -> list[tuple[str, int, int]]:
+    """(mm/yyyy, receipts, spending) for every month of the period, one GROUP BY query."""
     sums: dict[tuple[int, int], tuple[int, int]] = {
         (int(y), int(m)): (int(r), int(s))
-        for y, m, r, s in db.session.execute(
-            select(year, month, sum_or_zero(n.received), sum_or_zero(n.spent))
-            .where(n.day >= start, n.day <= end).group_by(year, month)
-        )
+        for y, m, r, s in db.session.execute(_monthly_statement(), {"start": start, "end": end})
     }
     out = []
     y, m = start.year, start.month
@@ -274,16 +332,19 @@ class YearRow:
     closing: int
 
 
+@functools.cache
+def _years_statement() -> Select[Any]:  # built once per process (it holds no data)
+    sums = (select(DayNet.fund_year_id, sum_or_zero(DayNet.received).label("r"), sum_or_zero(DayNet.spent).label("s"))
+            .group_by(DayNet.fund_year_id).subquery())
+    return (select(FundYear, sums.c.r, sums.c.s).outerjoin(sums, sums.c.fund_year_id == FundYear.id)
+            .order_by(FundYear.start))
+
+
 def years_summary() -> list[YearRow]:
-    """Every fund year with opening, receipts, spending and closing (two queries, any number of entries)."""
-    years = list(db.session.scalars(select(FundYear).order_by(FundYear.start)))
-    sums = {
-        year_id: (int(r), int(s))
-        for year_id, r, s in db.session.execute(
-            select(DayNet.fund_year_id, sum_or_zero(DayNet.received), sum_or_zero(DayNet.spent))
-            .group_by(DayNet.fund_year_id)
-        )
-    }
+    """Every fund year with opening, receipts, spending and closing (one query, any number of entries)."""
+    rows = list(db.session.execute(_years_statement()))
+    years = [year for year, _r, _s in rows]
+    sums = {year.id: (int(r or 0), int(s or 0)) for year, r, s in rows}
     out, balance = [], 0
     for year in years:
         opening = balance + year.carried_in
@@ -293,14 +354,15 @@ def years_summary() -> list[YearRow]:
     return out
 
 
+@functools.cache
+def _campaign_statement() -> Select[Any]:  # built once per process (it holds no data), the campaigns a parameter
+    return (select(DayTotal.campaign_id, sum_or_zero(DayTotal.amount))  # "!= 0": the partial index's condition
+            .where(DayTotal.side == "R", DayTotal.campaign_id.in_(bindparam("ids", expanding=True)),
+                   DayTotal.campaign_id != 0)
+            .group_by(DayTotal.campaign_id))
+
+
 def campaign_totals(campaign_ids: list[int]) -> dict[int, int]:
     if not campaign_ids:
         return {}
-    return {
-        cid: int(total)
-        for cid, total in db.session.execute(
-            select(DayTotal.campaign_id, sum_or_zero(DayTotal.amount))
-            .where(DayTotal.side == "R", DayTotal.campaign_id.in_(campaign_ids))
-            .group_by(DayTotal.campaign_id)
-        )
-    }
+    return {cid: int(total) for cid, total in db.session.execute(_campaign_statement(), {"ids": list(campaign_ids)})}

@@ -1,11 +1,12 @@
 """Units: the leaderboard, pledges and what a unit gave or raised."""
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
-from sqlalchemy import case, select
+from sqlalchemy import Integer, Select, bindparam, case, select
 
-from portal.toolkit import Unit, db, lock
+from portal.toolkit import Unit, db, format_money, lock
 
 from ..models import Campaign, FundYear, Pledge, UnitTotal
 from .totals import sum_or_zero
@@ -19,20 +20,44 @@ def _unit_where(campaign: Campaign | None, year: FundYear | None) -> list[Any]:
     return [UnitTotal.fund_year_id == year.id] if year else []
 
 
-def leaderboard(campaign: Campaign | None, year: FundYear | None, limit: int = 100) -> list[dict[str, Any]]:
-    """Per unit: contributed (as donor) and mobilised (as credited unit), from the unit totals in one query."""
+@functools.cache
+def _leaderboard_statement(scope: str) -> Select[Any]:
+    """The leaderboard over a campaign, a fund year or everything ("campaign", "year", ""), built once per process
+    with the campaign or year and the limit as parameters (it holds no data)."""
     u = UnitTotal
     given = sum_or_zero(case((u.role == "given", u.amount), else_=0))
     raised = sum_or_zero(case((u.role == "raised", u.amount), else_=0))
-    stmt = (
-        select(Unit.id, Unit.name, given.label("given"), raised.label("raised"))
+    where = {"campaign": [u.campaign_id == bindparam("id", type_=Integer())],
+             "year": [u.fund_year_id == bindparam("id", type_=Integer())]}.get(scope, [])
+    return (
+        select(Unit.id, Unit.name, Unit.sort_key, given.label("given"), raised.label("raised"))
         .join(u, u.unit_id == Unit.id)
-        .where(*_unit_where(campaign, year))
-        .group_by(Unit.id, Unit.name)
-        .order_by((given + raised).desc(), Unit.name)
-        .limit(limit)
+        .where(*where)
+        .group_by(Unit.id, Unit.name, Unit.sort_key)
+        .order_by((given + raised).desc(), Unit.sort_key, Unit.id)
+        .limit(bindparam("limit", type_=Integer()))
     )
-    return [dict(r) for r in db.session.execute(stmt).mappings()]
+
+
+def leaderboard(campaign: Campaign | None, year: FundYear | None, limit: int = 100) -> list[dict[str, Any]]:
+    """Per unit: contributed (as donor) and mobilised (as credited unit), from the unit totals in one query."""
+    scope, key = ("campaign", campaign.id) if campaign else (("year", year.id) if year else ("", None))
+    params: dict[str, Any] = {"limit": limit} if key is None else {"limit": limit, "id": key}
+    return [dict(r) for r in db.session.execute(_leaderboard_statement(scope), params).mappings()]
+
+
+class LeaderRow(NamedTuple):  # named fields: Jinja reads an attribute at once (a dict key costs a failed getattr)
+    name: str
+    predecessors: str  # the merged units counted under this one, joined
+    given: str
+    raised: str
+
+
+def leader_rows(rows: list[dict[str, Any]]) -> list[LeaderRow]:
+    """The leaderboard as shown, amounts formatted once here rather than by a filter per row."""
+    money = format_money
+    return [LeaderRow(r["name"], ", ".join(r.get("predecessors") or ()), money(r["given"]), money(r["raised"]))
+            for r in rows]
 
 
 def pledge_rows(campaign: Campaign, scope: Any) -> list[dict[str, Any]]:

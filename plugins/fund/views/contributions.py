@@ -5,7 +5,6 @@ from typing import Any
 
 from flask import abort, flash, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from portal.toolkit import (
     Refused,
@@ -16,7 +15,6 @@ from portal.toolkit import (
     hx_trigger,
     idempotent,
     local_today,
-    paginate,
     redirect_or_hx,
     render,
     require_permission,
@@ -25,8 +23,9 @@ from portal.toolkit import (
 
 from ..forms import ContributionForm, ReasonForm
 from ..models import Contribution
-from ..permissions import PLEDGE, RECORD, VIEW
+from ..permissions import CONFIDENTIAL, PLEDGE, RECORD, VIEW
 from ..services.entries import record_contribution, reversal_of, reverse_contribution
+from ..services.lists import receipt_page
 from .common import all_years, bodies_on, campaign_choices, chosen_year, refused_into, size
 
 
@@ -34,12 +33,8 @@ from .common import all_years, bodies_on, campaign_choices, chosen_year, refused
 def contributions() -> ResponseReturnValue:
     year = chosen_year()
     campaign_id = request.args.get("campaign", 0, type=int)
-    stmt = select(Contribution).where(Contribution.fund_year_id == (year.id if year else None))
-    if campaign_id:
-        stmt = stmt.where(Contribution.campaign_id == campaign_id)
-    # keyset on the (fund_year_id, date, id) index: the 20,000th page costs what the first does
-    page = paginate(stmt, (Contribution.date.desc(), Contribution.id.desc()), size=size())
-    return render("fund/contributions.html", fragment="contribution_list", entries=page.items,
+    page, rows = receipt_page(year, campaign_id, size(), current_user.can(CONFIDENTIAL))
+    return render("fund/contributions.html", fragment="contribution_list", entries=rows,
                   page=page, year=year, years=all_years(), campaign_id=campaign_id,
                   campaigns=campaign_choices(_("All campaigns")))
 

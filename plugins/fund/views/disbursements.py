@@ -24,7 +24,6 @@ from portal.toolkit import (
     hx_trigger,
     idempotent,
     local_today,
-    paginate,
     redirect_or_hx,
     render,
     require_permission,
@@ -33,22 +32,19 @@ from portal.toolkit import (
     unit_choices,
 )
 
-from .. import labels
 from ..forms import DisbursementForm, PayForm, ReasonForm, RejectForm
 from ..models import Attachment, Category, Disbursement
 from ..permissions import APPROVE, RECORD, VIEW
 from ..services import entries
+from ..services.lists import disbursement_page
 from .common import bodies_on, refused_into, size
 
 
 @require_permission(VIEW)
 def disbursements() -> ResponseReturnValue:
     state = request.args.get("state", "")
-    stmt = select(Disbursement)
-    if state in labels.STATES:
-        stmt = stmt.where(Disbursement.state == state)
-    page = paginate(stmt, (Disbursement.proposed_at.desc(), Disbursement.id.desc()), size=size())
-    return render("fund/disbursements.html", fragment="disbursement_list", items=page.items, page=page, state=state)
+    page, rows = disbursement_page(state, size())
+    return render("fund/disbursements.html", fragment="disbursement_list", items=rows, page=page, state=state)
 
 
 @require_permission(RECORD)

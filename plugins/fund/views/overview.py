@@ -58,7 +58,8 @@ def widget_overview() -> ResponseReturnValue:
 @require_permission(VIEW)
 def ledger() -> ResponseReturnValue:
     year = chosen_year()
-    data = ledger_sv.ledger_page(year, page_arg(), size()) if year else None
+    data = ledger_sv.show_rows(ledger_sv.ledger_page(year, page_arg(), size()),
+                                current_user.can(CONFIDENTIAL)) if year else None
     return render("fund/ledger.html", fragment="ledger_table", year=year, years=all_years(), data=data)
 
 

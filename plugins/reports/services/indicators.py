@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import lazyload
 
 from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, vi_sort_key
 
@@ -41,35 +42,60 @@ def multiplier(ind: Indicator) -> Fraction:
     return Fraction(Decimal(ind.multiplier or "1"))
 
 
-def term_value(parsed: Sequence[tuple[int, str]], values: dict[str, Any]) -> Fraction | None:
-    """The expression over one report, or None when one of its fields is empty (exact: whole numbers are added as
-    ints, decimals as fractions, one Fraction made at the end)."""
-    whole = 0
-    frac: Fraction | None = None
-    for sign, term in parsed:
-        if term[0].isalpha():
-            raw = values.get(term)
-            if isinstance(raw, int) and not isinstance(raw, bool):  # whole numbers, the common case: no Decimal
+class Expression:
+    """Signed terms compiled once: the field keys to read and the numbers' sum (whole part and fraction)."""
+
+    __slots__ = ("fields", "whole", "frac")
+
+    def __init__(self, parsed: Sequence[tuple[int, str]]) -> None:
+        self.fields = [(sign, term) for sign, term in parsed if term[0].isalpha()]
+        self.whole = 0
+        self.frac: Fraction | None = None
+        for sign, term in parsed:
+            if not term[0].isalpha():
+                n = Decimal(term)
+                if n == n.to_integral_value():
+                    self.whole += sign * int(n)
+                else:
+                    self.frac = sign * Fraction(n) + (self.frac or 0)
+
+    def value(self, values: dict[str, Any]) -> int | Fraction | None:
+        """The expression over one report, or None when one of its fields is empty (exact: whole numbers stay
+        ints, the common case, so summing many reports makes no Fraction; decimals are added as fractions)."""
+        whole, frac = self.whole, self.frac
+        for sign, key in self.fields:
+            raw = values.get(key)
+            if type(raw) is int:  # whole numbers, the common case (bool is not a number here)
                 whole += sign * raw
                 continue
+            if type(raw) is str:  # as read from the JSON in SQL: "1500"
+                try:
+                    whole += sign * int(raw)  # accepts exactly the whole numbers Decimal() reads as integral
+                    continue
+                except ValueError:
+                    pass
             n = numeric(raw)
             if n is None:
                 return None
-        else:
-            n = Decimal(term)
-        if n == n.to_integral_value():
-            whole += sign * int(n)
-        else:
-            frac = sign * Fraction(n) + (frac or 0)
-    return Fraction(whole) if frac is None else frac + whole
+            if n == n.to_integral_value():
+                whole += sign * int(n)
+            else:
+                frac = sign * Fraction(n) + (frac or 0)
+        return whole if frac is None else frac + whole
+
+
+def term_value(parsed: Sequence[tuple[int, str]], values: dict[str, Any]) -> int | Fraction | None:
+    """The expression over one report, or None when one of its fields is empty."""
+    return Expression(parsed).value(values)
 
 
 @dataclass
 class Parts:
-    """Summed numerator and denominator of the reports counted (those giving every field the indicator uses)."""
+    """Summed numerator and denominator of the reports counted (those giving every field the indicator uses);
+    ints while every value is whole (exact, and far cheaper to add than Fractions)."""
 
-    numerator: Fraction = Fraction(0)
-    denominator: Fraction = Fraction(0)
+    numerator: int | Fraction = 0
+    denominator: int | Fraction = 0
     reports: int = 0
 
     def add(self, other: Parts) -> None:
@@ -87,6 +113,11 @@ class Formula:
         self.den = terms(ind.denominator) if ind.denominator else None
         self.mult = multiplier(ind)
         self.kinds = set(ind.unit_kinds or [])
+        self._num = Expression(self.num)
+        self._den = Expression(self.den) if self.den is not None else None
+        # both expressions' fields in one list (True: the denominator's), read in one loop per report
+        self._terms = [(sign, key, False) for sign, key in self._num.fields] + [
+            (sign, key, True) for sign, key in (self._den.fields if self._den is not None else ())]
 
     @property
     def keys(self) -> set[str]:
@@ -97,33 +128,77 @@ class Formula:
         return not self.kinds or unit_kind in self.kinds
 
     def parts(self, value_sets: Iterable[dict[str, Any]]) -> Parts:
-        p = Parts()
+        report = self.report
+        numerator: int | Fraction = 0
+        denominator: int | Fraction = 0
+        reports = 0
         for values in value_sets:
-            n = term_value(self.num, values)
-            d = term_value(self.den, values) if self.den is not None else Fraction(0)
-            if n is None or d is None:
-                continue
-            p.numerator += n
-            p.denominator += d
-            p.reports += 1
-        return p
+            nd = report(values)
+            if nd is not None:
+                numerator += nd[0]
+                denominator += nd[1]
+                reports += 1
+        return Parts(numerator, denominator, reports)
+
+    def report(self, values: dict[str, Any]) -> tuple[int | Fraction, int | Fraction] | None:
+        """One report's numerator and denominator (0 without one), None when it lacks a field the indicator reads.
+
+        Expression.value of both, in one loop: this runs for every report of a page."""
+        num, den = self._num, self._den
+        n, nf = num.whole, num.frac
+        d, df = (den.whole, den.frac) if den is not None else (0, None)
+        for sign, key, in_den in self._terms:
+            raw = values.get(key)
+            if type(raw) is int:  # whole numbers, the common case (bool is not a number here)
+                x = raw
+            else:
+                x = None
+                if type(raw) is str:  # as read from the JSON in SQL: "1500"
+                    try:
+                        x = int(raw)
+                    except ValueError:
+                        pass
+                if x is None:
+                    exact = numeric(raw)
+                    if exact is None:
+                        return None
+                    if exact != exact.to_integral_value():
+                        if in_den:
+                            df = sign * Fraction(exact) + (df or 0)
+                        else:
+                            nf = sign * Fraction(exact) + (nf or 0)
+                        continue
+                    x = int(exact)
+            if in_den:
+                d += sign * x
+            else:
+                n += sign * x
+        return (n if nf is None else nf + n), (d if df is None else df + d)
 
     def value(self, p: Parts) -> Fraction | None:
         """The indicator of summed parts, exact; None when no report counts or the denominator is 0."""
         if not p.reports:
             return None
+        mult = self.mult
         if self.den is None:
-            return p.numerator * self.mult
+            if type(p.numerator) is int:
+                return Fraction(p.numerator * mult.numerator, mult.denominator)
+            return p.numerator * mult
         if p.denominator == 0:
             return None
-        return p.numerator / p.denominator * self.mult
+        if type(p.numerator) is int and type(p.denominator) is int:  # one Fraction made, not three
+            return Fraction(p.numerator * mult.numerator, p.denominator * mult.denominator)
+        return Fraction(p.numerator) / p.denominator * mult
+
+
+_QUANTUM = {d: Decimal(1).scaleb(-d) for d in range(7)}
 
 
 def rounded(ind: Indicator, value: Fraction | None) -> Decimal | None:
     """A value for display, rounded half up to the indicator's decimals (only here, never before summing)."""
     if value is None:
         return None
-    q = Decimal(1).scaleb(-max(0, min(6, ind.decimals or 0)))
+    q = _QUANTUM[max(0, min(6, ind.decimals or 0))]
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(q, ROUND_HALF_UP)
 
 
@@ -133,6 +208,19 @@ def shown(ind: Indicator, value: Fraction | None) -> str:
     return "—" if r is None else format_number(r, max(0, min(6, ind.decimals or 0)))
 
 
+def shown_all(ind: Indicator, values: Sequence[Fraction | None]) -> list[str]:
+    """``shown`` of many values, the indicator's decimals and the locale's marks read once."""
+    digits = max(0, min(6, ind.decimals or 0))
+    q = _QUANTUM[digits]
+    present = [i for i, v in enumerate(values) if v is not None]
+    ratios = [values[i].as_integer_ratio() for i in present]  # type: ignore[union-attr]
+    texts = [format_number((Decimal(a) / Decimal(b)).quantize(q, ROUND_HALF_UP), digits) for a, b in ratios]
+    out = ["—"] * len(values)
+    for i, text in zip(present, texts):
+        out[i] = text
+    return out
+
+
 def direction(ind: Indicator, change: Fraction | None) -> str:
     """better / worse / same for a change, by the indicator's direction."""
     if change is None:
@@ -140,6 +228,15 @@ def direction(ind: Indicator, change: Fraction | None) -> str:
     if change == 0:
         return "same"
     return "better" if (change < 0) == bool(ind.lower_is_better) else "worse"
+
+
+@dataclass
+class Arrow:
+    """A change as the tables show it: better/worse/same, ↓ ↑ =, and its size."""
+
+    direction: str
+    symbol: str
+    text: str
 
 
 def check_indicator(data: dict[str, Any], current_id: int | None = None) -> dict[str, str]:
@@ -200,6 +297,7 @@ def trend_periods(year_from: int, year_to: int, kind: str = "annual") -> list[Pe
     return list(db.session.scalars(
         select(Period).where(Period.year >= year_from, Period.year <= year_to, Period.kind == kind)
         .order_by(Period.year, Period.opens_on, Period.id)
+        .options(lazyload(Period.version))  # a trend reads names and years, not each period's form and fields
     ))
 
 
@@ -209,6 +307,7 @@ class UnitInfo:
     name: str
     kind: str
     successor_id: int | None
+    sort_key: str = ""  # the directory's Vietnamese sort key of the name
 
 
 @dataclass
@@ -261,15 +360,17 @@ def load_reports(period_ids: Sequence[int], states: Sequence[str] = STATES_ACCEP
         values = {(r.unit_id, r.period_id): r.values or {} for r in rows}
     else:
         names = sorted(set(keys))
-        rows = db.session.execute(select(Submission.unit_id, Submission.period_id,
-                                         *[Submission.values[k].as_string() for k in names]).where(*where)).all()
+        # plain rows through the session's connection: no ORM result machinery for hundreds of tuples
+        rows = db.session.connection().execute(select(Submission.unit_id, Submission.period_id,
+                                                      *[Submission.values[k].as_string() for k in names])
+                                               .where(*where)).all()
         values = {(r[0], r[1]): {k: v for k, v in zip(names, r[2:]) if v is not None} for r in rows}
     # The units that reported, every unit in a successor link (merged or merged into): not the whole directory.
     reported = {uid for uid, _pid in values}
     successors = select(Unit.successor_id).where(Unit.successor_id.is_not(None))
-    units = {u.id: UnitInfo(u.id, u.name, u.kind, u.successor_id)
-             for u in db.session.execute(
-                 select(Unit.id, Unit.name, Unit.kind, Unit.successor_id)
+    units = {u.id: UnitInfo(u.id, u.name, u.kind, u.successor_id, u.sort_key)
+             for u in db.session.connection().execute(
+                 select(Unit.id, Unit.name, Unit.kind, Unit.successor_id, Unit.sort_key)
                  .where(or_(Unit.id.in_(reported or {0}), Unit.successor_id.is_not(None), Unit.id.in_(successors))))}
     return ReportData(values, units)
 
@@ -297,39 +398,77 @@ def build_trend(ind: Indicator, periods: Sequence[Period], data: ReportData) -> 
             row_ids.add(succ)
             seen.add(succ)
             succ = links.get(succ)
-    kind_order = list(UNIT_KIND_LABELS)
-    # each report's numerator and denominator once; rows, unit kinds and the district add these up
-    cell = {key: formula.parts([values]) for key, values in data.values.items()}
-
-    def summed(keys: Iterable[tuple[int, int]]) -> Parts:
-        total = Parts()
-        for key in keys:
-            if key in cell:
-                total.add(cell[key])
-        return total
-
+    kind_order = {k: i for i, k in enumerate(UNIT_KIND_LABELS)}
+    units = data.units
+    index = {p.id: i for i, p in enumerate(periods)}
+    # each report's numerator and denominator once (those missing a field count nowhere)
+    cell = {key: nd for key, values in data.values.items() if (nd := formula.report(values)) is not None}
     before = predecessor_map(links)
+    families: dict[int, list[int]] = {}
+    rows_of: dict[int, list[int]] = {}  # a unit -> the rows its reports are summed into (its own, its successors')
     for uid in row_ids:
-        unit = data.units.get(uid)
+        unit = units.get(uid)
         if unit is None or not formula.counts(unit.kind):
             continue
-        family = [uid, *before.get(uid, ())]
-        parts = [summed((u, p.id) for u in family) for p in periods]
-        merged = [data.units[u].name for u in family[1:] if u in data.units and any((u, p.id) in data.values
-                                                                                 for p in periods)]
-        trend.rows.append(TrendRow(unit, sorted(merged, key=vi_sort_key), parts, [formula.value(x) for x in parts]))
-    trend.rows.sort(key=lambda r: (kind_order.index(r.unit.kind) if r.unit.kind in kind_order else 99,
-                                   vi_sort_key(r.unit.name)))
-    kinds = sorted({data.units[u].kind for u, _p in data.values if u in data.units
-                    and formula.counts(data.units[u].kind)},
-                   key=lambda k: kind_order.index(k) if k in kind_order else 99)
-    counted = [(uid, pid) for uid, pid in cell if uid in data.units and formula.counts(data.units[uid].kind)]
-    for kind in kinds:
-        trend.by_kind.append((kind, [formula.value(summed(k for k in counted if k[1] == p.id
-                                                          and data.units[k[0]].kind == kind)) for p in periods]))
-    trend.district_parts = [summed(k for k in counted if k[1] == p.id) for p in periods]
+        families[uid] = family = [uid, *before.get(uid, ())]
+        for u in family:
+            rows_of.setdefault(u, []).append(uid)
+    # one pass over the reports adds each to its rows, its unit kind and the district: [numerator, denominator, n]
+    sums = {uid: [[0, 0, 0] for _p in periods] for uid in families}
+    district = [[0, 0, 0] for _p in periods]
+    counted = {uid: u.kind for uid, u in units.items() if formula.counts(u.kind)}
+    kinds = {counted[u] for u, _p in data.values if u in counted}
+    by_kind = {kind: [[0, 0, 0] for _p in periods] for kind in kinds}
+    for (u, pid), (num, den) in cell.items():
+        i = index.get(pid)
+        if i is None:
+            continue
+        targets = [sums[r][i] for r in rows_of.get(u, ())]
+        if u in counted:  # every counted unit's own report once
+            targets += (district[i], by_kind[counted[u]][i])
+        for t in targets:
+            t[0] += num
+            t[1] += den
+            t[2] += 1
+    for uid, family in families.items():
+        parts = [Parts(*t) for t in sums[uid]]
+        merged = [units[u].name for u in family[1:] if u in units and any((u, p.id) in data.values for p in periods)]
+        trend.rows.append(TrendRow(units[uid], sorted(merged, key=vi_sort_key), parts,
+                                   [formula.value(x) for x in parts]))
+    # Vietnamese order by the directory's stored sort key (vi_sort_text of the name, kept with it)
+    trend.rows.sort(key=lambda r: (kind_order.get(r.unit.kind, 99), r.unit.sort_key, r.unit.id))
+    for kind in sorted(kinds, key=lambda k: kind_order.get(k, 99)):
+        trend.by_kind.append((kind, [formula.value(Parts(*t)) for t in by_kind[kind]]))
+    trend.district_parts = [Parts(*t) for t in district]
     trend.district = [formula.value(x) for x in trend.district_parts]
     return trend
+
+
+@dataclass
+class TrendTable:
+    """The trend's table as text, made once here rather than cell by cell in the template (hundreds of cells)."""
+
+    district: list[str]
+    district_change: Arrow | None
+    by_kind: list[tuple[str, list[str]]]
+    rows: list[tuple[TrendRow, list[str], Arrow | None]]
+
+
+def trend_table(trend: Trend) -> TrendTable:
+    ind = trend.indicator
+    known = [v for v in trend.district if v is not None]
+    changes = [known[-1] - known[0] if len(known) > 1 else None, *(r.change for r in trend.rows)]
+    lines = [trend.district, *(values for _k, values in trend.by_kind), *(r.values for r in trend.rows)]
+    # every cell and change in one call (the decimals and the locale's marks read once), then cut back into rows
+    texts = iter(shown_all(ind, [v for line in lines for v in line] + [abs(c) for c in changes if c is not None]))
+    cells = [[next(texts) for _v in line] for line in lines]
+    arrows = [None if c is None else Arrow(direction(ind, c), "↓" if c < 0 else ("↑" if c > 0 else "="), next(texts))
+              for c in changes]
+    kinds = len(trend.by_kind)
+    return TrendTable(
+        cells[0], arrows[0], [(kind, cells[1 + i]) for i, (kind, _v) in enumerate(trend.by_kind)],
+        [(r, cells[1 + kinds + i], arrows[1 + i]) for i, r in enumerate(trend.rows)],
+    )
 
 
 @dataclass
@@ -352,12 +491,16 @@ def compare_indicators(now_rows: Sequence[Any], now_same: Sequence[Any], before_
                        ) -> list[IndicatorComparison]:
     """Indicators over the roll-up rows (see rollup.match_previous for the same-unit rows)."""
     out = []
+    now, same, before = ([(r.kind, r.values or {}) for r in rows] for rows in (now_rows, now_same, before_same))
     for ind in all_indicators():
         f = Formula(ind)
 
-        def val(rows: Sequence[Any]) -> Fraction | None:
-            return f.value(f.parts((r.values or {}) for r in rows if f.counts(r.kind)))
+        def val(rows: Sequence[tuple[str, dict[str, Any]]]) -> Fraction | None:
+            kinds = f.kinds
+            return f.value(f.parts([values for kind, values in rows if not kinds or kind in kinds]))
 
-        out.append(IndicatorComparison(ind, val(now_rows), val(now_same) if before_same else None,
-                                       val(before_same) if before_same else None))
+        value = val(now)
+        # every unit compared (the common case): the same rows, the same value
+        same_value = (value if len(same) == len(now) else val(same)) if before else None
+        out.append(IndicatorComparison(ind, value, same_value, val(before) if before else None))
     return out

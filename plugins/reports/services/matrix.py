@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, and_, case, func, select, true
 
-from portal.toolkit import UNIT_KIND_LABELS, Unit, db
+from portal.toolkit import UNIT_KIND_LABELS, Page, Unit, db, paginate
 
+from .. import labels
 from ..models import Period, PeriodUnit, Submission
 from .periods import last_on_time_day
 from .submissions import status_of
@@ -22,20 +23,41 @@ from .submissions import status_of
 class Matrix:
     periods: list[Any]
     units: list[Any]
-    cells: dict[tuple[int, int], str]  # (unit_id, period_id) -> status
+    cells: dict[tuple[int, int], str]  # (unit_id, period_id) -> status (of the units listed)
     by_kind: list[dict[str, Any]] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    page: Page | None = None  # when the units are paged (the matrix page); exports and summaries list them all
 
 
 def _counts() -> dict[str, int]:
     return {"expected": 0, "submitted": 0, "on_time": 0, "late": 0, "missing": 0, "accepted": 0}
 
 
+_SENT = Submission.first_submitted_at.is_not(None).label("sent")  # submitted once, whatever happened since
+# Each expected report (a period's unit) with what decides its status; its submission may not exist. Built once:
+# the pages only add their periods and filters.
+_LINKS = (
+    select(PeriodUnit.period_id, PeriodUnit.extended_until, Submission.state, Submission.late, _SENT)
+    .select_from(PeriodUnit).join(Unit, Unit.id == PeriodUnit.unit_id)
+    .outerjoin(Submission, and_(Submission.period_id == PeriodUnit.period_id, Submission.unit_id == PeriodUnit.unit_id))
+)
+_DECIDING = (PeriodUnit.period_id, PeriodUnit.extended_until, Submission.state, Submission.late, _SENT, Unit.kind)
+# the expected reports counted by what decides their status, per unit kind (a few dozen rows), or per unit too
+_GROUPED = _LINKS.add_columns(Unit.kind, func.count().label("n")).group_by(*_DECIDING)
+_GROUPED_BY_UNIT = (_LINKS.add_columns(Unit.kind, PeriodUnit.unit_id, func.count().label("n"))
+                    .group_by(*_DECIDING, PeriodUnit.unit_id))
+# unit kinds in the directory's order, then Vietnamese order from the stored sort key (in SQL: pages are keyset)
+_UNIT_ORDER = (case({k: i for i, k in enumerate(UNIT_KIND_LABELS)}, value=Unit.kind, else_=99), Unit.sort_key, Unit.id)
+
+
 def build_matrix(
     day: dt.date, scope: ColumnElement[bool] | None = None, year: int | None = None, unit_kind: str = "",
-    period_ids: Sequence[int] = (), state: str = "",
+    period_ids: Sequence[int] = (), state: str = "", paged: bool = False,
 ) -> Matrix:
-    """Units × periods with each cell's status and counts per unit kind, in four queries whatever the size."""
+    """Units × periods with each cell's status and counts per unit kind, in four queries whatever the size.
+
+    The counts come from the expected reports grouped by what decides a status (a few dozen rows, not one per
+    report); ``paged`` lists one page of units (toolkit.paginate) and reads the cells of those units only."""
     # newest period first: the column that matters this month is the one beside the unit names
     pq = (select(Period.id, Period.name, Period.year, Period.deadline, Period.kind, Period.on_time_rule)
           .order_by(Period.opens_on.desc(), Period.id.desc()))
@@ -45,52 +67,72 @@ def build_matrix(
         pq = pq.where(Period.id.in_(list(period_ids)))
     periods = db.session.execute(pq).all()
     pid_list = [p.id for p in periods]
-    scope = scope if scope is not None else true()
-    links = db.session.execute(
-        select(PeriodUnit.period_id, PeriodUnit.unit_id, PeriodUnit.extended_until)
-        .join(Unit, Unit.id == PeriodUnit.unit_id)
-        .where(PeriodUnit.period_id.in_(pid_list), scope, (Unit.kind == unit_kind) if unit_kind else true())
-    ).all()
-    subs = {
-        (s.unit_id, s.period_id): s
-        for s in db.session.execute(
-            select(Submission.unit_id, Submission.period_id, Submission.state, Submission.late,
-                   Submission.first_submitted_at)
-            .join(Unit, Unit.id == Submission.unit_id)
-            .where(Submission.period_id.in_(pid_list), scope, (Unit.kind == unit_kind) if unit_kind else true())
-        )
-    }
-    unit_ids = {link.unit_id for link in links}
-    units = db.session.execute(  # Vietnamese order from the stored sort key (no sorting in Python)
-        select(Unit.id, Unit.name, Unit.kind, Unit.code).where(Unit.id.in_(unit_ids or [0]))
-        .order_by(Unit.sort_key, Unit.id)
-    ).all()
+    where = (scope if scope is not None else true(), (Unit.kind == unit_kind) if unit_kind else true())
     rules = {p.id: (p.deadline, p.on_time_rule) for p in periods}
+    deadlines: dict[tuple[int, dt.date | None], dt.date] = {}
+
+    def status(row: Any) -> str:
+        key = (row.period_id, row.extended_until)
+        if key not in deadlines:
+            deadlines[key] = last_on_time_day(*rules[row.period_id], row.extended_until)
+        return status_of(row.state, bool(row.late), bool(row.sent), deadlines[key], day)
+
+    # one row per unit and period when every cell is needed (all units, or those with a status asked for)
+    per_unit = not paged or bool(state)
+    grouped = (_GROUPED_BY_UNIT if per_unit else _GROUPED).where(PeriodUnit.period_id.in_(pid_list), *where)
     cells: dict[tuple[int, int], str] = {}
-    kind_of = {u.id: u.kind for u in units}
     per_kind: dict[str, dict[str, int]] = defaultdict(_counts)
-    for link in links:
-        s = subs.get((link.unit_id, link.period_id))
-        deadline = last_on_time_day(*rules[link.period_id], link.extended_until)
-        st = status_of(s.state if s else None, bool(s and s.late), bool(s and s.first_submitted_at), deadline, day)
-        cells[(link.unit_id, link.period_id)] = st
-        c = per_kind[kind_of[link.unit_id]]
-        c["expected"] += 1
-        if s is not None and s.first_submitted_at is not None:
-            c["submitted"] += 1
-            c["late" if s.late else "on_time"] += 1
+    for row in db.session.execute(grouped):
+        st = status(row)
+        if per_unit:
+            cells[(row.unit_id, row.period_id)] = st
+        c, n = per_kind[row.kind], row.n
+        c["expected"] += n
+        if row.sent:
+            c["submitted"] += n
+            c["late" if row.late else "on_time"] += n
         if st == "missing":
-            c["missing"] += 1
+            c["missing"] += n
         if st == "accepted":
-            c["accepted"] += 1
+            c["accepted"] += n
+    uq = select(Unit.id, Unit.name, Unit.kind, Unit.code).where(
+        Unit.id.in_(select(PeriodUnit.unit_id).where(PeriodUnit.period_id.in_(pid_list))), *where)
     if state:
-        keep = {uid for (uid, _pid), st in cells.items() if st == state}
-        units = [u for u in units if u.id in keep]
-    kind_order = {k: i for i, k in enumerate(UNIT_KIND_LABELS)}
-    units = sorted(units, key=lambda u: kind_order.get(u.kind, 99))  # stable: names stay in order within a kind
+        uq = uq.where(Unit.id.in_({uid for (uid, _pid), st in cells.items() if st == state} or {0}))
+    page = None
+    if paged:
+        page = paginate(uq, _UNIT_ORDER, rows="row")
+        units = list(page.items)
+        if not per_unit:  # the cells of this page's units only
+            listed = [u.id for u in units]
+            cells = {(row.unit_id, row.period_id): status(row) for row in db.session.execute(
+                _LINKS.add_columns(PeriodUnit.unit_id)
+                .where(PeriodUnit.period_id.in_(pid_list), PeriodUnit.unit_id.in_(listed or [0])))}
+    else:
+        units = list(db.session.execute(uq.order_by(*_UNIT_ORDER)))
     by_kind = [dict(kind=k, **per_kind[k]) for k in UNIT_KIND_LABELS if k in per_kind]
     totals = _counts()
     for row in by_kind:
         for key in totals:
             totals[key] += row[key]
-    return Matrix(list(periods), units, cells, by_kind, totals)
+    return Matrix(list(periods), units, cells, by_kind, totals, page)
+
+
+_LINKLESS = ("not_started", "missing")  # nothing to open: no report was sent
+
+
+def table_rows(m: Matrix, base: str) -> list[tuple[int, str, list[tuple[str, str, str | None]]]]:
+    """The listed units' rows as the matrix shows them: (unit id, name, [(status, short word, link)] per period);
+    ``base`` is the plugin's URL prefix, so no URL is built per cell. An unexpected report is ("", "", None)."""
+    short = {k: str(v) for k, v in labels.STATUS_SHORT.items()}
+    rows = []
+    for u in m.units:
+        cells = []
+        for p in m.periods:
+            st = m.cells.get((u.id, p.id))
+            if st is None:
+                cells.append(("", "", None))
+            else:
+                cells.append((st, short[st], None if st in _LINKLESS else f"{base}p/{p.id}/u/{u.id}"))
+        rows.append((u.id, u.name, cells))
+    return rows

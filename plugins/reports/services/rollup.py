@@ -9,14 +9,17 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import lazyload
 
 from portal.toolkit import (
     Unit,
     db,
+    format_number,
     predecessor_map,
     vi_sort_key,
 )
 
+from .. import labels
 from ..models import (
     NUMERIC_AGGREGATIONS,
     NUMERIC_KINDS,
@@ -35,6 +38,7 @@ def previous_period(period: Period) -> Period | None:
     return db.session.scalar(
         select(Period).where(Period.kind == period.kind, Period.opens_on < period.opens_on, Period.id != period.id)
         .order_by(Period.opens_on.desc()).limit(1)
+        .options(lazyload(Period.version))  # loaded when read: usually the same version, already in the session
     )
 
 
@@ -105,6 +109,12 @@ def _exact(value: Fraction, places: int = 2) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
+def _numbers(items: Sequence[tuple[int, Any, Any]]) -> list[Decimal]:
+    """The numbers among the items' values (whole ones, most of them, made Decimals without a detour through str)."""
+    found = [Decimal(v) if type(v) is int else None if v is None else numeric(v) for _u, _o, v in items]
+    return [n for n in found if n is not None]
+
+
 def aggregate_field(f: FormField, items: Sequence[tuple[int, Any, Any]]) -> Aggregate:
     """Roll up ``items`` (unit id, order, value), ``order`` sorting a unit's values in time (period, submitted)."""
     how = effective_aggregation(f)
@@ -125,8 +135,7 @@ def aggregate_field(f: FormField, items: Sequence[tuple[int, Any, Any]]) -> Aggr
             agg.value = Decimal(answered)
             agg.choice_counts = options + extra
         return agg
-    nums = [(uid, order, n) for uid, order, n in ((u, o, numeric(v)) for u, o, v in items) if n is not None]
-    values = [n for _u, _o, n in nums]
+    values = _numbers(items)
     total = sum(values, Decimal(0)) if values else None
     average = _exact(Fraction(total) / len(values)) if values else None
     agg = Aggregate(f, len(values), total, average, min(values) if values else None, max(values) if values else None)
@@ -141,6 +150,7 @@ def aggregate_field(f: FormField, items: Sequence[tuple[int, Any, Any]]) -> Aggr
     elif how == "max":
         agg.value = agg.high
     elif how == "latest":
+        nums = [(uid, order, n) for uid, order, n in ((u, o, numeric(v)) for u, o, v in items) if n is not None]
         last: dict[int, tuple[Any, Decimal]] = {}
         for uid, order, n in nums:
             if uid not in last or order >= last[uid][0]:
@@ -153,15 +163,30 @@ def _order(row: Any) -> tuple[Any, ...]:
     return (getattr(row, "period_order", 0), getattr(row, "submitted_at", None) or dt.datetime.min)
 
 
-def aggregate(version: FormVersion, rows: Sequence[Any]) -> dict[str, Aggregate]:
-    """Every field of ``version`` over ``rows`` (unit_id, kind, values[, period_order, submitted_at])."""
+def _orders(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Each row's order in time; result rows of one period (rollup_rows) are read without a lookup per row."""
+    names = getattr(rows[0], "_fields", ()) if rows else ()
+    if "submitted_at" in names and "period_order" not in names:
+        return [(0, r.submitted_at or dt.datetime.min) for r in rows]
+    return [_order(r) for r in rows]
+
+
+def aggregate(version: FormVersion, rows: Sequence[Any], only: set[str] | None = None) -> dict[str, Aggregate]:
+    """Every field of ``version`` over ``rows`` (unit_id, kind, values[, period_order, submitted_at]); with ``only``,
+    the fields of those keys (what the comparison with the previous period shows)."""
     out: dict[str, Aggregate] = {}
-    prepared = [(r.unit_id, _order(r), r.values or {}, r.kind) for r in rows]  # row attributes read once
+    prepared = [(r.unit_id, r.values or {}, r.kind, r) for r in rows]  # row attributes read once
+    orders: list[Any] | None = None
     for f in version.fields:
-        if f.kind == "file":
+        if f.kind == "file" or (only is not None and f.key not in only):
             continue
         key, kinds = f.key, set(f.unit_kinds or ())
-        items = [(uid, order, values.get(key)) for uid, order, values, kind in prepared if not kinds or kind in kinds]
+        if effective_aggregation(f) == "latest":  # the only one that reads the order in time
+            orders = orders or _orders(rows)
+            items = [(uid, order, values.get(key)) for (uid, values, kind, _r), order in zip(prepared, orders)
+                     if not kinds or kind in kinds]
+        else:
+            items = [(uid, 0, values.get(key)) for uid, values, kind, _r in prepared if not kinds or kind in kinds]
         out[key] = aggregate_field(f, items)
     return out
 
@@ -220,8 +245,9 @@ def _as_unit(row: Any, unit_id: int, kind: str) -> _Row:
 
 
 def unit_links() -> dict[int, int | None]:
-    """unit id -> successor id, for every unit (one query)."""
-    return {uid: succ for uid, succ in db.session.execute(select(Unit.id, Unit.successor_id))}
+    """unit id -> successor id, for every unit merged into another (one query; the others link nowhere)."""
+    return {uid: succ for uid, succ in db.session.execute(
+        select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None)))}
 
 
 def rollup(period: Period, include_submitted: bool, scope: ColumnElement[bool] | None = None
@@ -234,11 +260,44 @@ def rollup(period: Period, include_submitted: bool, scope: ColumnElement[bool] |
     if prev is not None:
         now_rows, before_rows, cmp = match_previous(rows, rollup_rows(prev, include_submitted, scope), unit_links())
         cmp.previous, cmp.now_rows, cmp.before_rows = prev, now_rows, before_rows
-        now_same = aggregate(period.version, now_rows)
-        before = aggregate(prev.version, before_rows)
+        compared = {key for key, agg in aggs.items() if agg.field.kind in NUMERIC_KINDS}  # the others show no change
+        # the common case, every unit reported in both periods: the same rows, already rolled up
+        now_same = aggs if len(now_rows) == len(rows) else aggregate(period.version, now_rows, compared)
+        before = aggregate(prev.version, before_rows, compared)
         for key, agg in aggs.items():
             if key in before and agg.field.kind in NUMERIC_KINDS:
                 agg.same_units = now_same[key].value
                 agg.previous = before[key].value
                 agg.compared = len(now_rows)
     return rows, list(aggs.values()), cmp
+
+
+@dataclass
+class FieldRow:
+    """One field of the roll-up table as text (words and numbers made once here, not cell by cell in the page)."""
+
+    key: str
+    label: str
+    how: str  # the aggregation's name
+    kinds: str  # the unit kinds counted, "" for all
+    count: int
+    choice_counts: list[tuple[str, int]]
+    value: str
+    same_units: str
+    previous: str
+    change: str
+
+
+def field_rows(aggs: Sequence[Aggregate]) -> list[FieldRow]:
+    how_words = {k: str(v) for k, v in labels.AGGREGATION_LABELS.items()}
+    kind_words = {k: str(v) for k, v in labels.UNIT_KIND_LABELS.items()}
+
+    def text(value: Decimal | None) -> str:
+        return "—" if value is None else format_number(value)
+
+    return [
+        FieldRow(a.field.key, a.field.label, how_words[a.aggregation],
+                 ", ".join(kind_words.get(k, k) for k in a.field.unit_kinds or ()), a.count, a.choice_counts,
+                 text(a.value), text(a.same_units), text(a.previous), text(a.change))
+        for a in aggs
+    ]

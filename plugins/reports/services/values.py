@@ -116,6 +116,8 @@ def display_value(f: FormField, value: Any, files: dict[int, str] | None = None)
 
 
 def numeric(value: Any) -> Decimal | None:
+    if type(value) is int:  # whole numbers, most stored values: no detour through str
+        return Decimal(value)
     if value in (None, ""):
         return None
     try:

@@ -136,7 +136,7 @@ def indicator_trend(ind_id: int) -> ResponseReturnValue:
     ind = db.get_or_404(Indicator, ind_id)
     trend, args = _trend(ind)
     picked = [u for u in request.args.getlist("unit", type=int)][:3]
-    return render("reports/trend.html", ind=ind, trend=trend, chart=trend_chart(trend, picked), picked=picked, kinds=labels.PERIOD_KIND_LABELS, unit_kinds=labels.UNIT_KIND_LABELS, **args)
+    return render("reports/trend.html", ind=ind, trend=trend, table=ind_svc.trend_table(trend), chart=trend_chart(trend, picked), picked=picked, kinds=labels.PERIOD_KIND_LABELS, unit_kinds=labels.UNIT_KIND_LABELS, **args)
 
 
 @require_permission(INDICATORS)

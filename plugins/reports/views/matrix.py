@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import abort, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.toolkit import (
     PERCENT,
@@ -23,7 +24,7 @@ from portal.toolkit import (
 )
 
 from ..services import indicators as ind_svc
-from ..models import NUMERIC_KINDS, Period, Submission
+from ..models import NUMERIC_KINDS, FormVersion, Period, Submission
 from .. import labels
 from ..services import matrix as matrix_svc
 from ..services import rollup as rollup_svc
@@ -58,10 +59,12 @@ def _matrix_args(years: list[int]) -> dict[str, Any]:
 
 @require_permission(VIEW)
 def matrix() -> ResponseReturnValue:
-    years = _years()
+    # a filter's fragment names its year, and the year picker is outside the fragment: no years to look up
+    years = [] if is_fragment_request() and "year" in request.args else _years()
     args = _matrix_args(years)
-    m = matrix_svc.build_matrix(local_today(), unit_clause(VIEW, Unit.id), **args)
-    return render("reports/matrix.html", fragment="matrix_table", m=m, years=years, **args)
+    m = matrix_svc.build_matrix(local_today(), unit_clause(VIEW, Unit.id), paged=True, **args)
+    return render("reports/matrix.html", fragment="matrix_table", m=m, rows=matrix_svc.table_rows(
+        m, url_for("reports.index")), years=years, **args)
 
 
 @require_permission(VIEW)
@@ -86,11 +89,15 @@ def matrix_xlsx() -> ResponseReturnValue:
 
 
 def _rollup_period() -> Period:
+    fields_only = joinedload(Period.version).lazyload(FormVersion.rules)  # the form's fields, not its rules
     period_id = request.args.get("period", type=int)
     if period_id:
-        return db.get_or_404(Period, period_id)
+        period = db.session.get(Period, period_id, options=[fields_only])
+        if period is None:
+            abort(404)
+        return period
     period = db.session.scalar(select(Period).where(Period.opens_on <= local_today())
-                               .order_by(Period.opens_on.desc()).limit(1))
+                               .order_by(Period.opens_on.desc()).limit(1).options(fields_only))
     if period is None:
         raise Refused(404, _("No report period has been opened yet."))
     return period
@@ -105,7 +112,8 @@ def rollup() -> ResponseReturnValue:
     if by_unit and is_fragment_request():
         return render("reports/rollup.html", fragment="rollup_units", rows=rows, aggs=aggs)
     indicators = ind_svc.compare_indicators(rows, cmp.now_rows, cmp.before_rows)
-    return render("reports/rollup.html", fragment="rollup_table", period=period, rows=rows, aggs=aggs, cmp=cmp,
+    return render("reports/rollup.html", fragment="rollup_table", period=period, rows=rows, aggs=aggs,
+                  fields=rollup_svc.field_rows(aggs), cmp=cmp,
                   prev=cmp.previous, indicators=indicators, include=include, by_unit=by_unit,
                   periods=_period_choices())
 

@@ -108,3 +108,29 @@ def test_receipt_numbers_restart_each_fund_year(app, fund, give):
     with app.app_context():
         codes = [db.session.get(Contribution, i).code for i in ids]
     assert codes == ["2024/000001", "2025/000001", "2024/000002"]
+
+
+def test_receipt_list_pages_shows_words_and_hides_anonymous_names_by_permission(app, client, login_as, fund, give):
+    import re
+
+    app.config["FUND_PAGE_SIZE"] = 3
+    ids = [give(1_000_000 * (n + 1), dt.date(2024, 3, n + 1)) for n in range(4)]
+    secret = give(9_000_000, dt.date(2024, 3, 9), donor_name="Bà Kín Danh", anonymous=True, method="transfer",
+                  campaign_id=fund["campaign"])
+    login_as("lanhdao", ["leadership"])  # fund.view without fund.confidential
+    body = client.get("/fund/contributions?year=2024").get_data(as_text=True)
+    rows = re.findall(r"<tr[^>]*>\s*<td><a (.*?)</tr>", body, re.S)
+    assert len(rows) == 3 and "Bà Kín Danh" not in body
+    assert f'href="/fund/contributions/{secret}"' in rows[0] and "2024/000005" in rows[0] and "09/03/2024" in rows[0]
+    assert "Nhà hảo tâm" in rows[0] and "9.000.000 đồng" in rows[0] and "Chuyển khoản" in rows[0]
+    assert f'href="/fund/contributions/{ids[2]}"' in rows[2] and "—" in rows[2] and "Tiền mặt" in rows[2]
+    after = re.search(r'href="[^"]*after=([^"&]+)', body).group(1)
+    second = client.get(f"/fund/contributions?year=2024&after={after}", headers=HX).get_data(as_text=True)
+    assert "<html" not in second and f'/fund/contributions/{ids[1]}"' in second and f'/fund/contributions/{ids[0]}"' in second
+    assert f'/fund/contributions/{secret}"' not in second
+    only = client.get(f"/fund/contributions?year=2024&campaign={fund['campaign']}").get_data(as_text=True)
+    assert f'/fund/contributions/{secret}"' in only and f'/fund/contributions/{ids[0]}"' not in only
+    client.post("/logout")
+    login_as("thuquy", ["fund_board"])  # fund.confidential: the name, marked as anonymous in public
+    body = client.get("/fund/contributions?year=2024").get_data(as_text=True)
+    assert "Bà Kín Danh" in body and "anonymous in public" not in body

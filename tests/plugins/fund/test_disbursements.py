@@ -94,3 +94,31 @@ def test_attachments_are_checked_and_served_to_the_board(app, client, login_as, 
     assert resp.data.startswith(b"%PDF")
     resp.close()
     assert client.get(f"/fund/disbursements/{item}/attachments/{att.id + 1}").status_code == 404
+
+
+def test_list_shows_state_voucher_and_correction_and_pages(app, client, login_as, fund, give, spend):
+    import datetime as dt
+    import re
+
+    from plugins.fund.services.entries import reverse_disbursement
+
+    app.config["FUND_PAGE_SIZE"] = 2
+    give(100_000_000)
+    paid = spend(3_000_000, beneficiary="Hộ Lù Văn Một", village="Bản Hon")
+    proposed = spend(4_000_000, state="proposed", beneficiary="Hộ Chờ Duyệt", village="")
+    with app.app_context():
+        fix = reverse_disbursement(paid, "Chi nhầm", None, dt.date(2024, 6, 5)).id
+        db.session.commit()
+    login_as("lanhdao", ["leadership"])
+    body = client.get("/fund/disbursements").get_data(as_text=True)
+    rows = re.findall(r"<tr>\s*<td><a (.*?)</tr>", body, re.S)
+    assert len(rows) == 2  # newest proposal first: the correction, then the waiting proposal
+    assert f'href="/fund/disbursements/{fix}"' in rows[0] and 'class="tag danger"' in rows[0] and "-3.000.000 đồng" in rows[0]
+    assert f'href="/fund/disbursements/{proposed}"' in rows[1] and '<span class="tag warn">' in rows[1]
+    assert "Xã Bản Bo</td>" in rows[1] and "<code>" not in rows[1]  # no village, no voucher yet
+    after = re.search(r'href="[^"]*after=([^"&]+)', body).group(1)
+    second = client.get(f"/fund/disbursements?after={after}", headers=HX).get_data(as_text=True)
+    assert "<html" not in second and f'/fund/disbursements/{paid}"' in second
+    assert "Xã Bản Bo, Bản Hon" in second and "<code>2024/000001</code>" in second and '<span class="tag ok">' in second
+    only = client.get("/fund/disbursements?state=proposed").get_data(as_text=True)
+    assert f'/fund/disbursements/{proposed}"' in only and f'/fund/disbursements/{paid}"' not in only

@@ -208,3 +208,71 @@ def test_ledger_pages_cover_every_entry_once_with_running_balances(app, client, 
             if page == win.pages:
                 break
         assert sorted(seen) == sorted(e[1] for e in entries if e[0] == "R") and len(seen) == len(set(seen))
+
+
+def test_ledger_rows_show_links_amounts_and_anonymity_by_permission(app, client, login_as, fund, give, spend):
+    from plugins.fund.services.entries import reverse_contribution
+
+    secret = give(3_000_000, dt.date(2024, 3, 2), donor_name="Ông Kín Tên", anonymous=True)
+    paid = spend(1_250_000, dt.date(2024, 3, 3))
+    with app.app_context():
+        reversal = reverse_contribution(secret, "Ghi nhầm", None, dt.date(2024, 3, 4)).id
+        db.session.commit()
+    login_as("lanhdao", ["leadership"])  # sees the ledger, not the names of anonymous donors
+    body = client.get("/fund/ledger?year=2024").get_data(as_text=True)
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)[1:]
+    assert len(rows) == 3 and "Ông Kín Tên" not in body
+    newest, payment, gift = rows
+    assert f'href="/fund/contributions/{reversal}"' in newest and 'class="tag danger"' in newest
+    assert "-3.000.000 đồng" in newest and "8.750.000 đồng" in newest  # 10.000.000 + 3.000.000 - 1.250.000 - 3.000.000
+    assert f'href="/fund/disbursements/{paid}"' in payment and "Phiếu chi 2024/000001" in payment
+    assert "1.250.000 đồng" in payment and "11.750.000 đồng" in payment
+    assert f'href="/fund/contributions/{secret}"' in gift and "Biên lai 2024/000001" in gift
+    assert "Nhà hảo tâm" in gift and "13.000.000 đồng" in gift
+    client.post("/logout")
+    login_as("kinhphi", ["fund_board"])  # fund.confidential: the name
+    assert "Ông Kín Tên" in client.get("/fund/ledger?year=2024").get_data(as_text=True)
+    hx = client.get("/fund/ledger?year=2024", headers={"HX-Request": "true", "HX-Target": "ledger-table"})
+    assert hx.status_code == 200 and "<html" not in hx.get_data(as_text=True) and "Ông Kín Tên" in hx.get_data(as_text=True)
+
+
+def test_reports_of_whole_fund_years_read_the_year_totals_and_agree_with_the_days(app, fund, give, spend):
+    from plugins.fund.models import YearTotal
+    from plugins.fund.services.entries import reverse_contribution
+    from plugins.fund.services.totals import day_totals_match, period_report
+    from plugins.fund.services.years import create_year
+
+    _random_ledger(give, spend, 11)
+    with app.app_context():
+        create_year(2025)
+        db.session.commit()
+    late = give(900_000, dt.date(2025, 1, 5), donor_type="enterprise", method="transfer")
+    with app.app_context():
+        reverse_contribution(late, "Ghi nhầm", None, dt.date(2025, 1, 6))
+        db.session.commit()
+
+    def lines(rep):
+        return ([(x.key, x.count, x.amount) for x in rep.receipts], [(x.key, x.count, x.amount) for x in rep.methods],
+                [(x.key, x.count, x.amount) for x in rep.spending], rep.houses, rep.gifts)
+
+    def by_days(start, end):  # the same period as runs of single days: never a whole fund year, so day totals only
+        reps = [period_report(start + dt.timedelta(days=i), start + dt.timedelta(days=i))
+                for i in range((end - start).days + 1)]
+        sums = {}
+        for rep in reps:
+            for group, items in (("r", rep.receipts), ("m", rep.methods), ("s", rep.spending)):
+                for x in items:
+                    count, amount = sums.get((group, x.key), (0, 0))
+                    sums[(group, x.key)] = (count + x.count, amount + x.amount)
+        return sums
+
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(YearTotal)) > 0 and day_totals_match()
+        for start, end in [(dt.date(2024, 1, 1), dt.date(2024, 12, 31)), (dt.date(2023, 12, 20), dt.date(2025, 1, 10)),
+                           (dt.date(2024, 1, 1), dt.date(2025, 12, 31))]:
+            rep, days = period_report(start, end), by_days(start, min(end, dt.date(2025, 1, 10)))
+            for group, items in (("r", rep.receipts), ("m", rep.methods), ("s", rep.spending)):
+                for x in items:
+                    assert (x.count, x.amount) == days.get((group, x.key), (0, 0)), (start, end, group, x.key)
+        whole = lines(period_report(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+        assert ("enterprise", 0, 0) in whole[0] and ("transfer", 0, 0) in whole[1]  # the gift and its reversal

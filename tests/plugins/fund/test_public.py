@@ -67,3 +67,25 @@ def test_public_totals_per_year(app, client, fund, give):
     body = client.get("/fund/public").get_data(as_text=True)
     assert "13.000.000 đồng" in body  # 10.000.000 carried in + 3.000.000
     assert "Tháng cao điểm" in body and "3.000.000 đồng" in body
+
+
+def test_public_lists_page_apart_from_one_read_of_the_day_rows(app, client, fund, give, spend):
+    import re
+
+    app.config["FUND_PAGE_SIZE"] = 2
+    for n in range(5):  # five receipts on four days, three payments on other days
+        give(1_000_000 + n, dt.date(2024, 3, 1 + min(n, 3)), donor_name=f"Người góp {n}")
+    for n in range(3):
+        spend(500_000 + n, dt.date(2024, 6, 1 + n), beneficiary=f"Hộ nhận {n}", village="Bản Hon")
+
+    def shown(body: str, section: str) -> list[str]:
+        part = body[body.index(f'id="{section}"'):]
+        part = part[:part.index("</section>")]
+        return re.findall(r"2024/(\d{6})", part)
+
+    first = client.get("/fund/public?year=2024").get_data(as_text=True)
+    assert shown(first, "donors") == ["000005", "000004"] and shown(first, "beneficiaries") == ["000003", "000002"]
+    later = client.get("/fund/public?year=2024&donors=3&payments=2").get_data(as_text=True)
+    assert shown(later, "donors") == ["000001"] and shown(later, "beneficiaries") == ["000001"]
+    assert "1.000.000 đồng" in later and "500.000 đồng" in later
+    assert "Trang 3/3" in later and "Trang 2/2" in later  # donors: 5 receipts in pages of 2; payments: 3

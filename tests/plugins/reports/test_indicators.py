@@ -260,7 +260,8 @@ def test_trend_and_rollup_queries_do_not_grow(app, client, login_as, merged):
     login_as("thuongtruc", ["standing_office"])
     with app.app_context():
         version_id = db.session.scalar(select(FormVersion.id))
-    urls = [f"/reports/indicators/{merged.ind}?from=2015&to=2025", "/reports/indicators", "/", "/reports/widget/movement"]
+    urls = [f"/reports/indicators/{merged.ind}?from=2015&to=2025", "/reports/indicators", "/", "/reports/widget/movement",
+            "/reports/rollup?include=submitted", "/reports/rollup?include=submitted&units=1"]
 
     def measure():
         counts = []
@@ -275,3 +276,40 @@ def test_trend_and_rollup_queries_do_not_grow(app, client, login_as, merged):
     few = measure()
     _grow(app, version_id, 60, [2018, 2019, 2020], start=5)
     assert measure() == few
+
+
+def _reference(text, values):
+    """The expression over one report as the first version computed it: every term through Decimal, exactly."""
+    from plugins.reports.services.indicators import terms
+    from plugins.reports.services.values import numeric
+
+    total = Fraction(0)
+    for sign, term in terms(text):
+        n = numeric(values.get(term)) if term[0].isalpha() else Decimal(term)
+        if n is None:
+            return None
+        total += sign * Fraction(n)
+    return total
+
+
+@pytest.mark.parametrize("numerator,denominator", [
+    ("a - b", "c"), ("a + 2,5 - b", "c + 1"), ("a", None), ("3 - a", "b - c"),
+])
+def test_a_formula_reads_each_report_as_exact_decimals_would(numerator, denominator):
+    """Whole numbers are added as ints and text read with int() (fast paths): the same numbers as Decimal gives,
+    decimals as exact fractions, and a report missing a field (empty, None, not a number) counts nowhere."""
+    from plugins.reports.services.indicators import Formula
+
+    ind = SimpleNamespace(numerator=numerator, denominator=denominator, multiplier="100", unit_kinds=[])
+    f = Formula(ind)
+    samples = [1500, -3, 0, "1500", " 42 ", "007", "12.5", "-0.25", "1_000", 2.5, "", None, "x", True, "1e3"]
+    reports = [{"a": a, "b": b, "c": c} for a in samples for b in samples[:7] for c in (200, "12.5", None, "0")]
+    for values in reports:
+        n, d = _reference(numerator, values), _reference(denominator, values) if denominator else Fraction(0)
+        got = f.report(values)
+        assert got == (None if n is None or d is None else (n, d)), values
+    parts = f.parts(reports)
+    counted = [(_reference(numerator, v), _reference(denominator, v) if denominator else Fraction(0)) for v in reports]
+    counted = [(n, d) for n, d in counted if n is not None and d is not None]
+    assert (parts.numerator, parts.denominator, parts.reports) == (
+        sum(n for n, _d in counted), sum(d for _n, d in counted), len(counted))

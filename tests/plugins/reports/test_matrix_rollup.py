@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import re
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -35,23 +37,56 @@ def _add_units(app, world, n, start):
         db.session.commit()
 
 
-def test_matrix_runs_the_same_queries_for_14_and_200_units(client, login_as, world, app):
+def _unit_names(body):
+    return re.findall(r'<td class="unit"><a href="[^"]*">([^<]*)</a>', body)
+
+
+def _next_page(body):
+    found = re.search(r'<a href="([^"]+)"[^>]*rel="next"', body)
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_matrix_pages_its_units_with_the_same_queries_for_14_and_200(client, login_as, world, app, hx):
     login_as("thuongtruc", ["standing_office"])
     _add_units(app, world, 12, 1000)  # 14 units with the world's two
     client.get("/reports/matrix")  # warm caches
     with count_queries(app) as small:
         page = client.get("/reports/matrix")
-    assert page.status_code == 200 and page.get_data(as_text=True).count('<td class="unit">') == 14
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and len(_unit_names(body)) == 14 and _next_page(body) is None
+    assert "tệp Excel xuất ra có đủ tất cả đơn vị" not in body  # one page: no word about pages
     _add_units(app, world, 186, 2000)
     with count_queries(app) as large:
         page = client.get("/reports/matrix")
-    assert page.get_data(as_text=True).count('<td class="unit">') == 200
+    body = page.get_data(as_text=True)
+    assert len(_unit_names(body)) == 50 and 'rel="prev"' not in body  # one page (PORTAL_PAGE_SIZE) of 200
+    assert "Bảng hiển thị 50 đơn vị mỗi trang; tệp Excel xuất ra có đủ tất cả đơn vị." in body
     assert len(small) == len(large), (small, large)
+    # the counts by unit kind cover every unit, not only the page shown
+    assert '<td class="num">200</td>' in body.split('id="kind-counts"')[1].split("</table>")[0]
+    seen = _unit_names(body)
+    url = _next_page(body)
+    while url:  # every next page, as its htmx fragment and as a page, in the same queries
+        with count_queries(app) as nth:
+            frag = client.get(url, headers=hx)
+        part = frag.get_data(as_text=True)
+        assert frag.status_code == 200 and part.lstrip().startswith('<section id="matrix-table"')
+        assert "<html" not in part and 'rel="prev"' in part and len(nth) <= len(large)
+        assert _unit_names(client.get(url).get_data(as_text=True)) == _unit_names(part)
+        seen += _unit_names(part)
+        url = _next_page(part)
+    # each unit once, in the order of the full list the Excel export keeps
+    grid = read_rows(client.get("/reports/matrix.xlsx").data)[1]
+    assert len(seen) == 200 == len(set(seen)) and seen == [row[0] for row in grid]
     with count_queries(app) as fragment:
-        frag = client.get("/reports/matrix?kind=commune&status=late", headers={"HX-Request": "true"})
+        frag = client.get("/reports/matrix?kind=commune&status=late", headers=hx)
     body = frag.get_data(as_text=True)
     assert body.lstrip().startswith('<section id="matrix-table"') and "<html" not in body
     assert len(fragment) <= len(large)
+    # _add_units: late when k % 6 == 0 and not accepted (k % 5 == 0): 1 of the first 12, 24 of the 186
+    late = sum(1 for n in (12, 186) for k in range(n) if k % 6 == 0 and k % 5)
+    assert late == 25 and len(_unit_names(body)) == late
+    assert all("s-late" in row for row in body.split("<tr>")[1:] if '<td class="unit">' in row)
 
 
 def test_matrix_counts_by_kind_and_excel_export(client, login_as, world, app, frozen_at):

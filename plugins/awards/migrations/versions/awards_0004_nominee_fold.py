@@ -6,7 +6,7 @@ Revises: awards_0003
 from alembic import op
 import sqlalchemy as sa
 
-from portal.vietnamese import fold
+from portal.toolkit import fold
 
 revision = 'awards_0004'
 down_revision = 'awards_0003'
