@@ -243,7 +243,10 @@ def _install_templates(app: Flask) -> None:
             return links
 
         def notifications_unread() -> int:
-            return unread_count(current_user.id) if current_user.is_authenticated else 0
+            if not current_user.is_authenticated:
+                return 0
+            known = current_user.unread_notices  # read with the user at the request's start
+            return unread_count(current_user.id) if known is None else known
 
         return {
             "portal_nav": portal_nav,

@@ -103,6 +103,8 @@ class User(UserMixin, Audited, db.Model):
 
     #: Token of the server-side session this user object was loaded for (set by the login view and the loader).
     session_token = None  # type: str | None
+    #: Unread notifications when the session loader read this user (None: not loaded that way).
+    unread_notices = None  # type: int | None
 
     def get_id(self) -> str:
         """What the session cookie holds: "<user id>:<session token>"; the loader checks the token's row."""

@@ -7,11 +7,11 @@ import secrets
 
 from flask import current_app
 from flask_login import login_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from portal.extensions import db
-from portal.models import Role, RoleGrant, User, UserSession, user_roles, utcnow
+from portal.models import Notification, Role, RoleGrant, User, UserSession, user_roles, utcnow
 
 
 def _hash(token: str) -> str:
@@ -36,18 +36,27 @@ def load(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not token or not user_id.isdigit() or len(user_id) > 10:
         return None
-    user = db.session.scalar(
-        select(User).join(UserSession, UserSession.user_id == User.id).where(
+    # Every request needs the user's permissions: they come with the user row, as one string aggregated in SQL
+    # ("role<TAB>permission<TAB>scope" lines), rather than as role and grant objects from two more queries.
+    grants = (select(func.aggregate_strings(
+        Role.code + "\t" + func.coalesce(RoleGrant.permission, "") + "\t" + func.coalesce(RoleGrant.scope, ""), "\n"))
+        .select_from(user_roles).join(Role, Role.id == user_roles.c.role_id)
+        .outerjoin(RoleGrant, RoleGrant.role_id == Role.id)
+        .where(user_roles.c.user_id == User.id).scalar_subquery())
+    # the menu's unread badge, on every page, comes with it too
+    unread = (select(func.count(Notification.id)).where(Notification.user_id == User.id, Notification.read_at.is_(None))
+              .scalar_subquery())
+    row = db.session.execute(
+        select(User, grants, unread).join(UserSession, UserSession.user_id == User.id).where(
             User.id == int(user_id), UserSession.token_hash == _hash(token), UserSession.created_at >= _oldest()
         ).options(lazyload(User.roles))
-    )
-    if user is None or not user.active:  # a deactivated user's open sessions end with their next request
+    ).first()
+    if row is None or not row[0].active:  # a deactivated user's open sessions end with their next request
         return None
-    # every request needs the user's permissions: one query of plain rows, not the role and grant objects
-    user.remember_grants([tuple(r) for r in db.session.execute(
-        select(Role.code, RoleGrant.permission, RoleGrant.scope).select_from(user_roles)
-        .join(Role, Role.id == user_roles.c.role_id).outerjoin(RoleGrant, RoleGrant.role_id == Role.id)
-        .where(user_roles.c.user_id == user.id))])
+    user, packed, unread_count = row
+    user.unread_notices = int(unread_count or 0)
+    lines = [line.split("\t") for line in packed.split("\n")] if packed else []
+    user.remember_grants([(code, permission or None, scope or None) for code, permission, scope in lines])
     user.session_token = token
     return user
 
