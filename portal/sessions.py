@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
+from typing import Any
 
 from flask import current_app
 from flask_login import login_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from portal.extensions import db
@@ -31,26 +33,33 @@ def start(user: User) -> None:
     login_user(user)
 
 
-def load(session_id: str) -> User | None:
-    """Return the active user of a live session "<user id>:<token>", else None (ended, forged or old cookie)."""
-    user_id, _, token = session_id.partition(":")
-    if not token or not user_id.isdigit() or len(user_id) > 10:
-        return None
-    # Every request needs the user's permissions: they come with the user row, as one string aggregated in SQL
-    # ("role<TAB>permission<TAB>scope" lines), rather than as role and grant objects from two more queries.
+@functools.cache
+def _load_statement() -> Any:
+    """The session loader's one query, built once per process (building it cost more than running it).
+
+    Every request needs the user's permissions: they come with the user row, as one string aggregated in SQL
+    ("role<TAB>permission<TAB>scope" lines), rather than as role and grant objects from two more queries; the
+    menu's unread badge, on every page, comes with it too."""
     grants = (select(func.aggregate_strings(
         Role.code + "\t" + func.coalesce(RoleGrant.permission, "") + "\t" + func.coalesce(RoleGrant.scope, ""), "\n"))
         .select_from(user_roles).join(Role, Role.id == user_roles.c.role_id)
         .outerjoin(RoleGrant, RoleGrant.role_id == Role.id)
         .where(user_roles.c.user_id == User.id).scalar_subquery())
-    # the menu's unread badge, on every page, comes with it too
     unread = (select(func.count(Notification.id)).where(Notification.user_id == User.id, Notification.read_at.is_(None))
               .scalar_subquery())
-    row = db.session.execute(
-        select(User, grants, unread).join(UserSession, UserSession.user_id == User.id).where(
-            User.id == int(user_id), UserSession.token_hash == _hash(token), UserSession.created_at >= _oldest()
-        ).options(lazyload(User.roles))
-    ).first()
+    return (select(User, grants, unread).join(UserSession, UserSession.user_id == User.id)
+            .where(User.id == bindparam("user_id"), UserSession.token_hash == bindparam("token_hash"),
+                   UserSession.created_at >= bindparam("oldest"))
+            .options(lazyload(User.roles)))
+
+
+def load(session_id: str) -> User | None:
+    """Return the active user of a live session "<user id>:<token>", else None (ended, forged or old cookie)."""
+    user_id, _, token = session_id.partition(":")
+    if not token or not user_id.isdigit() or len(user_id) > 10:
+        return None
+    row = db.session.execute(_load_statement(), {
+        "user_id": int(user_id), "token_hash": _hash(token), "oldest": _oldest()}).first()
     if row is None or not row[0].active:  # a deactivated user's open sessions end with their next request
         return None
     user, packed, unread_count = row
