@@ -5,7 +5,7 @@ from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleFiel
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.forms import DateField, FlaskForm, NoMarkup, strip
+from portal.forms import DateField, FlaskForm, LeanSelect, NoMarkup, strip
 from portal.i18n import lazy_gettext as _l
 
 
@@ -61,7 +61,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    type = SelectField(_l("Record type"), default="", validate_choice=True)
+    type = SelectField(_l("Record type"), default="", validate_choice=True, widget=LeanSelect())
     actor = StringField(_l("Who"), filters=[strip], validators=[Optional(), Length(max=120)])
     date_from = DateField(_l("From (date)"))
     date_to = DateField(_l("To (date)"))

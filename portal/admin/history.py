@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Boolean, select
 from portal.clock import local_stamp, local_zone
 from portal.directory.services import KIND_LABELS as UNIT_KINDS
 from portal.extensions import db
-from portal.i18n import format_money, gettext as _, lazy_gettext as _l, vi_sort_key
+from portal.i18n import current_locale, format_money, gettext as _, lazy_gettext as _l, vi_sort_key
 from portal.templating import _public
 
 #: The core's audited tables (the plugins declare theirs in labels.py).
@@ -73,8 +73,13 @@ def record_name(table: str) -> str:
 
 
 def record_choices(tables: list[str]) -> list[tuple[str, str]]:
-    """(table, name) for a filter, in Vietnamese order of the names."""
-    return sorted(((t, record_name(t)) for t in tables), key=lambda c: vi_sort_key(c[1]))
+    """(table, name) for a filter, in Vietnamese order of the names (sorted once per language and set of tables)."""
+    cache: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] = current_app.extensions.setdefault(
+        "portal_audit_choices", {})
+    key = (str(current_locale()), tuple(sorted(tables)))
+    if key not in cache:
+        cache[key] = sorted(((t, record_name(t)) for t in tables), key=lambda c: vi_sort_key(c[1]))
+    return list(cache[key])
 
 
 def _column(table: str, column: str) -> Any:
