@@ -23,6 +23,7 @@ from portal.directory.services import (
 )
 from portal.confirm import confirm
 from portal.urls import absolute, absolute_url, base_url
+from portal.docx_tables import row_writer as docx_row_writer
 from portal.documents import Issuer, issue_number, issued_number, issuer_of
 from portal.errors import user_error
 from portal.extensions import db
@@ -132,6 +133,7 @@ __all__ = [
     "hx_trigger",
     "is_fragment_request",
     "issue_number",
+    "docx_row_writer",
     "issued_number",
     "issuer_of",
     "local_date",

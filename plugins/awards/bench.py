@@ -1,5 +1,6 @@
 """Benchmark hook of the awards plugin: a council of 60, 600 nominations, a closed session with 40 nominees and
-60 ballots, and an open session with 40 nominees where the benchmark user (the chair) votes and watches turnout."""
+60 ballots, an open session with 40 nominees where the benchmark user (the chair) votes and watches turnout, and
+an issued decision of 200 awardees (the movement's closing review awards about that many) with its certificates."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,7 @@ import secrets
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
-from .services import tally, voting
+from .services import decisions, tally, voting
 from .models import (
     AwardType,
     Ballot,
@@ -16,6 +17,8 @@ from .models import (
     Nomination,
     NominationRound,
     Participation,
+    Decision,
+    DecisionLine,
     SessionItem,
     VotingSession,
 )
@@ -25,6 +28,7 @@ USERNAME = "bench_awards"
 MEMBERS = 60
 NOMINATIONS = 600
 ITEMS = 40
+AWARDEES = 200
 KINDS = ("collective", "individual", "household")
 
 
@@ -95,12 +99,33 @@ def seed(password: str) -> None:
         {"session_id": open_session.id, "user_id": uid, "written": False} for uid in members[1:MEMBERS // 2]
     ])
     db.session.commit()
+    _decision(noms[2 * ITEMS:2 * ITEMS + AWARDEES], members[0])
+
+
+def _decision(nomination_ids: list[int], user_id: int) -> None:
+    """An issued decision whose lines are nominations the sessions above do not hold (issued by the service)."""
+    decision = Decision(subject="Khen thưởng tổng kết phong trào 2021–2025 (đo)", decision_date=dt.date(2025, 12, 5),
+                        signer_title="Chủ tịch", signer_name="Người ký (đo)")
+    db.session.add(decision)
+    db.session.flush()
+    noms = db.session.scalars(select(Nomination).where(Nomination.id.in_(nomination_ids)).order_by(Nomination.id))
+    db.session.execute(insert(DecisionLine), [
+        {"decision_id": decision.id, "position": k, "nomination_id": n.id, "award_type_id": n.award_type_id,
+         "award_name": n.award_type.name, "kind": n.kind, "nominee": n.nominee, "position_text": n.position,
+         "unit_id": n.unit_id, "unit_name": n.unit.name, "bonus": 500_000,
+         "achievement": "thành tích xuất sắc trong phong trào thi đua năm 2025"}
+        for k, n in enumerate(noms)
+    ])
+    db.session.expire(decision)
+    decisions.issue_decision(decision.id, user_id)
+    db.session.commit()
 
 
 def pages() -> list[tuple[str, ...]]:
     r = db.session.scalar(select(NominationRound.id).where(NominationRound.name.like("%(đo)")))
     closed = db.session.scalar(select(VotingSession.id).where(VotingSession.title == "Phiên đã kiểm phiếu (đo)"))
     open_ = db.session.scalar(select(VotingSession.id).where(VotingSession.title == "Phiên đang bỏ phiếu (đo)"))
+    decision = db.session.scalar(select(Decision.id).where(Decision.subject.like("%(đo)")))
     return [
         ("awards index", "/awards/"),
         ("round: 600 nominations", f"/awards/rounds/{r}"),
@@ -109,4 +134,8 @@ def pages() -> list[tuple[str, ...]]:
         ("ballot, 40 nominees", f"/awards/sessions/{open_}/vote"),
         ("minutes, 40 nominees", f"/awards/sessions/{closed}/minutes", "document"),
         ("ballot list, 60 x 40", f"/awards/sessions/{closed}/ballots"),
+        ("decision, 200 awardees", f"/awards/decisions/{decision}"),
+        ("decision print", f"/awards/decisions/{decision}/print", "document"),
+        ("certificates, 200", f"/awards/decisions/{decision}/certificates", "document"),
+        ("decision .docx", f"/awards/decisions/{decision}/decision.docx", "export"),
     ]

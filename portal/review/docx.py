@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from flask import current_app
 
+from portal.docx_tables import row_writer
 from portal.i18n import format_doc_date, gettext as _
 
 from .models import Review
@@ -66,13 +67,10 @@ def _table(doc: Any, table: dict[str, Any]) -> None:
         par = t.rows[0].cells[i].paragraphs[0]
         par.add_run(str(h)).bold = True
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    write = row_writer(t)
     for row in rows:
-        cells = t.add_row().cells
-        for i, value in enumerate(row[: len(header)]):
-            par = cells[i].paragraphs[0]
-            par.add_run(cell_text(value))
-            if cell_number(value) is not None:
-                par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        cells = row[: len(header)]
+        write([cell_text(value) for value in cells], {i for i, value in enumerate(cells) if cell_number(value) is not None})
     doc.add_paragraph()
 
 

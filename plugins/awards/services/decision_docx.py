@@ -5,7 +5,7 @@ import io
 from typing import Any
 
 
-from portal.toolkit import _, format_doc_date, format_money, get_plugin_config, pgettext
+from portal.toolkit import _, docx_row_writer, format_doc_date, format_money, get_plugin_config, pgettext
 
 from ..models import Decision
 from .decisions import article1_intro, grouped_lines, text_lines, totals
@@ -92,18 +92,14 @@ def decision_docx(decision: Decision) -> bytes:
     for cell, text in zip(table.rows[0].cells, heads, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(str(text)).bold = True
+    heading, awardee = docx_row_writer(table, bold=True, span=True), docx_row_writer(table, right={5})
     n = 0
     for group, lines in grouped_lines(decision):
-        row = table.add_row().cells
-        merged = row[0].merge(row[5])
-        merged.text = ""
-        merged.paragraphs[0].add_run(group).bold = True
+        heading([group])
         for line in lines:
             n += 1
-            values = [str(n), line.nominee, line.position_text, line.unit_name, line.award_name,
-                      format_money(line.bonus) if line.bonus else "—"]
-            for cell, text in zip(table.add_row().cells, values, strict=True):
-                cell.text = text
+            awardee([str(n), line.nominee, line.position_text, line.unit_name, line.award_name,
+                     format_money(line.bonus) if line.bonus else "—"])
     t = totals(decision)
     if t["bonus"]:
         para(_("Total bonus: %(amount)s.", amount=format_money(t["bonus"])))
