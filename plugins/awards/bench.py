@@ -1,12 +1,13 @@
 """Benchmark hook of the awards plugin: a council of 60, 600 nominations, a closed session with 40 nominees and
 60 ballots, an open session with 40 nominees where the benchmark user (the chair) votes and watches turnout, and
-an issued decision of 200 awardees (the movement's closing review awards about that many) with its certificates."""
+an issued decision of 200 awardees (the movement's closing review awards about that many) with its certificates,
+and a draft of 200 more that the secretariat edits line by line."""
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
 from .services import decisions, tally, voting
@@ -99,12 +100,14 @@ def seed(password: str) -> None:
         {"session_id": open_session.id, "user_id": uid, "written": False} for uid in members[1:MEMBERS // 2]
     ])
     db.session.commit()
-    _decision(noms[2 * ITEMS:2 * ITEMS + AWARDEES], members[0])
+    start = 2 * ITEMS
+    _decision(noms[start:start + AWARDEES], "Khen thưởng tổng kết phong trào 2021–2025 (đo)", members[0])
+    _decision(noms[start + AWARDEES:start + 2 * AWARDEES], "Dự thảo khen thưởng (đo)", None)
 
 
-def _decision(nomination_ids: list[int], user_id: int) -> None:
-    """An issued decision whose lines are nominations the sessions above do not hold (issued by the service)."""
-    decision = Decision(subject="Khen thưởng tổng kết phong trào 2021–2025 (đo)", decision_date=dt.date(2025, 12, 5),
+def _decision(nomination_ids: list[int], subject: str, issued_by: int | None) -> None:
+    """A decision whose lines are nominations the sessions above do not hold: issued by the service, or a draft."""
+    decision = Decision(subject=subject, decision_date=dt.date(2025, 12, 5),
                         signer_title="Chủ tịch", signer_name="Người ký (đo)")
     db.session.add(decision)
     db.session.flush()
@@ -117,7 +120,8 @@ def _decision(nomination_ids: list[int], user_id: int) -> None:
         for k, n in enumerate(noms)
     ])
     db.session.expire(decision)
-    decisions.issue_decision(decision.id, user_id)
+    if issued_by is not None:
+        decisions.issue_decision(decision.id, issued_by)
     db.session.commit()
 
 
@@ -125,7 +129,9 @@ def pages() -> list[tuple[str, ...]]:
     r = db.session.scalar(select(NominationRound.id).where(NominationRound.name.like("%(đo)")))
     closed = db.session.scalar(select(VotingSession.id).where(VotingSession.title == "Phiên đã kiểm phiếu (đo)"))
     open_ = db.session.scalar(select(VotingSession.id).where(VotingSession.title == "Phiên đang bỏ phiếu (đo)"))
-    decision = db.session.scalar(select(Decision.id).where(Decision.subject.like("%(đo)")))
+    decision = db.session.scalar(select(Decision.id).where(Decision.subject.like("Khen thưởng tổng kết%(đo)")))
+    draft = db.session.scalar(select(Decision.id).where(Decision.subject == "Dự thảo khen thưởng (đo)"))
+    first_line = db.session.scalar(select(func.min(DecisionLine.id)).where(DecisionLine.decision_id == draft))
     return [
         ("awards index", "/awards/"),
         ("round: 600 nominations", f"/awards/rounds/{r}"),
@@ -135,6 +141,8 @@ def pages() -> list[tuple[str, ...]]:
         ("minutes, 40 nominees", f"/awards/sessions/{closed}/minutes", "document"),
         ("ballot list, 60 x 40", f"/awards/sessions/{closed}/ballots"),
         ("decision, 200 awardees", f"/awards/decisions/{decision}"),
+        ("decision draft, 200 awardees", f"/awards/decisions/{draft}"),
+        ("decision draft, one line's form (htmx)", f"/awards/decisions/{draft}?edit={first_line}", "fragment"),
         ("decision print", f"/awards/decisions/{decision}/print", "document"),
         ("certificates, 200", f"/awards/decisions/{decision}/certificates", "document"),
         ("decision .docx", f"/awards/decisions/{decision}/decision.docx", "export"),

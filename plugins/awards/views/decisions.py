@@ -1,13 +1,13 @@
 """Award decisions with their Tờ trình, print, .docx and Giấy khen."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from portal.toolkit import (
-    INVALID_FORM, Refused, _, confirm, current_user, db, fold, idempotent, ngettext, redirect_or_hx, render,
-    require_permission,
+    INVALID_FORM, Refused, _, confirm, current_user, db, fold, idempotent, is_fragment_request, ngettext,
+    redirect_or_hx, render, require_permission,
 )
 
 from ..forms import DecisionForm, DraftDecisionForm, LineForm
@@ -83,9 +83,16 @@ def decision_new() -> ResponseReturnValue:
 @require_permission(MANAGE, VIEW)
 def decision_detail(decision_id: int) -> ResponseReturnValue:
     decision = _decision(decision_id)
-    form = DecisionForm(obj=decision) if decision.state == "draft" and current_user.can(MANAGE) else None
+    editable = decision.state == "draft" and current_user.can(MANAGE)
+    editing = request.args.get("edit", type=int) if editable else None
+    if editing and is_fragment_request():  # one line's form, swapped into its row (the other lines not read)
+        line = db.session.get(DecisionLine, editing)
+        if line is None or line.decision_id != decision.id:
+            abort(404)
+        return render("awards/decision.html", fragment="line_row", decision=decision, line=line, editing=editing)
+    form = DecisionForm(obj=decision) if editable else None
     return render("awards/decision.html", decision=decision, issue_blocker=dec.issue_blocker(decision), form=form,
-                  line_form=LineForm(formdata=None),
+                  line_form=LineForm(formdata=None), editing=editing,
                   amended_by=dec.amended_by(decision.id), groups=dec.grouped_lines(decision),
                   totals=dec.totals(decision))
 
@@ -135,13 +142,16 @@ def _line(decision: Decision, line_id: int) -> DecisionLine:
 
 @require_permission(MANAGE)
 def decision_line_edit(decision_id: int, line_id: int) -> ResponseReturnValue:
+    """Save a line of a draft: the row again to htmx (the page to a browser)."""
     decision = dec.locked_draft(decision_id)
     line = _line(decision, line_id)
     for key, value in _line_values(decision).items():
         setattr(line, key, value)
     db.session.commit()
+    if is_fragment_request():
+        return render("awards/decision.html", fragment="line_row", decision=decision, line=line, saved=True)
     flash(_("Line saved."), "success")
-    return redirect_or_hx(url_for("awards.decision_detail", decision_id=decision.id) + "#lines")
+    return redirect(url_for("awards.decision_detail", decision_id=decision.id) + f"#line-{line.id}")
 
 
 @require_permission(MANAGE)

@@ -67,6 +67,16 @@ def test_registration_to_decision_certificates_and_docx(app, client, live_server
     page.click("#edit-form button[type=submit]")
     page.wait_for_selector("#decision-state")
     assert page.inner_text("#decision-state") == "Dự thảo"
+    # a line is edited in its row: htmx swaps in its form, saves, and swaps back the plain row
+    row = page.locator("table.decision-lines tbody tr").first
+    row_id = row.get_attribute("id")
+    page.evaluate("window.sameDocument = true")  # gone if the browser loads the page again
+    row.get_by_role("link", name="Sửa").click()
+    page.locator(f"#{row_id} input[name=position_text]").fill("Trưởng bản Nà Bỏ")
+    page.locator(f"#{row_id}").get_by_role("button", name="Lưu").click()
+    page.wait_for_selector(f"#{row_id} .saved")
+    assert "Trưởng bản Nà Bỏ" in page.inner_text(f"#{row_id}") and page.locator(f"#{row_id} form").count() == 0
+    assert page.evaluate("window.sameDocument === true")
     page.click("#submission-link")
     submission = page.inner_text("#submission")
     assert "TỜ TRÌNH" in submission and "Nguyễn Văn An" in submission and "Lò Thị Xuân" in submission

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from tests.helpers import count_queries
+from tests.helpers import HX, count_queries
 
 from .conftest import ballot
 
@@ -318,6 +318,44 @@ def test_the_docx_opens_with_the_list(app, client, make_council, make_type, make
     assert headings == ["Điều 1.", "Điều 2.", "Điều 3."]
 
 
+def test_a_draft_lists_its_lines_and_edits_one_at_a_time(app, client, make_council, make_type, make_session, login_as):
+    """A draft's page holds one form only for the line asked for (?edit=, a link or htmx swapping the row)."""
+    from plugins.awards.models import DecisionLine
+
+    w = make_council(3)
+    sid, _noms = _published(app, client, w, make_type, make_session, login_as)
+    login_as("thuky")
+    did = _draft(client, sid)
+    with app.app_context():
+        lines = list(db.session.scalars(select(DecisionLine).where(DecisionLine.decision_id == did)
+                                        .order_by(DecisionLine.position)))
+        first, second = lines[0].id, lines[1].id
+    page = client.get(f"/awards/decisions/{did}").get_data(as_text=True)
+    assert page.count('name="nominee"') == 1  # the add-by-hand form only, no form per line
+    assert f'href="?edit={first}#line-{first}" hx-get="?edit={first}"' in page
+    # without JavaScript: the page with that line's form
+    page = client.get(f"/awards/decisions/{did}?edit={first}").get_data(as_text=True)
+    assert page.count('name="nominee"') == 2 and f'action="/awards/decisions/{did}/lines/{first}"' in page
+    # htmx: the row alone, with its form
+    row = client.get(f"/awards/decisions/{did}?edit={second}", headers=HX).get_data(as_text=True)
+    assert row.startswith(f'<tr id="line-{second}">') and "<html" not in row and 'name="nominee"' in row
+    assert client.get(f"/awards/decisions/{did}?edit=999999", headers=HX).status_code == 404
+    values = {"kind": "individual", "nominee": "Nguyễn Văn An", "position_text": "Trưởng bản Nà Bỏ",
+              "unit_name": "Xã Bản Bo", "award_name": "Giấy khen", "bonus": "300.000"}
+    saved = client.post(f"/awards/decisions/{did}/lines/{first}", data=values, headers=HX)
+    text = saved.get_data(as_text=True)
+    assert saved.status_code == 200 and f'<tr id="line-{first}">' in text and "Trưởng bản Nà Bỏ" in text
+    assert "Đã lưu" in text and 'name="nominee"' not in text
+    plain = client.post(f"/awards/decisions/{did}/lines/{second}", data={**values, "nominee": "Hộ bà Lò Thị Mai"})
+    assert plain.status_code == 302 and plain.headers["Location"].endswith(f"#line-{second}")
+    bad = client.post(f"/awards/decisions/{did}/lines/{first}", data={**values, "bonus": "nhiều"}, headers=HX)
+    assert bad.status_code == 422
+    with app.app_context():
+        db.session.expire_all()
+        assert db.session.get(DecisionLine, first).position_text == "Trưởng bản Nà Bỏ"  # the bad post changed nothing
+        assert db.session.get(DecisionLine, first).bonus == 300_000
+
+
 def test_certificates_one_per_awardee_within_the_document_budget(app, client, make_council, make_type, make_session, login_as):
     from plugins.awards.models import Decision, DecisionLine
 
@@ -447,10 +485,21 @@ def test_list_pages_run_a_constant_number_of_queries(app, client, make_council, 
             out[p] = len(q)
         return out
 
+    def decision_pages():  # the newest decision's own pages: the same queries for 3 awardees as for 20
+        with app.app_context():
+            did = db.session.scalar(select(func.max(Decision.id)))
+        out = {}
+        for p in ("", "/print", "/certificates", "/submission", "/decision.docx"):
+            with count_queries(app) as q:
+                assert s.get(f"/awards/decisions/{did}{p}").status_code == 200, p
+            out[p] = len(q)
+        return out
+
     grow(3)
-    small = measure()
+    small, small_decision = measure(), decision_pages()
     grow(20)
     assert measure() == small
+    assert decision_pages() == small_decision
 
 
 def test_demo_has_registrations_a_decision_and_records_marked_as_samples(app, client, login_as, make_user):
