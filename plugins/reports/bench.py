@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from portal.toolkit import Unit, db, ensure_demo_user
 
@@ -53,13 +53,16 @@ def pages() -> list[tuple[str, ...]]:
     from plugins.reports.models import Period
 
     last = db.session.scalar(select(Period.id).where(Period.name.like("Báo cáo thử %")).order_by(Period.year.desc()))
-    from plugins.reports.models import Indicator
+    from plugins.reports.models import Indicator, Submission
 
     rate = db.session.scalar(select(Indicator.id).where(Indicator.code == "ty_le_ho_ngheo"))
+    waiting = db.session.scalar(select(func.min(Submission.id)).where(Submission.state == "submitted"))
     return [
         ("reports trend (indicator, 10 periods)", f"/reports/indicators/{rate}?from=2016&to=2025&kind=other"),
         ("reports matrix (all periods)", "/reports/matrix"),
         ("reports matrix (one year, htmx filter)", "/reports/matrix?year=2025&kind=commune", "fragment"),
         ("reports roll-up", f"/reports/rollup?period={last}&include=submitted"),
+        ("reports review inbox (every report waiting)", "/reports/inbox"),
+        ("reports inbox item (next/previous among them)", f"/reports/inbox/{waiting}"),
         ("reports submissions", "/reports/submissions"),
     ]

@@ -3,21 +3,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, Select, select, true
 
 from portal.toolkit import Unit, db
 
 from ..models import Period, Submission
 
 
-def waiting(scope: ColumnElement[bool] | None = None) -> list[Any]:
-    """Reports waiting for review (id, unit, period, when sent, late), the one waiting longest first."""
-    return list(db.session.execute(
+#: Oldest first; the id makes the order total (paged by keyset).
+INBOX_ORDER = (Submission.submitted_at, Submission.id)
+
+
+def waiting_query(scope: ColumnElement[bool] | None = None) -> Select[Any]:
+    """Reports waiting for review (id, unit, period, when sent, late): the inbox list, a page at a time."""
+    return (
         select(Submission.id, Submission.submitted_at, Submission.late, Submission.first_submitted_at,
                Unit.name.label("unit_name"), Period.name.label("period_name"))
         .join(Unit, Unit.id == Submission.unit_id).join(Period, Period.id == Submission.period_id)
         .where(Submission.state == "submitted", scope if scope is not None else true())
-        .order_by(Submission.submitted_at, Submission.id)
+    )
+
+
+def waiting(scope: ColumnElement[bool] | None = None) -> list[Any]:
+    """The ids of every report waiting for review, the one waiting longest first (for next/previous)."""
+    return list(db.session.execute(
+        select(Submission.id).where(Submission.state == "submitted", scope if scope is not None else true())
+        .order_by(*INBOX_ORDER)
     ).all())
 
 

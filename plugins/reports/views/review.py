@@ -107,8 +107,9 @@ def return_report(sub_id: int) -> ResponseReturnValue:
 
 @require_permission(REVIEW)
 def inbox() -> ResponseReturnValue:
-    rows = inbox_svc.waiting(unit_clause(REVIEW, Submission.unit_id))
-    return render("reports/inbox.html", rows=rows)
+    page = paginate(inbox_svc.waiting_query(unit_clause(REVIEW, Submission.unit_id)), inbox_svc.INBOX_ORDER,
+                    rows="row", count=True)
+    return render("reports/inbox.html", fragment="inbox_list", rows=page.items, page=page)
 
 
 def _inbox_page(sub: Submission, error: str | None = None, notes: dict[str, str] | None = None,

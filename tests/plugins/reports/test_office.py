@@ -5,6 +5,7 @@ the form preview. Pages with a fragment are fetched as a page and as a fragment.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import select
 
@@ -92,6 +93,17 @@ def test_review_inbox_next_previous_comment_per_field_and_accept_asks_first(clie
     login(office, "thuongtruc")
     inbox = office.get("/reports/inbox").get_data(as_text=True)
     assert "2 báo cáo đang chờ duyệt." in inbox and f"/reports/inbox/{first}" in inbox
+    # the list is paged (oldest first); the count is of every report waiting, the pager swaps only the list
+    app.config["PORTAL_PAGE_SIZE"] = 1
+    one = office.get("/reports/inbox").get_data(as_text=True)
+    assert "2 báo cáo đang chờ duyệt." in one and f"/reports/inbox/{first}\"" in one
+    assert f"/reports/inbox/{second}\"" not in one and 'rel="next"' in one and 'id="start-review"' in one
+    nxt = re.search(r'href="([^"]+)" hx-get="[^"]+" hx-target="#inbox"[^>]*rel="next"', one).group(1).replace("&amp;", "&")
+    frag = office.get(nxt, headers=hx).get_data(as_text=True)
+    assert frag.lstrip().startswith('<section id="inbox">') and "<html" not in frag
+    assert f"/reports/inbox/{second}\"" in frag and f"/reports/inbox/{first}\"" not in frag
+    assert 'id="start-review"' not in frag and 'rel="prev"' in frag
+    app.config["PORTAL_PAGE_SIZE"] = 50
     page = office.get(f"/reports/inbox/{first}").get_data(as_text=True)
     assert "1/2 đang chờ" in page and f'href="/reports/inbox/{second}" rel="next"' in page and 'rel="prev"' not in page
     frag = office.get(f"/reports/inbox/{second}", headers=hx)
