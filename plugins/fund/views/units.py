@@ -15,6 +15,7 @@ from portal.toolkit import (
     current_user,
     db,
     final_successors,
+    is_fragment_request,
     local_today,
     redirect_or_hx,
     render,
@@ -71,7 +72,13 @@ def pledges() -> ResponseReturnValue:
     campaign = db.session.get(Campaign, campaign_id) if campaign_id else campaign_for(local_today()) or \
         db.session.scalar(select(Campaign).order_by(Campaign.start.desc()))
     form = PledgeForm()
-    form.unit_id.choices = unit_choices(blank=_("Choose a unit"))
+    # the form (every unit in its picker) only when asked: opened box, no-JavaScript ?add=1, or a post
+    adding = request.method == "POST" or request.args.get("add") == "1"
+    if adding:
+        form.unit_id.choices = unit_choices(blank=_("Choose a unit"))
+    if adding and request.method == "GET" and campaign is not None and current_user.can(RECORD) \
+            and is_fragment_request():
+        return render("fund/pledges.html", fragment="pledge_form", campaign=campaign, form=form)
     status = 200
     if request.method == "POST":
         if not current_user.can(RECORD):
@@ -89,4 +96,4 @@ def pledges() -> ResponseReturnValue:
     scope = unit_clause(VIEW, Pledge.unit_id) if current_user.can(VIEW) else unit_clause(PLEDGE, Pledge.unit_id)
     rows = pledge_rows(campaign, scope) if campaign else []
     return render("fund/pledges.html", fragment="pledge_list", rows=rows, campaign=campaign, form=form,
-                  campaigns=campaign_choices("—")[1:], status=status)
+                  adding=adding and current_user.can(RECORD), campaigns=campaign_choices("—")[1:], status=status)

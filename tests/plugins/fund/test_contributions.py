@@ -134,3 +134,30 @@ def test_receipt_list_pages_shows_words_and_hides_anonymous_names_by_permission(
     login_as("thuquy", ["fund_board"])  # fund.confidential: the name, marked as anonymous in public
     body = client.get("/fund/contributions?year=2024").get_data(as_text=True)
     assert "Bà Kín Danh" in body and "anonymous in public" not in body
+
+
+def test_a_pledge_is_saved_from_a_box_whose_form_comes_when_opened(app, client, login_as, fund):
+    """The pledge list carries no form (its unit picker lists every unit) until the box is opened: htmx asks for
+    the form alone, a browser without JavaScript gets the page with the box open."""
+    from plugins.fund.models import Pledge
+
+    login_as("quy", ["fund_board"])
+    page = client.get("/fund/pledges").get_data(as_text=True)
+    campaign = fund["campaign"]
+    assert 'id="add-pledge"' in page and 'name="unit_id"' not in page
+    assert f'hx-get="/fund/pledges?campaign={campaign}&amp;add=1"' in page
+    assert f'href="?campaign={campaign}&amp;add=1#add-pledge"' in page
+    box = client.get(f"/fund/pledges?campaign={campaign}&add=1", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert box.lstrip().startswith("<form") and "<html" not in box and f'value="{fund["commune"]}"' in box
+    plain = client.get(f"/fund/pledges?campaign={campaign}&add=1").get_data(as_text=True)
+    assert '<details class="lazy-box card" id="add-pledge" open>' in plain and 'name="unit_id"' in plain
+    refused = client.post(f"/fund/pledges?campaign={campaign}", data={"unit_id": "0", "amount": "5.000.000"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Chọn đơn vị." in text and 'id="add-pledge" open' in text
+    saved = client.post(f"/fund/pledges?campaign={campaign}", data={"unit_id": str(fund["commune"]), "amount": "5.000.000"})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert [(p.unit_id, p.amount) for p in db.session.scalars(select(Pledge))] == [(fund["commune"], 5_000_000)]
+    client.post("/logout")
+    login_as("banbo", ["unit_reporter"], unit_id=fund["commune"])
+    assert 'name="unit_id"' not in client.get(f"/fund/pledges?campaign={campaign}&add=1").get_data(as_text=True)
