@@ -95,4 +95,5 @@ def pages() -> list[tuple[str, ...]]:
         ("fund public page", f"/fund/public?year={latest}"),
         ("fund public table (print)", f"/fund/public/print?year={latest}", "document"),
         ("fund unit leaderboard", f"/fund/units?year={latest}"),
+        ("fund pledges", "/fund/pledges"),
     ]

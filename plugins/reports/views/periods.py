@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from portal.toolkit import (
     INVALID_FORM,
     form_status,
+    is_fragment_request,
     unit_choices,
     Unit,
     _,
@@ -47,11 +48,17 @@ def _version_choices() -> list[tuple[int, str]]:
 @require_permission(MANAGE)
 def periods() -> ResponseReturnValue:
     form = PeriodForm()
-    form.version_id.choices = _version_choices()
-    form.unit_ids.choices = unit_choices()
+    # the form (every unit in its list) only when asked: opened box, no-JavaScript ?add=1, or a post
+    adding = request.method == "POST" or request.args.get("add") == "1"
+    if adding:
+        form.version_id.choices = _version_choices()
+        form.unit_ids.choices = unit_choices()
     if request.method == "GET":
         form.year.data = local_today().year
         form.unit_kinds.data = ["agency", "mass_org", "commune"]
+        if adding and is_fragment_request():
+            return render("reports/periods.html", fragment="new_period", form=form,
+                          annual_deadline=periods_svc.annual_deadline_text())
     elif form.validate_on_submit():
         deadline = form.deadline.data or periods_svc.default_deadline(form.year.data)
         unit_ids = periods_svc.units_for(form.unit_kinds.data or [], form.unit_ids.data or [], form.opens_on.data)
@@ -84,7 +91,7 @@ def periods() -> ResponseReturnValue:
     counts = dict(db.session.execute(select(PeriodUnit.period_id, func.count()).group_by(PeriodUnit.period_id)).all())
     rows = list(db.session.scalars(select(Period).order_by(Period.opens_on.desc())))
     return render("reports/periods.html", form=form, rows=rows, counts=counts, status=form_status(form),
-                  annual_deadline=periods_svc.annual_deadline_text())
+                  adding=adding, annual_deadline=periods_svc.annual_deadline_text())
 
 
 @require_permission(MANAGE)

@@ -32,5 +32,5 @@ def test_at_23_30_utc_deadline_and_printed_date_are_the_next_day(client, login_a
 def test_at_23_30_utc_the_period_form_defaults_to_the_local_year(client, login_as, world, frozen_at):
     frozen_at(dt.datetime(2024, 12, 31, 23, 30))  # already 1/1/2025 in Vietnam
     login_as("vanphong", ["standing_office"])
-    page = client.get("/reports/periods").get_data(as_text=True)
+    page = client.get("/reports/periods?add=1").get_data(as_text=True)  # the new-period box open
     assert 'name="year" type="number" value="2025"' in page or 'value="2025"' in page

@@ -222,9 +222,15 @@ def test_a_period_for_communes_that_have_all_ended_offers_their_successors(clien
     login_as("thuongtruc", ["standing_office"])
     data = {"name": "Báo cáo năm 2025", "kind": "annual", "year": "2025", "version_id": str(version_id),
             "opens_on": "01/09/2025", "late_policy": "accept", "on_time_rule": "before", "unit_kinds": ["commune"]}
+    # the list carries no form (its list of every unit) until the box is opened
+    listing = client.get("/reports/periods").get_data(as_text=True)
+    assert 'id="new-period"' in listing and 'name="unit_ids"' not in listing and 'href="?add=1#new-period"' in listing
+    box = client.get("/reports/periods?add=1", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert box.lstrip().startswith("<form") and "<html" not in box and f'value="{town}"' in box
+    assert 'id="new-period" open' in client.get("/reports/periods?add=1").get_data(as_text=True)
     resp = client.post("/reports/periods", data=data)
     page = resp.get_data(as_text=True)
-    assert resp.status_code == 422
+    assert resp.status_code == 422 and 'id="new-period" open' in page
     assert "2 đơn vị đã kết thúc (sáp nhập vào đơn vị khác)" in page and "Thị trấn Tam Đường mới" in page
     import re
     picker = page[page.index('name="unit_ids"'):]
