@@ -58,3 +58,23 @@ def test_works_without_javascript(browser, live_server, seeded):
         assert page.locator("#unit-list tbody tr").count() == 1
     finally:
         context.close()
+
+
+def test_the_pager_brings_the_new_page_into_view(page, live_server, seeded, app, make_unit):
+    """On a phone, "next" at the foot of a long list shows the next page from its top, not its foot."""
+    for n in range(30):
+        make_unit(f"Xã Thêm {n:02d}")
+    app.config["PORTAL_PAGE_SIZE"] = 12
+    page.set_viewport_size({"width": 360, "height": 740})
+    browser_login(page, live_server, "admin")
+    page.goto(live_server + "/units/")
+    first = page.locator("#unit-list tbody tr").first.inner_text()
+    nxt = page.locator("nav.pager a[rel=next]").first
+    nxt.scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > 300  # the reader is at the foot of the list
+    with page.expect_response(lambda r: "after=" in r.url and r.request.headers.get("hx-request") == "true"):
+        nxt.click()
+    page.locator("#unit-list tbody tr").first.wait_for()
+    assert page.locator("#unit-list tbody tr").first.inner_text() != first
+    top = page.locator("#unit-list").bounding_box()["y"]
+    assert -5 <= top <= 100, top  # the new page's first rows are on screen
