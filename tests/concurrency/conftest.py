@@ -5,7 +5,7 @@ tests of this folder: a SQLite file in a temporary folder, or the PostgreSQL dat
 dropped and recreated, as tests/conftest.py does). Before every test all tables are emptied and the roles synced
 again, so each test starts from an empty portal and seeds what it needs through the plugins' own services
 (``seed_app`` is an app of the same code and database in the test process). After every test the server logs are
-checked (no traceback, no 500) and so is the fund (day totals = entries, gapless numbers, no half record).
+checked (no traceback, no 500) and so is the fund (day and year totals = entries, gapless numbers, no half record).
 
 CONC_ROUNDS multiplies the rounds of every case (e.g. CONC_ROUNDS=3 for a long run).
 """
