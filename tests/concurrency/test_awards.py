@@ -32,11 +32,13 @@ def voting_session(app: Any, members: list[str], items: int = 2) -> int:
     return session
 
 
-def council(app: Any, members: list[str]) -> None:
-    """The council: ``members`` as council-member users (the first is chair, then vice chair and secretary)."""
+def council(app: Any, members: list[str], emails: bool = False) -> None:
+    """The council: ``members`` as council-member users (the first is chair, then vice chair and secretary);
+    ``emails``: each with the address <username>@tamduong.test."""
     from plugins.awards.models import CouncilMember
 
-    ids = [world.user(app, name, ["council_member"], full_name=f"Thành viên {name[-2:]}") for name in members]
+    ids = [world.user(app, name, ["council_member"], full_name=f"Thành viên {name[-2:]}",
+                      email=f"{name}@tamduong.test" if emails else None) for name in members]
     with world.ctx(app):
         for n, uid in enumerate(ids):
             db.session.add(CouncilMember(user_id=uid, function=("chair", "vice_chair", "secretary")[n] if n < 3
@@ -44,9 +46,10 @@ def council(app: Any, members: list[str]) -> None:
         db.session.commit()
 
 
-def open_session(app: Any, tag: str, items: int = 1, written: bool = False) -> int:
+def open_session(app: Any, tag: str, items: int = 1, written: bool = False, opened: bool = True,
+                 title: str = "Phiên họp xét khen thưởng") -> int:
     """A session of a new round opened through the service (the roll frozen from the council, nobody present);
-    ``written``: its award lets absent members vote in writing."""
+    ``written``: its award lets absent members vote in writing; ``opened=False``: a draft ready to open."""
     from plugins.awards.services import voting
     from plugins.awards.models import AwardType, Nomination, NominationRound, VotingSession
 
@@ -62,12 +65,13 @@ def open_session(app: Any, tag: str, items: int = 1, written: bool = False) -> i
                            nominee=f"Ứng viên {n + 1}", achievements="Thành tích", state="eligible")
                 for n in range(items)]
         db.session.add_all(noms)
-        s = VotingSession(round_id=rnd.id, title="Phiên họp xét khen thưởng", number="12/BB-HĐTĐKT",
+        s = VotingSession(round_id=rnd.id, title=title, number="12/BB-HĐTĐKT",
                           meeting_date=dt.date(2025, 11, 20), counting_head="Thành viên 05")
         db.session.add(s)
         db.session.flush()
         voting.add_items(s, noms)
-        voting.open_session(s)
+        if opened:
+            voting.open_session(s)
         db.session.commit()
         return s.id
 

@@ -45,11 +45,11 @@ def unit(app: Flask, name: str, code: str, kind: str = "commune") -> int:
 
 
 def user(app: Flask, username: str, roles: list[str], unit_id: int | None = None, full_name: str | None = None,
-         password: str = PASSWORD) -> int:
+         password: str = PASSWORD, email: str | None = None) -> int:
     from portal.models import Role, User
 
     with ctx(app):
-        u = User(username=username, full_name=full_name or username.title(), unit_id=unit_id)
+        u = User(username=username, full_name=full_name or username.title(), unit_id=unit_id, email=email)
         u.set_password(password)
         u.roles = list(db.session.scalars(select(Role).where(Role.code.in_(roles))))
         assert len(u.roles) == len(roles), roles
