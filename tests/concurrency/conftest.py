@@ -1,11 +1,11 @@
 """The real portal under gunicorn for the concurrency tests.
 
-One gunicorn (4 sync workers, all four plugins, CSRF on, fast password hashing) serves a fresh database for the
-tests of this folder: a SQLite file in a temporary folder, or the PostgreSQL database named by TEST_DATABASE_URL (its schema
+One gunicorn (4 sync workers, all four plugins, CSRF on, fast password hashing, mail to a local SMTP server) serves
+a fresh database for the tests of this folder: a SQLite file in a temporary folder, or the PostgreSQL database named by TEST_DATABASE_URL (its schema
 dropped and recreated, as tests/conftest.py does). Before every test all tables are emptied and the roles synced
 again, so each test starts from an empty portal and seeds what it needs through the plugins' own services
 (``seed_app`` is an app of the same code and database in the test process). After every test the server logs are
-checked (no traceback, no 500) and so is the fund (day totals = entries, gapless numbers, no half record).
+checked (no traceback, no 500) and so is the fund (day and year totals = entries, gapless numbers, no half record).
 
 CONC_ROUNDS multiplies the rounds of every case (e.g. CONC_ROUNDS=3 for a long run).
 """
@@ -159,26 +159,68 @@ def seed_app(conc_database_url: str, conc_tmp: Path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+class MailSink:
+    """A local SMTP server (aiosmtpd) that keeps every mail the portal's processes send: (recipient, subject)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.port = _free_port()
+        self.lock = threading.Lock()
+        self.delivered: list[tuple[str, str]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import asyncio
+        from email import message_from_bytes, policy
+
+        subject = str(message_from_bytes(envelope.content, policy=policy.default)["Subject"] or "")
+        await asyncio.sleep(0.005)  # a real server takes a moment: senders overlap
+        with self.lock:
+            self.delivered.extend((rcpt, subject) for rcpt in envelope.rcpt_tos)
+        return "250 OK"
+
+
 @pytest.fixture(scope="package")
-def server(seed_app: Flask, conc_database_url: str, conc_tmp: Path) -> Iterator[Server]:
-    """gunicorn serving ``portal:create_app()`` from the source tree; yields once all workers answer."""
-    port = _free_port()
-    error_log, access_log = conc_tmp / "gunicorn-error.log", conc_tmp / "gunicorn-access.log"
-    error_log.touch()
-    access_log.touch()
-    cfg = _config(conc_database_url, conc_tmp)
-    env = {
+def mail_sink() -> Iterator[MailSink]:
+    """The SMTP server of the portal under test (plain SMTP on 127.0.0.1; only users with an address get mail)."""
+    from aiosmtpd.controller import Controller
+
+    sink = MailSink()
+    ctrl = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    ctrl.start()
+    yield sink
+    ctrl.stop()
+
+
+def server_env(database_url: str, tmp: Path, smtp_port: int) -> dict[str, str]:
+    """The environment of a portal process under test (gunicorn, or a cron command): config as FLASK_ variables."""
+    cfg = _config(database_url, tmp)
+    return {
         **{k: v for k, v in os.environ.items() if not k.startswith("FLASK_")},
-        "PORTAL_INSTANCE_PATH": str(conc_tmp / "instance"),
-        "DATABASE_URL": conc_database_url,
+        "PORTAL_INSTANCE_PATH": str(tmp / "instance"),
+        "DATABASE_URL": database_url,
         "FLASK_SECRET_KEY": cfg["SECRET_KEY"],
         "FLASK_PORTAL_PLUGINS": '["' + '","'.join(PLUGINS) + '"]',
         "FLASK_PORTAL_PASSWORD_HASH": '"' + cfg["PORTAL_PASSWORD_HASH"] + '"',
         "FLASK_PORTAL_UPLOAD_FOLDER": '"' + cfg["PORTAL_UPLOAD_FOLDER"] + '"',
         # every client here comes from 127.0.0.1: the per-address limit would end the login rounds early
         "FLASK_PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
+        "FLASK_PORTAL_SMTP_HOST": '"127.0.0.1"',
+        "FLASK_PORTAL_SMTP_PORT": str(smtp_port),
+        "FLASK_PORTAL_SMTP_SECURITY": '"none"',
+        "FLASK_PORTAL_MAIL_FROM": '"congthong@tamduong.test"',
         "PYTHONUNBUFFERED": "1",
     }
+
+
+@pytest.fixture(scope="package")
+def server(seed_app: Flask, conc_database_url: str, conc_tmp: Path, mail_sink: MailSink) -> Iterator[Server]:
+    """gunicorn serving ``portal:create_app()`` from the source tree; yields once all workers answer."""
+    port = _free_port()
+    error_log, access_log = conc_tmp / "gunicorn-error.log", conc_tmp / "gunicorn-access.log"
+    error_log.touch()
+    access_log.touch()
+    env = server_env(conc_database_url, conc_tmp, mail_sink.port)
     cmd = [
         _gunicorn(), "--workers", str(WORKERS), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
         "--timeout", "60", "--graceful-timeout", "5", "--backlog", "256", "--no-control-socket",

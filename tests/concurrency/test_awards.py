@@ -1,50 +1,77 @@
 """Ballot replacement over real HTTP (issue 9, defect 5): a council member who posts a replacement ballot with
-another member's receipt code must be refused, and the other member's ballot must stay as it was."""
+another member's receipt code must be refused, and the other member's ballot must stay as it was. Competing state
+changes of decisions and registrations, and the presence roll racing itself, written ballots and the closing."""
 from __future__ import annotations
 
 import datetime as dt
 import re
 from typing import Any
 
+import pytest
+
 from sqlalchemy import func, select
 
 from portal.extensions import db
 from tests.concurrency import world
-from tests.concurrency.client import Client, Form, fire
+from tests.concurrency.client import Client, Form, fire, is_vietnamese
 from tests.concurrency.conftest import rounds
 from tests.concurrency.rounds import Tally
 from tests.concurrency.test_transitions import _winner  # one check of "exactly one won, the other 409"
 
 
 def voting_session(app: Any, members: list[str], items: int = 2) -> int:
-    """An open voting session with ``items`` nominations and a council of ``members`` (first is chair)."""
-    from plugins.awards.services import voting
-    from plugins.awards.models import AwardType, CouncilMember, Nomination, NominationRound, VotingSession
+    """An open voting session with ``items`` nominations and a council of ``members`` (first is chair), all present."""
+    council(app, members)
+    session = open_session(app, "binh-lu", items=items)
+    with world.ctx(app):
+        from plugins.awards.models import VotingSession
 
-    unit = world.unit(app, "Xã Bình Lư", "xa-binh-lu")
-    ids = [world.user(app, name, ["council_member"], full_name=f"Thành viên {name[-2:]}") for name in members]
+        for entry in db.session.get(VotingSession, session).roll:
+            entry.present = True
+        db.session.commit()
+    return session
+
+
+def council(app: Any, members: list[str], emails: bool = False) -> None:
+    """The council: ``members`` as council-member users (the first is chair, then vice chair and secretary);
+    ``emails``: each with the address <username>@tamduong.test."""
+    from plugins.awards.models import CouncilMember
+
+    ids = [world.user(app, name, ["council_member"], full_name=f"Thành viên {name[-2:]}",
+                      email=f"{name}@tamduong.test" if emails else None) for name in members]
     with world.ctx(app):
         for n, uid in enumerate(ids):
             db.session.add(CouncilMember(user_id=uid, function=("chair", "vice_chair", "secretary")[n] if n < 3
                                          else "member"))
-        rnd = NominationRound(name="Tổng kết 2021–2025", year=2025, open=True)
+        db.session.commit()
+
+
+def open_session(app: Any, tag: str, items: int = 1, written: bool = False, opened: bool = True,
+                 title: str = "Phiên họp xét khen thưởng") -> int:
+    """A session of a new round opened through the service (the roll frozen from the council, nobody present);
+    ``written``: its award lets absent members vote in writing; ``opened=False``: a draft ready to open."""
+    from plugins.awards.services import voting
+    from plugins.awards.models import AwardType, Nomination, NominationRound, VotingSession
+
+    unit = world.unit(app, f"Xã Phiên {tag}", f"xa-phien-{tag}")
+    with world.ctx(app):
+        rnd = NominationRound(name=f"Tổng kết 2021–2025 ({tag})", year=2025, open=True)
         kind = AwardType(name="Giấy khen", giver="Chủ tịch UBND huyện", nominee_kinds="collective,individual,household",
                          quorum_num=2, quorum_den=3, threshold_num=1, threshold_den=2, strictly_more=True,
-                         denominator="valid", written_ballots=False, allow_abstain=True, legal_basis="")
+                         denominator="valid", written_ballots=written, allow_abstain=True, legal_basis="")
         db.session.add_all([rnd, kind])
         db.session.flush()
         noms = [Nomination(round_id=rnd.id, award_type_id=kind.id, unit_id=unit, kind="individual",
                            nominee=f"Ứng viên {n + 1}", achievements="Thành tích", state="eligible")
                 for n in range(items)]
         db.session.add_all(noms)
-        s = VotingSession(round_id=rnd.id, title="Phiên họp xét khen thưởng", number="12/BB-HĐTĐKT",
+        s = VotingSession(round_id=rnd.id, title=title, number="12/BB-HĐTĐKT",
                           meeting_date=dt.date(2025, 11, 20), counting_head="Thành viên 05")
         db.session.add(s)
         db.session.flush()
         voting.add_items(s, noms)
-        voting.open_session(s)
-        for entry in s.roll:
-            entry.present = True
+        if opened:
+            voting.open_session(s)
         db.session.commit()
         return s.id
 
@@ -174,4 +201,173 @@ def test_approving_and_returning_a_registration_at_once(portal, seed_app):
             state = db.session.get(Registration, reg_id).state
         if won:
             tally.check(r, state == {"approve": "approved", "return": "returned"}[won], f"{won} won, state {state}")
+    tally.done()
+
+
+# --- the presence roll (POST /awards/sessions/<id>/roll) racing itself, written ballots and closing ---------------
+
+def roll_ids(app: Any, session_id: int) -> dict[str, int]:
+    """username -> roll entry id of a session."""
+    from plugins.awards.models import RollEntry
+    from portal.models import User
+
+    with world.ctx(app):
+        return dict(db.session.execute(select(User.username, RollEntry.id).join(User, User.id == RollEntry.user_id)
+                                       .where(RollEntry.session_id == session_id)).all())
+
+
+def presence_problems(app: Any, session_id: int, only: set[int] | None = None) -> list[str]:
+    """The audit of every roll entry of a session read as a chain: each change of "present" starts from what the
+    previous one left, and the last one left what the row holds (a change made on a stale read breaks the chain:
+    two "absent → present" in a row, or a row the audit says is absent). ``only``: these entries."""
+    from plugins.awards.models import RollEntry
+    from portal.models import AuditEntry
+
+    out = []
+    with world.ctx(app):
+        rows = {i: p for i, p in db.session.execute(select(RollEntry.id, RollEntry.present)
+                                                    .where(RollEntry.session_id == session_id))
+                if only is None or i in only}
+        audit = db.session.execute(select(AuditEntry.object_id, AuditEntry.changes).where(
+            AuditEntry.object_type == "awards_roll_entry", AuditEntry.object_id.in_([str(i) for i in rows]))
+            .order_by(AuditEntry.id)).all()
+    chains: dict[int, list[list[Any]]] = {}
+    for object_id, changes in audit:
+        if "present" in changes:
+            chains.setdefault(int(object_id), []).append(changes["present"])
+    for entry, present in rows.items():
+        state = False  # frozen absent when the session opened
+        for before, after in chains.get(entry, []):
+            if before is not None and bool(before) != state:
+                out.append(f"roll entry {entry}: the audit changes present {before} -> {after} but it was {state}")
+            state = bool(after)
+        if state != present:
+            out.append(f"roll entry {entry}: the audit leaves present={state}, the row holds {present}")
+    return out
+
+
+def _shows_present(body: str, entry: int) -> bool:
+    """The presence fragment shows the member present (with a "mark absent" button)."""
+    return f'name="absent" value="{entry}"' in body
+
+
+@pytest.fixture
+def secretariat(portal: Any, seed_app: Any) -> list[Client]:
+    """Two secretaries of the council, logged in."""
+    for name in ("thuky1", "thuky2"):
+        world.user(seed_app, name, ["council_secretariat"])
+    return [Client(portal.base, n).logged_in(n) for n in ("thuky1", "thuky2")]
+
+
+def test_two_secretaries_saving_the_roll_at_once(portal, seed_app, secretariat):
+    """Two secretaries (four tabs) press presence buttons at the same instant: both mark one member present, each
+    marks another member present, and one marks a member present while the other marks the same member absent.
+    Nothing is lost, nothing is recorded twice, and the audit tells the row's story in order."""
+    n = rounds(5)
+    members = [f"tv{i:02d}" for i in range(4 * n + 1)]
+    council(seed_app, members)
+    session = open_session(seed_app, "roll")
+    entries = roll_ids(seed_app, session)
+    url = f"/awards/sessions/{session}"
+    tabs = secretariat + [Client(portal.base, f"tab{i}").logged_in(f"thuky{i + 1}") for i in range(2)]
+    tally = Tally("presence roll saved by two secretaries at once", n)
+    for r in tally:
+        same, other_a, other_b, flip = (entries[members[4 * r + k]] for k in range(1, 5))
+        forms = [t.form(url, "/roll") for t in tabs]
+        presses = [("present", same), ("present", same), ("present", other_a), ("present", other_b)]
+        shots = fire(4, lambda i: tabs[i].post(forms[i].action, forms[i].values(**{presses[i][0]: presses[i][1]}),
+                                               hx=True))
+        tally.check(r, all(s.status == 200 for s in shots), f"answers {shots}")
+        for s, (_press, entry) in zip(shots, presses, strict=True):
+            tally.check(r, _shows_present(s.body, entry), f"#{s.index} answered without entry {entry} present")
+        # present and absent for one member at once: the later one wins, whichever it is
+        forms = [t.form(url, "/roll") for t in tabs[:2]]
+        presses = [("present", flip), ("absent", flip)]
+        shots = fire(2, lambda i: tabs[i].post(forms[i].action, forms[i].values(**{presses[i][0]: presses[i][1]}),
+                                               hx=True))
+        tally.check(r, all(s.status == 200 for s in shots), f"present/absent answered {shots}")
+        with world.ctx(seed_app):
+            from plugins.awards.models import RollEntry
+
+            present = dict(db.session.execute(select(RollEntry.id, RollEntry.present)
+                                              .where(RollEntry.id.in_([same, other_a, other_b]))).all())
+        tally.check(r, all(present.values()), f"presence stored {present}, all three were marked present")
+        for problem in presence_problems(seed_app, session, {same, other_a, other_b, flip}):
+            tally.fail(r, problem)
+    tally.done(presence_problems(seed_app, session))
+
+
+def _written_values(form: Form, entry: int) -> list[tuple[str, str]]:
+    items = sorted({n for n in form.names if n.startswith("item-")})
+    assert items, f"no ballot items in {form.names}"
+    return form.values(entry=str(entry), **dict.fromkeys(items, "agree"))
+
+
+def test_marking_present_while_a_written_ballot_is_entered(portal, seed_app, secretariat):
+    """One secretary marks a member present while the other enters that member's written ballot (as absent): one of
+    the two takes effect, the other is refused with 409, and the member is never both present and a written
+    voter (the minutes would count them twice)."""
+    from plugins.awards.models import Participation, RollEntry
+
+    n = rounds(6)
+    members = [f"tv{i:02d}" for i in range(n + 1)]
+    council(seed_app, members)
+    session = open_session(seed_app, "written", written=True)
+    entries = roll_ids(seed_app, session)
+    a, b = secretariat
+    tally = Tally("presence and a written ballot for one member at once", n)
+    for r in tally:
+        entry = entries[members[r + 1]]
+        roll = a.form(f"/awards/sessions/{session}", "/roll")
+        written = b.form(f"/awards/sessions/{session}/written", "/written")
+        posts = [(a, roll.action, roll.values(present=str(entry))),
+                 (b, written.action, _written_values(written, entry))]
+        shots = fire(2, lambda i: posts[i][0].post(posts[i][1], posts[i][2], hx=True))
+        won = _winner(tally, r, shots, ["presence", "written ballot"])
+        with world.ctx(seed_app):
+            row = db.session.get(RollEntry, entry)
+            voted = db.session.get(Participation, (session, row.user_id))
+            present, written_in = row.present, voted is not None and voted.written
+        tally.check(r, not (present and written_in), "the member is present and has a written ballot")
+        if won:
+            tally.check(r, (present, written_in) == {"presence": (True, False), "written ballot": (False, True)}[won],
+                        f"{won} won, present={present}, written ballot={written_in}")
+    tally.done(presence_problems(seed_app, session))
+
+
+def test_saving_the_roll_while_voting_closes(portal, seed_app, secretariat):
+    """Three tabs mark members present while a secretary closes voting: each presence is either saved before the
+    count, and the minutes count that member, or refused (409, voting closed); the minutes' presence always equals
+    the roll as stored."""
+    from plugins.awards.models import VotingSession
+
+    members = [f"tv{i:02d}" for i in range(5)]
+    council(seed_app, members)
+    closer = secretariat[1]
+    tabs = [secretariat[0]] + [Client(portal.base, f"tab{i}").logged_in(f"thuky{i + 1}") for i in range(2)]
+    tally = Tally("presence saved while voting closes", rounds(6))
+    for r in tally:
+        session = open_session(seed_app, f"close-{r}")
+        entries = roll_ids(seed_app, session)
+        url = f"/awards/sessions/{session}"
+        posts = [(t, f.action, f.values(present=str(entries[members[1 + i]])))
+                 for i, (t, f) in enumerate((t, t.form(url, "/roll")) for t in tabs)]
+        close = closer.form(url, "/close")
+        posts.append((closer, close.action, close.values(confirmed="1")))
+        shots = fire(len(posts), lambda i: posts[i][0].post(posts[i][1], posts[i][2], hx=True))
+        closed = shots[-1]
+        tally.check(r, closed.response is not None and closed.response.ok, f"closing answered {closed!r}")
+        for saved in shots[:-1]:
+            tally.check(r, saved.status == 200 or (saved.status == 409 and any(
+                is_vietnamese(t) for t in saved.response.alerts())), f"presence answered {saved!r}")
+        with world.ctx(seed_app):
+            s = db.session.get(VotingSession, session)
+            stored = sum(1 for e in s.roll if e.present)
+            state, result = s.state, s.result or {}
+        tally.check(r, state == "closed", f"session is {state}")
+        tally.check(r, result.get("present") == stored,
+                    f"the minutes count {result.get('present')} present, the roll holds {stored} "
+                    f"(presence answered {[s.status for s in shots[:-1]]})")
+        for problem in presence_problems(seed_app, session):
+            tally.fail(r, problem)
     tally.done()

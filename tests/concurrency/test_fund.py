@@ -1,9 +1,11 @@
 """Fund races over real HTTP (issue 9, defects 1, 2, 8, 9): double payment, overdraft, double reversal, duplicate
-contribution. Every round prepares fresh records, scrapes the real forms (CSRF and any hidden key included),
-fires the posts at the same instant and checks what the round itself changed; after the rounds the whole ledger
-must hold together (day totals = entries, gapless numbers, the pages' balance = the ledger's)."""
+contribution, and receipts, reversals and payments of two fund years all at once. Every round prepares fresh
+records, scrapes the real forms (CSRF and any hidden key included), fires the posts at the same instant and checks
+what the round itself changed; after the rounds the whole ledger must hold together (day and year totals =
+entries, gapless numbers, the pages' balance = the ledger's)."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -68,6 +70,9 @@ def test_double_payment(portal, seed_app, board):
         tally.check(r, after.n_paid - before.n_paid == 1, f"{after.n_paid - before.n_paid} payments stored")
         tally.check(r, after.day_c - before.day_c == amount,
                     f"day totals grew by {after.day_c - before.day_c}, the payment is {amount}")
+        label = world.safe_day().year  # the pay form's date: today
+        grew = _moved(before.year(label, "C"), after.year(label, "C"))
+        tally.check(r, grew == (1, amount), f"year totals of {label} moved by {grew}, the payment is (1, {amount})")
         row = world.fund_row(seed_app, "Disbursement", item)
         tally.check(r, row["state"] == "paid" and row["voucher_number"] is not None, f"disbursement {row}")
     _finish(tally, portal, seed_app, a)
@@ -121,7 +126,15 @@ def test_double_reversal(portal, seed_app, board):
         tally.check(r, taken == 1, f"{taken} receipt numbers taken")
         tally.check(r, before.receipts - after.receipts == 2_500_000, "ledger moved by "
                     f"{after.receipts - before.receipts}")
+        label = world.safe_day().year
+        moved = _moved(before.year(label, "R"), after.year(label, "R"))
+        tally.check(r, moved == (-1, -2_500_000), f"year totals of {label} moved by {moved}, expected (-1, -2500000)")
     _finish(tally, portal, seed_app, a)
+
+
+def _moved(before: tuple[int, int], after: tuple[int, int]) -> tuple[int, int]:
+    """How (entries, amount) of a year total changed."""
+    return after[0] - before[0], after[1] - before[1]
 
 
 def _contribution_form(client: Client, amount: int, donor: str) -> tuple[str, list[tuple[str, str]]]:
@@ -157,3 +170,48 @@ def test_duplicate_contribution(portal, seed_app, board):
                     f"answers {shots} / replay {replay!r}")
         tally.check(r, len(targets) == 1 and None not in targets, f"answers lead to {targets}")
     _finish(tally, portal, seed_app, a)
+
+
+def test_receipts_reversals_and_payments_of_two_years_at_once(portal, seed_app, board):
+    """Six cashiers' tabs post at the same instant: receipts dated last year and this year, the reversal of a
+    receipt and payments dated in both years. Receipts and payments of one day share their day's rows (day net),
+    entries of one year and side share its year total: each year total moves by exactly what was posted in it,
+    and the day totals still equal the entries (checked after the rounds)."""
+    tabs = board["clients"] + [Client(portal.base, f"tab{i}").logged_in(("thuquy1", "thuquy2")[i % 2])
+                               for i in range(4)]
+    this_day = world.safe_day()
+    last_day = dt.date(world.local_today().year - 1, 6, 15)  # inside last fund year in every time zone
+    tally = Tally("receipts, reversals and payments of two years at once", rounds(6))
+    for r in tally:
+        to_reverse = world.contribution(seed_app, 700_000 + r, day=this_day, donor=f"Người góp {r}")
+        items = [world.disbursement(seed_app, board["fund"], 3_000_000 + 1000 * i + r, beneficiary=f"Hộ {r}-{i}")
+                 for i in (0, 1)]
+        gifts = [(0, 1_100_000 + r, last_day), (1, 1_200_000 + r, this_day), (2, 1_300_000 + r, last_day)]
+        posts: list[tuple[Client, str, list[tuple[str, str]]]] = []
+        for i, amount, day in gifts:
+            form = tabs[i].form("/fund/contributions/new", "/contributions/new")
+            posts.append((tabs[i], form.action, form.values(amount=str(amount), donor_name=f"Nhà hảo tâm {r}-{i}",
+                                                            donor_type="person", method="cash",
+                                                            date=day.strftime("%d/%m/%Y"))))
+        form = tabs[3].form(f"/fund/contributions/{to_reverse}", "/reverse")
+        posts.append((tabs[3], form.action, form.values(reason="Ghi nhầm số tiền",
+                                                        date=this_day.strftime("%d/%m/%Y"))))
+        for tab, item, day in ((tabs[4], items[0], last_day), (tabs[5], items[1], this_day)):
+            form = tab.form(f"/fund/disbursements/{item}", "/pay")
+            posts.append((tab, form.action, form.values(confirmed=1, paid_on=day.strftime("%d/%m/%Y"))))
+        before = world.ledger(seed_app)
+        shots = fire(len(posts), lambda i: posts[i][0].post(posts[i][1], posts[i][2]))
+        after = world.ledger(seed_app)
+        tally.check(r, all(s.response is not None and s.response.ok for s in shots), f"answers {shots}")
+        paid = [3_000_000 + r, 3_001_000 + r]
+        expected = {  # (label, side) -> (entries, amount) this round added
+            (last_day.year, "R"): (2, gifts[0][1] + gifts[2][1]),
+            (this_day.year, "R"): (0, gifts[1][1] - (700_000 + r)),  # one receipt in, one reversed
+            (last_day.year, "C"): (1, paid[0]),
+            (this_day.year, "C"): (1, paid[1]),
+        }
+        for (label, side), want in expected.items():
+            moved = _moved(before.year(label, side), after.year(label, side))
+            tally.check(r, moved == want, f"year totals of {label} side {side} moved by {moved}, posted {want}")
+        tally.check(r, not after.problems(), "; ".join(after.problems()[:2]))
+    _finish(tally, portal, seed_app, board["clients"][0])

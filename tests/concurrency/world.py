@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from portal.extensions import db
 
@@ -45,11 +45,11 @@ def unit(app: Flask, name: str, code: str, kind: str = "commune") -> int:
 
 
 def user(app: Flask, username: str, roles: list[str], unit_id: int | None = None, full_name: str | None = None,
-         password: str = PASSWORD) -> int:
+         password: str = PASSWORD, email: str | None = None) -> int:
     from portal.models import Role, User
 
     with ctx(app):
-        u = User(username=username, full_name=full_name or username.title(), unit_id=unit_id)
+        u = User(username=username, full_name=full_name or username.title(), unit_id=unit_id, email=email)
         u.set_password(password)
         u.roles = list(db.session.scalars(select(Role).where(Role.code.in_(roles))))
         assert len(u.roles) == len(roles), roles
@@ -127,7 +127,7 @@ def _ref(fn: Callable[..., Any], row: Any) -> Any:
 
 @dataclass
 class Ledger:
-    """The fund as the database holds it: raw entries, counters and day totals."""
+    """The fund as the database holds it: raw entries, counters, day totals and year totals."""
 
     carried_in: int
     receipts: int  # sum of contribution amounts (reversals negative)
@@ -140,6 +140,13 @@ class Ledger:
     numbers: dict[tuple[int, str], list[int]]
     totals_match: bool
     half_paid: list[int] = field(default_factory=list)  # paid disbursements without voucher/year/date
+    #: (fund year label, side "R"/"C") -> (entries, amount): kept in fund_year_total / summed from the entries
+    year_totals: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
+    year_entries: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
+
+    def year(self, label: int, side: str) -> tuple[int, int]:
+        """(entries, amount) the year totals keep for one fund year and side."""
+        return self.year_totals.get((label, side), (0, 0))
 
     @property
     def balance(self) -> int:
@@ -150,10 +157,12 @@ class Ledger:
         return self.carried_in + self.day_r - self.day_c
 
     def problems(self) -> list[str]:
-        """Everything that must hold after any case: totals = ledger, gapless numbers, no half record."""
+        """Everything that must hold after any case: day and year totals = ledger, gapless numbers, no half
+        record."""
         out = []
         if not self.totals_match:
-            out.append("day totals do not match the entries (day_totals_match() is False)")
+            out.append("kept totals (day, year, unit, commune, day net) do not match the entries "
+                       "(day_totals_match() is False)")
         if (self.day_r, self.day_c) != (self.receipts, self.payments):
             out.append(f"day totals R/C {self.day_r}/{self.day_c} != ledger {self.receipts}/{self.payments}")
         for key, last in self.counters.items():
@@ -165,12 +174,17 @@ class Ledger:
                            f"{len(nums)} used, missing {missing[:10]}, duplicated {dup[:10]}")
         if self.half_paid:
             out.append(f"paid disbursements without voucher number/date: {self.half_paid}")
+        for key in sorted(set(self.year_totals) | set(self.year_entries)):
+            kept, raw = self.year_totals.get(key, (0, 0)), self.year_entries.get(key, (0, 0))
+            if kept != raw:
+                out.append(f"year totals of {key[0]} side {key[1]} keep {kept[0]} entries / {kept[1]} đồng, "
+                           f"the entries are {raw[0]} / {raw[1]} (a lost or doubled update)")
         return out
 
 
 def ledger(app: Flask) -> Ledger:
     from plugins.fund.services.totals import day_totals_match
-    from plugins.fund.models import Contribution, Counter, DayTotal, Disbursement, FundYear
+    from plugins.fund.models import Contribution, Counter, DayTotal, Disbursement, FundYear, YearTotal
 
     def s(col: Any, *where: Any) -> int:
         return int(db.session.scalar(select(func.coalesce(func.sum(col), 0)).where(*where)) or 0)
@@ -189,12 +203,24 @@ def ledger(app: Flask) -> Ledger:
                 numbers.setdefault((labels[y], "voucher"), []).append(n)
         half = list(db.session.scalars(select(d.id).where(d.state == "paid", (d.voucher_number.is_(None))
                                                           | d.fund_year_id.is_(None) | d.paid_on.is_(None))))
+        # per fund year and side, straight from the entries (a reversal counts one entry down) and as kept
+        year_entries: dict[tuple[int, str], tuple[int, int]] = {}
+        for side, model, *where in (("R", c), ("C", d, d.state == "paid")):
+            for y, n, amount in db.session.execute(
+                    select(model.fund_year_id, func.sum(case((model.amount > 0, 1), else_=-1)), func.sum(model.amount))
+                    .where(*where).group_by(model.fund_year_id)):
+                year_entries[(labels[y], side)] = (int(n), int(amount))
+        y = YearTotal
+        year_totals = {(labels[yid], side): (int(n), int(amount)) for yid, side, n, amount in db.session.execute(
+            select(y.fund_year_id, y.side, func.sum(y.entries), func.sum(y.amount)).group_by(y.fund_year_id, y.side))}
         return Ledger(
             carried_in=s(FundYear.carried_in), receipts=s(c.amount), payments=s(d.amount, d.state == "paid"),
             day_r=s(t.amount, t.side == "R"), day_c=s(t.amount, t.side == "C"),
             n_receipts=int(db.session.scalar(select(func.count(c.id))) or 0),
             n_paid=int(db.session.scalar(select(func.count(d.id)).where(d.state == "paid")) or 0),
             counters=counters, numbers=numbers, totals_match=day_totals_match(), half_paid=half,
+            year_totals={k: v for k, v in year_totals.items() if v != (0, 0)},
+            year_entries={k: v for k, v in year_entries.items() if v != (0, 0)},
         )
 
 

@@ -177,6 +177,8 @@ def cast_ballot(
     try:
         if lock_session(session_id) != "open":
             raise _Leave(409, "closed")
+        if written and present_on_roll(session_id, user_id):  # marked present meanwhile: votes in person
+            raise _Leave(409, "present")
         if receipt:
             code = normalise_receipt(receipt)
             part = db.session.get(Participation, (session_id, user_id))
@@ -206,6 +208,7 @@ def cast_ballot(
         "receipt": _("This receipt code does not match a ballot of yours."),
         already: _("You have already voted. Enter your receipt code to change your ballot."),
         "busy": _("The server is busy. Please send your ballot again."),
+        "present": _("This member is present and votes in person."),
     }
     raise Refused(status, messages[reason])
 
@@ -214,17 +217,34 @@ class _Leave(Exception):
     """Internal: leave the ballot transaction with (status, reason)."""
 
 
-def set_presence(session: VotingSession, entry: RollEntry, present: bool) -> None:
+def set_presence(session: VotingSession, entry_id: int, present: bool) -> RollEntry:
+    """Mark a member on the roll present or absent; return the entry.
+
+    Under the session's lock, like the ballots and the closing, and on the entry as committed: the roll a view read
+    before the lock may be stale (another secretary's tick, a written ballot just entered), and a change computed
+    from it would be lost or recorded twice."""
     lock_session(session.id)
     if session.state != "open":
         raise Refused(409, _("Presence can only be recorded while voting is open."))
+    entry = db.session.scalars(select(RollEntry).where(RollEntry.id == entry_id, RollEntry.session_id == session.id)
+                               .execution_options(populate_existing=True)).first()
+    if entry is None:
+        raise Refused(404, _("This member is not on the roll of this session."))
     if present and voted_user_ids(session.id).get(entry.user_id):
         raise Refused(409, _("A written ballot was entered for this member, who is therefore absent."))
     entry.present = present
+    return entry
+
+
+def present_on_roll(session_id: int, user_id: int) -> bool:
+    """Whether the member is marked present, as committed (call it under the session lock)."""
+    return bool(db.session.scalar(select(RollEntry.present).where(RollEntry.session_id == session_id,
+                                                                   RollEntry.user_id == user_id)))
 
 
 def check_written_allowed(session: VotingSession, entry: RollEntry) -> None:
-    """Raise Refused unless a written ballot may be entered for this absent member now."""
+    """Raise Refused unless a written ballot may be entered for this absent member now (the early answer, before
+    the ballot form is read; ``cast_ballot`` checks presence again under the session lock)."""
     if session.state != "open":
         raise Refused(409, _("Voting in this session is closed."))
     if not any(i.nomination.award_type.written_ballots for i in session.items):

@@ -11,7 +11,7 @@ from portal.toolkit import (
 )
 
 from ..forms import SessionForm
-from ..models import Nomination, NominationRound, RollEntry, VotingSession
+from ..models import Nomination, NominationRound, VotingSession
 from ..permissions import MANAGE, VIEW, VOTE, VOTING_NOTICE
 from ..services import pages, tally, voting
 from .common import form_page, results_visible, session_of, watcher
@@ -99,10 +99,7 @@ def session_open(session_id: int) -> ResponseReturnValue:
 @require_permission(MANAGE)
 def session_presence(session_id: int, entry_id: int) -> ResponseReturnValue:
     session = session_of(session_id)
-    entry = db.get_or_404(RollEntry, entry_id)
-    if entry.session_id != session.id:
-        abort(404)
-    voting.set_presence(session, entry, request.form.get("present") == "1")
+    voting.set_presence(session, entry_id, request.form.get("present") == "1")
     db.session.commit()
     return _session_page(session, "presence")
 
@@ -116,10 +113,7 @@ def session_roll(session_id: int) -> ResponseReturnValue:
         entry_id = int(request.form.get("present") or request.form.get("absent") or "")
     except ValueError:
         raise Refused(400, _("Choose the member whose presence changes.")) from None
-    entry = next((r for r in session.roll if r.id == entry_id), None)
-    if entry is None:
-        abort(404)
-    voting.set_presence(session, entry, present)
+    voting.set_presence(session, entry_id, present)
     db.session.commit()
     return _session_page(session, "presence")
 
