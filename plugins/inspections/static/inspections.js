@@ -29,6 +29,27 @@
     }
   });
 
+  // "Save" on an item: with JavaScript every change saves its item already (a note when it loses focus, which is
+  // also what pressing the button does), so the button never posts the whole form with the versions the page had
+  // before that save (a false "saved elsewhere"); it asks for a save only when none is on its way.
+  document.addEventListener("submit", function (e) {
+    var f = form(), btn = e.submitter;
+    if (!f || e.target !== f || !btn || btn.name !== "item") { return; }
+    e.preventDefault();
+    var li = itemOf(btn);
+    if (li && !li.hasAttribute("data-saving")) { btn.dispatchEvent(new Event("change", { bubbles: true })); }
+  });
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var li = e.detail.elt === form() && itemOf(e.detail.requestConfig && e.detail.requestConfig.triggeringEvent &&
+      e.detail.requestConfig.triggeringEvent.target);
+    if (li) { li.setAttribute("data-saving", ""); }
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var li = e.detail.elt === form() && itemOf(e.detail.requestConfig && e.detail.requestConfig.triggeringEvent &&
+      e.detail.requestConfig.triggeringEvent.target);
+    if (li) { li.removeAttribute("data-saving"); }
+  });
+
   // --- "7/12 answered" and the jump to the next unanswered item (other sections load when opened) ------
   function given(li) {
     var checked = li.querySelector("input[name^='result.']:checked");

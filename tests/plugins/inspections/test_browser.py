@@ -48,6 +48,17 @@ def test_leader_conducts_inspection_on_a_phone_and_prints_minutes(page, live_ser
     page.wait_for_selector(f"#item-{second}-state .saved")
     page.set_input_files(f"#p-{second}", str(photo))
     page.wait_for_selector(f"#item-{second} .insp-photos img")
+    # a note typed, then the item's "Save" pressed: the note leaving focus saves it, the button adds no second,
+    # stale post of the whole form (which the server would refuse as saved elsewhere)
+    version = page.locator(f"#item-{second}-state input[name='version.{second}']").get_attribute("value")
+    page.fill(f"#note-{second}", "Mô hình nuôi bò sinh sản của 12 hộ")
+    page.locator(f"#item-{second}").get_by_role("button", name="Lưu").click()
+    page.wait_for_selector(f"#item-{second}-state input[name='version.{second}'][value='{int(version) + 1}']",
+                           state="attached")
+    page.wait_for_timeout(300)  # a second save would have been sent by now
+    assert page.url.endswith(f"/inspections/{iid}") and "nơi khác" not in page.inner_text("main")
+    assert page.locator(f"#item-{second}-state input[name='version.{second}']").get_attribute("value") == \
+        str(int(version) + 1)
 
     # the next section loads when opened; a lost connection queues the answer, sent once back online
     page.locator("details.insp-section").nth(1).locator("summary").click()
