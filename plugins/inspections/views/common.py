@@ -7,7 +7,7 @@ from flask import request, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.toolkit import Refused, User, _, current_user, db, get_plugin_config, local_today, unit_choices, unit_clause
+from portal.toolkit import Refused, Unit, User, _, current_user, db, get_plugin_config, local_today, unit_choices, unit_clause
 
 from ..models import COMPLETED, SIGNED, ChecklistItem, Finding, Inspection, TeamMember
 from ..permissions import CONDUCT, FOLLOWUP, VIEW
@@ -28,8 +28,12 @@ def url_stem(endpoint: str, key: str, **values: Any) -> str:
     return url[:-1]
 
 
-def responsible_units() -> list[tuple[int, str]]:
-    return unit_choices(kinds=RESPONSIBLE_KINDS)
+def responsible_units(*also: int | None) -> list[tuple[int, str]]:
+    """The units a finding may be given to; ``also`` adds units of other kinds that must be choosable (the
+    inspected village, a finding's current unit), or the picker would silently show its first unit instead."""
+    extra = [uid for uid in also if uid]
+    scope = or_(Unit.kind.in_(RESPONSIBLE_KINDS), Unit.id.in_(extra)) if extra else Unit.kind.in_(RESPONSIBLE_KINDS)
+    return unit_choices(scope=scope)
 
 
 # The team's names are shown, their roles are not: two queries fewer on every inspection page and save.

@@ -25,7 +25,7 @@ from portal.toolkit import (
 
 from .. import labels
 from ..forms import ManualFindingForm, SignForm
-from ..models import COMPLETED, IN_PROGRESS, PLANNED, SIGNED, ChecklistSection, Inspection
+from ..models import COMPLETED, IN_PROGRESS, PLANNED, SIGNED, ChecklistSection, Finding, Inspection
 from ..permissions import CONDUCT, FINDINGS_NOTICE
 from ..services import checklists, conduct
 from ..services.scoring import score, score_text
@@ -97,7 +97,9 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
     # the add form and an edited finding's picker list every unit: read only when one of them is shown
     adding = editable_findings and request.args.get("add") == "1"
     editing = request.args.get("edit", type=int)
-    units = responsible_units() if editable_findings and (adding or editing) else []
+    edited = db.session.get(Finding, editing) if editable_findings and editing else None
+    units = responsible_units(inspection.unit_id, edited.responsible_unit_id if edited else None) \
+        if editable_findings and (adding or editing) else []
     return dict(
         inspection=inspection, checklist=checklist, sections=sections, recheck=recheck, answers=answers,
         photos=photos, earlier=earlier, per_section=per_section, total=total, threshold=threshold(),
@@ -123,7 +125,7 @@ def _finding_form(inspection: Inspection, form: ManualFindingForm | None = None,
     days = get_plugin_config("INSPECTIONS_FINDING_DAYS", 30)
     form = form or ManualFindingForm(formdata=None, responsible_unit_id=inspection.unit_id,
                                      due_date=local_today() + dt.timedelta(days=days))
-    form.responsible_unit_id.choices = choices if choices is not None else responsible_units()
+    form.responsible_unit_id.choices = choices if choices is not None else responsible_units(inspection.unit_id)
     return form
 
 

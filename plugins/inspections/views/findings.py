@@ -100,11 +100,12 @@ def finding_edit(inspection_id: int, finding_id: int) -> ResponseReturnValue:
         if not is_fragment_request():
             return redirect(url_for(".detail", inspection_id=inspection.id, edit=finding.id) + f"#finding-{finding.id}")
         ctx = detail_context(inspection)
-        ctx["editing"], ctx["unit_choices"] = finding.id, responsible_units()
+        ctx["editing"] = finding.id
+        ctx["unit_choices"] = responsible_units(inspection.unit_id, finding.responsible_unit_id)
         return render("inspections/_finding_row.html", fragment="finding_row", finding=finding, **ctx)
     conduct.require_state(inspection, COMPLETED)
     form = FindingForm()
-    form.responsible_unit_id.choices = responsible_units()
+    form.responsible_unit_id.choices = responsible_units(inspection.unit_id, finding.responsible_unit_id)
     if not form.validate_on_submit():
         messages = "; ".join(f"{form[name].label.text}: {' '.join(errs)}" for name, errs in form.errors.items())
         raise Refused(INVALID_FORM, messages)

@@ -131,6 +131,32 @@ def test_only_the_leader_completes_others_of_the_team_see_why(app, client, world
     assert "Hoàn thành kiểm tra</button>" not in outsider
 
 
+def test_an_inspected_village_is_a_choice_of_the_unit_pickers(app, client, world, hx) -> None:
+    """Villages are not among the units findings are usually given to, but an inspected village is: its findings'
+    pickers must show it selected, not silently the first unit of the list (a save would reassign the finding)."""
+    from portal.models import Unit
+
+    with app.app_context():
+        db.session.get(Unit, world["unit"]).kind = "village"
+        db.session.commit()
+    _complete(client, world)
+    unit = world["unit"]
+    selected = re.compile(rf'<option (selected value="{unit}"|value="{unit}" selected)>')  # WTForms or the row
+    box = client.get(f"/inspections/{world['iid']}/findings/new", headers=hx).get_data(as_text=True)
+    assert selected.search(box)
+    with app.app_context():
+        auto = db.session.scalar(select(Finding).where(Finding.inspection_id == world["iid"]))
+        assert auto.responsible_unit_id == world["unit"]  # the failed item's finding, given to the village
+    row = client.get(f"/inspections/{world['iid']}/findings/{auto.id}", headers=hx).get_data(as_text=True)
+    assert selected.search(row) and re.search(rf'<option value="{world["agency"]}"\s*>', row)
+    page = client.get(f"/inspections/{world['iid']}?edit={auto.id}").get_data(as_text=True)
+    assert selected.search(page)
+    saved = client.post(f"/inspections/{world['iid']}/findings/{auto.id}", headers=hx,
+                        data={"recommendation": "Bổ sung", "responsible_unit_id": str(world["unit"]),
+                              "due_date": "31/12/2026"})
+    assert saved.status_code == 200
+
+
 def test_a_finding_is_added_by_hand_with_or_without_an_item(app, client, world, hx) -> None:
     _complete(client, world)
     url = f"/inspections/{world['iid']}/findings/new"
