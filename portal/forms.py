@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm as _FlaskWTFForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 from markupsafe import Markup, escape
 from wtforms.widgets import Select, TextInput, html_params
 
@@ -176,6 +176,17 @@ class NoMarkup:
             raise ValidationError(self.message or _l("HTML and the characters < > are not allowed."))
 
 
+class _KeepsReadingError:
+    """A field whose text could not be read (a 30/02 date, "nhiều" đồng) keeps that message: a required check run
+    after it would wipe it and say "required" of a field the user did fill in."""
+
+    process_errors: list[Any]
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+
 class MoneyInput(TextInput):
     """A text input marked ``data-money``: portal.js groups the digits as they are typed (1.234.567)."""
 
@@ -184,7 +195,7 @@ class MoneyInput(TextInput):
         return super().__call__(field, **kwargs)
 
 
-class MoneyField(StringField):
+class MoneyField(_KeepsReadingError, StringField):
     """Integer đồng typed as 15.000.000 or 15000000; empty gives None (add DataRequired when needed)."""
 
     widget = MoneyInput()
@@ -290,7 +301,7 @@ def _digits_date(raw: str) -> dt.date | None:
         return None
 
 
-class DateField(StringField):
+class DateField(_KeepsReadingError, StringField):
     """A date typed as dd/mm/yyyy, d/m/yyyy, ddmmyyyy or dmyyyy (or yyyy-mm-dd from a browser date picker)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

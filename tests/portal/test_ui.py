@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from flask import render_template_string
 from sqlalchemy import select
+from wtforms.validators import DataRequired
 
 from portal.extensions import db
 from portal.forms import DateField, FlaskForm, MoneyField, UnitsField
@@ -37,6 +38,28 @@ def test_an_understood_amount_comes_back_grouped_however_it_was_typed(app, typed
     ok, value, html, *_ = _bound(app, {"amount": typed})
     assert ok and value == 42_500_000
     assert 'value="42.500.000"' in html and "data-money" in html
+
+
+class _Required(FlaskForm):
+    amount = MoneyField("Amount", validators=[DataRequired()])
+    day = DateField("Day", validators=[DataRequired(message="Nhập ngày.")])
+
+
+@pytest.mark.parametrize("field, typed, message", [
+    ("day", "31/02/2027", "Nhập ngày theo dạng dd/mm/yyyy."), ("day", "30-02-2026", "Nhập ngày theo dạng dd/mm/yyyy."),
+    ("amount", "nhiều", None),
+])
+def test_a_required_field_typed_wrongly_says_what_is_wrong_not_that_it_is_required(app, field, typed, message):
+    with app.test_request_context("/", method="POST", data={"amount": "1.000", "day": "01/01/2026", field: typed}):
+        form = _Required(meta={"csrf": False})
+        assert not form.validate()
+        errors = form.errors[field]
+        assert len(errors) == 1 and "bắt buộc" not in errors[0] and errors[0] != "Nhập ngày."
+        if message:
+            assert errors[0] == message
+    with app.test_request_context("/", method="POST", data={"amount": "1.000", "day": "01/01/2026", field: ""}):
+        form = _Required(meta={"csrf": False})
+        assert not form.validate() and list(form.errors) == [field]  # empty: still refused as required
 
 
 def test_an_amount_not_understood_comes_back_as_typed_with_the_reason(app):
