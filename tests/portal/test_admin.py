@@ -185,3 +185,9 @@ def test_a_granted_permission_takes_effect(app, client, make_user, make_unit):
         role.grants.append(RoleGrant(permission="portal.audit", scope="all"))
         db.session.commit()
     assert client.get("/admin/audit/").status_code == 200
+
+
+def test_the_roles_page_marks_a_grant_limited_to_the_unit(app, client, admin):
+    role_id = _role_id(app, "leadership")
+    assert client.post(f"/admin/roles/{role_id}", data={"permission": "portal.audit", "scope": "unit"}).status_code == 302
+    assert "(đơn vị mình)</span>" in client.get("/admin/roles/").get_data(as_text=True)

@@ -161,3 +161,11 @@ def test_a_pledge_is_saved_from_a_box_whose_form_comes_when_opened(app, client, 
     client.post("/logout")
     login_as("banbo", ["unit_reporter"], unit_id=fund["commune"])
     assert 'name="unit_id"' not in client.get(f"/fund/pledges?campaign={campaign}&add=1").get_data(as_text=True)
+
+
+def test_the_roles_page_says_own_unit_once(app, client, login_as):
+    """A label that already says "of its own unit" is not followed by a second "(own unit)"."""
+    login_as("quantri", ["admin"])
+    page = client.get("/admin/roles/").get_data(as_text=True)
+    assert "Xem cam kết và khoản ủng hộ của đơn vị mình</span>" in page
+    assert "của đơn vị mình (đơn vị mình)" not in page
