@@ -1,7 +1,7 @@
 """Voting sessions: preparing, opening, presence and turnout, closing, publishing, minutes."""
 from __future__ import annotations
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 
@@ -115,6 +115,8 @@ def session_roll(session_id: int) -> ResponseReturnValue:
         raise Refused(400, _("Choose the member whose presence changes.")) from None
     voting.set_presence(session, entry_id, present)
     db.session.commit()
+    if not is_fragment_request():  # a browser without JavaScript: back to the page (reloading sends nothing again)
+        return redirect(url_for("awards.session_detail", session_id=session.id) + "#presence")
     return _session_page(session, "presence")
 
 
