@@ -185,3 +185,14 @@ def test_every_help_picture_exists_and_is_small():
 
 def test_help_needs_a_login(client):
     assert client.get("/help/").status_code == 302
+
+
+def test_every_page_names_its_icon_so_browsers_do_not_ask_for_a_missing_favicon(client):
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page).group(1)
+    icon = client.get(href)
+    body = icon.get_data()
+    icon.close()  # a file response holds the file open until closed
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in body
