@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select, true
 
-from portal.toolkit import UNIT_KIND_LABELS, Page, Unit, db, paginate
+from portal.toolkit import UNIT_KIND_LABELS, Page, Unit, _, db, format_date, local_today, paginate
 
 from .. import labels
 from ..models import Period, PeriodUnit, Submission
@@ -95,7 +95,7 @@ def build_matrix(
             c["missing"] += n
         if st == "accepted":
             c["accepted"] += n
-    uq = select(Unit.id, Unit.name, Unit.kind, Unit.code).where(
+    uq = select(Unit.id, Unit.name, Unit.kind, Unit.code, Unit.valid_to).where(
         Unit.id.in_(select(PeriodUnit.unit_id).where(PeriodUnit.period_id.in_(pid_list))), *where)
     if state:
         uq = uq.where(Unit.id.in_({uid for (uid, _pid), st in cells.items() if st == state} or {0}))
@@ -118,6 +118,14 @@ def build_matrix(
     return Matrix(list(periods), units, cells, by_kind, totals, page)
 
 
+def shown_name(unit: Any, today: dt.date) -> str:
+    """A unit's name in the matrix, with the day it ended: a commune dissolved in a merger often shares its name
+    with the commune that took it over, and the two rows would look the same."""
+    if unit.valid_to is not None and unit.valid_to < today:
+        return _("%(name)s (until %(date)s)", name=unit.name, date=format_date(unit.valid_to))
+    return unit.name
+
+
 _LINKLESS = ("not_started", "missing")  # nothing to open: no report was sent
 
 
@@ -125,6 +133,7 @@ def table_rows(m: Matrix, base: str) -> list[tuple[int, str, list[tuple[str, str
     """The listed units' rows as the matrix shows them: (unit id, name, [(status, short word, link)] per period);
     ``base`` is the plugin's URL prefix, so no URL is built per cell. An unexpected report is ("", "", None)."""
     short = {k: str(v) for k, v in labels.STATUS_SHORT.items()}
+    today = local_today()
     rows = []
     for u in m.units:
         cells = []
@@ -134,5 +143,5 @@ def table_rows(m: Matrix, base: str) -> list[tuple[int, str, list[tuple[str, str
                 cells.append(("", "", None))
             else:
                 cells.append((st, short[st], None if st in _LINKLESS else f"{base}p/{p.id}/u/{u.id}"))
-        rows.append((u.id, u.name, cells))
+        rows.append((u.id, shown_name(u, today), cells))
     return rows

@@ -69,10 +69,11 @@ def matrix() -> ResponseReturnValue:
 
 @require_permission(VIEW)
 def matrix_xlsx() -> ResponseReturnValue:
-    m = matrix_svc.build_matrix(local_today(), unit_clause(VIEW, Unit.id), **_matrix_args(_years()))
+    today = local_today()
+    m = matrix_svc.build_matrix(today, unit_clause(VIEW, Unit.id), **_matrix_args(_years()))
     names = {k: str(v) for k, v in labels.STATUS_LABELS.items()}
     grid = [
-        [u.name, str(labels.UNIT_KIND_LABELS.get(u.kind, u.kind))]
+        [matrix_svc.shown_name(u, today), str(labels.UNIT_KIND_LABELS.get(u.kind, u.kind))]
         + [names[m.cells[(u.id, p.id)]] if (u.id, p.id) in m.cells else "" for p in m.periods]
         for u in m.units
     ]

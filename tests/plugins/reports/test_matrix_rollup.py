@@ -105,6 +105,26 @@ def test_matrix_counts_by_kind_and_excel_export(client, login_as, world, app, fr
     assert tuple(commune[1:8]) == (8, 2, 1, 1, 6, 1, 0.25)  # the rate is a percentage cell: 25,0 %
 
 
+def test_a_unit_that_has_ended_is_named_with_its_last_day(client, login_as, world, app, hx):
+    """A commune dissolved in a merger and the commune that took it over often share a name: the matrix and its
+    export tell them apart by the day the first one ended."""
+    from portal.models import Unit
+    from plugins.reports.models import PeriodUnit
+
+    with app.app_context():
+        db.session.get(Unit, world.unit_a).valid_to = dt.date(2024, 6, 30)
+        successor = Unit(code="xa-ban-bo-moi", name="Xã Bản Bo", kind="commune", valid_from=dt.date(2024, 7, 1))
+        db.session.add(successor)
+        db.session.flush()
+        db.session.add(PeriodUnit(period_id=world.period_id, unit_id=successor.id))
+        db.session.commit()
+    login_as("thuongtruc", ["standing_office"])
+    page = client.get("/reports/matrix?year=2024", headers=hx).get_data(as_text=True)
+    assert ">Xã Bản Bo (đến 30/06/2024)</a>" in page and ">Xã Bản Bo</a>" in page
+    _head, grid = read_rows(client.get("/reports/matrix.xlsx?year=2024").data)
+    assert {"Xã Bản Bo (đến 30/06/2024)", "Xã Bản Bo"} <= {row[0] for row in grid}
+
+
 def test_rollup_sums_accepted_reports_beside_the_previous_period_and_exports(client, login_as, world, app):
     from plugins.reports.models import Period, PeriodUnit, Submission
 
