@@ -72,6 +72,9 @@ def test_a_test_plugin_contributes_a_section(office, app):
     # ordered by `order`: the count (5) before the second section (60)
     assert page.index("1. Số xã trong báo cáo") < page.index("2. Mục thứ hai")
     assert "Có 2 xã." in page and "Bảng đếm" in page and ">12,5<" in page and "<svg" in page
+    # a column of figures is right-aligned, its header too (on the page and in the print)
+    assert "<th>Chỉ tiêu</th><th class=\"num\">Giá trị</th>" in page
+    assert "<th>Chỉ tiêu</th><th class=\"num\">Giá trị</th>" in office.get(f"/review/{review_id}/print").get_data(as_text=True)
     assert "Có 2 xã tham gia." in page  # the highlights start "results achieved"
     doc = Document(io.BytesIO(office.get(f"/review/{review_id}.docx").data))
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 2"][:2] == [
