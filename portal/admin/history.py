@@ -151,6 +151,22 @@ class _Words:
             return format_money(value)  # money is integer đồng: BigInteger columns, or Integer ones declared in MONEY
         if isinstance(value, str) and col is not None and isinstance(col.type, Numeric):
             return _decimal(value)
+        if isinstance(value, dict):  # a mapping (a report's figures by field): "key: value; …", not a Python dump
+            return "; ".join(f"{k}: {self.plain(v)}" for k, v in value.items()) or "—"
+        return str(local_stamp(value))
+
+    def plain(self, value: Any) -> str:
+        """A value inside a mapping (no column to say what it is): Có/Không, local dates, lists joined."""
+        if value is None or value == "" or value == []:
+            return "—"
+        if isinstance(value, bool):
+            return self.yes if value else self.no
+        if isinstance(value, list):
+            return ", ".join(self.plain(v) for v in value)
+        if isinstance(value, dict):
+            return "; ".join(f"{k}: {self.plain(v)}" for k, v in value.items())
+        if isinstance(value, int | float):
+            return format_number(value)
         return str(local_stamp(value))
 
 
@@ -217,6 +233,13 @@ def in_words(entries: list[Any]) -> list[EntryWords]:
             elif e.action == "delete":
                 if before not in _EMPTY:
                     changes.append(Change(label, None, words(table, column, before)))
+            elif isinstance(before, dict) or isinstance(after, dict):
+                # a mapping (a report's figures by field): only the keys that changed, one line each
+                old, new = before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}
+                for key in [*old, *(k for k in new if k not in old)]:
+                    if old.get(key) != new.get(key):
+                        changes.append(Change(f"{label} – {key}", in_words_of.plain(old.get(key)),
+                                              in_words_of.plain(new.get(key))))
             else:
                 changes.append(Change(label, words(table, column, before), words(table, column, after)))
         out.append(EntryWords(e, str(records.get(table) or table), changes))

@@ -107,6 +107,25 @@ def test_left_out_columns_are_neither_recorded_nor_shown(app):
         assert [c.label for c in words.changes] == ["Nội dung"]
 
 
+def test_a_mapping_shows_only_the_keys_that_changed(app):
+    """A report's figures by field: one line per changed field, not two dumps of the whole dict."""
+    from portal.admin.history import in_words
+    from portal.models import AuditEntry
+
+    def entry(action, before, after):
+        return AuditEntry(at=dt.datetime(2025, 1, 1), actor="x", action=action, object_type="reports_submission",
+                          object_id="1", summary="", changes={"values": [before, after]})
+
+    figures = {"ho_ngheo": 120, "ho_thoat_ngheo": 16, "ghi_chu": "Bản Bo", "co_ke_hoach": True}
+    with app.test_request_context("/"):
+        created, updated = in_words([entry("create", None, figures),
+                                     entry("update", figures, {**figures, "ho_thoat_ngheo": 1800, "moi": [1, 2]})])
+    assert [(c.label, c.after) for c in created.changes] == [
+        ("Số liệu", "ho_ngheo: 120; ho_thoat_ngheo: 16; ghi_chu: Bản Bo; co_ke_hoach: Có")]
+    assert [(c.label, c.before, c.after) for c in updated.changes] == [
+        ("Số liệu – ho_thoat_ngheo", "16", "1.800"), ("Số liệu – moi", "—", "1, 2")]
+
+
 def _inspection_with_answer(client, make_unit, login_as) -> tuple[int, int]:
     """An in-progress inspection whose leader saves one item's answer through HTTP; (inspection id, item id)."""
     from plugins.inspections.models import ChecklistItem, ChecklistSection, ChecklistTemplate, Inspection
