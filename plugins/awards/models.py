@@ -257,6 +257,7 @@ class RegistrationEntry(Audited, db.Model):
     """One registered title: "Lao động tiên tiến — Lò Thị Xuân" (or the unit itself for a collective title)."""
 
     __tablename__ = "awards_registration_entry"
+    __audit_exclude__ = ("name_fold",)  # fold(name) for the search: a copy of the name
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("awards_registration.id"), index=True)
     award_type_id: Mapped[int] = mapped_column(ForeignKey("awards_type.id"))
@@ -276,6 +277,8 @@ class Decision(Audited, db.Model):
 
     __tablename__ = "awards_decision"
     __table_args__ = (UniqueConstraint("year", "seq", name="uq_awards_decision_year_seq"),)
+    # year and seq are the register's key, written with the number they make (the number is audited)
+    __audit_exclude__ = ("year", "seq")
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(8), default="draft", index=True)
     year: Mapped[int | None] = mapped_column(Integer)  # set with seq when issued: gapless per year
@@ -349,6 +352,7 @@ class Achievement(Audited, db.Model):
     decisions is issued, or entered by hand for earlier years with the decision number."""
 
     __tablename__ = "awards_achievement"
+    __audit_exclude__ = ("holder_fold", "title_fold")  # folded copies for the search
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))
     holder: Mapped[str] = mapped_column(String(200))

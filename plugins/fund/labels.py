@@ -31,6 +31,7 @@ FIELDS = {
     "fund_year.start": _l("Starts"),
     "fund_year.end": _l("Ends"),
     "fund_year.carried_in": _l("Carried in"),
+    "fund_campaign.fund_year_id": _l("Fund year"),
     "fund_campaign.name": _l("Name"),
     "fund_campaign.start": _l("Starts"),
     "fund_campaign.end": _l("Ends"),
@@ -49,12 +50,17 @@ FIELDS = {
     "fund_contribution.anonymous": _l("Anonymous in public"),
     "fund_contribution.note": _l("Internal note"),
     "fund_contribution.reason": _l("Reason"),
+    "fund_contribution.fund_year_id": _l("Fund year"),
+    "fund_contribution.recorded_by_id": _l("Recorded by"),
+    "fund_contribution.recorded_at": _l("Recorded on"),
+    "fund_contribution.reverses_id": _l("Reversal of receipt"),
     "fund_pledge.campaign_id": _l("Campaign"),
     "fund_pledge.unit_id": _l("Unit"),
     "fund_pledge.amount": _l("Pledged"),
     "fund_category.name": _l("Name"),
     "fund_category.kind": _l("Counted as"),
     "fund_category.active": _l("Active"),
+    "fund_category.position": _l("Position"),
     "fund_disbursement.category_id": _l("Category"),
     "fund_disbursement.beneficiary": _l("Beneficiary"),
     "fund_disbursement.commune_id": _l("Commune"),
@@ -68,4 +74,22 @@ FIELDS = {
     "fund_disbursement.paid_on": _l("Paid on"),
     "fund_disbursement.voucher_number": _l("Voucher"),
     "fund_disbursement.reason": _l("Reason"),
+    "fund_disbursement.proposed_by_id": _l("Proposed by"),
+    "fund_disbursement.proposed_at": _l("Proposed on"),
+    "fund_disbursement.approved_by_id": _l("Approved or rejected by"),
+    "fund_disbursement.approved_at": _l("Approved or rejected on"),
+    "fund_disbursement.paid_by_id": _l("Paid by"),
+    "fund_disbursement.paid_at": _l("Payment recorded on"),
+    "fund_disbursement.fund_year_id": _l("Fund year"),
+    "fund_disbursement.reverses_id": _l("Reversal of voucher"),
 }
+#: Coded columns shown by their label in the audit log
+VALUES = {
+    "fund_contribution.donor_type": DONOR_TYPES,
+    "fund_contribution.method": METHODS,
+    "fund_category.kind": CATEGORY_KINDS,
+    "fund_disbursement.household_status": STATUSES,
+    "fund_disbursement.state": STATES,
+}
+#: Records a link in the audit log shows by name (few rows: all are read once a request)
+NAMES = {"fund_year": "label", "fund_campaign": "name", "fund_category": "name"}

@@ -68,6 +68,7 @@ class ChecklistItem(Audited, db.Model):
     """A question. ``key`` stays the same across template versions, so follow-ups can match earlier answers."""
 
     __tablename__ = "inspections_item"
+    __audit_exclude__ = ("key",)  # a random code matching the item across versions; the text names it
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("inspections_template.id", ondelete="CASCADE"), index=True)
     section_id: Mapped[int] = mapped_column(ForeignKey("inspections_section.id", ondelete="CASCADE"), index=True)
@@ -139,6 +140,7 @@ class Answer(Audited, db.Model):
 
     __tablename__ = "inspections_answer"
     __table_args__ = (UniqueConstraint("inspection_id", "item_id"),)
+    __audit_exclude__ = ("version",)  # only the lock counter of concurrent saves (see __mapper_args__)
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections_inspection.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("inspections_item.id"))

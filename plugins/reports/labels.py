@@ -113,7 +113,11 @@ RECORDS = {
 FIELDS = {
     "reports_form.name": _l("Name"),
     "reports_form.description": _l("Description"),
+    "reports_form.created_at": _l("Created"),
+    "reports_form_version.form_id": _l("Report form"),
     "reports_form_version.number": _l("Version"),
+    "reports_form_version.created_at": _l("Created"),
+    "reports_form_field.version_id": _l("Form version"),
     "reports_form_field.key": _l("Key"),
     "reports_form_field.label": _l("Label"),
     "reports_form_field.kind": _l("Field type"),
@@ -125,6 +129,7 @@ FIELDS = {
     "reports_form_field.aggregation": _l("Roll-up"),
     "reports_form_field.unit_kinds": _l("Unit kinds counted"),
     "reports_form_field.position": _l("Position"),
+    "reports_form_rule.version_id": _l("Form version"),
     "reports_form_rule.left": _l("Field"),
     "reports_form_rule.operator": _l("Comparison"),
     "reports_form_rule.right": _l("Compared with"),
@@ -137,15 +142,22 @@ FIELDS = {
     "reports_period.deadline": _l("Deadline"),
     "reports_period.late_policy": _l("After the deadline"),
     "reports_period.on_time_rule": _l("On time"),
+    "reports_period.created_at": _l("Created"),
+    "reports_period_unit.period_id": _l("Report period"),
     "reports_period_unit.unit_id": _l("Unit"),
     "reports_period_unit.extended_until": _l("Extended until"),
+    "reports_submission.period_id": _l("Report period"),
+    "reports_submission.unit_id": _l("Unit"),
     "reports_submission.state": _l("State"),
     "reports_submission.values": _l("Figures"),
     "reports_submission.first_submitted_at": _l("First submitted"),
     "reports_submission.submitted_at": _l("Submitted"),
     "reports_submission.late": _l("Late"),
     "reports_submission.review_comment": _l("Review comment"),
+    "reports_submission.field_comments": _l("Comments on fields"),
     "reports_submission.reviewed_at": _l("Reviewed"),
+    "reports_submission.reviewed_by": _l("Reviewed by"),
+    "reports_submission.updated_at": _l("Last changed"),
     "reports_indicator.code": _l("Code"),
     "reports_indicator.name": _l("Name"),
     "reports_indicator.numerator": _l("Numerator"),
@@ -155,6 +167,8 @@ FIELDS = {
     "reports_indicator.decimals": _l("Decimals"),
     "reports_indicator.lower_is_better": _l("Lower is better"),
     "reports_indicator.unit_kinds": _l("Unit kinds"),
+    "reports_indicator.position": _l("Position"),
+    "reports_indicator.description": _l("Description"),
 }
 
 #: Coded values the audit log shows by their label.
@@ -165,4 +179,10 @@ VALUES = {
     "reports_period.on_time_rule": ON_TIME_RULE_LABELS,
     "reports_form_field.kind": KIND_LABELS,
     "reports_form_field.aggregation": AGGREGATION_LABELS,
+    "reports_form_field.unit_kinds": UNIT_KIND_LABELS,
+    "reports_indicator.unit_kinds": UNIT_KIND_LABELS,
+    "reports_form_rule.operator": OPERATOR_LABELS,
 }
+
+#: Records a link in the audit log shows by name (few rows: all are read once a request).
+NAMES = {"reports_form": "name", "reports_period": "name"}

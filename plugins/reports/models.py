@@ -131,6 +131,7 @@ class Submission(Audited, db.Model):
 
     __tablename__ = "reports_submission"
     __table_args__ = (UniqueConstraint("period_id", "unit_id"),)
+    __audit_exclude__ = ("versions",)  # per-field save counters of the optimistic check, nothing a reader needs
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("reports_period.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("directory_unit.id"), index=True)

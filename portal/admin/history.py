@@ -1,19 +1,23 @@
 """The audit log in words: record names and field labels (the core's and each plugin's labels.py ``RECORDS`` and
-``FIELDS``), values as people read them (Có/Không, local dates, money), the date range of a filter in local days."""
+``FIELDS``), values as people read them (Có/Không, local dates, money, codes and linked records by their names),
+the date range of a filter in local days."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from flask import current_app, g
-from sqlalchemy import BigInteger, Boolean, select
+from sqlalchemy import BigInteger, Boolean, Numeric, select
 
 from portal.clock import local_stamp, local_zone
 from portal.directory.services import KIND_LABELS as UNIT_KINDS
 from portal.extensions import db
-from portal.i18n import current_locale, format_money, gettext as _, lazy_gettext as _l, vi_sort_key
+from portal.i18n import current_locale, format_money, format_number, gettext as _, lazy_gettext as _l, vi_sort_key
+from portal.models import Audited
+from portal.review.services import KIND_LABELS as REVIEW_KINDS, PART_LABELS as REVIEW_PARTS
 from portal.templating import _public
 
 #: The core's audited tables (the plugins declare theirs in labels.py).
@@ -24,6 +28,8 @@ RECORDS = {
     "portal_user": _l("User"),
     "portal_role": _l("Role"),
     "portal_role_grant": _l("Role permission"),
+    "portal_review": _l("Movement review"),
+    "portal_review_section": _l("Section of a movement review"),
 }
 FIELDS = {
     "directory_unit.code": _l("Code"), "directory_unit.name": _l("Name"), "directory_unit.kind": _l("Kind"),
@@ -44,11 +50,25 @@ FIELDS = {
     "portal_role.code": _l("Code"), "portal_role.name": _l("Name"),
     "portal_role_grant.role_id": _l("Role"), "portal_role_grant.permission": _l("Permission"),
     "portal_role_grant.scope": _l("Scope"),
+    "portal_review.kind": _l("Kind"), "portal_review.title": _l("Title"), "portal_review.year_from": _l("From year"),
+    "portal_review.year_to": _l("To year"), "portal_review.unit_kinds": _l("Units covered"),
+    "portal_review.number": _l("Document number"), "portal_review.doc_date": _l("Document date"),
+    "portal_review.signer_title": _l("Signer's title"), "portal_review.signer_name": _l("Signer's name"),
+    **{f"portal_review.{part}": label for part, label in REVIEW_PARTS.items()},
+    "portal_review.drafted_at": _l("Figures taken"), "portal_review.created_at": _l("Created"),
+    "portal_review.created_by": _l("Created by"),
+    "portal_review_section.review_id": _l("Review"), "portal_review_section.source": _l("Figures from"),
+    "portal_review_section.position": _l("Position"), "portal_review_section.title": _l("Title"),
+    "portal_review_section.narrative": _l("Text"), "portal_review_section.taken_at": _l("Figures taken"),
 }
 
 #: Coded values shown by their label: "<table>.<column>" -> {code: label} (plugins may declare VALUES too).
-VALUES = {"directory_unit.kind": UNIT_KINDS, "portal_role_grant.scope": {"all": _l("All units"), "unit": _l("Own unit only")}}
-_CORE = {"RECORDS": RECORDS, "FIELDS": FIELDS, "VALUES": VALUES}
+VALUES = {"directory_unit.kind": UNIT_KINDS, "portal_role_grant.scope": {"all": _l("All units"), "unit": _l("Own unit only")},
+          "portal_review.kind": REVIEW_KINDS, "portal_review.unit_kinds": UNIT_KINDS}
+#: Tables whose records a link shows by name: "<table>" -> its name column (plugins may declare NAMES for their own
+#: small tables; every row is read once a request, so not for tables of thousands). Links elsewhere show "#id".
+NAMES = {"directory_unit": "name", "portal_user": "full_name", "portal_role": "name", "portal_review": "title"}
+_CORE = {"RECORDS": RECORDS, "FIELDS": FIELDS, "VALUES": VALUES, "NAMES": NAMES}
 
 
 def _declared(name: str) -> dict[str, Any]:
@@ -60,11 +80,24 @@ def _declared(name: str) -> dict[str, Any]:
         if name == "VALUES":
             out["portal_role_grant.permission"] = {
                 c: p.label for c, p in current_app.extensions["portal"].permissions.items()}
+            # a review section's figures come from a plugin: named by its title
+            out["portal_review_section.source"] = {
+                n: p.title for n, p in current_app.extensions["portal"].plugins.items()}
         for plugin in current_app.extensions["portal"].plugins.values():
             declared = _public(plugin.labels).get(name) or {}
             out.update(declared if isinstance(declared, Mapping) else dict.fromkeys(declared))  # MONEY is a tuple
         cache[name] = out
     return cache[name]
+
+
+def _excluded() -> dict[str, frozenset[str]]:
+    """Table -> the columns its model leaves out of the log (``__audit_exclude__``), found once per app."""
+    cache: dict[str, Any] = current_app.extensions.setdefault("portal_audit_words", {})
+    if "_excluded" not in cache:
+        cache["_excluded"] = {
+            m.class_.__tablename__: frozenset(getattr(m.class_, "__audit_exclude__", ()))
+            for m in db.Model.registry.mappers if issubclass(m.class_, Audited)}
+    return cache["_excluded"]
 
 
 def record_name(table: str) -> str:
@@ -93,6 +126,7 @@ class _Words:
     def __init__(self) -> None:
         self.values = _declared("VALUES")
         self.money = set(_declared("MONEY"))
+        self.named = _declared("NAMES")
         self.yes, self.no = _("Yes"), _("No")
 
     def __call__(self, table: str, column: str, value: Any) -> str:
@@ -104,15 +138,48 @@ class _Words:
         coded = self.values.get(f"{table}.{column}")
         if coded and isinstance(value, str) and value in coded:
             return str(coded[value])
-        if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
+        if coded and isinstance(value, str) and "," in value and all(v in coded for v in value.split(",")):
+            value = value.split(",")  # codes kept comma-separated in one column (an award type's nominee kinds)
+        if isinstance(value, list):  # a list of codes (unit kinds) shows each by its label
+            return ", ".join(str(coded[v]) if coded and isinstance(v, str) and v in coded else str(v) for v in value)
         target = next(iter(col.foreign_keys)).column.table.name if col is not None and col.foreign_keys else None
-        if target in _NAMED and isinstance(value, int):
-            return _names(target).get(value) or f"#{value}"
+        if target is not None and isinstance(value, int):
+            # a record of a table with a name (a unit, a fund year) by its name; others by their number
+            return (_names(target, self.named[target]).get(value) if target in self.named else None) or f"#{value}"
         if isinstance(value, int) and not isinstance(value, bool) and (
                 (col is not None and isinstance(col.type, BigInteger)) or f"{table}.{column}" in self.money):
             return format_money(value)  # money is integer đồng: BigInteger columns, or Integer ones declared in MONEY
+        if isinstance(value, str) and col is not None and isinstance(col.type, Numeric):
+            return _decimal(value)
+        if isinstance(value, dict):  # a mapping (a report's figures by field): "key: value; …", not a Python dump
+            return "; ".join(f"{k}: {self.plain(v)}" for k, v in value.items()) or "—"
         return str(local_stamp(value))
+
+    def plain(self, value: Any) -> str:
+        """A value inside a mapping (no column to say what it is): Có/Không, local dates, lists joined."""
+        if value is None or value == "" or value == []:
+            return "—"
+        if isinstance(value, bool):
+            return self.yes if value else self.no
+        if isinstance(value, list):
+            return ", ".join(self.plain(v) for v in value)
+        if isinstance(value, dict):
+            return "; ".join(f"{k}: {self.plain(v)}" for k, v in value.items())
+        if isinstance(value, int | float):
+            return format_number(value)
+        return str(local_stamp(value))
+
+
+def _decimal(value: str) -> str:
+    """A stored decimal ("12.5000") as people write it: 12,5 (no trailing zeros, the locale's decimal mark)."""
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return value
+    if not number.is_finite():
+        return value
+    number = number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+    return format_number(number)
 
 
 @dataclass(frozen=True)
@@ -145,14 +212,15 @@ def in_words(entries: list[Any]) -> list[EntryWords]:
             seen[key] = in_words_of(table, column, value)
         return seen[key]
 
-    fields, records = _declared("FIELDS"), _declared("RECORDS")
+    fields, records, excluded = _declared("FIELDS"), _declared("RECORDS"), _excluded()
     labels: dict[str, str] = {}  # a lazy label translates on each str(): once per page is enough
     out = []
     for e in entries:
         table = e.object_type
         changes = []
+        left_out = excluded.get(table, ())
         for column, pair in (e.changes or {}).items():
-            if column == "id":
+            if column == "id" or column in left_out:  # entries written before a column was left out of the log
                 continue
             name = f"{table}.{column}"
             if name not in labels:
@@ -165,21 +233,25 @@ def in_words(entries: list[Any]) -> list[EntryWords]:
             elif e.action == "delete":
                 if before not in _EMPTY:
                     changes.append(Change(label, None, words(table, column, before)))
+            elif isinstance(before, dict) or isinstance(after, dict):
+                # a mapping (a report's figures by field): only the keys that changed, one line each
+                old, new = before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}
+                for key in [*old, *(k for k in new if k not in old)]:
+                    if old.get(key) != new.get(key):
+                        changes.append(Change(f"{label} – {key}", in_words_of.plain(old.get(key)),
+                                              in_words_of.plain(new.get(key))))
             else:
                 changes.append(Change(label, words(table, column, before), words(table, column, after)))
         out.append(EntryWords(e, str(records.get(table) or table), changes))
     return out
 
 
-_NAMED = {"directory_unit": "name", "portal_user": "full_name", "portal_role": "name"}
-
-
-def _names(table: str) -> dict[int, str]:
-    """id -> name of a table records point at (units, users, roles), read once a request."""
+def _names(table: str, column: str) -> dict[int, str]:
+    """id -> name of a (small) table records point at (units, users, a plugin's NAMES), read once a request."""
     cache = g.setdefault("audit_names", {})
     if table not in cache:
         t = db.metadata.tables[table]
-        cache[table] = dict(db.session.execute(select(t.c.id, t.c[_NAMED[table]])).all())
+        cache[table] = {i: str(n) for i, n in db.session.execute(select(t.c.id, t.c[column])).all() if n is not None}
     return cache[table]
 
 

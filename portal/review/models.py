@@ -44,6 +44,11 @@ class ReviewSection(Audited, db.Model):
 
     __tablename__ = "portal_review_section"
     __table_args__ = (UniqueConstraint("review_id", "source", "key"),)
+    # Not in the audit log: the figures and the plugin's draft text are generated from the other tables and taken
+    # again on every regeneration (a dump of tables that filled screens, saying nothing a reader can check; the
+    # entry's taken_at says when they were taken); key is the plugin's internal name of the section (title says it).
+    # The narrative the office writes is audited.
+    __audit_exclude__ = ("data", "default_narrative", "key")
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("portal_review.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(40))  # plugin name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import site
 import sqlite3
@@ -41,6 +42,10 @@ out["post"] = r.status_code
 r = c.post("/notices/", data={"title": "", "body": "x"})
 out["post_invalid"] = [r.status_code, r.get_data(as_text=True)]
 out["after"] = c.get("/notices/").get_data(as_text=True)
+out["audit"] = c.get("/admin/audit/?type=notices_notice").get_data(as_text=True)
+from tests.plugins.test_audit_words import unlabelled
+with app.app_context():
+    out["unlabelled"] = unlabelled()  # every audited column of the core and the installed plugins has its words
 # its migration branch builds exactly what its models describe (flask db check, narrowed to its tables)
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -160,6 +165,10 @@ def test_the_installed_example_plugin_works_and_can_be_disabled(throwaway):
         assert status == 200 and "Mở bảng thông báo" in widget
         assert out["diff"] == []
         assert out["post"] == 302 and "Họp giao ban tháng 12" in out["after"]
+        assert out["unlabelled"] == []
+        audit = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", out["audit"]))  # the text, not the record keys
+        assert "Thông báo" in audit and "Tiêu đề: Họp giao ban tháng 12" in audit and "Ghim lên đầu: Không" in audit
+        assert "notices_notice" not in audit and "pinned" not in audit
         status, refused = out["post_invalid"]
         assert status == 422 and "Soạn thông báo" in refused
 
