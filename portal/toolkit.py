@@ -22,7 +22,7 @@ from portal.directory.services import (
     unit_lineage,
 )
 from portal.confirm import confirm
-from portal.urls import absolute, absolute_url, base_url
+from portal.urls import absolute, absolute_url, base_url, url_maker
 from portal.docx_tables import row_writer as docx_row_writer
 from portal.documents import Issuer, issue_number, issued_number, issuer_of
 from portal.errors import user_error
@@ -172,6 +172,7 @@ __all__ = [
     "to_local",
     "unit_clause",
     "unit_lineage",
+    "url_maker",
     "user_error",
     "utcnow",
     "vi_sort_key",

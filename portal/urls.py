@@ -1,9 +1,44 @@
-"""Absolute links for places a relative link does not work: e-mail, Open Graph tags, printed documents."""
+"""Links built by the core: one URL shape for many ids (``url_maker``), and absolute links for places a relative
+link does not work (e-mail, Open Graph tags, printed documents)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from flask import current_app, has_request_context, request, url_for
+
+
+# Stands for the id while the URL is built: digits pass every int and string converter (and a query string) as
+# they are, and nine of them are not a value anyone passes.
+_MARKER = "987654321"
+
+
+def url_maker(endpoint: str, key: str, **values: Any) -> Callable[[int | str], str]:
+    """Return ``link`` where ``link(id) == url_for(endpoint, **values, **{key: id})``, at the cost of one url_for.
+
+    A page with hundreds of rows needs a link per row, and url_for costs ~30 µs a call: the URL is built once with
+    a placeholder id and cut around it, so a row's link is ``head + id + tail`` (wherever the id sits: last, in
+    the middle of the path or in the query string). An int id goes in as url_for writes it; a str id is
+    percent-encoded (as url_for writes letters, digits and ``-._~``; other characters are encoded more, and the
+    link routes to the same value); anything else (None, a template's undefined name) raises ``TypeError`` rather
+    than make a link to nowhere. Raises ``ValueError`` when the placeholder is not exactly once in the URL (a
+    converter that rewrites the value, or a value in ``values`` that holds it): the cut would be wrong."""
+    url = url_for(endpoint, **values, **{key: int(_MARKER)})
+    parts = url.split(_MARKER)
+    if len(parts) != 2:
+        raise ValueError(f"url_maker({endpoint!r}, {key!r}): the placeholder {_MARKER} stands {len(parts) - 1} "
+                         f"times in {url!r}, not once, so that URL cannot be made per id")
+    head, tail = parts
+
+    def link(ident: int | str) -> str:
+        if isinstance(ident, int):
+            return f"{head}{ident}{tail}"
+        if isinstance(ident, str):
+            return f"{head}{quote(ident, safe='')}{tail}"
+        raise TypeError(f"url_maker({endpoint!r}, {key!r}): an id is an int or a str, not {ident!r}")
+
+    return link
 
 
 def base_url() -> str:

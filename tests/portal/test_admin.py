@@ -33,10 +33,11 @@ def _count_users(app):
 
 
 def test_user_list_and_search_ignoring_diacritics(client, admin, make_user):
-    make_user("nguyen", ["inspector"], full_name="Nguyễn Văn An")
+    an = make_user("nguyen", ["inspector"], full_name="Nguyễn Văn An")
     make_user("lo", ["inspector"], full_name="Lò Thị Bình")
     page = client.get("/admin/users/")
     assert page.status_code == 200 and "Người dùng" in page.get_data(as_text=True)
+    assert f'<a href="/admin/users/{an.id}">Nguyễn Văn An</a>' in page.get_data(as_text=True)
     found = client.get("/admin/users/?q=nguyen van", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Nguyễn Văn An" in found and "Lò Thị Bình" not in found and "<html" not in found
 

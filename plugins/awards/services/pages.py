@@ -9,21 +9,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import select
 
-from portal.toolkit import Unit, _, db, format_percent
+from portal.toolkit import Unit, _, db, format_percent, url_maker
 
 from .. import labels
 from ..models import AwardType, Nomination, RollEntry, SessionItem, VotingSession
 from .rules import explain, rule_text
-
-_ID = 987654321  # placeholder id: the link is built once and the id replaced per row
-
-
-def _link(endpoint: str, key: str, **values: Any) -> str:
-    return url_for(endpoint, **{key: _ID}, **values)
-
 
 def _words(mapping: Mapping[str, Any]) -> dict[str, str]:
     return {code: str(word) for code, word in mapping.items()}
@@ -54,8 +46,8 @@ class NominationRow:
 
 def nomination_rows(rows: Iterable[Mapping[str, Any]]) -> list[NominationRow]:
     kinds, states = _words(labels.KINDS), _words(labels.NOMINATION_STATES)
-    url = _link("awards.nomination_detail", "nomination_id")
-    return [NominationRow(url.replace(str(_ID), str(r["id"])), r["nominee"], kinds[r["kind"]], r["award"], r["unit"],
+    url = url_maker("awards.nomination_detail", "nomination_id")
+    return [NominationRow(url(r["id"]), r["nominee"], kinds[r["kind"]], r["award"], r["unit"],
                           states[r["state"]], _STATE_TAGS.get(r["state"], "")) for r in rows]
 
 
@@ -84,8 +76,8 @@ def item_rows(session: VotingSession, rules: bool = False) -> list[ItemRow]:
         .where(SessionItem.session_id == session.id).order_by(SessionItem.position, SessionItem.id)
     ).all()
     kinds, words = _words(labels.KINDS), _words(labels.CHOICES)
-    nomination = _link("awards.nomination_detail", "nomination_id")
-    dossier = _link("awards.ballot_dossier", "item_id", session_id=session.id)
+    nomination = url_maker("awards.nomination_detail", "nomination_id")
+    dossier = url_maker("awards.ballot_dossier", "item_id", session_id=session.id)
     rule_of: dict[int, str] = {}
     choices_of: dict[bool, tuple[tuple[str, str], ...]] = {
         abstain: tuple((c, words[c]) for c in ("agree", "disagree", "abstain") if c != "abstain" or abstain)
@@ -96,7 +88,7 @@ def item_rows(session: VotingSession, rules: bool = False) -> list[ItemRow]:
         if rules and t.id not in rule_of:
             rule_of[t.id] = rule_text(t)
         out.append(ItemRow(item_id, nominee, kinds[kind], unit, t.name,
-                           nomination.replace(str(_ID), str(nomination_id)), dossier.replace(str(_ID), str(item_id)),
+                           nomination(nomination_id), dossier(item_id),
                            rule_of.get(t.id, ""), choices_of[bool(t.allow_abstain)], bool(t.written_ballots)))
     return out
 

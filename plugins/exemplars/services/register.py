@@ -5,10 +5,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, url_for
+from flask import abort
 from sqlalchemy import func, select
 
-from portal.toolkit import Page, Unit, current_user, db, format_date, format_number, paginate, unit_clause
+from portal.toolkit import Page, Unit, current_user, db, format_date, format_number, paginate, unit_clause, url_maker
 
 from .. import labels
 from ..models import Exemplar, ExemplarPhoto, Replication
@@ -105,9 +105,6 @@ def reach(exemplars: Sequence[Exemplar]) -> dict[int, Reach]:
     return {e.id: Reach(got.get(e.id, (0, 0))[0], e.households + got.get(e.id, (0, 0))[1]) for e in exemplars}
 
 
-_ID = 987654321  # placeholder id: a link is built once per page and the id replaced per row
-
-
 def _words(mapping: Any) -> dict[str, str]:
     return {code: str(word) for code, word in mapping.items()}
 
@@ -129,8 +126,8 @@ class RegisterRow:
 def register_rows(exemplars: Sequence[Exemplar], spread: dict[int, Reach]) -> list[RegisterRow]:
     """The register's rows as plain words (labels translated once, links built once, numbers and days formatted)."""
     kinds, sectors, states = _words(labels.KINDS), _words(labels.SECTORS), _words(labels.STATES)
-    url = url_for("exemplars.detail", exemplar_id=_ID)
-    return [RegisterRow(url.replace(str(_ID), str(ex.id)), ex.title, bool(ex.sample), kinds[ex.kind],
+    url = url_maker("exemplars.detail", "exemplar_id")
+    return [RegisterRow(url(ex.id), ex.title, bool(ex.sample), kinds[ex.kind],
                         f"{ex.unit.name}, {ex.village}" if ex.village else ex.unit.name, sectors[ex.sector], ex.state,
                         states[ex.state], format_number(spread[ex.id].households), format_date(ex.proposed_at))
             for ex in exemplars]
@@ -153,13 +150,13 @@ def showcase_cards(exemplars: Sequence[Exemplar], spread: dict[int, Reach]) -> l
     """The public showcase's cards as plain words; a cover only where the people agreed to publication."""
     first = covers([e.id for e in exemplars if e.consent_public])
     sectors = _words(labels.SECTORS)
-    url = url_for("exemplars.public_detail", exemplar_id=_ID)
-    photo = url_for("exemplars.photo_file", photo_id=_ID)
+    url = url_maker("exemplars.public_detail", "exemplar_id")
+    photo = url_maker("exemplars.photo_file", "photo_id")
     cards = []
     for ex in exemplars:
         cover = first.get(ex.id) if ex.consent_public else None
         cards.append(ShowcaseCard(
-            url.replace(str(_ID), str(ex.id)), ex.title, photo.replace(str(_ID), str(cover.id)) if cover else "",
+            url(ex.id), ex.title, photo(cover.id) if cover else "",
             (cover.caption or ex.title) if cover else "", ex.unit.name, sectors[ex.sector], ex.story or ex.description,
             format_number(ex.households_out), format_number(spread[ex.id].households)))
     return cards

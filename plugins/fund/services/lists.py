@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from portal.toolkit import Page, Unit, _l, format_date, format_money, paginate
+from portal.toolkit import Page, Unit, _l, format_date, format_money, paginate, url_maker
 
 from .. import labels
 from ..models import Campaign, Category, Contribution, Disbursement, FundYear
@@ -45,21 +44,13 @@ def receipt_page(year: FundYear | None, campaign_id: int, size: int, reveal_anon
     page = paginate(stmt, (c.date.desc(), c.id.desc()), size=size, rows="row")
     money, methods = format_money, {k: str(v) for k, v in labels.METHODS.items()}
     anonymous = str(_l("Anonymous benefactor"))
-    head, tail = _link("fund.contribution")
+    url = url_maker("fund.contribution", "entry_id")
     label = year.label if year else ""
-    rows = [ReceiptRow(f"{head}{r.id}{tail}", f"{label}/{r.number:06d}", format_date(r.date),
+    rows = [ReceiptRow(url(r.id), f"{label}/{r.number:06d}", format_date(r.date),
                        (r.donor or "") if not r.anonymous or reveal_anonymous else anonymous, bool(r.anonymous),
                        bool(r.reverses_id), methods.get(r.method, ""), r.campaign or "—", money(r.amount), r.amount < 0)
             for r in page.items]
     return page, rows
-
-
-
-def _link(endpoint: str) -> tuple[str, str]:
-    """One url_for per page (~30 µs a call): the entry URL's text before and after the id."""
-    marker = 987654321
-    head, tail = url_for(endpoint, entry_id=marker).rsplit(str(marker), 1)
-    return head, tail
 
 
 class PaymentRow(NamedTuple):
@@ -93,8 +84,8 @@ def disbursement_page(state: str, size: int) -> tuple[Page, list[PaymentRow]]:
         stmt = stmt.where(d.state == state)
     page = paginate(stmt, (d.proposed_at.desc(), d.id.desc()), size=size, rows="row")
     money, states = format_money, {k: str(v) for k, v in labels.STATES.items()}
-    head, tail = _link("fund.disbursement")
-    rows = [PaymentRow(f"{head}{r.id}{tail}", r.beneficiary, bool(r.reverses_id),
+    url = url_maker("fund.disbursement", "entry_id")
+    rows = [PaymentRow(url(r.id), r.beneficiary, bool(r.reverses_id),
                        f"{r.commune}, {r.village}" if r.village else r.commune, r.category, states.get(r.state, ""),
                        TAGS.get(r.state, ""),
                        f"{r.year}/{r.voucher_number:06d}" if r.voucher_number is not None and r.year is not None else "",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import request
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -18,14 +18,6 @@ RESPONSIBLE_KINDS = ("commune", "agency", "mass_org", "district")
 
 def threshold() -> Any:
     return get_plugin_config("INSPECTIONS_PASS_THRESHOLD", 80)
-
-
-def url_stem(endpoint: str, key: str, **values: Any) -> str:
-    """The URL of ``endpoint`` for ``key`` = 0 without that final 0, to which each row appends its id (one url_for
-    per page instead of one per row; the id is the URL's last part in the routes used here)."""
-    url = url_for(endpoint, **values, **{key: 0})
-    assert url.endswith("0"), url
-    return url[:-1]
 
 
 def responsible_units(*also: int | None) -> list[tuple[int, str]]:

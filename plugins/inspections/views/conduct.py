@@ -21,6 +21,7 @@ from portal.toolkit import (
     notify_unit,
     redirect_or_hx,
     render,
+    url_maker,
 )
 
 from .. import labels
@@ -29,7 +30,7 @@ from ..models import COMPLETED, IN_PROGRESS, PLANNED, SIGNED, ChecklistSection, 
 from ..permissions import CONDUCT, FINDINGS_NOTICE
 from ..services import checklists, conduct
 from ..services.scoring import score, score_text
-from .common import get_inspection, require_team, responsible_units, team_refusal, threshold, url_stem
+from .common import get_inspection, require_team, responsible_units, team_refusal, threshold
 
 
 class _PointsTags(dict):
@@ -53,14 +54,14 @@ def item_words() -> SimpleNamespace:
 
 
 def finding_words(inspection: Inspection) -> SimpleNamespace:
-    """The words and link stems of the finding rows, made once per page instead of once per finding."""
+    """The words and link makers of the finding rows, made once per page instead of once per finding."""
     return SimpleNamespace(
         responsible=_("Responsible unit"), due=_("Due date"), follow_up=_("Follow-up"), overdue=_("overdue"),
         recommendation=_("Recommendation"), edit=_("Edit"), save=_("Save"), saved=_("Saved"),
         states={k: str(v) for k, v in labels.FINDING_STATES.items()},
-        page_url=url_stem("inspections.finding", "finding_id"),
-        edit_url=url_stem("inspections.detail", "edit", inspection_id=inspection.id),
-        row_url=url_stem("inspections.finding_edit", "finding_id", inspection_id=inspection.id),
+        page_url=url_maker("inspections.finding", "finding_id"),
+        edit_url=url_maker("inspections.detail", "edit", inspection_id=inspection.id),
+        row_url=url_maker("inspections.finding_edit", "finding_id", inspection_id=inspection.id),
     )
 
 
@@ -115,7 +116,6 @@ def detail_context(inspection: Inspection, open_item: int | None = None) -> dict
         answered_count=item_count - len(unanswered) if inspection.state != PLANNED else None,
         next_item=unanswered[0][1] if unanswered else None, next_section=unanswered[0][0] if unanswered else None,
         item_errors={}, editing=editing, w=item_words(),
-        sections_url=url_stem("inspections.section_items", "sid", inspection_id=inspection.id),
         score_texts={sid: score_text(s) for sid, s in per_section.items()}, total_text=score_text(total),
     )
 

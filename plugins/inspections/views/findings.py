@@ -29,7 +29,7 @@ from ..forms import FindingForm, ManualFindingForm, ProgressForm, VerifyForm
 from ..models import CLOSED, COMPLETED, REPORTED, Finding, Inspection
 from ..permissions import CONDUCT, FIXED_NOTICE, FOLLOWUP, VIEW
 from ..services import conduct, findings as fs
-from .common import get_inspection, require_team, responsible_units, url_stem, visible_findings
+from .common import get_inspection, require_team, responsible_units, visible_findings
 from .conduct import _finding_form, detail_context
 
 
@@ -40,7 +40,7 @@ def findings() -> ResponseReturnValue:
     page = paginate(fs.finding_rows_query(visible_findings(), state, today if overdue else None), fs.FINDING_ORDER,
                     rows="row")
     return render("inspections/findings.html", fragment="finding_list", findings=page.items, page=page, state=state,
-                  overdue=overdue, today=today, finding_url=url_stem("inspections.finding", "finding_id"),
+                  overdue=overdue, today=today,
                   state_words={code: str(label) for code, label in labels.FINDING_STATES.items()})
 
 

@@ -28,7 +28,7 @@ from ..models import COMPLETED, PLANNED, SIGNED, STATES, ChecklistTemplate, Insp
 from ..permissions import VIEW
 from ..services import checklists, conduct
 from ..services.scoring import stored_score
-from .common import RESPONSIBLE_KINDS, get_inspection, threshold, url_stem
+from .common import RESPONSIBLE_KINDS, get_inspection, threshold
 
 
 def index() -> ResponseReturnValue:
@@ -37,7 +37,7 @@ def index() -> ResponseReturnValue:
     q = conduct.list_query(unit_clause(VIEW, Inspection.unit_id), state if state in STATES else None, year)
     page = paginate(q, conduct.LIST_ORDER, rows="row")
     return render("inspections/index.html", fragment="inspection_list", inspections=page.items, page=page,
-                  state=state, year=year, states=STATES, detail_url=url_stem("inspections.detail", "inspection_id"),
+                  state=state, year=year, states=STATES,
                   state_words={code: str(label) for code, label in labels.STATES.items()})
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select, true
 
-from portal.toolkit import UNIT_KIND_LABELS, Page, Unit, _, db, format_date, local_today, paginate
+from portal.toolkit import UNIT_KIND_LABELS, Page, Unit, _, db, format_date, local_today, paginate, url_maker
 
 from .. import labels
 from ..models import Period, PeriodUnit, Submission
@@ -129,11 +129,12 @@ def shown_name(unit: Any, today: dt.date) -> str:
 _LINKLESS = ("not_started", "missing")  # nothing to open: no report was sent
 
 
-def table_rows(m: Matrix, base: str) -> list[tuple[int, str, list[tuple[str, str, str | None]]]]:
+def table_rows(m: Matrix) -> list[tuple[int, str, list[tuple[str, str, str | None]]]]:
     """The listed units' rows as the matrix shows them: (unit id, name, [(status, short word, link)] per period);
-    ``base`` is the plugin's URL prefix, so no URL is built per cell. An unexpected report is ("", "", None)."""
+    one url_for per period (a handful), none per cell. An unexpected report is ("", "", None). In a request."""
     short = {k: str(v) for k, v in labels.STATUS_SHORT.items()}
     today = local_today()
+    report = {p.id: url_maker("reports.report", "unit_id", period_id=p.id) for p in m.periods}
     rows = []
     for u in m.units:
         cells = []
@@ -142,6 +143,6 @@ def table_rows(m: Matrix, base: str) -> list[tuple[int, str, list[tuple[str, str
             if st is None:
                 cells.append(("", "", None))
             else:
-                cells.append((st, short[st], None if st in _LINKLESS else f"{base}p/{p.id}/u/{u.id}"))
+                cells.append((st, short[st], None if st in _LINKLESS else report[p.id](u.id)))
         rows.append((u.id, shown_name(u, today), cells))
     return rows

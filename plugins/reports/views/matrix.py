@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, request, url_for
+from flask import abort, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -63,8 +63,8 @@ def matrix() -> ResponseReturnValue:
     years = [] if is_fragment_request() and "year" in request.args else _years()
     args = _matrix_args(years)
     m = matrix_svc.build_matrix(local_today(), unit_clause(VIEW, Unit.id), paged=True, **args)
-    return render("reports/matrix.html", fragment="matrix_table", m=m, rows=matrix_svc.table_rows(
-        m, url_for("reports.index")), years=years, **args)
+    return render("reports/matrix.html", fragment="matrix_table", m=m, rows=matrix_svc.table_rows(m),
+                  years=years, **args)
 
 
 @require_permission(VIEW)

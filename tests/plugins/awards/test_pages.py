@@ -72,6 +72,11 @@ def test_round_list_serves_page_and_fragment_with_diacritic_free_search(app, cli
     listing = body.split('<section id="nomination-list">')[1].split("</section>")[0]
     assert resp.status_code == 200 and "HX-Request" in resp.headers["Vary"]
     assert "Hộ ông Lò Văn Pình" in listing and "Lù Văn Thắng" not in listing
+    from plugins.awards.models import Nomination
+
+    with app.app_context():
+        pinh = db.session.scalar(select(Nomination.id).where(Nomination.nominee == "Hộ ông Lò Văn Pình"))
+    assert f'href="/awards/nominations/{pinh}"' in listing  # the row's link, made by url_maker
     if fragment:
         assert body.lstrip().startswith('<section id="nomination-list"') and "<html" not in body
     else:

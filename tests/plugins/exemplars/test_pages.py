@@ -10,11 +10,12 @@ from tests.helpers import HX, count_queries
 
 
 def test_register_page_and_fragment_are_scoped_to_the_unit(client, login_as, communes, make_exemplar):
-    make_exemplar("Thảo quả Bản Bo")
+    ex = make_exemplar("Thảo quả Bản Bo")
     make_exemplar("Homestay Hồ Thầu", unit_id=communes["ho_thau"])
     login_as("canbo_banbo", ["unit_reporter"], communes["ban_bo"])
     page = client.get("/exemplars/").get_data(as_text=True)
     assert "Thảo quả Bản Bo" in page and "Homestay Hồ Thầu" not in page and "<html" in page
+    assert f'href="/exemplars/{ex}"' in page  # the row's link
     frag = client.get("/exemplars/?q=thảo", headers=HX)
     assert frag.status_code == 200 and 'id="exemplar-list"' in frag.get_data(as_text=True)
     assert "<html" not in frag.get_data(as_text=True)

@@ -79,7 +79,7 @@ def test_with_consent_name_contact_photo_and_open_graph_are_public(app, client, 
     assert resp.status_code == 200 and resp.mimetype == "image/jpeg" and resp.data.startswith(b"\xff\xd8")
     resp.close()
     listing = client.get("/exemplars/public").get_data(as_text=True)
-    assert f"/exemplars/photos/{photo}" in listing
+    assert f'src="/exemplars/photos/{photo}"' in listing and f'href="/exemplars/public/{ex}"' in listing
 
 
 def test_the_sheet_is_a_named_a4_page_in_the_plugin_css(app):

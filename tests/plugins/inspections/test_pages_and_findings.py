@@ -199,7 +199,25 @@ def test_a_finding_is_added_by_hand_with_or_without_an_item(app, client, world, 
     assert f'<option value="{world["agency"]}" selected>' in row  # its unit picker lists the units
     plain_edit = client.get(f"/inspections/{world['iid']}/findings/{fid}")
     assert plain_edit.status_code == 302 and f"edit={fid}" in plain_edit.headers["Location"]
-    assert f'id="rec-{fid}"' in client.get(plain_edit.headers["Location"]).get_data(as_text=True)
+    editing = client.get(plain_edit.headers["Location"]).get_data(as_text=True)
+    assert f'id="rec-{fid}"' in editing and f'action="/inspections/{world["iid"]}/findings/{fid}"' in editing
+
+
+def test_rows_link_to_their_pages(app, client, world) -> None:
+    """Every row's link as url_for writes it (made once a page by url_maker): lists, finding rows, sections."""
+    iid = world["iid"]
+    page = client.get(f"/inspections/{iid}").get_data(as_text=True)
+    sections = re.findall(r'hx-get="(/inspections/\d+/sections/[^"]+)"', page)  # the closed sections load on opening
+    assert sections and all(s.startswith(f"/inspections/{iid}/sections/") for s in sections)
+    assert all(client.get(s).get_data(as_text=True).lstrip().startswith("<li") for s in sections)
+    _complete(client, world)
+    with app.app_context():
+        fid = db.session.scalar(select(Finding.id).where(Finding.inspection_id == iid))
+    page = client.get(f"/inspections/{iid}").get_data(as_text=True)
+    assert f'<a href="/inspections/findings/{fid}">' in page
+    assert f'href="/inspections/{iid}?edit={fid}#finding-{fid}" hx-get="/inspections/{iid}/findings/{fid}"' in page
+    assert f'<a href="/inspections/{iid}">' in client.get("/inspections/").get_data(as_text=True)
+    assert f'<a href="/inspections/findings/{fid}">' in client.get("/inspections/findings/").get_data(as_text=True)
 
 
 def test_a_bad_hand_finding_is_refused_and_nothing_stored(app, client, world, hx, make_template, item_ids) -> None:

@@ -103,6 +103,16 @@ def test_matrix_counts_by_kind_and_excel_export(client, login_as, world, app, fr
     kinds = read_rows(resp.data, sheet=1)[1]
     commune = next(r for r in kinds if r[0] == "Xã, thị trấn")
     assert tuple(commune[1:8]) == (8, 2, 1, 1, 6, 1, 0.25)  # the rate is a percentage cell: 25,0 %
+    # the page's links, as url_for writes them: a unit's history, and the report of a cell with one sent
+    from portal.models import Unit
+
+    with app.app_context():
+        accepted = db.session.scalar(select(Unit.id).where(Unit.code == "xa-3000"))
+    page = client.get("/reports/matrix").get_data(as_text=True)
+    assert f'<a href="/reports/unit/{accepted}">Xã Thử 3000</a>' in page
+    assert f'<a href="/reports/unit/{world.unit_a}">Xã Bản Bo</a>' in page
+    assert f'<td class="st s-accepted"><a href="{world.url(accepted)}">' in page
+    assert f'href="{world.url(world.unit_a)}"' not in page  # missing: nothing to open
 
 
 def test_a_unit_that_has_ended_is_named_with_its_last_day(client, login_as, world, app, hx):
