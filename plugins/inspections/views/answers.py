@@ -98,10 +98,7 @@ def _save_answer(inspection: Inspection, item: ChecklistItem, suffix: str) -> Re
         resp = render("inspections/_item_state.html", fragment="item_state", status=exc.status, item=item,
                       error=exc.message, a=checklists.load_answers(inspection.id).get(item.id))
         return hx_retarget(resp, f"#item-{item.id}-state", "outerHTML")
-    try:
-        seen: int | None = int(request.form.get("version" + suffix, ""))
-    except ValueError:
-        seen = None
+    seen: int | None = request.form.get("version" + suffix, type=int)  # None when not a number the database holds
     try:
         saved = conduct.save_answer(inspection, item, current_user.id, seen, **values)
     except Refused as exc:  # saved meanwhile, or the inspection's state changed: shown with the saved answer

@@ -186,6 +186,7 @@ def test_presence_list_is_one_form_whose_buttons_name_the_member(app, client, ma
         assert db.session.get(RollEntry, mine[2]).present is False
     assert client.post(url, data={"present": str(foreign)}).status_code == 404  # another session's member
     assert client.post(url, data={"present": "x"}).status_code == 400
+    assert client.post(url, data={"present": "9" * 20}).status_code == 400  # beyond any INTEGER: no overflow
     assert client.post(url, data={}).status_code == 400
     with app.app_context():
         assert db.session.get(RollEntry, foreign).present is False
