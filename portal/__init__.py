@@ -96,6 +96,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, plugins: list[Plugi
     from portal import refs
 
     refs.init_app(app)
+    from portal import memory
+
+    memory.init_app(app)  # last: what the app holds from now on is frozen out of the collector's walks
     return app
 
 

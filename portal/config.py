@@ -65,6 +65,8 @@ class Defaults:
     PORTAL_GZIP = True
     # Rows per page in long lists.
     PORTAL_PAGE_SIZE = 50
+    #: Move the long-lived app out of the garbage collector's walks (portal/memory.py); off only to compare.
+    PORTAL_GC_FREEZE = True
     # HTTPS: the session cookie is Secure and HSTS is sent whenever the request came over HTTPS (behind a proxy
     # that needs PORTAL_PROXY_COUNT, so X-Forwarded-Proto is read). Force both when the site is only ever
     # reached over HTTPS but the proxy does not say so.

@@ -122,9 +122,9 @@ def next_number(year: int) -> int:
     return counter.last
 
 
-def issue_blocker(decision: Decision) -> str | None:
+def issue_blocker(decision: Decision, lines: Sequence[Any] | None = None) -> str | None:
     """Why a draft cannot be issued yet (None when it can): shown beside the disabled button, and refused."""
-    if not decision.lines:
+    if not (decision.lines if lines is None else lines):
         return _("A decision needs at least one awardee in Article 1.")
     if not decision.signer_name.strip():
         return _("Write the name of the signer before issuing.")
@@ -200,15 +200,28 @@ def amended_by(decision_id: int) -> list[Decision]:
     return list(db.session.scalars(select(Decision).where(Decision.amends_id == decision_id).order_by(Decision.id)))
 
 
-def grouped_lines(decision: Decision) -> list[tuple[str, list[DecisionLine]]]:
-    """Điều 1's list by nominee kind: collectives, individuals, households (only kinds present)."""
-    return [(str(labels.KIND_GROUPS[k]), [line for line in decision.lines if line.kind == k])
-            for k in NOMINEE_KINDS if any(line.kind == k for line in decision.lines)]
+def shown_lines(decision_id: int) -> list[Any]:
+    """Article 1's lines as plain rows, in order, for the pages that only show them (the same attribute names as a
+    DecisionLine: two hundred ORM objects cost more than the rest of the page)."""
+    line = DecisionLine
+    return list(db.session.execute(
+        select(line.id, line.kind, line.nominee, line.position_text, line.unit_id, line.unit_name, line.award_name,
+               line.bonus, line.achievement)
+        .where(line.decision_id == decision_id).order_by(line.position, line.id)))
 
 
-def totals(decision: Decision) -> dict[str, int]:
-    counts = {k: sum(1 for line in decision.lines if line.kind == k) for k in NOMINEE_KINDS}
-    return {**counts, "bonus": sum(line.bonus for line in decision.lines)}
+def grouped_lines(decision: Decision, lines: Sequence[Any] | None = None) -> list[tuple[str, list[Any]]]:
+    """Điều 1's list by nominee kind: collectives, individuals, households (only kinds present); ``lines``:
+    shown_lines() where the page only shows them."""
+    lines = decision.lines if lines is None else lines
+    return [(str(labels.KIND_GROUPS[k]), [line for line in lines if line.kind == k])
+            for k in NOMINEE_KINDS if any(line.kind == k for line in lines)]
+
+
+def totals(decision: Decision, lines: Sequence[Any] | None = None) -> dict[str, int]:
+    lines = decision.lines if lines is None else lines
+    counts = {k: sum(1 for line in lines if line.kind == k) for k in NOMINEE_KINDS}
+    return {**counts, "bonus": sum(line.bonus for line in lines)}
 
 
 def whom(decision: Decision) -> str:

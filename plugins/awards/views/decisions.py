@@ -91,10 +91,11 @@ def decision_detail(decision_id: int) -> ResponseReturnValue:
             abort(404)
         return render("awards/decision.html", fragment="line_row", decision=decision, line=line, editing=editing)
     form = DecisionForm(obj=decision) if editable else None
-    return render("awards/decision.html", decision=decision, issue_blocker=dec.issue_blocker(decision), form=form,
-                  line_form=LineForm(formdata=None), editing=editing,
-                  amended_by=dec.amended_by(decision.id), groups=dec.grouped_lines(decision),
-                  totals=dec.totals(decision))
+    lines = dec.shown_lines(decision.id)
+    return render("awards/decision.html", decision=decision, issue_blocker=dec.issue_blocker(decision, lines),
+                  form=form, line_form=LineForm(formdata=None), editing=editing,
+                  amended_by=dec.amended_by(decision.id), groups=dec.grouped_lines(decision, lines),
+                  totals=dec.totals(decision, lines))
 
 
 @require_permission(MANAGE)
