@@ -89,7 +89,7 @@ def decision_detail(decision_id: int) -> ResponseReturnValue:
         line = db.session.get(DecisionLine, editing)
         if line is None or line.decision_id != decision.id:
             abort(404)
-        return render("awards/decision.html", fragment="line_row", decision=decision, line=line, editing=editing)
+        return render("awards/decision.html", fragment="line_rows", decision=decision, lines=[line], editing=editing)
     form = DecisionForm(obj=decision) if editable else None
     lines = dec.shown_lines(decision.id)
     return render("awards/decision.html", decision=decision, issue_blocker=dec.issue_blocker(decision, lines),
@@ -150,7 +150,7 @@ def decision_line_edit(decision_id: int, line_id: int) -> ResponseReturnValue:
         setattr(line, key, value)
     db.session.commit()
     if is_fragment_request():
-        return render("awards/decision.html", fragment="line_row", decision=decision, line=line, saved=True)
+        return render("awards/decision.html", fragment="line_rows", decision=decision, lines=[line], saved=True)
     flash(_("Line saved."), "success")
     return redirect(url_for("awards.decision_detail", decision_id=decision.id) + f"#line-{line.id}")
 
