@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from portal.extensions import db
+from portal.integrity import upsert
 from portal.i18n import fold
 from portal.models import DocumentNumber, IssuedDocument, Unit
 
@@ -85,18 +85,11 @@ def issuer_of(unit: Unit) -> Issuer:
 
 def take_number(issuer_key: str, year: int, issuer_id: int | None = None) -> int:
     """The next number of ``issuer_key`` in ``year``, in the current transaction (the row stays locked until commit)."""
-    bumped = db.session.execute(
-        update(DocumentNumber).where(DocumentNumber.issuer_key == issuer_key, DocumentNumber.year == year)
-        .values(last=DocumentNumber.last + 1).returning(DocumentNumber.last)
-    ).scalar()
-    if bumped is not None:
-        return int(bumped)
-    try:
-        with db.session.begin_nested():
-            db.session.add(DocumentNumber(issuer_key=issuer_key, issuer_id=issuer_id, year=year, last=1))
-        return 1
-    except IntegrityError:  # another transaction created the counter meanwhile: bump theirs
-        return take_number(issuer_key, year, issuer_id)
+    # One statement: the year's first document creates the counter, a concurrent first waits for it and bumps it.
+    table = DocumentNumber.__table__
+    stmt = upsert(table).values(issuer_key=issuer_key, issuer_id=issuer_id, year=year, last=1)
+    stmt = stmt.on_conflict_do_update(index_elements=["issuer_key", "year"], set_={"last": table.c.last + 1})
+    return int(db.session.execute(stmt.returning(table.c.last)).scalar_one())
 
 
 def issue_number(object_type: str, object_id: int, issuer: Issuer, kind: str, day: dt.date) -> str:

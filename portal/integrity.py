@@ -62,6 +62,33 @@ def lock(model: type[T], ident: Any, column: str = "id") -> T | None:
     return db.session.scalars(stmt).first()
 
 
+def upsert(table: Any) -> Any:
+    """An INSERT of the database's dialect for ``table``: one that takes ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update`` (both SQLite and PostgreSQL have them)."""
+    if _is_sqlite():
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    return insert(table)
+
+
+def lock_or_create(model: type[T], key: dict[str, Any], **defaults: Any) -> T:
+    """The row of ``model`` whose unique columns equal ``key``, created with ``defaults`` if it is missing, with its
+    write lock held: two requests that both find it missing do not collide (one inserts, the other then waits
+    on the lock) instead of one failing on the unique key."""
+    table = model.__table__  # type: ignore[attr-defined]
+    db.session.execute(upsert(table).values(**key, **defaults).on_conflict_do_nothing(index_elements=list(key)))
+    if len(key) == 1:
+        (column, value), = key.items()
+        row = lock(model, value, column=column)
+    else:
+        ident = db.session.scalar(select(model.id).where(*(getattr(model, c) == v  # type: ignore[attr-defined]
+                                                           for c, v in key.items())))
+        row = lock(model, ident)
+    assert row is not None  # inserted or already there, in this transaction
+    return row
+
+
 def lock_or_404(model: type[T], ident: Any) -> T:
     from flask import abort
 

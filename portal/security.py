@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, false, true
 
 from portal.extensions import db
+from portal.integrity import upsert
 from portal.i18n import lazy_gettext as _l
 from portal.models import LoginAttempt, LoginThrottle, utcnow
 from portal.plugin import SCOPE_ALL, SCOPE_UNIT, Permission
@@ -119,11 +120,6 @@ def _take_slot(key: str, limit: int, now: dt.datetime) -> bool:
     transaction committed, SQLite holds its write lock, so N simultaneous tries take at most ``limit`` slots.
     """
     table = LoginThrottle.__table__
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
     db.session.execute(
         upsert(table).values(key=key, window_start=now, count=0).on_conflict_do_nothing(index_elements=["key"])
     )

@@ -29,7 +29,7 @@ from portal.errors import user_error
 from portal.extensions import db
 from portal.forms import INVALID_FORM, MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, UnitsField, form_status, strip
 from portal.forms import LeanSelect
-from portal.integrity import Refused, expect_state, idempotent, lock, lock_or_404, once_input
+from portal.integrity import Refused, expect_state, idempotent, lock, lock_or_404, lock_or_create, once_input, upsert
 from portal.i18n import (
     coerce_money,
     fold,
@@ -80,7 +80,9 @@ __all__ = [
     "idempotent",
     "lock",
     "lock_or_404",
+    "lock_or_create",
     "once_input",
+    "upsert",
     "DateField",
     "absolute",
     "absolute_url",

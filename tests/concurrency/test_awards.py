@@ -167,6 +167,39 @@ def test_issuing_a_decision_twice_at_once_numbers_it_once(portal, seed_app):
     tally.done()
 
 
+def test_two_drafts_issued_at_once_take_consecutive_numbers(portal, seed_app):
+    """Two different drafts issued at the same moment both succeed (nothing to refuse) and share the year's
+    counter under its row lock: they take the next two numbers, none doubled and none skipped."""
+    from plugins.awards.models import Decision, DecisionCounter, DecisionLine
+
+    for name in ("thuky3", "thuky4"):
+        world.user(seed_app, name, ["council_secretariat"])
+    a, b = (Client(portal.base, n).logged_in(n) for n in ("thuky3", "thuky4"))
+    year = 2024  # a year of its own: the other decision tests number 2025's
+    tally = Tally("two drafts issued at once", rounds(6))
+    for r in tally:
+        ids = []
+        with world.ctx(seed_app):
+            for n in range(2):
+                d = Decision(decision_date=dt.date(year, 12, 1), subject=f"Về việc khen thưởng đợt {r}-{n}",
+                             signer_name="Nguyễn Văn Chủ tịch")
+                d.lines = [DecisionLine(position=0, award_name="Giấy khen", kind="individual",
+                                        nominee=f"Người {r}-{n}")]
+                db.session.add(d)
+                db.session.commit()
+                ids.append(d.id)
+        posts = [(c, c.form(f"/awards/decisions/{did}", "/issue")) for c, did in zip((a, b), ids, strict=True)]
+        shots = fire(2, lambda i: posts[i][0].post(posts[i][1].action, posts[i][1].values(confirmed="1")))
+        tally.check(r, all(s.response is not None and s.response.ok for s in shots), f"not both issued: {shots}")
+        with world.ctx(seed_app):
+            seqs = sorted(s or 0 for s in db.session.scalars(select(Decision.seq).where(Decision.id.in_(ids))))
+            counter = db.session.get(DecisionCounter, year)
+        tally.check(r, seqs == [2 * r + 1, 2 * r + 2], f"numbers {seqs}, expected {[2 * r + 1, 2 * r + 2]}")
+        tally.check(r, counter is not None and counter.last == 2 * r + 2,
+                    f"counter {counter and counter.last} after {2 * r + 2} issued decisions")
+    tally.done()
+
+
 def test_approving_and_returning_a_registration_at_once(portal, seed_app):
     from plugins.awards.models import AwardType, NominationRound, Registration
     from plugins.awards.services import registrations

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import gc
 
-from portal import create_app, memory
+from portal import backup, create_app, memory
 
 
 def test_a_served_app_is_frozen_once_built_and_again_once_warm(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setattr(memory, "WARM_REQUESTS", 3)
+    monkeypatch.setattr(backup, "_running_lock", None)  # this served app's running lock, closed at the end
     gc.unfreeze()
     try:
         app = create_app({"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
@@ -26,6 +27,8 @@ def test_a_served_app_is_frozen_once_built_and_again_once_warm(tmp_path, monkeyp
         assert gc.get_freeze_count() == 0  # once only
     finally:
         gc.unfreeze()
+        if backup._running_lock is not None:
+            backup._running_lock.close()
 
 
 def test_test_apps_and_a_switched_off_app_are_not_frozen(app, tmp_path, monkeypatch):

@@ -6,11 +6,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import false, select
-from sqlalchemy.exc import IntegrityError
 
 from portal.toolkit import (
     INVALID_FORM,
-    Refused, _, db, format_date, get_plugin_config, lock, ngettext, notify_unit, utcnow, vi_sort_key,
+    Refused, _, db, format_date, get_plugin_config, lock, lock_or_create, ngettext, notify_unit, utcnow, vi_sort_key,
 )
 
 from .. import labels
@@ -109,15 +108,7 @@ def locked_draft(decision_id: int) -> Decision:
 
 def next_number(year: int) -> int:
     """Take the year's counter under its row lock and return the next number (gapless: it commits with the issue)."""
-    counter = lock(DecisionCounter, year, column="year")
-    if counter is None:
-        counter = DecisionCounter(year=year, last=0)
-        db.session.add(counter)
-        try:
-            db.session.flush()
-        except IntegrityError:  # another issue created this year's counter at the same moment
-            db.session.rollback()
-            raise Refused(409, _("Another decision is being issued right now. Please try again.")) from None
+    counter = lock_or_create(DecisionCounter, {"year": year}, last=0)
     counter.last += 1
     return counter.last
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, literal_column, or_, select, union_all
 
-from portal.toolkit import db
+from portal.toolkit import db, upsert
 
 from .. import labels
 from ..models import (Category, CommuneTotal, Contribution, DayNet, DayTotal, Disbursement, FundYear, UnitTotal,
@@ -36,10 +36,6 @@ def net() -> Any:
 
 def _upsert(table: Any, key: tuple[str, ...], values: dict[str, Any], added: tuple[str, ...]) -> None:
     """INSERT the row, or add ``added`` columns to the existing row with the same ``key`` (one statement)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
     stmt = upsert(table).values(**values)
     stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={
         name: table.c[name] + stmt.excluded[name] for name in added})

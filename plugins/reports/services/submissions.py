@@ -19,6 +19,7 @@ from portal.toolkit import (
     issuer_of,
     local_date,
     lock,
+    lock_or_create,
     Refused,
     utcnow,
 )
@@ -64,19 +65,8 @@ def lock_submission(period: Period, unit_id: int) -> Submission:
 
     Every change of a report (a field's autosave, the whole form, submit, review) takes this lock first, so they
     run one after another: a save cannot slip between the values checked on submit and the revision stored."""
-    table = Submission.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(table).values(
-        period_id=period.id, unit_id=unit_id, state="draft", values={}, versions={}, late=False, updated_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=["period_id", "unit_id"]))
-    sub_id = db.session.scalar(select(Submission.id).where(Submission.period_id == period.id,
-                                                           Submission.unit_id == unit_id))
-    sub = lock(Submission, sub_id)
-    assert sub is not None
-    return sub
+    return lock_or_create(Submission, {"period_id": period.id, "unit_id": unit_id}, state="draft", values={},
+                          versions={}, late=False, updated_at=utcnow())
 
 
 def get_or_create(period: Period, unit_id: int) -> Submission:
