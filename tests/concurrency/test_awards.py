@@ -200,6 +200,47 @@ def test_two_drafts_issued_at_once_take_consecutive_numbers(portal, seed_app):
     tally.done()
 
 
+def test_removing_a_line_while_the_draft_is_issued(portal, seed_app):
+    """A secretary removes an awardee from a draft while another issues it: either the line goes first and the
+    decision is issued without it, or the issue goes first and the removal is refused (409). Never an issued
+    decision whose Article 1 and achievement records disagree."""
+    from plugins.awards.models import Achievement, Decision, DecisionLine
+
+    for name in ("thuky5", "thuky6"):
+        world.user(seed_app, name, ["council_secretariat"])
+    a, b = (Client(portal.base, n).logged_in(n) for n in ("thuky5", "thuky6"))
+    tally = Tally("line removed while the draft is issued", rounds(6))
+    for r in tally:
+        with world.ctx(seed_app):
+            d = Decision(decision_date=dt.date(2023, 12, 1), subject=f"Về việc khen thưởng (bỏ dòng) {r}",
+                         signer_name="Nguyễn Văn Chủ tịch")
+            d.lines = [DecisionLine(position=n, award_name="Giấy khen", kind="individual", nominee=f"Người {r}-{n}")
+                       for n in range(2)]
+            db.session.add(d)
+            db.session.commit()
+            did, removed = d.id, d.lines[1].id
+        url = f"/awards/decisions/{did}"
+        issue = a.form(url, "/issue")
+        edit = b.form(f"{url}?edit={removed}", f"/lines/{removed}")
+        posts = [(a, issue.action, issue.values(confirmed="1")),
+                 (b, f"{url}/lines/{removed}/remove", [("csrf_token", edit.get("csrf_token") or "")])]
+        shots = fire(2, lambda i: posts[i][0].post(posts[i][1], posts[i][2]))
+        with world.ctx(seed_app):
+            row = db.session.get(Decision, did)
+            lines = sorted(line.nominee for line in row.lines)
+            records = sorted(db.session.scalars(select(Achievement.holder).where(Achievement.decision_id == did)))
+        tally.check(r, shots[0].response is not None and shots[0].response.ok, f"issue answered {shots[0]!r}")
+        tally.check(r, row.state == "issued", f"state {row.state}")
+        tally.check(r, lines == records, f"Article 1 {lines} but achievement records {records}")
+        if shots[1].response is not None and shots[1].response.ok:
+            tally.check(r, lines == [f"Người {r}-0"], f"removal answered OK but Article 1 is {lines}")
+        else:
+            tally.check(r, shots[1].status == 409 and any(is_vietnamese(x) for x in shots[1].response.alerts()),
+                        f"removal lost with {shots[1]!r}, expected a 409 with a Vietnamese message")
+            tally.check(r, len(lines) == 2, f"removal refused but Article 1 is {lines}")
+    tally.done()
+
+
 def test_approving_and_returning_a_registration_at_once(portal, seed_app):
     from plugins.awards.models import AwardType, NominationRound, Registration
     from plugins.awards.services import registrations
