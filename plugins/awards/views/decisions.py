@@ -15,6 +15,7 @@ from ..models import Decision, DecisionLine, VotingSession
 from ..permissions import MANAGE, VIEW
 from ..services import decision_docx as docx, decisions as dec
 from .common import form_page
+from .rows import line_row
 
 
 # --- decisions -------------------------------------------------------------------------------------------------
@@ -89,13 +90,18 @@ def decision_detail(decision_id: int) -> ResponseReturnValue:
         line = db.session.get(DecisionLine, editing)
         if line is None or line.decision_id != decision.id:
             abort(404)
-        return render("awards/decision.html", fragment="line_rows", decision=decision, lines=[line], editing=editing)
+        return render("awards/decision.html", fragment="line_rows", decision=decision, lines=[line], editing=editing,
+                      line_row=line_row)
+    adding = editable and request.args.get("add") == "1"  # the hand-added line's box, open
+    if adding and is_fragment_request():  # the box opened: its form only
+        return render("awards/decision.html", fragment="line_add_form", decision=decision,
+                      line_form=LineForm(formdata=None))
     form = DecisionForm(obj=decision) if editable else None
     lines = dec.shown_lines(decision.id)
     return render("awards/decision.html", decision=decision, issue_blocker=dec.issue_blocker(decision, lines),
-                  form=form, line_form=LineForm(formdata=None), editing=editing,
+                  form=form, line_form=LineForm(formdata=None) if adding else None, editing=editing, adding=adding,
                   amended_by=dec.amended_by(decision.id), groups=dec.grouped_lines(decision, lines),
-                  totals=dec.totals(decision, lines))
+                  totals=dec.totals(decision, lines), line_row=line_row)
 
 
 @require_permission(MANAGE)
@@ -150,7 +156,8 @@ def decision_line_edit(decision_id: int, line_id: int) -> ResponseReturnValue:
         setattr(line, key, value)
     db.session.commit()
     if is_fragment_request():
-        return render("awards/decision.html", fragment="line_rows", decision=decision, lines=[line], saved=True)
+        return render("awards/decision.html", fragment="line_rows", decision=decision, lines=[line], saved=True,
+                      line_row=line_row)
     flash(_("Line saved."), "success")
     return redirect(url_for("awards.decision_detail", decision_id=decision.id) + f"#line-{line.id}")
 

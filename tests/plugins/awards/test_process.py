@@ -331,11 +331,17 @@ def test_a_draft_lists_its_lines_and_edits_one_at_a_time(app, client, make_counc
                                         .order_by(DecisionLine.position)))
         first, second = lines[0].id, lines[1].id
     page = client.get(f"/awards/decisions/{did}").get_data(as_text=True)
-    assert page.count('name="nominee"') == 1  # the add-by-hand form only, no form per line
+    assert page.count('name="nominee"') == 0  # no form per line, and the add-by-hand box is fetched when opened
+    assert f'hx-get="/awards/decisions/{did}?add=1" hx-trigger="toggle once"' in page and 'href="?add=1#add-line"' in page
     assert f'href="?edit={first}#line-{first}" hx-get="?edit={first}"' in page
+    # the add-by-hand box: its form alone to htmx, the page with the box open without JavaScript
+    box = client.get(f"/awards/decisions/{did}?add=1", headers=HX).get_data(as_text=True)
+    assert "<html" not in box and box.count('name="nominee"') == 1 and f'action="/awards/decisions/{did}/lines"' in box
+    page = client.get(f"/awards/decisions/{did}?add=1").get_data(as_text=True)
+    assert page.count('name="nominee"') == 1 and '<details class="lazy-box" id="add-line" open>' in page
     # without JavaScript: the page with that line's form
     page = client.get(f"/awards/decisions/{did}?edit={first}").get_data(as_text=True)
-    assert page.count('name="nominee"') == 2 and f'action="/awards/decisions/{did}/lines/{first}"' in page
+    assert page.count('name="nominee"') == 1 and f'action="/awards/decisions/{did}/lines/{first}"' in page
     # htmx: the row alone, with its form
     row = client.get(f"/awards/decisions/{did}?edit={second}", headers=HX).get_data(as_text=True)
     assert row.startswith(f'<tr id="line-{second}">') and "<html" not in row and 'name="nominee"' in row
@@ -346,8 +352,11 @@ def test_a_draft_lists_its_lines_and_edits_one_at_a_time(app, client, make_counc
     text = saved.get_data(as_text=True)
     assert saved.status_code == 200 and f'<tr id="line-{first}">' in text and "Trưởng bản Nà Bỏ" in text
     assert "Đã lưu" in text and 'name="nominee"' not in text
-    plain = client.post(f"/awards/decisions/{did}/lines/{second}", data={**values, "nominee": "Hộ bà Lò Thị Mai"})
+    plain = client.post(f"/awards/decisions/{did}/lines/{second}", data={**values, "nominee": "Hộ bà Lò Thị Mai & con"})
     assert plain.status_code == 302 and plain.headers["Location"].endswith(f"#line-{second}")
+    page = client.get(f"/awards/decisions/{did}").get_data(as_text=True)  # a row's texts are escaped
+    assert f'<tr id="line-{second}"><td>Hộ bà Lò Thị Mai &amp; con</td><td>Trưởng bản Nà Bỏ</td><td>Xã Bản Bo</td>' in page
+    assert "<td class=\"num\">300.000</td>" in page
     bad = client.post(f"/awards/decisions/{did}/lines/{first}", data={**values, "bonus": "nhiều"}, headers=HX)
     assert bad.status_code == 422
     with app.app_context():
