@@ -76,6 +76,28 @@ def open_session(app: Any, tag: str, items: int = 1, written: bool = False, open
         return s.id
 
 
+def draft_decision(app: Any, year: int, subject: str, nominees: list[str]) -> tuple[int, list[int]]:
+    """A draft decision of ``year`` ready to issue (signer named), one individual line per nominee: its id and
+    its lines' ids, in order."""
+    from plugins.awards.models import Decision, DecisionLine
+
+    with world.ctx(app):
+        d = Decision(decision_date=dt.date(year, 12, 1), subject=subject, signer_name="Nguyễn Văn Chủ tịch")
+        d.lines = [DecisionLine(position=n, award_name="Giấy khen", kind="individual", nominee=name)
+                   for n, name in enumerate(nominees)]
+        db.session.add(d)
+        db.session.commit()
+        return d.id, [line.id for line in d.lines]
+
+
+def secretaries(portal: Any, app: Any, names: tuple[str, str]) -> tuple[Client, Client]:
+    """Two council secretariat users, each logged in through the live server."""
+    for name in names:
+        world.user(app, name, ["council_secretariat"])
+    a, b = (Client(portal.base, n).logged_in(n) for n in names)
+    return a, b
+
+
 def ballot_values(form: Form, choice: str, receipt: str | None = None) -> list[tuple[str, str]]:
     items = sorted({n for n in form.names if n.startswith("item-")})
     assert items, f"no ballot items in {form.names}"
@@ -135,21 +157,12 @@ def test_ballot_cannot_be_replaced_with_another_members_receipt(portal, seed_app
 # --- competing state changes: exactly one takes effect (issue 17) ----------------------------------------------------
 
 def test_issuing_a_decision_twice_at_once_numbers_it_once(portal, seed_app):
-    from plugins.awards.models import Achievement, Decision, DecisionCounter, DecisionLine
+    from plugins.awards.models import Achievement, Decision, DecisionCounter
 
-    for name in ("thuky1", "thuky2"):
-        world.user(seed_app, name, ["council_secretariat"])
-    a, b = (Client(portal.base, n).logged_in(n) for n in ("thuky1", "thuky2"))
+    a, b = secretaries(portal, seed_app, ("thuky1", "thuky2"))
     tally = Tally("decision issued twice at once", rounds(6))
     for r in tally:
-        with world.ctx(seed_app):
-            d = Decision(decision_date=dt.date(2025, 12, 1), subject=f"Về việc khen thưởng {r}",
-                         signer_name="Nguyễn Văn Chủ tịch")
-            d.lines = [DecisionLine(position=n, award_name="Giấy khen", kind="individual", nominee=f"Người {r}-{n}")
-                       for n in range(2)]
-            db.session.add(d)
-            db.session.commit()
-            did = d.id
+        did, _lines = draft_decision(seed_app, 2025, f"Về việc khen thưởng {r}", [f"Người {r}-{n}" for n in range(2)])
         url = f"/awards/decisions/{did}"
         forms = [c.form(url, "/issue") for c in (a, b)]  # each has its own once-key: two different submissions
         posts = [(c, f.action, f.values(confirmed="1")) for c, f in zip((a, b), forms, strict=True)]
@@ -170,24 +183,14 @@ def test_issuing_a_decision_twice_at_once_numbers_it_once(portal, seed_app):
 def test_two_drafts_issued_at_once_take_consecutive_numbers(portal, seed_app):
     """Two different drafts issued at the same moment both succeed (nothing to refuse) and share the year's
     counter under its row lock: they take the next two numbers, none doubled and none skipped."""
-    from plugins.awards.models import Decision, DecisionCounter, DecisionLine
+    from plugins.awards.models import Decision, DecisionCounter
 
-    for name in ("thuky3", "thuky4"):
-        world.user(seed_app, name, ["council_secretariat"])
-    a, b = (Client(portal.base, n).logged_in(n) for n in ("thuky3", "thuky4"))
+    a, b = secretaries(portal, seed_app, ("thuky3", "thuky4"))
     year = 2024  # a year of its own: the other decision tests number 2025's
     tally = Tally("two drafts issued at once", rounds(6))
     for r in tally:
-        ids = []
-        with world.ctx(seed_app):
-            for n in range(2):
-                d = Decision(decision_date=dt.date(year, 12, 1), subject=f"Về việc khen thưởng đợt {r}-{n}",
-                             signer_name="Nguyễn Văn Chủ tịch")
-                d.lines = [DecisionLine(position=0, award_name="Giấy khen", kind="individual",
-                                        nominee=f"Người {r}-{n}")]
-                db.session.add(d)
-                db.session.commit()
-                ids.append(d.id)
+        ids = [draft_decision(seed_app, year, f"Về việc khen thưởng đợt {r}-{n}", [f"Người {r}-{n}"])[0]
+               for n in range(2)]
         posts = [(c, c.form(f"/awards/decisions/{did}", "/issue")) for c, did in zip((a, b), ids, strict=True)]
         shots = fire(2, lambda i: posts[i][0].post(posts[i][1].action, posts[i][1].values(confirmed="1")))
         tally.check(r, all(s.response is not None and s.response.ok for s in shots), f"not both issued: {shots}")
@@ -204,21 +207,13 @@ def test_removing_a_line_while_the_draft_is_issued(portal, seed_app):
     """A secretary removes an awardee from a draft while another issues it: either the line goes first and the
     decision is issued without it, or the issue goes first and the removal is refused (409). Never an issued
     decision whose Article 1 and achievement records disagree."""
-    from plugins.awards.models import Achievement, Decision, DecisionLine
+    from plugins.awards.models import Achievement, Decision
 
-    for name in ("thuky5", "thuky6"):
-        world.user(seed_app, name, ["council_secretariat"])
-    a, b = (Client(portal.base, n).logged_in(n) for n in ("thuky5", "thuky6"))
+    a, b = secretaries(portal, seed_app, ("thuky5", "thuky6"))
     tally = Tally("line removed while the draft is issued", rounds(6))
     for r in tally:
-        with world.ctx(seed_app):
-            d = Decision(decision_date=dt.date(2023, 12, 1), subject=f"Về việc khen thưởng (bỏ dòng) {r}",
-                         signer_name="Nguyễn Văn Chủ tịch")
-            d.lines = [DecisionLine(position=n, award_name="Giấy khen", kind="individual", nominee=f"Người {r}-{n}")
-                       for n in range(2)]
-            db.session.add(d)
-            db.session.commit()
-            did, removed = d.id, d.lines[1].id
+        did, (_kept, removed) = draft_decision(seed_app, 2023, f"Về việc khen thưởng (bỏ dòng) {r}",
+                                               [f"Người {r}-{n}" for n in range(2)])
         url = f"/awards/decisions/{did}"
         issue = a.form(url, "/issue")
         edit = b.form(f"{url}?edit={removed}", f"/lines/{removed}")

@@ -16,8 +16,10 @@ def line_row(line: Any, edit: str, saved: bool = False) -> Markup:
     bonus = format_number(line.bonus) if line.bonus else "—"
     action = ""
     if edit:
-        word = _("Saved") if saved else ""  # outside the f-string, where the catalog's extractor sees it
-        mark = f' <span class="saved">✓ {escape(word)}</span>' if saved else ""
+        mark = ""
+        if saved:
+            word = _("Saved")  # outside the f-string, where the catalog's extractor sees it
+            mark = f' <span class="saved">✓ {escape(word)}</span>'
         action = f'<td><a href="?edit={i}#line-{i}" hx-get="?edit={i}">{escape(edit)}</a>{mark}</td>'
     return Markup(f'<tr id="line-{i}"><td>{escape(line.nominee)}</td><td>{escape(line.position_text)}</td>'
                   f'<td>{escape(line.unit_name)}</td><td>{escape(line.award_name)}</td>'
