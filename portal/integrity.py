@@ -76,17 +76,22 @@ def lock_or_create(model: type[T], key: dict[str, Any], **defaults: Any) -> T:
     """The row of ``model`` whose unique columns equal ``key``, created with ``defaults`` if it is missing, with its
     write lock held: two requests that both find it missing do not collide (one inserts, the other then waits
     on the lock) instead of one failing on the unique key."""
-    table = model.__table__  # type: ignore[attr-defined]
-    db.session.execute(upsert(table).values(**key, **defaults).on_conflict_do_nothing(index_elements=list(key)))
-    if len(key) == 1:
-        (column, value), = key.items()
-        row = lock(model, value, column=column)
-    else:
-        ident = db.session.scalar(select(model.id).where(*(getattr(model, c) == v  # type: ignore[attr-defined]
-                                                           for c, v in key.items())))
-        row = lock(model, ident)
+    row = _lock_by(model, key)
+    if row is None:  # the first time only: an insert that a concurrent first one makes wait, then do nothing
+        table = model.__table__  # type: ignore[attr-defined]
+        db.session.execute(upsert(table).values(**key, **defaults).on_conflict_do_nothing(index_elements=list(key)))
+        row = _lock_by(model, key)
     assert row is not None  # inserted or already there, in this transaction
     return row
+
+
+def _lock_by(model: type[T], key: dict[str, Any]) -> T | None:
+    if len(key) == 1:
+        (column, value), = key.items()
+        return lock(model, value, column=column)
+    ident = db.session.scalar(select(model.id).where(*(getattr(model, c) == v  # type: ignore[attr-defined]
+                                                       for c, v in key.items())))
+    return None if ident is None else lock(model, ident)
 
 
 def lock_or_404(model: type[T], ident: Any) -> T:
