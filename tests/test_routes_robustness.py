@@ -24,7 +24,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.routing import IntegerConverter
 
 from portal.extensions import db
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, login, seed_once
 
 PLUGINS = ["reports", "inspections", "awards", "fund", "exemplars"]
 REPORTER = "banbo"  # unit_reporter of xa-ban-bo
@@ -39,6 +39,11 @@ def enabled_plugins() -> list[str]:
 
 
 def _seed(app: Flask) -> None:
+    """The demo of every plugin, a review and a user of every role (made once a test run, copied back after)."""
+    seed_once(app, "routes-demo", lambda: _seed_demo(app))
+
+
+def _seed_demo(app: Flask) -> None:
     from portal.models import Role
     from portal.seed import ensure_demo_user, seed_demo
 

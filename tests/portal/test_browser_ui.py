@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from portal.extensions import db
-from tests.helpers import PASSWORD, browser_login, goto
+from tests.helpers import PASSWORD, browser_login, goto, seed_once
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +52,7 @@ def enabled_plugins() -> list[str]:
 def demo(app):
     from portal.seed import seed_demo
 
-    with app.app_context():
-        seed_demo(PASSWORD)
+    seed_once(app, "demo", lambda: seed_demo(PASSWORD))
 
 
 def _pages(app) -> list[str]:

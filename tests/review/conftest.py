@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, seed_once
 
 PLUGINS = ["reports", "inspections", "awards", "fund", "exemplars"]
 
@@ -20,6 +20,5 @@ def enabled_plugins() -> list[str]:
 def demo(app: Flask) -> Any:
     from portal.seed import seed_demo
 
-    with app.app_context():
-        seed_demo(PASSWORD)
+    seed_once(app, "demo", lambda: seed_demo(PASSWORD))
     return app
