@@ -96,10 +96,16 @@ def decision_detail(decision_id: int) -> ResponseReturnValue:
     if adding and is_fragment_request():  # the box opened: its form only
         return render("awards/decision.html", fragment="line_add_form", decision=decision,
                       line_form=LineForm(formdata=None))
-    form = DecisionForm(obj=decision) if editable else None
+    return _detail_page(decision, editable, editing, LineForm(formdata=None) if adding else None)
+
+
+def _detail_page(decision: Decision, editable: bool, editing: int | None, line_form: LineForm | None,
+                 status: int = 200) -> ResponseReturnValue:
+    """The decision page; with ``line_form``, the hand-added line's box open with that form (and its errors)."""
     lines = dec.shown_lines(decision.id)
-    return render("awards/decision.html", decision=decision, issue_blocker=dec.issue_blocker(decision, lines),
-                  form=form, line_form=LineForm(formdata=None) if adding else None, editing=editing, adding=adding,
+    return render("awards/decision.html", status=status, decision=decision,
+                  issue_blocker=dec.issue_blocker(decision, lines), form=DecisionForm(obj=decision) if editable else None,
+                  line_form=line_form, editing=editing, adding=line_form is not None,
                   amended_by=dec.amended_by(decision.id), groups=dec.grouped_lines(decision, lines),
                   totals=dec.totals(decision, lines), line_row=line_row)
 
@@ -124,6 +130,10 @@ def _line_values(decision: Decision) -> dict[str, object]:
         db.session.rollback()
         errors = "; ".join(f"{form[name].label.text}: {msgs[0]}" for name, msgs in form.errors.items())
         raise Refused(INVALID_FORM, errors or _("Check the line."))
+    return _values_of(form)
+
+
+def _values_of(form: LineForm) -> dict[str, object]:
     return {"kind": form.kind.data, "nominee": form.nominee.data, "position_text": form.position_text.data or "",
             "unit_name": form.unit_name.data or "", "award_name": form.award_name.data, "bonus": form.bonus.data or 0}
 
@@ -131,7 +141,11 @@ def _line_values(decision: Decision) -> dict[str, object]:
 @require_permission(MANAGE)
 def decision_line_add(decision_id: int) -> ResponseReturnValue:
     decision = dec.locked_draft(decision_id)
-    values = _line_values(decision)
+    form = LineForm()
+    if not form.validate_on_submit():  # the page again, the box open with what was typed and what is wrong
+        db.session.rollback()
+        return _detail_page(decision, True, None, form, status=INVALID_FORM)
+    values = _values_of(form)
     if len(decision.lines) >= dec.MAX_LINES:
         raise Refused(409, _("A decision lists at most %(num)s awardees.", num=dec.MAX_LINES))
     decision.lines.append(DecisionLine(position=len(decision.lines), achievement="", **values))

@@ -363,6 +363,16 @@ def test_a_draft_lists_its_lines_and_edits_one_at_a_time(app, client, make_counc
         db.session.expire_all()
         assert db.session.get(DecisionLine, first).position_text == "Trưởng bản Nà Bỏ"  # the bad post changed nothing
         assert db.session.get(DecisionLine, first).bonus == 300_000
+    # a wrong hand-added line: the page again, its box open with what was typed and the message, nothing added
+    with app.app_context():
+        count = db.session.scalar(select(db.func.count()).select_from(DecisionLine).where(DecisionLine.decision_id == did))
+    bad = client.post(f"/awards/decisions/{did}/lines", data={**values, "nominee": "Bà Hoàng Thị Dung", "bonus": "nhiều"})
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and '<details class="lazy-box" id="add-line" open>' in text
+    assert 'value="Bà Hoàng Thị Dung"' in text and 'value="nhiều"' in text and 'aria-invalid="true"' in text
+    with app.app_context():
+        assert db.session.scalar(
+            select(db.func.count()).select_from(DecisionLine).where(DecisionLine.decision_id == did)) == count
 
 
 def test_certificates_one_per_awardee_within_the_document_budget(app, client, make_council, make_type, make_session, login_as):
