@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, bindparam, select, true
 from sqlalchemy.orm import lazyload
 
 from portal.toolkit import (
@@ -34,24 +35,35 @@ from .values import numeric
 
 # --- roll-up ------------------------------------------------------------------------------------------------
 
+@functools.cache
+def _previous_statement() -> Any:
+    """Built once per process: building the statement and its loader option cost more than running it."""
+    return (select(Period).where(Period.kind == bindparam("kind"), Period.opens_on < bindparam("opens_on"),
+                                 Period.id != bindparam("period_id"))
+            .order_by(Period.opens_on.desc()).limit(1)
+            .options(lazyload(Period.version)))  # loaded when read: usually the same version, already in the session
+
+
 def previous_period(period: Period) -> Period | None:
-    return db.session.scalar(
-        select(Period).where(Period.kind == period.kind, Period.opens_on < period.opens_on, Period.id != period.id)
-        .order_by(Period.opens_on.desc()).limit(1)
-        .options(lazyload(Period.version))  # loaded when read: usually the same version, already in the session
-    )
+    return db.session.scalar(_previous_statement(),
+                             {"kind": period.kind, "opens_on": period.opens_on, "period_id": period.id})
 
 
-def rollup_rows(period: Period, include_submitted: bool, scope: ColumnElement[bool] | None = None) -> list[Any]:
+def rollup_rows(periods: Sequence[Period], include_submitted: bool, scope: ColumnElement[bool] | None = None
+                ) -> dict[int, list[Any]]:
+    """The counted reports of each period (one query for all), in Vietnamese order of their units."""
     states = ["accepted", "submitted"] if include_submitted else ["accepted"]
-    return db.session.execute(
-        select(Submission.unit_id, Submission.values, Submission.state, Submission.late, Submission.submitted_at,
-               Unit.name, Unit.kind)
+    out: dict[int, list[Any]] = {p.id: [] for p in periods}
+    for row in db.session.execute(
+        select(Submission.period_id, Submission.unit_id, Submission.values, Submission.state, Submission.late,
+               Submission.submitted_at, Unit.name, Unit.kind)
         .join(Unit, Unit.id == Submission.unit_id)
-        .where(Submission.period_id == period.id, Submission.state.in_(states),
+        .where(Submission.period_id.in_(list(out)), Submission.state.in_(states),
                scope if scope is not None else true())
         .order_by(Unit.sort_key, Unit.id)  # Vietnamese order, in SQL
-    ).all()
+    ):
+        out[row.period_id].append(row)
+    return out
 
 
 
@@ -253,12 +265,13 @@ def unit_links() -> dict[int, int | None]:
 def rollup(period: Period, include_submitted: bool, scope: ColumnElement[bool] | None = None
            ) -> tuple[list[Any], list[Aggregate], Comparison]:
     """The period's roll-up by each field's aggregation, beside the previous period on the same units."""
-    rows = rollup_rows(period, include_submitted, scope)
-    aggs = aggregate(period.version, rows)
     prev = previous_period(period)
+    by_period = rollup_rows([period] if prev is None else [period, prev], include_submitted, scope)
+    rows = by_period[period.id]
+    aggs = aggregate(period.version, rows)
     cmp = Comparison(prev)
     if prev is not None:
-        now_rows, before_rows, cmp = match_previous(rows, rollup_rows(prev, include_submitted, scope), unit_links())
+        now_rows, before_rows, cmp = match_previous(rows, by_period[prev.id], unit_links())
         cmp.previous, cmp.now_rows, cmp.before_rows = prev, now_rows, before_rows
         compared = {key for key, agg in aggs.items() if agg.field.kind in NUMERIC_KINDS}  # the others show no change
         # the common case, every unit reported in both periods: the same rows, already rolled up
