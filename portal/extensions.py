@@ -12,8 +12,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Executable, MetaData, event
+from sqlalchemy.engine import Engine, Result
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so Alembic migrations work the same on SQLite and PostgreSQL.
@@ -35,6 +35,24 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate()
 htmx = Htmx()
+
+
+def select_rows(stmt: Executable, params: dict[str, Any] | None = None) -> Result[Any]:
+    """Run a SELECT of columns (not of mapped objects) on the session's connection, in its transaction.
+
+    ``db.session.execute`` sets up the ORM for every statement, even one that loads no object: on the reports
+    matrix that setup was a fifth of the request (about 0.3 ms a statement). Nothing pending is flushed first, so
+    this is for reading: pages, exports and the reading half of a service."""
+    if loads_objects(stmt):
+        raise TypeError("select_rows reads columns: a select of mapped objects goes through db.session.execute")
+    return db.session.connection().execute(stmt, params)
+
+
+def loads_objects(stmt: Executable) -> bool:
+    """Whether a select names a whole mapped class (or an alias of one): its rows are objects, made by the ORM.
+    Read from what the select names itself (there a class is a selectable marked with its mapper, a column or a
+    function is not): the public ``column_descriptions`` cost 28 us a statement, a tenth of what select_rows saves."""
+    return any(c.is_selectable and "parententity" in c._annotations for c in getattr(stmt, "_raw_columns", ()))
 
 
 def private_file(path: str | os.PathLike[str]) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
-from portal.extensions import db
+from portal.extensions import db, loads_objects, select_rows
 from portal.integrity import Refused
 from portal.i18n import gettext as _
 
@@ -143,6 +143,7 @@ def paginate(
     if after is None and before is None:
         after, before = args.get("after") or None, args.get("before") or None
     columns = [_direction(term) for term in order]
+    run = db.session.execute if loads_objects(stmt) else select_rows  # objects need the ORM, columns do not
     keyed = stmt.add_columns(*(col.label(f"_pk{i}") for i, (col, _d) in enumerate(columns)))
     n = len(columns)
     total = None
@@ -151,7 +152,7 @@ def paginate(
     if before:
         values = _decode(before, n)
         reverse = [col.asc() if desc else col.desc() for col, desc in columns]
-        got = list(db.session.execute(keyed.where(_beyond(columns, values, False)).order_by(None).order_by(*reverse).limit(size + 1)))
+        got = list(run(keyed.where(_beyond(columns, values, False)).order_by(None).order_by(*reverse).limit(size + 1)))
         if len(got) <= size:  # back at the start: show a full first page rather than a short one
             return paginate(stmt, order, size=size, rows=rows, count=count, after="", before="")
         got = got[:size][::-1]
@@ -160,7 +161,7 @@ def paginate(
         ordered = keyed.order_by(None).order_by(*(col.desc() if desc else col.asc() for col, desc in columns))
         if after:
             ordered = ordered.where(_beyond(columns, _decode(after, n), True))
-        got = list(db.session.execute(ordered.limit(size + 1)))
+        got = list(run(ordered.limit(size + 1)))
         has_next = len(got) > size
         got = got[:size]
         has_prev = bool(after)

@@ -26,7 +26,7 @@ from portal.urls import absolute, absolute_url, base_url, url_maker
 from portal.docx_tables import row_writer as docx_row_writer
 from portal.documents import Issuer, issue_number, issued_number, issuer_of
 from portal.errors import user_error
-from portal.extensions import db
+from portal.extensions import db, select_rows
 from portal.forms import INVALID_FORM, MAX_MONEY, DateField, FlaskForm, MoneyField, NoMarkup, UnitsField, form_status, strip
 from portal.forms import LeanSelect
 from portal.integrity import Refused, expect_state, idempotent, lock, lock_or_404, lock_or_create, once_input, upsert
@@ -83,6 +83,7 @@ __all__ = [
     "lock_or_create",
     "once_input",
     "upsert",
+    "select_rows",
     "DateField",
     "absolute",
     "absolute_url",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from sqlalchemy import insert, select
 
 from portal.extensions import db
@@ -109,3 +110,30 @@ def test_paged_lists_query_count_does_not_grow(app, client, login_as):
                 assert client.get(url, headers=HX).status_code == 200
         counts[n] = len(statements)
     assert counts[5] == counts[300]
+
+
+def test_select_rows_reads_columns_without_the_orm_and_refuses_a_select_of_objects(app):
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import aliased
+
+    from portal.extensions import db, loads_objects, select_rows
+    from portal.models import Unit
+    from portal.paging import paginate
+
+    with app.app_context():
+        db.session.add_all([Unit(code=f"sr-{i}", name=f"Xã {i}", kind="commune") for i in range(3)])
+        db.session.commit()
+        assert loads_objects(select(Unit)) and loads_objects(select(aliased(Unit))) and loads_objects(select(Unit, Unit.name))
+        assert not loads_objects(select(Unit.id, Unit.name)) and not loads_objects(select(func.count(Unit.id)))
+        rows = select_rows(select(Unit.code, Unit.name).where(Unit.code.like("sr-%")).order_by(Unit.code)).all()
+        assert [(r.code, r.name) for r in rows] == [("sr-0", "Xã 0"), ("sr-1", "Xã 1"), ("sr-2", "Xã 2")]
+        with pytest.raises(TypeError):
+            select_rows(select(Unit))
+    with app.test_request_context("/"):
+        # a page of objects still comes through the ORM, a page of columns without it: both give what they name
+        units = paginate(select(Unit).where(Unit.code.like("sr-%")), (Unit.code,), size=2)
+        assert [u.code for u in units.items] == ["sr-0", "sr-1"] and units.next_cursor
+        mixed = paginate(select(Unit, Unit.name).where(Unit.code.like("sr-%")), (Unit.code,), size=2, rows="row")
+        assert [(r[0].code, r[1]) for r in mixed.items] == [("sr-0", "Xã 0"), ("sr-1", "Xã 1")]
+        names = paginate(select(Unit.id, Unit.name).where(Unit.code.like("sr-%")), (Unit.code,), size=2, rows="mapping")
+        assert [m["name"] for m in names.items] == ["Xã 0", "Xã 1"]

@@ -9,7 +9,8 @@ from sqlalchemy import false, select
 
 from portal.toolkit import (
     INVALID_FORM,
-    Refused, _, db, format_date, get_plugin_config, lock, lock_or_create, ngettext, notify_unit, utcnow, vi_sort_key,
+    Refused, _, db, format_date, get_plugin_config, lock, lock_or_create, ngettext, notify_unit, select_rows, utcnow,
+    vi_sort_key,
 )
 
 from .. import labels
@@ -195,7 +196,7 @@ def shown_lines(decision_id: int) -> list[Any]:
     """Article 1's lines as plain rows, in order, for the pages that only show them (the same attribute names as a
     DecisionLine: two hundred ORM objects cost more than the rest of the page)."""
     line = DecisionLine
-    return list(db.session.execute(
+    return list(select_rows(
         select(line.id, line.kind, line.nominee, line.position_text, line.unit_id, line.unit_name, line.award_name,
                line.bonus, line.achievement)
         .where(line.decision_id == decision_id).order_by(line.position, line.id)))

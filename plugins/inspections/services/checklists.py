@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from portal.toolkit import Refused, Unit, _, db
+from portal.toolkit import Refused, Unit, _, db, select_rows
 
 from ..models import (
     CLOSED,
@@ -87,13 +87,13 @@ def load_checklist(template_id: int, plain: bool = False) -> list[tuple[Checklis
     items as read-only SectionRow and ItemRow (for showing and scoring), else ORM objects (for editing)."""
     where, by = ChecklistSection.template_id == template_id, (ChecklistSection.position, ChecklistSection.id)
     sections: list[Any] = (
-        [SectionRow(*row) for row in db.session.execute(select(*_SECTION_COLUMNS).where(where).order_by(*by))]
+        [SectionRow(*row) for row in select_rows(select(*_SECTION_COLUMNS).where(where).order_by(*by))]
         if plain else list(db.session.scalars(select(ChecklistSection).where(where).order_by(*by))))
     items: dict[int, list[Any]] = defaultdict(list)
     order = (ChecklistItem.position, ChecklistItem.id)
     if plain:
-        for row in db.session.execute(select(*_ITEM_COLUMNS).where(ChecklistItem.template_id == template_id)
-                                      .order_by(*order)):
+        for row in select_rows(select(*_ITEM_COLUMNS).where(ChecklistItem.template_id == template_id)
+                               .order_by(*order)):
             items[row[2]].append(ItemRow(*row))
     else:
         for item in db.session.scalars(select(ChecklistItem).where(ChecklistItem.template_id == template_id)
@@ -105,7 +105,7 @@ def load_checklist(template_id: int, plain: bool = False) -> list[tuple[Checklis
 def load_answers(inspection_id: int, plain: bool = False) -> dict[int, Any]:
     """The answers of an inspection by item id; ``plain``: read-only AnswerRow, else ORM objects."""
     if plain:
-        return {row[2]: AnswerRow(*row) for row in db.session.execute(
+        return {row[2]: AnswerRow(*row) for row in select_rows(
             select(*_ANSWER_COLUMNS).where(Answer.inspection_id == inspection_id))}
     return {a.item_id: a for a in db.session.scalars(select(Answer).where(Answer.inspection_id == inspection_id))}
 
@@ -140,7 +140,7 @@ _FINDING_COLUMNS = [getattr(Finding, f.name) for f in fields(FindingRow)[:-1]]
 
 def load_findings(inspection_id: int) -> list[FindingRow]:
     """The findings of one inspection as plain rows, in order, their responsible unit's name joined."""
-    return [FindingRow(*row) for row in db.session.execute(
+    return [FindingRow(*row) for row in select_rows(
         select(*_FINDING_COLUMNS, Unit.name).join(Unit, Unit.id == Finding.responsible_unit_id)
         .where(Finding.inspection_id == inspection_id).order_by(Finding.id)
     )]

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import lazyload
 
-from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, vi_sort_key
+from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, select_rows, vi_sort_key
 
 from ..models import NUMERIC_KINDS, FormField, Indicator, Period, Submission
 from .values import FieldError, numeric, parse_expression
@@ -356,20 +356,18 @@ def load_reports(period_ids: Sequence[int], states: Sequence[str] = STATES_ACCEP
     where = (Submission.period_id.in_(list(period_ids) or [0]), Submission.state.in_(list(states)),
              scope if scope is not None else true())
     if keys is None:
-        rows = db.session.execute(select(Submission.unit_id, Submission.period_id, Submission.values).where(*where)).all()
+        rows = select_rows(select(Submission.unit_id, Submission.period_id, Submission.values).where(*where)).all()
         values = {(r.unit_id, r.period_id): r.values or {} for r in rows}
     else:
         names = sorted(set(keys))
-        # plain rows through the session's connection: no ORM result machinery for hundreds of tuples
-        rows = db.session.connection().execute(select(Submission.unit_id, Submission.period_id,
-                                                      *[Submission.values[k].as_string() for k in names])
-                                               .where(*where)).all()
+        rows = select_rows(select(Submission.unit_id, Submission.period_id,
+                                  *[Submission.values[k].as_string() for k in names]).where(*where)).all()
         values = {(r[0], r[1]): {k: v for k, v in zip(names, r[2:]) if v is not None} for r in rows}
     # The units that reported, every unit in a successor link (merged or merged into): not the whole directory.
     reported = {uid for uid, _pid in values}
     successors = select(Unit.successor_id).where(Unit.successor_id.is_not(None))
     units = {u.id: UnitInfo(u.id, u.name, u.kind, u.successor_id, u.sort_key)
-             for u in db.session.connection().execute(
+             for u in select_rows(
                  select(Unit.id, Unit.name, Unit.kind, Unit.successor_id, Unit.sort_key)
                  .where(or_(Unit.id.in_(reported or {0}), Unit.successor_id.is_not(None), Unit.id.in_(successors))))}
     return ReportData(values, units)

@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select, true
 
-from portal.toolkit import UNIT_KIND_LABELS, Page, Unit, _, db, format_date, local_today, paginate, url_maker
+from portal.toolkit import (
+    UNIT_KIND_LABELS, Page, Unit, _, format_date, local_today, paginate, select_rows, url_maker,
+)
 
 from .. import labels
 from ..models import Period, PeriodUnit, Submission
@@ -65,7 +67,7 @@ def build_matrix(
         pq = pq.where(Period.year == year)
     if period_ids:
         pq = pq.where(Period.id.in_(list(period_ids)))
-    periods = db.session.execute(pq).all()
+    periods = select_rows(pq).all()
     pid_list = [p.id for p in periods]
     where = (scope if scope is not None else true(), (Unit.kind == unit_kind) if unit_kind else true())
     rules = {p.id: (p.deadline, p.on_time_rule) for p in periods}
@@ -82,7 +84,7 @@ def build_matrix(
     grouped = (_GROUPED_BY_UNIT if per_unit else _GROUPED).where(PeriodUnit.period_id.in_(pid_list), *where)
     cells: dict[tuple[int, int], str] = {}
     per_kind: dict[str, dict[str, int]] = defaultdict(_counts)
-    for row in db.session.execute(grouped):
+    for row in select_rows(grouped):
         st = status(row)
         if per_unit:
             cells[(row.unit_id, row.period_id)] = st
@@ -105,11 +107,11 @@ def build_matrix(
         units = list(page.items)
         if not per_unit:  # the cells of this page's units only
             listed = [u.id for u in units]
-            cells = {(row.unit_id, row.period_id): status(row) for row in db.session.execute(
+            cells = {(row.unit_id, row.period_id): status(row) for row in select_rows(
                 _LINKS.add_columns(PeriodUnit.unit_id)
                 .where(PeriodUnit.period_id.in_(pid_list), PeriodUnit.unit_id.in_(listed or [0])))}
     else:
-        units = list(db.session.execute(uq.order_by(*_UNIT_ORDER)))
+        units = list(select_rows(uq.order_by(*_UNIT_ORDER)))
     by_kind = [dict(kind=k, **per_kind[k]) for k in UNIT_KIND_LABELS if k in per_kind]
     totals = _counts()
     for row in by_kind:

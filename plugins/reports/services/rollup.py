@@ -17,6 +17,7 @@ from portal.toolkit import (
     db,
     format_number,
     predecessor_map,
+    select_rows,
     vi_sort_key,
 )
 
@@ -54,7 +55,7 @@ def rollup_rows(periods: Sequence[Period], include_submitted: bool, scope: Colum
     """The counted reports of each period (one query for all), in Vietnamese order of their units."""
     states = ["accepted", "submitted"] if include_submitted else ["accepted"]
     out: dict[int, list[Any]] = {p.id: [] for p in periods}
-    for row in db.session.execute(
+    for row in select_rows(
         select(Submission.period_id, Submission.unit_id, Submission.values, Submission.state, Submission.late,
                Submission.submitted_at, Unit.name, Unit.kind)
         .join(Unit, Unit.id == Submission.unit_id)
@@ -258,7 +259,7 @@ def _as_unit(row: Any, unit_id: int, kind: str) -> _Row:
 
 def unit_links() -> dict[int, int | None]:
     """unit id -> successor id, for every unit merged into another (one query; the others link nowhere)."""
-    return {uid: succ for uid, succ in db.session.execute(
+    return {uid: succ for uid, succ in select_rows(
         select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None)))}
 
 
