@@ -133,6 +133,12 @@ def test_a_unit_that_has_ended_is_named_with_its_last_day(client, login_as, worl
     assert ">Xã Bản Bo (đến 30/06/2024)</a>" in page and ">Xã Bản Bo</a>" in page
     _head, grid = read_rows(client.get("/reports/matrix.xlsx?year=2024").data)
     assert {"Xã Bản Bo (đến 30/06/2024)", "Xã Bản Bo"} <= {row[0] for row in grid}
+    # the rows are HTML made in Python: a unit's name is escaped there as the template would
+    with app.app_context():
+        db.session.get(Unit, world.unit_b).name = "Xã <b>Bình Lư</b> & Nà Tăm"
+        db.session.commit()
+    page = client.get("/reports/matrix?year=2024", headers=hx).get_data(as_text=True)
+    assert ">Xã &lt;b&gt;Bình Lư&lt;/b&gt; &amp; Nà Tăm</a>" in page and "<b>Bình" not in page
 
 
 def test_rollup_sums_accepted_reports_beside_the_previous_period_and_exports(client, login_as, world, app):
