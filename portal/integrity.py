@@ -50,15 +50,20 @@ def lock(model: type[T], ident: Any, column: str = "id") -> T | None:
     Call it first in the transaction of a state change (before other reads of that row are trusted); it holds
     until commit or rollback. Returns None when the row does not exist.
     """
-    col = getattr(model, column)
+    return _lock_by(model, {column: ident})
+
+
+def _lock_by(model: type[T], key: dict[str, Any]) -> T | None:
+    """``lock`` of the row whose columns equal ``key`` (one column, or the columns of a unique key)."""
+    table = model.__table__  # type: ignore[attr-defined]
     if _is_sqlite():
-        table = model.__table__  # type: ignore[attr-defined]
         # Core, not ORM: the no-op write is not an audited change.
         # Columns with an onupdate default (updated_at) are set to themselves too, so nothing changes.
-        same = {c.name: c for c in table.columns if c.onupdate is not None or c.name == column}
-        db.session.execute(update(table).where(table.c[column] == ident).values(same))
+        same = {c.name: c for c in table.columns if c.onupdate is not None or c.name in key}
+        db.session.execute(update(table).where(*(table.c[c] == v for c, v in key.items())).values(same))
     # ``of=model``: joined eager loads add outer joins, and PostgreSQL refuses FOR UPDATE on their nullable side.
-    stmt = select(model).where(col == ident).with_for_update(of=model).execution_options(populate_existing=True)
+    stmt = (select(model).where(*(getattr(model, c) == v for c, v in key.items()))
+            .with_for_update(of=model).execution_options(populate_existing=True))
     return db.session.scalars(stmt).first()
 
 
@@ -83,15 +88,6 @@ def lock_or_create(model: type[T], key: dict[str, Any], **defaults: Any) -> T:
         row = _lock_by(model, key)
     assert row is not None  # inserted or already there, in this transaction
     return row
-
-
-def _lock_by(model: type[T], key: dict[str, Any]) -> T | None:
-    if len(key) == 1:
-        (column, value), = key.items()
-        return lock(model, value, column=column)
-    ident = db.session.scalar(select(model.id).where(*(getattr(model, c) == v  # type: ignore[attr-defined]
-                                                       for c, v in key.items())))
-    return None if ident is None else lock(model, ident)
 
 
 def lock_or_404(model: type[T], ident: Any) -> T:

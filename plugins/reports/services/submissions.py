@@ -18,7 +18,6 @@ from portal.toolkit import (
     issue_number,
     issuer_of,
     local_date,
-    lock,
     lock_or_create,
     Refused,
     utcnow,
