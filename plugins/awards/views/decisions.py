@@ -90,24 +90,26 @@ def decision_detail(decision_id: int) -> ResponseReturnValue:
         line = db.session.get(DecisionLine, editing)
         if line is None or line.decision_id != decision.id:
             abort(404)
-        return render("awards/decision.html", fragment="line_rows", decision=decision, lines=[line], editing=editing,
-                      line_row=line_row)
+        return _decision_page(fragment="line_rows", decision=decision, lines=[line], editing=editing)
     adding = editable and request.args.get("add") == "1"  # the hand-added line's box, open
     if adding and is_fragment_request():  # the box opened: its form only
-        return render("awards/decision.html", fragment="line_add_form", decision=decision,
-                      line_form=LineForm(formdata=None))
+        return _decision_page(fragment="line_add_form", decision=decision, line_form=LineForm(formdata=None))
     return _detail_page(decision, editable, editing, LineForm(formdata=None) if adding else None)
+
+
+def _decision_page(fragment: str | None = None, status: int = 200, **context: object) -> ResponseReturnValue:
+    """decision.html, whole or one fragment; its rows are built in Python (rows.line_row)."""
+    return render("awards/decision.html", fragment=fragment, status=status, line_row=line_row, **context)
 
 
 def _detail_page(decision: Decision, editable: bool, editing: int | None, line_form: LineForm | None,
                  status: int = 200) -> ResponseReturnValue:
     """The decision page; with ``line_form``, the hand-added line's box open with that form (and its errors)."""
     lines = dec.shown_lines(decision.id)
-    return render("awards/decision.html", status=status, decision=decision,
-                  issue_blocker=dec.issue_blocker(decision, lines), form=DecisionForm(obj=decision) if editable else None,
-                  line_form=line_form, editing=editing, adding=line_form is not None,
-                  amended_by=dec.amended_by(decision.id), groups=dec.grouped_lines(decision, lines),
-                  totals=dec.totals(decision, lines), line_row=line_row)
+    return _decision_page(status=status, decision=decision, issue_blocker=dec.issue_blocker(decision, lines),
+                          form=DecisionForm(obj=decision) if editable else None, line_form=line_form, editing=editing,
+                          adding=line_form is not None, amended_by=dec.amended_by(decision.id),
+                          groups=dec.grouped_lines(decision, lines), totals=dec.totals(decision, lines))
 
 
 @require_permission(MANAGE)
@@ -124,7 +126,7 @@ def decision_edit(decision_id: int) -> ResponseReturnValue:
     return redirect_or_hx(url_for("awards.decision_detail", decision_id=decision.id))
 
 
-def _line_values(decision: Decision) -> dict[str, object]:
+def _line_values() -> dict[str, object]:
     form = LineForm()
     if not form.validate_on_submit():
         db.session.rollback()
@@ -166,12 +168,11 @@ def decision_line_edit(decision_id: int, line_id: int) -> ResponseReturnValue:
     """Save a line of a draft: the row again to htmx (the page to a browser)."""
     decision = dec.locked_draft(decision_id)
     line = _line(decision, line_id)
-    for key, value in _line_values(decision).items():
+    for key, value in _line_values().items():
         setattr(line, key, value)
     db.session.commit()
     if is_fragment_request():
-        return render("awards/decision.html", fragment="line_rows", decision=decision, lines=[line], saved=True,
-                      line_row=line_row)
+        return _decision_page(fragment="line_rows", decision=decision, lines=[line], saved=True)
     flash(_("Line saved."), "success")
     return redirect(url_for("awards.decision_detail", decision_id=decision.id) + f"#line-{line.id}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -370,6 +371,8 @@ def test_a_draft_lists_its_lines_and_edits_one_at_a_time(app, client, make_counc
     text = bad.get_data(as_text=True)
     assert bad.status_code == 422 and '<details class="lazy-box" id="add-line" open>' in text
     assert 'value="Bà Hoàng Thị Dung"' in text and 'value="nhiều"' in text and 'aria-invalid="true"' in text
+    # the wrong field, far down a phone's page, takes the focus (the browser scrolls to it); only that one
+    assert text.count(" autofocus") == 1 and re.search(r'<input[^>]*\bautofocus\b[^>]*name="bonus"|<input[^>]*name="bonus"[^>]*\bautofocus\b', text)
     with app.app_context():
         assert db.session.scalar(
             select(db.func.count()).select_from(DecisionLine).where(DecisionLine.decision_id == did)) == count
