@@ -15,7 +15,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from collections.abc import Sequence
+import weakref
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,40 +129,79 @@ def page_size(default: int | None = None) -> int:
     return max(1, min(asked or base, MAX_PAGE_SIZE))
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What paginate derives from a statement and its ordering: built once per statement object, so a caller that
+    keeps its statement (module level, or built once per shape with bind parameters) pays neither the building
+    nor SQLAlchemy's cache key of the page's statement again (a third of a matrix page's paging)."""
+
+    order: tuple[ColumnElement[Any], ...]  # held, so that the ids in the cache key stay this ordering's
+    columns: list[tuple[ColumnElement[Any], bool]]
+    keyed: Select[Any]
+    ordered: Select[Any]
+    objects: bool
+    first_pages: dict[int, Select[Any]]  # size -> the first page's statement
+
+
+_SHAPES: weakref.WeakKeyDictionary[Select[Any], dict[tuple[int, ...], _Shape]] = weakref.WeakKeyDictionary()
+
+
+def _shape(stmt: Select[Any], order: Sequence[ColumnElement[Any]]) -> _Shape:
+    by_order = _SHAPES.setdefault(stmt, {})
+    key = tuple(map(id, order))
+    shape = by_order.get(key)
+    if shape is None:
+        if len(by_order) >= 8:  # a kept statement paged by an ordering built anew each time: keep a few
+            by_order.clear()
+        columns = [_direction(term) for term in order]
+        keyed = stmt.add_columns(*(col.label(f"_pk{i}") for i, (col, _d) in enumerate(columns)))
+        ordered = keyed.order_by(None).order_by(*(col.desc() if desc else col.asc() for col, desc in columns))
+        shape = by_order[key] = _Shape(tuple(order), columns, keyed, ordered, loads_objects(stmt), {})
+    return shape
+
+
 def paginate(
     stmt: Select[Any], order: Sequence[ColumnElement[Any]], *, size: int | None = None, rows: str = "entity",
-    count: bool = False, after: str | None = None, before: str | None = None,
+    count: bool = False, after: str | None = None, before: str | None = None, params: Mapping[str, Any] | None = None,
 ) -> Page:
     """Run one page of ``stmt`` ordered by ``order`` (ending with a unique column), keyset-paged in SQL.
 
     ``rows``: "entity" gives the first column of each row (``select(Unit)`` → units), "mapping" gives row mappings,
     "row" the rows (with the sort values as extra ``_pk0``... columns). ``after``/``before`` default to the request's ``?after=``/``?before=`` cursors.
+    ``params``: values of the statement's bind parameters (a statement built once with ``bindparam``).
     One query for the page (size + 1 rows to know whether there is a next one), one more when ``count``.
     """
     size = max(1, min(size or page_size(), MAX_PAGE_SIZE))
     args = request.args.to_dict() if request else {}
     if after is None and before is None:
         after, before = args.get("after") or None, args.get("before") or None
-    columns = [_direction(term) for term in order]
-    run = db.session.execute if loads_objects(stmt) else select_rows  # objects need the ORM, columns do not
-    keyed = stmt.add_columns(*(col.label(f"_pk{i}") for i, (col, _d) in enumerate(columns)))
+    shape = _shape(stmt, order)
+    columns = shape.columns
+    bound = dict(params) if params else None
+
+    def run(query: Select[Any]) -> list[Any]:  # objects need the ORM, columns do not
+        return list(db.session.execute(query, bound) if shape.objects else select_rows(query, bound))
+
     n = len(columns)
     total = None
     if count:
-        total = int(db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+        total = int(db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()), bound) or 0)
     if before:
         values = _decode(before, n)
         reverse = [col.asc() if desc else col.desc() for col, desc in columns]
-        got = list(run(keyed.where(_beyond(columns, values, False)).order_by(None).order_by(*reverse).limit(size + 1)))
+        got = run(shape.keyed.where(_beyond(columns, values, False)).order_by(None).order_by(*reverse).limit(size + 1))
         if len(got) <= size:  # back at the start: show a full first page rather than a short one
-            return paginate(stmt, order, size=size, rows=rows, count=count, after="", before="")
+            return paginate(stmt, order, size=size, rows=rows, count=count, after="", before="", params=params)
         got = got[:size][::-1]
         has_prev, has_next = True, True
     else:
-        ordered = keyed.order_by(None).order_by(*(col.desc() if desc else col.asc() for col, desc in columns))
         if after:
-            ordered = ordered.where(_beyond(columns, _decode(after, n), True))
-        got = list(run(ordered.limit(size + 1)))
+            got = run(shape.ordered.where(_beyond(columns, _decode(after, n), True)).limit(size + 1))
+        else:
+            first = shape.first_pages.get(size)
+            if first is None:
+                first = shape.first_pages[size] = shape.ordered.limit(size + 1)
+            got = run(first)
         has_next = len(got) > size
         got = got[:size]
         has_prev = bool(after)

@@ -137,3 +137,40 @@ def test_select_rows_reads_columns_without_the_orm_and_refuses_a_select_of_objec
         assert [(r[0].code, r[1]) for r in mixed.items] == [("sr-0", "Xã 0"), ("sr-1", "Xã 1")]
         names = paginate(select(Unit.id, Unit.name).where(Unit.code.like("sr-%")), (Unit.code,), size=2, rows="mapping")
         assert [m["name"] for m in names.items] == ["Xã 0", "Xã 1"]
+
+
+def test_a_kept_statement_is_paged_with_its_parameters_and_its_shapes_built_once(app):
+    """A statement built once with bind parameters (as the reports matrix keeps its own) is paged with each call's
+    values: the first page's statement paginate derives is kept with it, not reused for other values or sizes."""
+    from sqlalchemy import bindparam, select
+
+    from portal.extensions import db
+    from portal.models import Unit
+    from portal.paging import _SHAPES, paginate
+
+    with app.app_context():
+        db.session.add_all([Unit(code=f"kp-{k}-{i}", name=f"Xã {k}{i}", kind=k) for k in ("commune", "village")
+                            for i in range(3)])
+        db.session.commit()
+    kept = select(Unit.code).where(Unit.code.like("kp-%"), Unit.kind == bindparam("kind"))
+    order = (Unit.code,)
+    with app.test_request_context("/"):
+        first = paginate(kept, order, size=2, rows="row", params={"kind": "commune"})
+        assert [r.code for r in first.items] == ["kp-commune-0", "kp-commune-1"] and first.has_next
+        other = paginate(kept, order, size=2, rows="row", params={"kind": "village"})
+        assert [r.code for r in other.items] == ["kp-village-0", "kp-village-1"]
+        bigger = paginate(kept, order, size=5, rows="row", params={"kind": "village"})
+        assert [r.code for r in bigger.items] == ["kp-village-0", "kp-village-1", "kp-village-2"]
+        shape = _SHAPES[kept][tuple(map(id, order))]
+        assert set(shape.first_pages) == {2, 5}
+    with app.test_request_context(f"/?after={first.next_cursor}"):
+        rest = paginate(kept, order, size=2, rows="row", params={"kind": "commune"})
+        assert [r.code for r in rest.items] == ["kp-commune-2"] and rest.has_prev and not rest.has_next
+    with app.test_request_context(f"/?before={rest.prev_cursor}"):
+        back = paginate(kept, order, size=2, rows="row", params={"kind": "commune"})
+        assert [r.code for r in back.items] == ["kp-commune-0", "kp-commune-1"]
+    with app.test_request_context("/"):
+        # an ordering built anew at each call does not pile up shapes on a kept statement
+        for _ in range(20):
+            paginate(kept, (Unit.code.asc(),), size=2, rows="row", params={"kind": "commune"})
+        assert len(_SHAPES[kept]) <= 8

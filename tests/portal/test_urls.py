@@ -58,6 +58,21 @@ def test_link_is_what_url_for_writes_wherever_the_id_sits(routes, endpoint, key,
             assert link(ident) == url_for(endpoint, **values, **{key: ident})
 
 
+@pytest.mark.parametrize(("endpoint", "key", "values"), [
+    ("items", "page", {"q": "Sơn Bình & co", "size": 50}),  # "&" between and inside the query's values
+    ("items", "edit", {"q": "<b>\"x\"</b>"}),
+    ("print_report", "unit_id", {"period_id": 6}),
+])
+def test_an_html_link_is_the_escaped_link(routes, endpoint, key, values):
+    from markupsafe import escape
+
+    with routes.test_request_context("/"):
+        plain, html = url_maker(endpoint, key, **values), url_maker(endpoint, key, html=True, **values)
+        for ident in (*IDS, "Sơn Bình", "a&b"):
+            assert html(ident) == str(escape(plain(ident)))
+        assert "&amp;" in html(7) or endpoint == "print_report"
+
+
 def test_a_string_id_in_a_path_segment(routes):
     with routes.test_request_context("/"):
         link = url_maker("section", "sid", inspection_id=5)
