@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app
 from flask_login import current_user
 from sqlalchemy import ColumnElement, false, true
+from sqlalchemy.sql.elements import True_
 
 from portal.extensions import db
 from portal.integrity import upsert
@@ -19,6 +20,7 @@ from portal.models import LoginAttempt, LoginThrottle, utcnow
 from portal.plugin import SCOPE_ALL, SCOPE_UNIT, Permission
 
 F = TypeVar("F", bound=Callable[..., Any])
+S = TypeVar("S")
 
 #: Marker attribute set on every view function by the decorators below; a test walks url_map for it.
 ACCESS_ATTR = "_portal_access"
@@ -99,6 +101,15 @@ def unit_clause(permission: str, column: Any) -> ColumnElement[bool]:
     if scope == SCOPE_UNIT:
         return column == current_user.unit_id
     return false()
+
+
+def scoped(stmt: S, scope: ColumnElement[bool] | None) -> S:
+    """``stmt`` limited by a unit clause (``unit_clause``): unchanged when the clause lets every unit through, so a
+    statement built once with bind parameters is reused as it is, with its SQLAlchemy cache key (building a
+    statement and its key anew cost more than running it on the reports pages); limited with ``where`` otherwise."""
+    if scope is None or isinstance(scope, True_):
+        return stmt
+    return stmt.where(scope)  # type: ignore[attr-defined,no-any-return]
 
 
 def check_unit(permission: str, unit_id: int | None) -> None:

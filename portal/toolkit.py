@@ -54,7 +54,7 @@ from portal.seed import ensure_demo_user
 from portal.paging import MAX_PAGE_SIZE, Page, page_size, paginate
 from portal.notifications import notify_unit, notify_users
 from portal.rendering import hx_redirect, hx_retarget, hx_trigger, is_fragment_request, redirect_or_hx, render
-from portal.security import check_unit, public, require_login, require_permission, unit_clause
+from portal.security import check_unit, public, require_login, require_permission, scoped, unit_clause
 from portal.uploads import UploadError, check_file, downscale_image, send_upload, store
 
 _ = gettext
@@ -174,6 +174,7 @@ __all__ = [
     "strip",
     "to_local",
     "unit_clause",
+    "scoped",
     "unit_lineage",
     "url_maker",
     "user_error",

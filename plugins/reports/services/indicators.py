@@ -7,6 +7,7 @@ successor commune's value for a period before the merger is computed from the su
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,10 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import lazyload
 
-from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, select_rows, vi_sort_key
+from portal.toolkit import (
+    UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, scoped, select_rows, vi_sort_key,
+)
 
 from ..models import NUMERIC_KINDS, FormField, Indicator, Period, Submission
 from .values import FieldError, numeric, parse_expression
@@ -350,26 +353,38 @@ class ReportData:
         return {u.id: u.successor_id for u in self.units.values()}
 
 
+@functools.lru_cache(maxsize=64)
+def _report_statements(names: tuple[str, ...] | None) -> tuple[Any, Any]:
+    """The reports' and their units' statements, built once per set of fields read (see toolkit.scoped)."""
+    where = (Submission.period_id.in_(bindparam("period_ids", expanding=True)),
+             Submission.state.in_(bindparam("states", expanding=True)))
+    if names is None:
+        reports = select(Submission.unit_id, Submission.period_id, Submission.values).where(*where)
+    else:
+        reports = select(Submission.unit_id, Submission.period_id,
+                         *[Submission.values[k].as_string() for k in names]).where(*where)
+    # the units that reported, every unit in a successor link (merged or merged into): not the whole directory
+    successors = select(Unit.successor_id).where(Unit.successor_id.is_not(None))
+    units = select(Unit.id, Unit.name, Unit.kind, Unit.successor_id, Unit.sort_key).where(
+        or_(Unit.id.in_(bindparam("reported", expanding=True)), Unit.successor_id.is_not(None),
+            Unit.id.in_(successors)))
+    return reports, units
+
+
 def load_reports(period_ids: Sequence[int], states: Sequence[str] = STATES_ACCEPTED,
                  scope: ColumnElement[bool] | None = None, keys: Iterable[str] | None = None) -> ReportData:
     """Reports of the periods; with ``keys``, only those fields are read (in SQL), not each report's whole JSON."""
-    where = (Submission.period_id.in_(list(period_ids) or [0]), Submission.state.in_(list(states)),
-             scope if scope is not None else true())
-    if keys is None:
-        rows = select_rows(select(Submission.unit_id, Submission.period_id, Submission.values).where(*where)).all()
+    names = None if keys is None else tuple(sorted(set(keys)))
+    reports, units_of = _report_statements(names)
+    params: dict[str, Any] = {"period_ids": list(period_ids) or [0], "states": list(states)}
+    rows = select_rows(scoped(reports, scope), params).all()
+    if names is None:
         values = {(r.unit_id, r.period_id): r.values or {} for r in rows}
     else:
-        names = sorted(set(keys))
-        rows = select_rows(select(Submission.unit_id, Submission.period_id,
-                                  *[Submission.values[k].as_string() for k in names]).where(*where)).all()
         values = {(r[0], r[1]): {k: v for k, v in zip(names, r[2:]) if v is not None} for r in rows}
-    # The units that reported, every unit in a successor link (merged or merged into): not the whole directory.
-    reported = {uid for uid, _pid in values}
-    successors = select(Unit.successor_id).where(Unit.successor_id.is_not(None))
+    params["reported"] = list({uid for uid, _pid in values}) or [0]
     units = {u.id: UnitInfo(u.id, u.name, u.kind, u.successor_id, u.sort_key)
-             for u in select_rows(
-                 select(Unit.id, Unit.name, Unit.kind, Unit.successor_id, Unit.sort_key)
-                 .where(or_(Unit.id.in_(reported or {0}), Unit.successor_id.is_not(None), Unit.id.in_(successors))))}
+             for u in select_rows(units_of, params).all()}
     return ReportData(values, units)
 
 

@@ -11,10 +11,9 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from sqlalchemy import ColumnElement, and_, bindparam, case, func, select
-from sqlalchemy.sql.elements import True_
 
 from portal.toolkit import (
-    UNIT_KIND_LABELS, Page, Unit, _, format_date, local_today, paginate, select_rows, url_maker,
+    UNIT_KIND_LABELS, Page, Unit, _, format_date, local_today, paginate, scoped, select_rows, url_maker,
 )
 
 from .. import labels
@@ -102,7 +101,6 @@ def build_matrix(
     # newest period first: the column that matters this month is the one beside the unit names
     periods = select_rows(st.periods, params).all()
     params["pids"] = [p.id for p in periods]
-    scoped = scope is not None and not isinstance(scope, True_)
     rules = {p.id: (p.deadline, p.on_time_rule) for p in periods}
     deadlines: dict[tuple[int, dt.date | None], dt.date] = {}
 
@@ -114,7 +112,7 @@ def build_matrix(
 
     cells: dict[tuple[int, int], str] = {}
     per_kind: dict[str, dict[str, int]] = defaultdict(_counts)
-    for row in select_rows(st.grouped.where(scope) if scoped else st.grouped, params).all():
+    for row in select_rows(scoped(st.grouped, scope), params).all():
         status_now = status(row)
         if per_unit:
             cells[(row.unit_id, row.period_id)] = status_now
@@ -127,7 +125,7 @@ def build_matrix(
             c["missing"] += n
         if status_now == "accepted":
             c["accepted"] += n
-    uq = st.units.where(scope) if scoped else st.units
+    uq = scoped(st.units, scope)
     if state:
         params["state_units"] = [uid for (uid, _pid), s in cells.items() if s == state] or [0]
     page = None

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, select, true
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import lazyload
 
 from portal.toolkit import (
@@ -17,6 +17,7 @@ from portal.toolkit import (
     db,
     format_number,
     predecessor_map,
+    scoped,
     select_rows,
     vi_sort_key,
 )
@@ -50,23 +51,25 @@ def previous_period(period: Period) -> Period | None:
                              {"kind": period.kind, "opens_on": period.opens_on, "period_id": period.id})
 
 
+@functools.cache
+def _rows_statement() -> Any:
+    """Built once (see toolkit.scoped): the counted reports of some periods, in Vietnamese order of their units."""
+    return (select(Submission.period_id, Submission.unit_id, Submission.values, Submission.state, Submission.late,
+                   Submission.submitted_at, Unit.name, Unit.kind)
+            .join(Unit, Unit.id == Submission.unit_id)
+            .where(Submission.period_id.in_(bindparam("period_ids", expanding=True)),
+                   Submission.state.in_(bindparam("states", expanding=True)))
+            .order_by(Unit.sort_key, Unit.id))  # Vietnamese order, in SQL
+
+
 def rollup_rows(periods: Sequence[Period], include_submitted: bool, scope: ColumnElement[bool] | None = None
                 ) -> dict[int, list[Any]]:
     """The counted reports of each period (one query for all), in Vietnamese order of their units."""
     states = ["accepted", "submitted"] if include_submitted else ["accepted"]
     out: dict[int, list[Any]] = {p.id: [] for p in periods}
-    for row in select_rows(
-        select(Submission.period_id, Submission.unit_id, Submission.values, Submission.state, Submission.late,
-               Submission.submitted_at, Unit.name, Unit.kind)
-        .join(Unit, Unit.id == Submission.unit_id)
-        .where(Submission.period_id.in_(list(out)), Submission.state.in_(states),
-               scope if scope is not None else true())
-        .order_by(Unit.sort_key, Unit.id)  # Vietnamese order, in SQL
-    ):
+    for row in select_rows(scoped(_rows_statement(), scope), {"period_ids": list(out), "states": states}).all():
         out[row.period_id].append(row)
     return out
-
-
 
 
 def aggregations_for(kind: str) -> tuple[str, ...]:
@@ -257,10 +260,12 @@ def _as_unit(row: Any, unit_id: int, kind: str) -> _Row:
     return _Row(unit_id, kind, row.name, row.values or {}, getattr(row, "submitted_at", None))
 
 
+_MERGED = select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None))
+
+
 def unit_links() -> dict[int, int | None]:
     """unit id -> successor id, for every unit merged into another (one query; the others link nowhere)."""
-    return {uid: succ for uid, succ in select_rows(
-        select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None)))}
+    return {uid: succ for uid, succ in select_rows(_MERGED).all()}
 
 
 def rollup(period: Period, include_submitted: bool, scope: ColumnElement[bool] | None = None

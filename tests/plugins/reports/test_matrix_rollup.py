@@ -303,3 +303,35 @@ def test_matrix_defaults_to_the_current_year_newest_period_first(client, login_a
     login(client, "thuongtruc")  # seven months on, the session has expired (PORTAL_SESSION_MAX_DAYS)
     assert "Quý II/2025" in client.get("/reports/matrix").get_data(as_text=True)
     assert "Báo cáo năm 2024" in client.get("/reports/matrix?year=2024").get_data(as_text=True)
+
+
+def test_statements_kept_for_every_unit_are_limited_anew_for_each_units_reporter(client, login_as, world, app, hx):
+    """The matrix and roll-up keep their statements built once (toolkit.scoped): one unit's reporter after the
+    other, in one process, each sees their own unit's report and counts only; the office after them sees both."""
+    from plugins.reports.models import Submission
+
+    at = dt.datetime(2024, 11, 1)
+    with app.app_context():
+        db.session.add_all([
+            Submission(period_id=world.period_id, unit_id=world.unit_a, state="accepted",
+                       values={"poor": 311, "escaped": 40}, first_submitted_at=at),
+            Submission(period_id=world.period_id, unit_id=world.unit_b, state="accepted",
+                       values={"poor": 257, "escaped": 30}, first_submitted_at=at),
+        ])
+        db.session.commit()
+    rollup = f"/reports/rollup?period={world.period_id}"
+    for username, unit, own, other, poor in (("banbo", world.unit_a, "Xã Bản Bo", "Xã Bình Lư", ">311<"),
+                                             ("binhlu", world.unit_b, "Xã Bình Lư", "Xã Bản Bo", ">257<")):
+        client.post("/logout")
+        login_as(username, ["unit_reporter"], unit)
+        for url in ("/reports/matrix?year=2024", "/reports/matrix"):
+            page = client.get(url, headers=hx).get_data(as_text=True)
+            assert own in page and other not in page
+            assert '<td class="num">1</td>' in page.split('id="kind-counts"')[1].split("</tr>")[1]  # 1 expected
+        page = client.get(rollup).get_data(as_text=True)
+        assert poor in page and ">568<" not in page
+    client.post("/logout")
+    login_as("thuongtruc", ["standing_office"])
+    page = client.get("/reports/matrix?year=2024", headers=hx).get_data(as_text=True)
+    assert "Xã Bản Bo" in page and "Xã Bình Lư" in page
+    assert ">568<" in client.get(rollup).get_data(as_text=True)  # 311 + 257
