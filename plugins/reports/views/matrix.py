@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import lazyload
 
 from portal.toolkit import (
     PERCENT,
@@ -25,7 +25,7 @@ from portal.toolkit import (
 )
 
 from ..services import indicators as ind_svc
-from ..models import NUMERIC_KINDS, FormVersion, Period, Submission
+from ..models import NUMERIC_KINDS, Period, Submission
 from .. import labels
 from ..services import matrix as matrix_svc
 from ..services import rollup as rollup_svc
@@ -91,21 +91,21 @@ def matrix_xlsx() -> ResponseReturnValue:
 
 
 @functools.cache
-def _fields_only() -> Any:
-    """The period with its form's fields, not its rules (an option built once: building it cost a third of the load)."""
-    return joinedload(Period.version).lazyload(FormVersion.rules)
+def _period_only() -> Any:
+    """The period without its form version: the roll-up reads the fields itself (rollup.version_fields), as rows."""
+    return lazyload(Period.version)
 
 
 def _rollup_period() -> Period:
-    fields_only = _fields_only()
+    period_only = _period_only()
     period_id = request.args.get("period", type=int)
     if period_id:
-        period = db.session.get(Period, period_id, options=[fields_only])
+        period = db.session.get(Period, period_id, options=[period_only])
         if period is None:
             abort(404)
         return period
     period = db.session.scalar(select(Period).where(Period.opens_on <= local_today())
-                               .order_by(Period.opens_on.desc()).limit(1).options(fields_only))
+                               .order_by(Period.opens_on.desc()).limit(1).options(period_only))
     if period is None:
         raise Refused(404, _("No report period has been opened yet."))
     return period
