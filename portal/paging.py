@@ -180,7 +180,7 @@ def paginate(
     bound = dict(params) if params else None
 
     def run(query: Select[Any]) -> list[Any]:  # objects need the ORM, columns do not
-        return list(db.session.execute(query, bound) if shape.objects else select_rows(query, bound))
+        return (db.session.execute(query, bound) if shape.objects else select_rows(query, bound)).all()
 
     n = len(columns)
     total = None

@@ -50,7 +50,7 @@ def _load_statement() -> Any:
     return (select(User, grants, unread).join(UserSession, UserSession.user_id == User.id)
             .where(User.id == bindparam("user_id"), UserSession.token_hash == bindparam("token_hash"),
                    UserSession.created_at >= bindparam("oldest"))
-            .options(lazyload(User.roles)))
+            .options(lazyload(User.roles), lazyload(User.unit)))  # the unit's row is read where it is used, not per request
 
 
 def load(session_id: str) -> User | None:

@@ -47,24 +47,35 @@ _LINKS = (
     .outerjoin(Submission, and_(Submission.period_id == PeriodUnit.period_id, Submission.unit_id == PeriodUnit.unit_id))
 )
 _DECIDING = (PeriodUnit.period_id, PeriodUnit.extended_until, Submission.state, Submission.late, _SENT, Unit.kind)
-# the expected reports counted by what decides their status, per unit kind (a few dozen rows), or per unit too
-_GROUPED = _LINKS.add_columns(Unit.kind, func.count().label("n")).group_by(*_DECIDING)
+# the expected reports counted by what decides their status, per unit
 _GROUPED_BY_UNIT = (_LINKS.add_columns(Unit.kind, PeriodUnit.unit_id, func.count().label("n"))
                     .group_by(*_DECIDING, PeriodUnit.unit_id))
 # unit kinds in the directory's order, then Vietnamese order from the stored sort key (in SQL: pages are keyset)
 _UNIT_ORDER = (case({k: i for i, k in enumerate(UNIT_KIND_LABELS)}, value=Unit.kind, else_=99), Unit.sort_key, Unit.id)
 
 
+def _counted(links: Any) -> Any:
+    """The expected reports of ``links`` counted by what decides their status, a listed unit's own apart: a few
+    dozen rows of counts per unit kind, and a row for each cell of the page's units (their ``listed_unit``)."""
+    inner = links.subquery()
+    return select(*inner.c, func.count().label("n")).group_by(*inner.c)
+
+
 @dataclass(frozen=True)
 class _Statements:
     periods: Any
-    grouped: Any
+    grouped: Any  # every report counted per unit (all the cells: exports, a status filter)
     units: Any
-    cells: Any
+    links: Any  # a page's statement: the reports with what decides their status, the listed units marked
+    counted: Any  # _counted(links), for every unit (the district roles)
+
+    def counted_for(self, scope: ColumnElement[bool] | None) -> Any:
+        links = scoped(self.links, scope)
+        return self.counted if links is self.links else _counted(links)
 
 
 @functools.cache
-def _statements(by_year: bool, by_ids: bool, by_kind: bool, per_unit: bool, by_state: bool) -> _Statements:
+def _statements(by_year: bool, by_ids: bool, by_kind: bool, by_state: bool) -> _Statements:
     """The matrix's statements for one combination of filters, built once with bind parameters: building them and
     their SQLAlchemy cache keys anew cost a quarter of the htmx filter's request. The unit scope is added per call
     unless it is "every unit" (it may hold the user's unit)."""
@@ -76,67 +87,78 @@ def _statements(by_year: bool, by_ids: bool, by_kind: bool, per_unit: bool, by_s
         periods = periods.where(Period.id.in_(bindparam("period_ids", expanding=True)))
     in_periods = PeriodUnit.period_id.in_(bindparam("pids", expanding=True))
     kind = (Unit.kind == bindparam("unit_kind"),) if by_kind else ()
-    grouped = (_GROUPED_BY_UNIT if per_unit else _GROUPED).where(in_periods, *kind)
+    grouped = _GROUPED_BY_UNIT.where(in_periods, *kind)
     units = select(Unit.id, Unit.name, Unit.kind, Unit.code, Unit.valid_to).where(
         Unit.id.in_(select(PeriodUnit.unit_id).where(in_periods)), *kind)
     if by_state:
         units = units.where(Unit.id.in_(bindparam("state_units", expanding=True)))
-    cells = _LINKS.add_columns(PeriodUnit.unit_id).where(
-        in_periods, PeriodUnit.unit_id.in_(bindparam("listed", expanding=True)))
-    return _Statements(periods, grouped, units, cells)
+    listed = case((PeriodUnit.unit_id.in_(bindparam("listed", expanding=True)), PeriodUnit.unit_id), else_=None)
+    links = _LINKS.add_columns(Unit.kind, listed.label("listed_unit")).where(in_periods, *kind)
+    return _Statements(periods, grouped, units, links, _counted(links))
 
 
 def build_matrix(
     day: dt.date, scope: ColumnElement[bool] | None = None, year: int | None = None, unit_kind: str = "",
     period_ids: Sequence[int] = (), state: str = "", paged: bool = False,
 ) -> Matrix:
-    """Units × periods with each cell's status and counts per unit kind, in four queries whatever the size.
+    """Units × periods with each cell's status and counts per unit kind, in three queries whatever the size.
 
     The counts come from the expected reports grouped by what decides a status (a few dozen rows, not one per
-    report); ``paged`` lists one page of units (toolkit.paginate) and reads the cells of those units only."""
-    # one row per unit and period when every cell is needed (all units, or those with a status asked for)
-    per_unit = not paged or bool(state)
-    st = _statements(bool(year), bool(period_ids), bool(unit_kind), per_unit, bool(state))
+    report); ``paged`` lists one page of units (toolkit.paginate), and the same query that counts gives the cells
+    of those units only. Every cell is read when they are all needed (not paged, or a status asked for)."""
+    st = _statements(bool(year), bool(period_ids), bool(unit_kind), bool(state))
     params: dict[str, Any] = {"year": year, "period_ids": list(period_ids), "unit_kind": unit_kind}
     # newest period first: the column that matters this month is the one beside the unit names
     periods = select_rows(st.periods, params).all()
     params["pids"] = [p.id for p in periods]
     rules = {p.id: (p.deadline, p.on_time_rule) for p in periods}
-    deadlines: dict[tuple[int, dt.date | None], dt.date] = {}
+    known: dict[tuple[Any, ...], str] = {}
 
     def status(row: Any) -> str:
-        key = (row.period_id, row.extended_until)
-        if key not in deadlines:
-            deadlines[key] = last_on_time_day(*rules[row.period_id], row.extended_until)
-        return status_of(row.state, bool(row.late), bool(row.sent), deadlines[key], day)
+        # a status depends on these five values only, and a page's reports share a few combinations of them
+        key = (row.period_id, row.extended_until, row.state, row.late, row.sent)
+        found = known.get(key)
+        if found is None:
+            last_day = last_on_time_day(*rules[row.period_id], row.extended_until)
+            found = known[key] = status_of(row.state, bool(row.late), bool(row.sent), last_day, day)
+        return found
 
     cells: dict[tuple[int, int], str] = {}
     per_kind: dict[str, dict[str, int]] = defaultdict(_counts)
-    for row in select_rows(scoped(st.grouped, scope), params).all():
-        status_now = status(row)
-        if per_unit:
-            cells[(row.unit_id, row.period_id)] = status_now
-        c, n = per_kind[row.kind], row.n
-        c["expected"] += n
-        if row.sent:
-            c["submitted"] += n
-            c["late" if row.late else "on_time"] += n
-        if status_now == "missing":
-            c["missing"] += n
-        if status_now == "accepted":
-            c["accepted"] += n
+
+    def tally(rows: Sequence[Any], unit_of: str) -> None:
+        for row in rows:
+            status_now = status(row)
+            uid = getattr(row, unit_of)
+            if uid is not None:
+                cells[(uid, row.period_id)] = status_now
+            c, n = per_kind[row.kind], row.n
+            c["expected"] += n
+            if row.sent:
+                c["submitted"] += n
+                c["late" if row.late else "on_time"] += n
+            if status_now == "missing":
+                c["missing"] += n
+            if status_now == "accepted":
+                c["accepted"] += n
+
     uq = scoped(st.units, scope)
-    if state:
-        params["state_units"] = [uid for (uid, _pid), s in cells.items() if s == state] or [0]
     page = None
-    if paged:
+    if paged and not state:
+        # the page first, then one query counts every report and marks those of the page's units (its cells)
         page = paginate(uq, _UNIT_ORDER, rows="row", params=params)
         units = list(page.items)
-        if not per_unit:  # the cells of this page's units only
-            params["listed"] = [u.id for u in units] or [0]
-            cells = {(row.unit_id, row.period_id): status(row) for row in select_rows(st.cells, params).all()}
+        params["listed"] = [u.id for u in units] or [0]
+        tally(select_rows(st.counted_for(scope), params).all(), "listed_unit")
     else:
-        units = select_rows(uq.order_by(*_UNIT_ORDER), params).all()
+        tally(select_rows(scoped(st.grouped, scope), params).all(), "unit_id")
+        if state:
+            params["state_units"] = [uid for (uid, _pid), s in cells.items() if s == state] or [0]
+        if paged:
+            page = paginate(uq, _UNIT_ORDER, rows="row", params=params)
+            units = list(page.items)
+        else:
+            units = select_rows(uq.order_by(*_UNIT_ORDER), params).all()
     by_kind = [dict(kind=k, **per_kind[k]) for k in UNIT_KIND_LABELS if k in per_kind]
     totals = _counts()
     for row in by_kind:
