@@ -44,6 +44,7 @@ from portal.i18n import (
     lazy_gettext,
     lazy_pgettext,
     ngettext,
+    per_locale,
     pgettext,
     vi_sort_key,
 )
@@ -177,6 +178,7 @@ __all__ = [
     "scoped",
     "unit_lineage",
     "url_maker",
+    "per_locale",
     "user_error",
     "utcnow",
     "vi_sort_key",

@@ -246,3 +246,26 @@ def test_vietnamese_sort_order():
     ]
     # tones only break ties between otherwise equal words: ma, mà, mả, mã, má, mạ
     assert sorted(["mạ", "má", "mã", "mả", "mà", "ma"], key=vi_sort_key) == ["ma", "mà", "mả", "mã", "má", "mạ"]
+
+
+def test_per_locale_makes_its_words_once_in_each_language(app):
+    """toolkit.per_locale: made on the first call in a language, given again after; each language its own."""
+    from flask_babel import force_locale
+
+    from portal.toolkit import _, per_locale
+
+    made = []
+
+    @per_locale
+    def title() -> str:
+        made.append(1)
+        return _("Log out")
+
+    with app.test_request_context("/"):
+        with force_locale("vi"):
+            assert title() == title() == "Đăng xuất"
+        with force_locale("en"):
+            assert title() == "Log out"
+        with force_locale("vi"):
+            assert title() == "Đăng xuất"
+    assert len(made) == 2

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, and_, bindparam, case, func, select
 
 from portal.toolkit import (
-    UNIT_KIND_LABELS, Page, Unit, _, format_date, local_today, paginate, scoped, select_rows, url_maker,
+    UNIT_KIND_LABELS, Page, Unit, _, format_date, local_today, paginate, per_locale, scoped, select_rows, url_maker,
 )
 
 from .. import labels
@@ -173,6 +173,15 @@ def shown_name(unit: Any, today: dt.date) -> str:
     if unit.valid_to is not None and unit.valid_to < today:
         return _("%(name)s (until %(date)s)", name=unit.name, date=format_date(unit.valid_to))
     return unit.name
+
+
+@per_locale
+def status_legend() -> Markup:
+    """The matrix's key: each status's short mark and its name, the same words on every page of a locale."""
+    return Markup(" ").join(
+        Markup('<span class="tag s-{k}">{short}{label}</span>').format(
+            k=k, label=label, short="" if str(labels.STATUS_SHORT[k]) == str(label) else f"{labels.STATUS_SHORT[k]} = ")
+        for k, label in labels.STATUS_LABELS.items()) + Markup(" ")
 
 
 _LINKLESS = ("not_started", "missing")  # nothing to open: no report was sent

@@ -65,7 +65,7 @@ def matrix() -> ResponseReturnValue:
     args = _matrix_args(years)
     m = matrix_svc.build_matrix(local_today(), unit_clause(VIEW, Unit.id), paged=True, **args)
     return render("reports/matrix.html", fragment="matrix_table", m=m, rows=matrix_svc.table_rows(m),
-                  years=years, **args)
+                  legend=matrix_svc.status_legend(), years=years, **args)
 
 
 @require_permission(VIEW)
