@@ -16,12 +16,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import xlsxwriter
 from flask import Response, has_request_context
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from portal.i18n import fold, gettext as _
 
@@ -31,6 +29,7 @@ TEXT, NUMBER, MONEY, PERCENT, DATE = "text", "number", "money", "percent", "date
 #: Excel number formats; Excel shows the separators of the reader's locale (1.234.567 in Vietnamese).
 FORMATS = {NUMBER: "#,##0.##", MONEY: "#,##0", PERCENT: "0.0%", DATE: "dd/mm/yyyy"}
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+TIME_FORMAT = "hh:mm"
 
 
 @dataclass(frozen=True)
@@ -72,50 +71,52 @@ def xml_safe(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def _text_cell(ws: Any, value: str, bold: bool = False, size: int | None = None) -> Any:
-    cell = WriteOnlyCell(ws, value=xml_safe(value))
-    cell.data_type = "s"  # openpyxl would otherwise store text starting with '=' as a formula
-    if bold or size:
-        cell.font = Font(bold=bold, size=size)
-    return cell
+class _Writer:
+    """One sheet's cells written with XlsxWriter: text always as a string (never a formula, never a link), numbers
+    as numbers with their kind's format, dates as dates; the formats made once per workbook."""
 
+    def __init__(self, wb: Any, ws: Any, formats: dict[tuple[bool, int | None, str | None], Any]) -> None:
+        self.wb, self.ws, self.formats = wb, ws, formats  # the workbook's formats, shared by its sheets
 
-def _number(value: Any) -> Any:
-    return float(value) if isinstance(value, Fraction) else value
+    def style(self, bold: bool = False, size: int | None = None, num_format: str | None = None) -> Any:
+        key = (bold, size, num_format)
+        found = self.formats.get(key)
+        if found is None and key != (False, None, None):
+            props: dict[str, Any] = {"bold": True} if bold else {}
+            if size:
+                props["font_size"] = size
+            if num_format:
+                props["num_format"] = num_format
+            found = self.formats[key] = self.wb.add_format(props)
+        return found
 
+    def text(self, row: int, col: int, value: str, bold: bool = False, size: int | None = None) -> None:
+        self.ws.write_string(row, col, xml_safe(value), self.style(bold, size))
 
-def _cell(ws: Any, value: Any, kind: str = TEXT) -> Any:
-    """One cell; text is always a string cell, never a formula (a unit named '=HYPERLINK(...)' stays text)."""
-    if isinstance(value, Money):
-        return _cell(ws, value.value, MONEY)
-    if isinstance(value, Percent):
-        return _cell(ws, value.value, PERCENT)
-    if isinstance(value, str):
-        return _text_cell(ws, value)
-    if isinstance(value, bool):
-        return _text_cell(ws, _("Yes") if value else _("No"))
-    if value is not None and not isinstance(value, (int, float, dt.date, dt.time, Decimal, Fraction)):
-        return _text_cell(ws, str(value))  # lazy strings and other objects: their text
-    cell = WriteOnlyCell(ws, value=_number(value))
-    if isinstance(value, dt.datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, dt.date):
-        cell.number_format = FORMATS[DATE]
-    elif isinstance(value, (int, float, Decimal, Fraction)) and kind in FORMATS:
-        cell.number_format = FORMATS[kind]
-    return cell
-
-
-def _value(ws: Any, value: Any, kind: str) -> Any:
-    """What a row holds for one value: the plain value where openpyxl reads it right without a format (it then
-    fills one reused cell: a cell object per value costs a second conversion and a caught error each, most of an
-    export's time), else the cell ``_cell`` makes (formats, text that would pass for a formula, lazy strings)."""
-    if type(value) is str:
-        text = xml_safe(value)
-        return text if not text.startswith("=") else _text_cell(ws, text)
-    if value is None or (type(value) in (int, float, Decimal) and kind not in FORMATS):
-        return value
-    return _cell(ws, value, kind)
+    def cell(self, row: int, col: int, value: Any, kind: str = TEXT, bold: bool = False) -> None:
+        if value is None or value == "":  # an empty cell, as openpyxl wrote it (read back as None)
+            if bold:
+                self.ws.write_blank(row, col, None, self.style(bold))
+            return
+        if type(value) is str:
+            self.ws.write_string(row, col, xml_safe(value), self.style(bold))
+        elif isinstance(value, Money):
+            self.cell(row, col, value.value, MONEY, bold)
+        elif isinstance(value, Percent):
+            self.cell(row, col, value.value, PERCENT, bold)
+        elif isinstance(value, bool):
+            self.text(row, col, _("Yes") if value else _("No"), bold)
+        elif isinstance(value, (int, float, Decimal, Fraction)):
+            number = value if type(value) in (int, float) else float(value)
+            self.ws.write_number(row, col, number, self.style(bold, None, FORMATS.get(kind)))
+        elif isinstance(value, dt.datetime):
+            self.ws.write_datetime(row, col, value, self.style(bold, None, DATETIME_FORMAT))
+        elif isinstance(value, dt.date):
+            self.ws.write_datetime(row, col, value, self.style(bold, None, FORMATS[DATE]))
+        elif isinstance(value, dt.time):
+            self.ws.write_datetime(row, col, value, self.style(bold, None, TIME_FORMAT))
+        else:  # lazy strings and other objects: their text
+            self.text(row, col, str(value), bold)
 
 
 def _shown_width(value: Any, kind: str) -> int:
@@ -159,47 +160,65 @@ def _as_sheet(item: Sheet | tuple[Any, ...]) -> Sheet:
     return item if isinstance(item, Sheet) else Sheet(*item)
 
 
+def _sheet_name(name: Any, taken: set[str]) -> str:
+    """A sheet name Excel takes: no []:*?/\\ , not framed by apostrophes, 31 characters, not twice in a workbook
+    (a second "Báo cáo" becomes "Báo cáo1")."""
+    base = re.sub(r"[\\/*?:\[\]]", " ", xml_safe(str(name))).strip().strip("'").strip()[:31] or "Sheet"
+    title, n = base, 0
+    while title.lower() in taken:
+        n += 1
+        title = base[: 31 - len(str(n))] + str(n)
+    taken.add(title.lower())
+    return title
+
+
 def workbook_bytes(sheets: Sequence[Sheet | tuple[Any, Sequence[Any], Iterable[Sequence[Any]]]],
                    title: Any = None, period: Any = None) -> bytes:
     """Build an xlsx from Sheets or (name, headers, rows) triples; numbers stay numbers so Excel can sum them.
 
-    ``title``/``period`` head every sheet's title block unless the sheet has its own. Write-only mode streams rows
-    to the file instead of keeping a cell object per value: several times faster on the thousand-row exports.
+    ``title``/``period`` head every sheet's title block unless the sheet has its own. Written with XlsxWriter, cell
+    by cell into the file: a third faster than openpyxl's write-only sheets on the register's 600-row export
+    (reading, ``read_rows``, stays with openpyxl).
     """
-    wb = Workbook(write_only=True)
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
+    formats: dict[tuple[bool, int | None, str | None], Any] = {}
     exported = _exported_line()
+    taken: set[str] = set()
     for item in sheets:
         sheet = _as_sheet(item)
         columns = [c if isinstance(c, Column) else Column(c) for c in sheet.columns]
-        safe_title = re.sub(r"[\\/*?:\[\]]", " ", xml_safe(str(sheet.name))).strip()[:31] or "Sheet"
-        ws = wb.create_sheet(title=safe_title)
+        ws = wb.add_worksheet(_sheet_name(sheet.name, taken))
+        out = _Writer(wb, ws, formats)
         rows = list(sheet.rows)
         totals = _totals(columns, rows)
         widths = [len(str(c.label)) for c in columns]
         for row in rows + ([totals] if totals else []):
             for i, value in enumerate(row[: len(widths)]):
                 widths[i] = max(widths[i], _shown_width(value, columns[i].kind))
-        for i, width in enumerate(widths, start=1):  # before the first row: write-only sheets need them first
-            ws.column_dimensions[get_column_letter(i)].width = width + 2
+        for i, width in enumerate(widths):
+            ws.set_column(i, i, width + 2)
         block = [(str(sheet.title or title or sheet.name), 14)]
         period_text = sheet.period or period
         if period_text:
             block.append((_("Period: %(period)s", period=period_text), None))
         block.append((exported, None))
-        ws.freeze_panes = f"A{len(block) + 3}"  # title block, a blank row and the header stay in view
-        for text, size in block:
-            ws.append([_text_cell(ws, text, bold=size is not None, size=size)])
-        ws.append([])
-        ws.append([_text_cell(ws, str(c.label), bold=True) for c in columns])
-        for row in rows:
-            ws.append([_value(ws, value, columns[i].kind if i < len(columns) else TEXT) for i, value in enumerate(row)])
+        for r, (text, size) in enumerate(block):
+            out.text(r, 0, text, bold=size is not None, size=size)
+        head = len(block) + 1  # a blank row between the title block and the header
+        ws.freeze_panes(head + 1, 0)  # title block, the blank row and the header stay in view
+        for i, c in enumerate(columns):
+            out.text(head, i, str(c.label), bold=True)
+        kinds = [c.kind for c in columns]
+        r = head
+        for r, row in enumerate(rows, start=head + 1):
+            for i, value in enumerate(row):
+                out.cell(r, i, value, kinds[i] if i < len(kinds) else TEXT)
         if totals:
-            cells = [_cell(ws, value, columns[i].kind) for i, value in enumerate(totals)]
-            for cell in cells:
-                cell.font = Font(bold=True)
-            ws.append(cells)
-    buf = io.BytesIO()
-    wb.save(buf)
+            for i, value in enumerate(totals):
+                out.cell(r + 1, i, value, kinds[i], bold=True)
+    wb.close()
     return buf.getvalue()
 
 
