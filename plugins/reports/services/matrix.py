@@ -112,34 +112,29 @@ def build_matrix(
     periods = select_rows(st.periods, params).all()
     params["pids"] = [p.id for p in periods]
     rules = {p.id: (p.deadline, p.on_time_rule) for p in periods}
-    known: dict[tuple[Any, ...], str] = {}
-
-    def status(row: Any) -> str:
-        # a status depends on these five values only, and a page's reports share a few combinations of them
-        key = (row.period_id, row.extended_until, row.state, row.late, row.sent)
-        found = known.get(key)
-        if found is None:
-            last_day = last_on_time_day(*rules[row.period_id], row.extended_until)
-            found = known[key] = status_of(row.state, bool(row.late), bool(row.sent), last_day, day)
-        return found
-
+    known: dict[tuple[Any, ...], str] = {}  # a status depends on five values, shared by many reports of a page
     cells: dict[tuple[int, int], str] = {}
     per_kind: dict[str, dict[str, int]] = defaultdict(_counts)
 
-    def tally(rows: Sequence[Any], unit_of: str) -> None:
-        for row in rows:
-            status_now = status(row)
-            uid = getattr(row, unit_of)
+    def tally(rows: Sequence[Any]) -> None:
+        """Count the rows of ``grouped`` or ``counted`` (the same columns, unpacked: a row's attributes cost more
+        than its statuses) and keep the cells of those that name a unit."""
+        for pid, extended, st_, late, sent, kind, uid, n in rows:
+            key = (pid, extended, st_, late, sent)
+            status_now = known.get(key)
+            if status_now is None:
+                last_day = last_on_time_day(*rules[pid], extended)
+                status_now = known[key] = status_of(st_, bool(late), bool(sent), last_day, day)
             if uid is not None:
-                cells[(uid, row.period_id)] = status_now
-            c, n = per_kind[row.kind], row.n
+                cells[(uid, pid)] = status_now
+            c = per_kind[kind]
             c["expected"] += n
-            if row.sent:
+            if sent:
                 c["submitted"] += n
-                c["late" if row.late else "on_time"] += n
+                c["late" if late else "on_time"] += n
             if status_now == "missing":
                 c["missing"] += n
-            if status_now == "accepted":
+            elif status_now == "accepted":
                 c["accepted"] += n
 
     uq = scoped(st.units, scope)
@@ -149,9 +144,9 @@ def build_matrix(
         page = paginate(uq, _UNIT_ORDER, rows="row", params=params)
         units = list(page.items)
         params["listed"] = [u.id for u in units] or [0]
-        tally(select_rows(st.counted_for(scope), params).all(), "listed_unit")
+        tally(select_rows(st.counted_for(scope), params).all())
     else:
-        tally(select_rows(scoped(st.grouped, scope), params).all(), "unit_id")
+        tally(select_rows(scoped(st.grouped, scope), params).all())
         if state:
             params["state_units"] = [uid for (uid, _pid), s in cells.items() if s == state] or [0]
         if paged:
