@@ -182,20 +182,27 @@ def status_legend() -> Markup:
 _LINKLESS = ("not_started", "missing")  # nothing to open: no report was sent
 
 
+@per_locale
+def _status_marks() -> dict[str, str]:
+    return {k: str(escape(v)) for k, v in labels.STATUS_SHORT.items()}
+
+
 def table_rows(m: Matrix) -> Markup:
     """The listed units' rows of the matrix as HTML, built here: in the template a row cost about 60 calls (escaping,
     attribute lookups, a link per cell), half the htmx filter's time; here a few. One url_for per period and one
-    for the units' history, none per cell, the links escaped once (url_maker's html). An unexpected report is an
-    empty cell. In a request."""
-    short = {k: str(escape(v)) for k, v in labels.STATUS_SHORT.items()}
+    for the units' history, none per cell, the links escaped once (url_maker's html); a unit row is unpacked, not
+    read by attribute. An unexpected report is an empty cell. In a request."""
+    short = _status_marks()
     today = local_today()
+    ended = _("%(name)s (until %(date)s)")  # shown_name's words, looked up once for the page
     history = url_maker("reports.unit_history", "unit_id", html=True)
     periods = [(p.id, url_maker("reports.report", "unit_id", html=True, period_id=p.id)) for p in m.periods]
     cells = m.cells
     out = []
-    for u in m.units:
-        uid = int(u.id)
-        row = [f'<tr><td class="unit"><a href="{history(uid)}">{escape(shown_name(u, today))}</a></td>']
+    for uid, name, _kind, _code, valid_to, *_sort in m.units:
+        if valid_to is not None and valid_to < today:
+            name = ended % {"name": name, "date": format_date(valid_to)}
+        row = [f'<tr><td class="unit"><a href="{history(uid)}">{escape(name)}</a></td>']
         for pid, report in periods:
             st = cells.get((uid, pid))
             if st is None:
