@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, session
@@ -208,25 +208,6 @@ def warn_missing_catalogs(app: Flask, plugins: list[Any]) -> None:
 def current_locale() -> str:
     return str(get_locale() or "vi")
 
-
-T = TypeVar("T")
-
-
-def per_locale(fn: Callable[[], T]) -> Callable[[], T]:
-    """Make ``fn()`` once per locale and process: for what depends on nothing but the words (a legend of statuses
-    in every matrix page cost a sixteenth of its htmx filter, in lazy labels looked up and compared each time).
-    The catalogs are read once per process, so the words do not change while it runs."""
-    made: dict[str, T] = {}
-
-    def once() -> T:
-        locale = current_locale()
-        found = made.get(locale)
-        if found is None:
-            found = made[locale] = fn()
-        return found
-
-    once.__doc__ = fn.__doc__
-    return once
 
 
 # --- one catalog per plugin ---

@@ -44,10 +44,10 @@ from portal.i18n import (
     lazy_gettext,
     lazy_pgettext,
     ngettext,
-    per_locale,
     pgettext,
     vi_sort_key,
 )
+from portal.per_locale import per_locale
 from portal.plugin import Link, RefInfo
 from portal.refs import make_ref, parse_ref, record_links, ref_resolver, resolve_ref
 from portal.models import Audited, Role, Unit, Upload, User, utcnow
