@@ -165,9 +165,14 @@ def build_matrix(
 def shown_name(unit: Any, today: dt.date) -> str:
     """A unit's name in the matrix, with the day it ended: a commune dissolved in a merger often shares its name
     with the commune that took it over, and the two rows would look the same."""
-    if unit.valid_to is not None and unit.valid_to < today:
-        return _("%(name)s (until %(date)s)", name=unit.name, date=format_date(unit.valid_to))
-    return unit.name
+    return _named(unit.name, unit.valid_to, today)
+
+
+def _named(name: str, valid_to: dt.date | None, today: dt.date, ended: str | None = None) -> str:
+    """shown_name of a unit's columns; ``ended``: its words already looked up, for a page of rows (table_rows)."""
+    if valid_to is not None and valid_to < today:
+        return (ended or _("%(name)s (until %(date)s)")) % {"name": name, "date": format_date(valid_to)}
+    return name
 
 
 @per_locale
@@ -200,9 +205,7 @@ def table_rows(m: Matrix) -> Markup:
     cells = m.cells
     out = []
     for uid, name, _kind, _code, valid_to, *_sort in m.units:
-        if valid_to is not None and valid_to < today:
-            name = ended % {"name": name, "date": format_date(valid_to)}
-        row = [f'<tr><td class="unit"><a href="{history(uid)}">{escape(name)}</a></td>']
+        row = [f'<tr><td class="unit"><a href="{history(uid)}">{escape(_named(name, valid_to, today, ended))}</a></td>']
         for pid, report in periods:
             st = cells.get((uid, pid))
             if st is None:
