@@ -94,7 +94,10 @@ def decision_detail(decision_id: int) -> ResponseReturnValue:
     adding = editable and request.args.get("add") == "1"  # the hand-added line's box, open
     if adding and is_fragment_request():  # the box opened: its form only
         return _decision_page(fragment="line_add_form", decision=decision, line_form=LineForm(formdata=None))
-    return _detail_page(decision, editable, editing, LineForm(formdata=None) if adding else None)
+    texts = editable and request.args.get("texts") == "1"  # the box of the texts, open
+    if texts and is_fragment_request():
+        return _decision_page(fragment="texts_form", decision=decision, form=DecisionForm(obj=decision))
+    return _detail_page(decision, editable, editing, LineForm(formdata=None) if adding else None, texts=texts)
 
 
 def _decision_page(fragment: str | None = None, status: int = 200, **context: object) -> ResponseReturnValue:
@@ -103,11 +106,14 @@ def _decision_page(fragment: str | None = None, status: int = 200, **context: ob
 
 
 def _detail_page(decision: Decision, editable: bool, editing: int | None, line_form: LineForm | None,
-                 status: int = 200) -> ResponseReturnValue:
-    """The decision page; with ``line_form``, the hand-added line's box open with that form (and its errors)."""
+                 status: int = 200, texts: bool = False) -> ResponseReturnValue:
+    """The decision page; with ``line_form``, the hand-added line's box open with that form (and its errors); the
+    texts' box is open when asked (``texts``) or while the draft has no signer, which issuing needs."""
     lines = dec.shown_lines(decision.id)
+    texts_open = editable and (texts or not decision.signer_name.strip())
     return _decision_page(status=status, decision=decision, issue_blocker=dec.issue_blocker(decision, lines),
-                          form=DecisionForm(obj=decision) if editable else None, line_form=line_form, editing=editing,
+                          editable=editable, form=DecisionForm(obj=decision) if texts_open else None, texts_open=texts_open,
+                          line_form=line_form, editing=editing,
                           adding=line_form is not None, amended_by=dec.amended_by(decision.id),
                           groups=dec.grouped_lines(decision, lines), totals=dec.totals(decision, lines))
 

@@ -85,6 +85,10 @@ def test_registration_to_decision_certificates_and_docx(app, client, live_server
     page.fill("#signer_name", "Hoàng Văn Chủ")
     page.click("#decision-form button[type=submit]")
     page.wait_for_selector(".flash-success")
+    # signed: the texts' box is closed now, and htmx brings its form when it is opened
+    assert page.locator("#signer_name").count() == 0
+    page.click("#decision-texts summary")
+    assert page.locator("#decision-texts #signer_name").input_value(timeout=5000) == "Hoàng Văn Chủ"
     page.click("#issue-decision")
     page.wait_for_selector("#confirm-question")  # issuing is irreversible: asked first, in the page
     assert "Ban hành quyết định?" in page.inner_text(".confirm") and "2 đối tượng" in page.inner_text(".confirm")

@@ -644,3 +644,29 @@ def test_the_office_registers_on_behalf_of_a_unit(app, client, make_council, mak
     with app.app_context():
         reg = db.session.scalar(select(Registration))
         assert (reg.unit_id, reg.state, len(reg.entries)) == (w.other_unit_id, "draft", 1)
+
+
+def test_the_texts_box_is_open_until_the_signer_is_written(app, client, make_council, make_type, make_session, login_as):
+    """The dozen fields of the texts are in the page while issuing still needs the signer; afterwards they come
+    when their box is opened (htmx), or with ?texts=1 without JavaScript."""
+    w = make_council(3)
+    sid, _noms = _published(app, client, w, make_type, make_session, login_as)
+    login_as("thuky")
+    did = _draft(client, sid)
+    page = client.get(f"/awards/decisions/{did}").get_data(as_text=True)
+    assert '<details class="lazy-box" id="decision-texts" open>' in page and page.count('name="signer_name"') == 1
+    data = _decision_form(app, did, signer_name="Hoàng Văn Chủ")
+    assert client.post(f"/awards/decisions/{did}/edit", data=data).status_code == 302
+    page = client.get(f"/awards/decisions/{did}").get_data(as_text=True)
+    assert 'name="signer_name"' not in page and 'id="issue-decision">' in page  # the button enabled
+    assert f'hx-get="/awards/decisions/{did}?texts=1" hx-trigger="toggle once"' in page
+    assert 'href="?texts=1#decision-texts"' in page
+    box = client.get(f"/awards/decisions/{did}?texts=1", headers=HX).get_data(as_text=True)
+    assert "<html" not in box and 'value="Hoàng Văn Chủ"' in box and f'action="/awards/decisions/{did}/edit"' in box
+    plain = client.get(f"/awards/decisions/{did}?texts=1").get_data(as_text=True)
+    assert '<details class="lazy-box" id="decision-texts" open>' in plain and 'value="Hoàng Văn Chủ"' in plain
+    # an issued decision has no texts box at all; neither has the page of a viewer
+    resp = client.post(f"/awards/decisions/{did}/issue", data={"_once": "t" * 20 + str(did), "confirmed": "1"})
+    assert resp.status_code == 302
+    issued = client.get(f"/awards/decisions/{did}?texts=1", headers=HX).get_data(as_text=True)
+    assert "decision-texts" not in issued and 'name="signer_name"' not in issued
