@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from portal.toolkit import Refused, Unit, _, db, select_rows
 
@@ -82,31 +82,36 @@ _ITEM_COLUMNS = _columns(ChecklistItem, ItemRow)
 _ANSWER_COLUMNS = _columns(Answer, AnswerRow)
 
 
+# Kept statements (built once, the ids bound at each call): building a select anew cost more than running it.
+_SECTIONS = select(*_SECTION_COLUMNS).where(ChecklistSection.template_id == bindparam("template_id")) \
+    .order_by(ChecklistSection.position, ChecklistSection.id)
+_ITEMS = select(*_ITEM_COLUMNS).where(ChecklistItem.template_id == bindparam("template_id")) \
+    .order_by(ChecklistItem.position, ChecklistItem.id)
+_ANSWERS = select(*_ANSWER_COLUMNS).where(Answer.inspection_id == bindparam("inspection_id"))
+
+
 def load_checklist(template_id: int, plain: bool = False) -> list[tuple[ChecklistSection, list[Any]]]:
     """Sections in order with their items (two queries, whatever the number of items). ``plain``: sections and
     items as read-only SectionRow and ItemRow (for showing and scoring), else ORM objects (for editing)."""
-    where, by = ChecklistSection.template_id == template_id, (ChecklistSection.position, ChecklistSection.id)
-    sections: list[Any] = (
-        [SectionRow(*row) for row in select_rows(select(*_SECTION_COLUMNS).where(where).order_by(*by))]
-        if plain else list(db.session.scalars(select(ChecklistSection).where(where).order_by(*by))))
     items: dict[int, list[Any]] = defaultdict(list)
-    order = (ChecklistItem.position, ChecklistItem.id)
     if plain:
-        for row in select_rows(select(*_ITEM_COLUMNS).where(ChecklistItem.template_id == template_id)
-                               .order_by(*order)):
+        bound = {"template_id": template_id}
+        sections: list[Any] = [SectionRow(*row) for row in select_rows(_SECTIONS, bound)]
+        for row in select_rows(_ITEMS, bound):
             items[row[2]].append(ItemRow(*row))
-    else:
-        for item in db.session.scalars(select(ChecklistItem).where(ChecklistItem.template_id == template_id)
-                                       .order_by(*order)):
-            items[item.section_id].append(item)
+        return [(s, items[s.id]) for s in sections]
+    sections = list(db.session.scalars(select(ChecklistSection).where(ChecklistSection.template_id == template_id)
+                                       .order_by(ChecklistSection.position, ChecklistSection.id)))
+    for item in db.session.scalars(select(ChecklistItem).where(ChecklistItem.template_id == template_id)
+                                   .order_by(ChecklistItem.position, ChecklistItem.id)):
+        items[item.section_id].append(item)
     return [(s, items[s.id]) for s in sections]
 
 
 def load_answers(inspection_id: int, plain: bool = False) -> dict[int, Any]:
     """The answers of an inspection by item id; ``plain``: read-only AnswerRow, else ORM objects."""
     if plain:
-        return {row[2]: AnswerRow(*row) for row in select_rows(
-            select(*_ANSWER_COLUMNS).where(Answer.inspection_id == inspection_id))}
+        return {row[2]: AnswerRow(*row) for row in select_rows(_ANSWERS, {"inspection_id": inspection_id})}
     return {a.item_id: a for a in db.session.scalars(select(Answer).where(Answer.inspection_id == inspection_id))}
 
 
@@ -136,14 +141,13 @@ class FindingRow:
 
 
 _FINDING_COLUMNS = [getattr(Finding, f.name) for f in fields(FindingRow)[:-1]]
+_FINDINGS = select(*_FINDING_COLUMNS, Unit.name).join(Unit, Unit.id == Finding.responsible_unit_id) \
+    .where(Finding.inspection_id == bindparam("inspection_id")).order_by(Finding.id)
 
 
 def load_findings(inspection_id: int) -> list[FindingRow]:
     """The findings of one inspection as plain rows, in order, their responsible unit's name joined."""
-    return [FindingRow(*row) for row in select_rows(
-        select(*_FINDING_COLUMNS, Unit.name).join(Unit, Unit.id == Finding.responsible_unit_id)
-        .where(Finding.inspection_id == inspection_id).order_by(Finding.id)
-    )]
+    return [FindingRow(*row) for row in select_rows(_FINDINGS, {"inspection_id": inspection_id})]
 
 
 @dataclass
