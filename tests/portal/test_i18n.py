@@ -11,7 +11,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from portal.i18n import fold, format_date, format_datetime, format_doc_date, format_money, format_number, format_percent, vi_sort_key
+from portal.i18n import fold, format_date, format_datetime, format_doc_date, format_money, format_number, format_percent, number_format, vi_sort_key
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2"]
@@ -130,6 +130,7 @@ def test_fast_number_and_date_formats_match_babel(app, lang):
         rounded = abs(rounded) if rounded == 0 else rounded  # "-0,0" (Babel) is no number a reader wants: "0,0"
         pattern = "#,##0." + "0" * digits if digits else "#,##0"
         assert format_number(value, digits) == format_decimal(rounded, format=pattern, locale=lang)
+        assert number_format(digits)(value) == format_number(value, digits)  # the column formatter: the same text
         assert format_datetime(moment) == babel_datetime(moment, "dd/MM/yyyy HH:mm")
         assert format_date(moment) == babel_datetime(moment, "dd/MM/yyyy")
 

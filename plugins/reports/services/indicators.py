@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import lazyload
 
 from portal.toolkit import (
-    UNIT_KIND_LABELS, Unit, _, db, format_number, predecessor_map, scoped, select_rows, vi_sort_key,
+    UNIT_KIND_LABELS, Unit, _, db, format_number, number_format, predecessor_map, scoped, select_rows, vi_sort_key,
 )
 
 from ..models import NUMERIC_KINDS, FormField, Indicator, Period, Submission
@@ -217,7 +217,8 @@ def shown_all(ind: Indicator, values: Sequence[Fraction | None]) -> list[str]:
     q = _QUANTUM[digits]
     present = [i for i, v in enumerate(values) if v is not None]
     ratios = [values[i].as_integer_ratio() for i in present]  # type: ignore[union-attr]
-    texts = [format_number((Decimal(a) / Decimal(b)).quantize(q, ROUND_HALF_UP), digits) for a, b in ratios]
+    number = number_format(digits)
+    texts = [number((Decimal(a) / Decimal(b)).quantize(q, ROUND_HALF_UP)) for a, b in ratios]
     out = ["—"] * len(values)
     for i, text in zip(present, texts):
         out[i] = text
