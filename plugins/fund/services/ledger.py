@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, String, and_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy import Date, Integer, Select, and_, bindparam, func, literal, select, union_all
 
 from portal.toolkit import Unit, _l, db, format_date, format_money, local_today, url_maker
 
@@ -17,7 +17,9 @@ from .totals import balance_columns, balance_on, paid, sum_or_zero
 
 # --- ledger ---
 
-def _ledger_union(start: dt.date, end: dt.date) -> Any:
+def _ledger_union(start: Any, end: Any, first: Any = None) -> Any:
+    """Every receipt and paid voucher dated ``start``..``end`` as one list of entries; with ``first``, only the
+    ``first`` newest of each side (newest first: day, then id), among which the ``first`` newest of all are."""
     c, d = Contribution, Disbursement
     receipts = (
         select(
@@ -36,6 +38,9 @@ def _ledger_union(start: dt.date, end: dt.date) -> Any:
         )
         .where(paid(), d.paid_on >= start, d.paid_on <= end)
     )
+    if first is not None:  # read from the date indexes in order and stop, instead of sorting whole days
+        receipts = select(receipts.order_by(c.date.desc(), c.id.desc()).limit(first).subquery())
+        payments = select(payments.order_by(d.paid_on.desc(), d.id.desc()).limit(first).subquery())
     return union_all(receipts, payments).subquery("ledger")
 
 
@@ -109,17 +114,20 @@ def _page_statements() -> tuple[Select[Any], Select[Any]]:
     """A ledger page's two statements, built once per process with the days, size and top row as parameters
     (building and keying them cost more than running them); they hold no data."""
     oldest, newest = bindparam("oldest", type_=Date()), bindparam("newest", type_=Date())
-    led = _ledger_union(oldest, newest)
-    rows = (select(led).where(led.c.day >= oldest, led.c.day <= newest)
-            .order_by(led.c.day.desc(), led.c.kind.desc(), led.c.id.desc())
-            .limit(bindparam("size", type_=Integer())).offset(bindparam("skip", type_=Integer())))
+    size, skip = bindparam("size", type_=Integer()), bindparam("skip", type_=Integer())
+    led = _ledger_union(oldest, newest, first=size + skip)
+    rows = (select(led).order_by(led.c.day.desc(), led.c.kind.desc(), led.c.id.desc()).limit(size).offset(skip))
     last, top_day = bindparam("last", type_=Date()), bindparam("top_day", type_=Date())
-    top_kind, top_id = bindparam("top_kind", type_=String()), bindparam("top_id", type_=Integer())
-    same_day = _ledger_union(top_day, top_day)
-    above = select(sum_or_zero(same_day.c.signed)).where(or_(
-        same_day.c.kind > top_kind, and_(same_day.c.kind == top_kind, same_day.c.id > top_id)))
+    # the entries of the top row's day listed above it: on a day receipts come before payments, each side newest id
+    # first; the ids to count after are bound by the caller (a NULL counts none), so both sums read an index range
+    c, d = Contribution, Disbursement
+    receipts_above = select(sum_or_zero(c.amount)).where(c.date == top_day, c.id > bindparam("receipts_after",
+                                                                                            type_=Integer()))
+    payments_above = select(sum_or_zero(d.amount)).where(paid(), d.paid_on == top_day, d.id > bindparam(
+        "payments_after", type_=Integer()))
     # the closing balance, the balance at the end of the top row's day and the entries of that day above it
-    sums = select(*balance_columns(last), *balance_columns(top_day), above.scalar_subquery())
+    sums = select(*balance_columns(last), *balance_columns(top_day), receipts_above.scalar_subquery(),
+                  payments_above.scalar_subquery())
     return rows, sums
 
 
@@ -139,9 +147,11 @@ def ledger_page(year: FundYear, page: int, size: int) -> LedgerPage:
     if not rows:
         return LedgerPage(rows, win.total, win.page, win.pages, balance_on(last))
     top = rows[0]
-    sums = [int(v or 0) for v in db.session.execute(sums_stmt, {"last": last, "top_day": top["day"],
-                                                                 "top_kind": top["kind"], "top_id": top["id"]}).one()]
-    closing, balance = sums[0] + sums[1], sums[2] + sums[3] - sums[4]
+    receipt_top = top["kind"] == "R"
+    sums = [int(v or 0) for v in db.session.execute(sums_stmt, {
+        "last": last, "top_day": top["day"], "receipts_after": top["id"] if receipt_top else 0,
+        "payments_after": None if receipt_top else top["id"]}).one()]
+    closing, balance = sums[0] + sums[1], sums[2] + sums[3] - sums[4] + sums[5]
     for row in rows:
         row["balance"] = balance
         row["code"] = f"{year.label}/{row['number']:06d}"

@@ -183,6 +183,8 @@ def test_ledger_pages_cover_every_entry_once_with_running_balances(app, client, 
     _random_ledger(give, spend, 9)
     give(1_000_000, dt.date(2024, 8, 8))
     give(2_000_000, dt.date(2024, 8, 8))  # several entries on one day, split across pages
+    spend(300_000, dt.date(2024, 8, 8))
+    spend(400_000, dt.date(2024, 8, 8))  # a page may start at a payment with receipts and payments above it
     with app.app_context():
         year = db.session.get(FundYear, fund["year_id"])
         entries = [("R", c.id, c.date, c.amount) for c in db.session.scalars(select(Contribution))]
@@ -193,14 +195,15 @@ def test_ledger_pages_cover_every_entry_once_with_running_balances(app, client, 
             balance += signed
             expected.append((kind, entry_id, balance))
         expected.reverse()
-        got, page = [], 1
-        while True:
-            data = ledger_page(year, page, 7)
-            got += [(r["kind"], r["id"], r["balance"]) for r in data.rows]
-            if page >= data.pages:
-                break
-            page += 1
-        assert got == expected and data.total == len(expected)
+        for size in (1, 4, 7):  # size 1: every entry is once the top row of its page
+            got, page = [], 1
+            while True:
+                data = ledger_page(year, page, size)
+                got += [(r["kind"], r["id"], r["balance"]) for r in data.rows]
+                if page >= data.pages:
+                    break
+                page += 1
+            assert got == expected and data.total == len(expected), size
         seen = []
         for page in range(1, 10):
             win = day_window(year, page, 4, "R")
