@@ -297,12 +297,17 @@ STATES_ACCEPTED = ("accepted",)
 STATES_SUBMITTED = ("accepted", "submitted")
 
 
+# kept (the years and kind bound at each call): building the select cost more than running it
+_TREND_PERIODS = (
+    select(Period).where(Period.year >= bindparam("year_from"), Period.year <= bindparam("year_to"),
+                         Period.kind == bindparam("kind"))
+    .order_by(Period.year, Period.opens_on, Period.id)
+    .options(lazyload(Period.version))  # a trend reads names and years, not each period's form and fields
+)
+
+
 def trend_periods(year_from: int, year_to: int, kind: str = "annual") -> list[Period]:
-    return list(db.session.scalars(
-        select(Period).where(Period.year >= year_from, Period.year <= year_to, Period.kind == kind)
-        .order_by(Period.year, Period.opens_on, Period.id)
-        .options(lazyload(Period.version))  # a trend reads names and years, not each period's form and fields
-    ))
+    return list(db.session.scalars(_TREND_PERIODS, {"year_from": year_from, "year_to": year_to, "kind": kind}))
 
 
 @dataclass
