@@ -380,7 +380,7 @@ def gettext(string: str, **variables: Any) -> str:
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
-    variables.setdefault("num", num)
+    variables.setdefault("num", format_number(num))  # "201.000 entries", as every number shown
     return _caller().ungettext(singular, plural, num) % variables
 
 
@@ -390,7 +390,7 @@ def pgettext(context: str, string: str, **variables: Any) -> str:
 
 
 def npgettext(context: str, singular: str, plural: str, num: int, **variables: Any) -> str:
-    variables.setdefault("num", num)
+    variables.setdefault("num", format_number(num))
     return _caller().unpgettext(context, singular, plural, num) % variables
 
 
@@ -448,7 +448,7 @@ def _jinja_gettext(__context: Context, __string: str, **variables: Any) -> str:
 
 @pass_context
 def _jinja_ngettext(__context: Context, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
-    variables.setdefault("num", __num)
+    variables.setdefault("num", format_number(__num))
     rv = _template_catalog(__context).ungettext(__singular, __plural, __num)
     if __context.eval_ctx.autoescape:
         rv = Markup(rv)
@@ -468,7 +468,7 @@ def _jinja_pgettext(__context: Context, __msgctxt: str, __string: str, **variabl
 def _jinja_npgettext(__context: Context, __msgctxt: str, __singular: str, __plural: str, __num: int,
                      **variables: Any) -> str:
     variables.setdefault("context", __msgctxt)
-    variables.setdefault("num", __num)
+    variables.setdefault("num", format_number(__num))
     rv = _template_catalog(__context).unpgettext(__msgctxt, __singular, __plural, __num)
     if __context.eval_ctx.autoescape:
         rv = Markup(rv)

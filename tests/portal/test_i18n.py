@@ -114,6 +114,21 @@ def test_numbers_and_percentages(vi):
     assert format_percent(1, 0) == "—"
 
 
+def test_plural_messages_show_their_number_grouped(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from portal.i18n import ngettext, npgettext
+
+    with app.test_request_context("/"):
+        assert ngettext("%(num)s entry", "%(num)s entries", 201_000) == "201.000 entries"
+        assert npgettext("ledger", "%(num)s entry", "%(num)s entries", 1234) == "1.234 entries"
+        page = "{{ ngettext('%(num)s entry', '%(num)s entries', n) }} {{ npgettext('x', '%(num)s a', '%(num)s b', n) }}"
+        assert render_template_string(page, n=201_000) == "201.000 entries 201.000 b"
+        with force_locale("en"):
+            assert ngettext("%(num)s entry", "%(num)s entries", 201_000) == "201,000 entries"
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_fast_number_and_date_formats_match_babel(app, lang):
     """format_number(x, digits) and the date formats skip Babel per call; they must give Babel's own text."""
