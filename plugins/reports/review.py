@@ -9,6 +9,7 @@ from portal.plugin import ReviewContext, ReviewFigure, ReviewSection, ReviewTabl
 from portal.toolkit import UNIT_KIND_LABELS, Unit, _, db, format_percent, local_today
 
 from .services import indicators as ind_svc
+from .services import trend as trend_svc
 from .services.matrix import build_matrix
 from .models import Period, Submission
 
@@ -53,10 +54,10 @@ def _completeness(ctx: ReviewContext, periods: list[Period]) -> ReviewSection:
 
 def _indicators(ctx: ReviewContext) -> ReviewSection | None:
     inds = ind_svc.all_indicators()
-    periods = ind_svc.trend_periods(ctx.year_from, ctx.year_to)
+    periods = trend_svc.trend_periods(ctx.year_from, ctx.year_to)
     if not inds or not periods:
         return None
-    data = ind_svc.load_reports([p.id for p in periods], ind_svc.STATES_ACCEPTED,
+    data = trend_svc.load_reports([p.id for p in periods], trend_svc.STATES_ACCEPTED,
                                 Submission.unit_id.in_(list(ctx.unit_ids) or [0]),
                                 {k for ind in inds for k in ind_svc.Formula(ind).keys})
     years = [str(p.year) for p in periods]
@@ -65,7 +66,7 @@ def _indicators(ctx: ReviewContext) -> ReviewSection | None:
     figures: list[ReviewFigure] = []
     tables: list[ReviewTable] = []
     for n, ind in enumerate(inds):
-        trend = ind_svc.build_trend(ind, periods, data)
+        trend = trend_svc.build_trend(ind, periods, data)
         values = [ind_svc.rounded(ind, v) for v in trend.district]
         rows.append([ind.name + (f" ({ind.unit_label})" if ind.unit_label else ""), *values])
         unit = f" {ind.unit_label}" if ind.unit_label else ""

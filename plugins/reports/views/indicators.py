@@ -24,6 +24,7 @@ from portal.toolkit import (
 )
 
 from ..services import indicators as ind_svc
+from ..services import trend as trend_svc
 from ..forms import IndicatorForm
 from ..models import Indicator, Period, Submission
 from .. import labels
@@ -103,21 +104,21 @@ def _years() -> tuple[int, int]:
     return year_from, year_to
 
 
-def _trend(ind: Indicator) -> tuple[ind_svc.Trend, dict[str, Any]]:
+def _trend(ind: Indicator) -> tuple[trend_svc.Trend, dict[str, Any]]:
     year_from, year_to = _years()
     kind = request.args.get("kind", "annual")
     if kind not in labels.PERIOD_KIND_LABELS:
         raise Refused(400, _("Choose a kind of period."))
     include = request.args.get("include") == "submitted"
-    periods = ind_svc.trend_periods(year_from, year_to, kind)
-    data = ind_svc.load_reports([p.id for p in periods],
-                                ind_svc.STATES_SUBMITTED if include else ind_svc.STATES_ACCEPTED,
+    periods = trend_svc.trend_periods(year_from, year_to, kind)
+    data = trend_svc.load_reports([p.id for p in periods],
+                                trend_svc.STATES_SUBMITTED if include else trend_svc.STATES_ACCEPTED,
                                 unit_clause(VIEW, Submission.unit_id), ind_svc.Formula(ind).keys)
-    trend = ind_svc.build_trend(ind, periods, data)
+    trend = trend_svc.build_trend(ind, periods, data)
     return trend, {"year_from": year_from, "year_to": year_to, "kind": kind, "include": include}
 
 
-def trend_chart(trend: ind_svc.Trend, unit_ids: list[int]) -> Any:
+def trend_chart(trend: trend_svc.Trend, unit_ids: list[int]) -> Any:
     ind = trend.indicator
 
     def num(v: Any) -> float | None:
@@ -136,7 +137,7 @@ def indicator_trend(ind_id: int) -> ResponseReturnValue:
     ind = db.get_or_404(Indicator, ind_id)
     trend, args = _trend(ind)
     picked = [u for u in request.args.getlist("unit", type=int)][:3]
-    return render("reports/trend.html", ind=ind, trend=trend, table=ind_svc.trend_table(trend), chart=trend_chart(trend, picked), picked=picked, kinds=labels.PERIOD_KIND_LABELS, unit_kinds=labels.UNIT_KIND_LABELS, **args)
+    return render("reports/trend.html", ind=ind, trend=trend, table=trend_svc.trend_table(trend), chart=trend_chart(trend, picked), picked=picked, kinds=labels.PERIOD_KIND_LABELS, unit_kinds=labels.UNIT_KIND_LABELS, **args)
 
 
 @require_permission(INDICATORS)
@@ -163,14 +164,14 @@ def indicator_trend_xlsx(ind_id: int) -> ResponseReturnValue:
 def widget_movement() -> ResponseReturnValue:
     """Poverty indicators district-wide over the movement's years, and the latest period's completeness."""
     inds = ind_svc.all_indicators()[:4]
-    periods = ind_svc.trend_periods(FIRST_YEAR, LAST_YEAR)
-    data = ind_svc.load_reports([p.id for p in periods], ind_svc.STATES_ACCEPTED,
+    periods = trend_svc.trend_periods(FIRST_YEAR, LAST_YEAR)
+    data = trend_svc.load_reports([p.id for p in periods], trend_svc.STATES_ACCEPTED,
                                 unit_clause(VIEW, Submission.unit_id),
                                 {k for ind in inds for k in ind_svc.Formula(ind).keys})
     lines = []
     for ind in inds:
         f = ind_svc.Formula(ind)
-        values = [f.value(ind_svc.district_parts(f, data, p.id)) for p in periods]
+        values = [f.value(trend_svc.district_parts(f, data, p.id)) for p in periods]
         known = [(p, v) for p, v in zip(periods, values) if v is not None]
         change = known[-1][1] - known[0][1] if len(known) >= 2 else None
         lines.append((ind, known[0] if known else None, known[-1] if known else None, change))

@@ -186,13 +186,13 @@ def test_predecessors_follow_the_successor_links(app, merged, make_unit):
 
 
 def test_a_merged_communes_trend_includes_its_predecessors(app, merged):
-    from plugins.reports.services import indicators as ind_svc
+    from plugins.reports.services import trend as trend_svc
     from plugins.reports.models import Indicator
 
     with app.app_context():
         ind = db.session.get(Indicator, merged.ind)
-        periods = ind_svc.trend_periods(2021, 2025)
-        trend = ind_svc.build_trend(ind, periods, ind_svc.load_reports([p.id for p in periods]))
+        periods = trend_svc.trend_periods(2021, 2025)
+        trend = trend_svc.build_trend(ind, periods, trend_svc.load_reports([p.id for p in periods]))
         rows = {r.unit.name: r for r in trend.rows}
         new = rows["Xã Bản Bo (mới)"]
         assert new.values == [Fraction(40 * 100, 400), Fraction(30 * 100, 400), Fraction(24 * 100, 400)]
